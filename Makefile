@@ -1,0 +1,33 @@
+# One entry point for people and CI. `make demo` runs the main job, `make test` every test suite.
+SWIFT ?= swift
+PYTHON ?= python3
+
+.PHONY: setup build demo test test-swift test-firmware bench fuzz clean
+
+setup:
+	@Tools/setup.sh
+
+build: setup
+	@$(SWIFT) build
+
+# The main job on a built-in default, no hardware needed.
+demo: build
+	@$$($(SWIFT) build --show-bin-path)/rollsense demo
+
+test: setup test-swift test-firmware
+
+test-swift:
+	$(SWIFT) build --build-tests
+	Tools/run-swift-tests.sh
+
+test-firmware:
+	@if [ -f Firmware/Makefile ]; then $(MAKE) -C Firmware test; fi
+
+bench: setup
+	Tools/bench.sh
+
+fuzz: setup
+	Tools/fuzz.sh
+
+clean:
+	rm -rf .build Fuzz/.build Firmware/build bench-out

@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+// Targets and import rules follow docs/ARCHITECTURE.md: Wire and Signal are pure, I/O lives in
+// Device (and later Store), presentation in the rollsense executable.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "RollSense",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rollsense", targets: ["rollsense"]),
+        .library(name: "RollSenseWire", targets: ["RollSenseWire"]),
+        .library(name: "RollSenseSignal", targets: ["RollSenseSignal"]),
+        .library(name: "RollSenseDevice", targets: ["RollSenseDevice"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CUdev",
+            pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]
+        ),
+        .target(name: "RollSenseWire", swiftSettings: strictSettings),
+        .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .target(
+            name: "RollSenseDevice",
+            dependencies: ["CUdev", "RollSenseWire"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "rollsense",
+            dependencies: [
+                "RollSenseWire",
+                "RollSenseSignal",
+                "RollSenseDevice",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseSignalTests",
+            dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)

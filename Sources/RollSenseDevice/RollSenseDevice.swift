@@ -1,0 +1,1 @@
+// The serial driver (docs/ARCHITECTURE.md); it lands with the serial-driver issue.

@@ -1,0 +1,79 @@
+/// What a sample's values measure.
+public enum SampleQuantity: UInt8, Sendable, Equatable {
+    /// Raw sensor counts (HX711 output, ADC value or a plain number in text) that need a calibration.
+    case rawCounts = 0
+    /// Force already in newtons (a text label that carried a unit such as `force_N` or `load_kg`).
+    case newtons = 1
+}
+
+/// One reading of every channel at one instant of device time.
+///
+/// A value type of fixed size so that the signal pipeline can process samples without allocating.
+public struct Sample: Sendable, Equatable {
+    /// The most channels a device sends (docs/PROTOCOL.md: 1 to 4).
+    public static let maxChannelCount = 4
+
+    /// Sample counter unwrapped to 64 bits; for text input, the line count.
+    public var sequence: UInt64
+    /// Device time unwrapped to a monotonic 64-bit count of microseconds; for text input, the
+    /// host receive time given to the parser.
+    public var deviceTimeMicroseconds: Int64
+    /// Channels in use, 1 to `maxChannelCount`; lanes past it in `values` are zero.
+    public var channelCount: Int
+    /// One value per channel, in the unit `quantity` names.
+    public var values: SIMD4<Double>
+    /// Whether `values` are raw counts or newtons.
+    public var quantity: SampleQuantity
+
+    /// Makes a sample; `values` lanes past `channelCount` should be zero.
+    public init(
+        sequence: UInt64,
+        deviceTimeMicroseconds: Int64,
+        channelCount: Int,
+        values: SIMD4<Double>,
+        quantity: SampleQuantity = .rawCounts
+    ) {
+        self.sequence = sequence
+        self.deviceTimeMicroseconds = deviceTimeMicroseconds
+        self.channelCount = channelCount
+        self.values = values
+        self.quantity = quantity
+    }
+}
+
+/// The kinds of fault a device reports in a FAULT frame (docs/PROTOCOL.md).
+public enum FaultCode: UInt8, Sendable, Equatable {
+    /// An HX711 did not signal ready within its timeout.
+    case sensorNotReady = 1
+    /// A reading sat at the top or bottom of the sensor's range.
+    case saturated = 2
+    /// A sensor reads as disconnected (an FSR divider open circuit).
+    case disconnected = 3
+    /// Samples were dropped because the device's transmit buffer was full.
+    case droppedSamples = 4
+    /// The device restarted after its watchdog fired.
+    case watchdogReset = 5
+}
+
+/// A fault reported by the device, with the device time it happened at.
+public struct DeviceFault: Sendable, Equatable {
+    /// Channel value meaning "the whole device" rather than one channel.
+    public static let deviceChannel: UInt8 = 0xFF
+
+    /// Device time unwrapped to 64 bits, in microseconds.
+    public var deviceTimeMicroseconds: Int64
+    /// What went wrong.
+    public var code: FaultCode
+    /// The channel (0-based), or `deviceChannel`.
+    public var channel: UInt8
+    /// Code-specific value: milliseconds waited, the raw reading, or the count of dropped samples.
+    public var value: UInt32
+
+    /// Makes a fault record.
+    public init(deviceTimeMicroseconds: Int64, code: FaultCode, channel: UInt8, value: UInt32) {
+        self.deviceTimeMicroseconds = deviceTimeMicroseconds
+        self.code = code
+        self.channel = channel
+        self.value = value
+    }
+}

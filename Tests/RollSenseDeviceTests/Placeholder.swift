@@ -1,0 +1,1 @@
+// Tests for RollSenseDevice land with its issue.

@@ -1,0 +1,1 @@
+// Tests for RollSenseSignal land with its issue.

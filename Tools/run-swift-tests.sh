@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the Swift test suites. Under umockdev-wrapper so discovery and hotplug tests can build
+# fake udev devices in-process (docs/DEVELOPMENT.md); tests that need no udev ignore it.
+set -euo pipefail
+if command -v umockdev-wrapper >/dev/null; then
+    exec umockdev-wrapper swift test --skip-build "$@"
+fi
+exec swift test --skip-build "$@"
