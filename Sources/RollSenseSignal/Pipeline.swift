@@ -206,10 +206,7 @@ public struct SignalPipeline: Sendable {
 
         // Spike rejection, jump detection on the unsmoothed force, then smoothing.
         let medianForces = median.update(forces)
-        if let rise = jumpDetector.update(forceNewtons: medianForces.sum(), timeMicroseconds: t) {
-            emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
-                       forceNewtons: medianForces.sum()))
-        }
+        let jumpRise = jumpDetector.update(forceNewtons: medianForces.sum(), timeMicroseconds: t)
         let smoothed: SIMD4<Double>
         switch smoother {
         case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)
@@ -236,6 +233,11 @@ public struct SignalPipeline: Sendable {
             }
         } else {
             last.centroidMillimetres = nil
+        }
+
+        if let rise = jumpRise {
+            emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
+                       forceNewtons: medianForces.sum()))
         }
 
         // Time on area: the interval since the last sample belongs to the state at its start.
@@ -417,6 +419,11 @@ public struct SignalPipeline: Sendable {
         }
         last.contact = false
         zoneClassifier.reset()
+        if spineSwitch.isOn {
+            // No load, no load on the spine: the warning ends with the contact.
+            spineSwitch.reset()
+            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+        }
         updateReportedZone(at: t, emit: emit)
         emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
         last.holdMicroseconds = 0
