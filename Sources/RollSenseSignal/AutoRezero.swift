@@ -43,14 +43,14 @@ public struct AutoRezero: Sendable, Equatable {
         }
         sum += forces
         count += 1
-        minimum = pointwiseMin(minimum, forces)
-        maximum = pointwiseMax(maximum, forces)
+        minimum = minimum.lanesMin(forces)
+        maximum = maximum.lanesMax(forces)
         guard t - windowStart >= windowMicroseconds else { return nil }
         windowStart = .min
         guard all(maximum - minimum .<= SIMD4(repeating: stillNewtons)) else { return nil }
         let wanted = zeroNewtons + sum / count
         let bound = SIMD4<Double>(repeating: maxDriftNewtons)
-        zeroNewtons = pointwiseMin(pointwiseMax(wanted, -bound), bound)
+        zeroNewtons = wanted.lanesMax(-bound).lanesMin(bound)
         return any(zeroNewtons .!= wanted) ? wanted : nil
     }
 }

@@ -36,12 +36,17 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Raw magnitude at or above this is saturated.
     public let saturationCounts: Double
 
+    static let kindCount = 5
     private var lastSeen = SIMD8<Int64>(repeating: .min)
     private var channelOfKind = SIMD8<Int64>(repeating: -1)
     private var valueOfKind = SIMD8<Double>(repeating: 0)
     private var active: UInt8 = 0
+    private var seen: UInt8 = 0
     private var lastRaw = SIMD4<Double>(repeating: .nan)
-    private var lastChange = SIMD4<Int64>(repeating: .min)
+    private var lastChange0: Int64 = 0
+    private var lastChange1: Int64 = 0
+    private var lastChange2: Int64 = 0
+    private var lastChange3: Int64 = 0
 
     /// Makes a monitor with nothing active.
     public init(holdMicroseconds: Int64, flatLineMicroseconds: Int64, saturationCounts: Double) {
@@ -53,16 +58,22 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Whether any fault is active.
     public var anyActive: Bool { active != 0 }
 
+    /// Whether `update` could start or end anything (something was seen or is active).
+    @inline(__always)
+    public var mayChange: Bool { (active | seen) != 0 }
+
     /// Whether `kind` is active.
     public func isActive(_ kind: FaultKind) -> Bool { active & (1 << UInt8(kind.rawValue)) != 0 }
 
     /// Records that `kind` was seen at `timeMicroseconds`.
     public mutating func see(_ kind: FaultKind, channel: Int?, value: Double, timeMicroseconds: Int64) {
         let i = kind.rawValue
-        if lastSeen[i] == .min || !isActive(kind) {
+        let bit: UInt8 = 1 << UInt8(i)
+        if seen & bit == 0 {
             channelOfKind[i] = Int64(channel ?? -1)
             valueOfKind[i] = value
         }
+        seen |= bit
         lastSeen[i] = timeMicroseconds
     }
 
@@ -70,28 +81,35 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Zero readings never count as flat: an unloaded FSR reads exactly 0.
     @inline(__always)
     public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
-        let lanes = SIMD4<Int64>(0, 1, 2, 3) .< SIMD4<Int64>(repeating: Int64(channelCount))
-        let magnitude = pointwiseMax(rawValues, -rawValues)
-        let saturated = (magnitude .>= SIMD4(repeating: saturationCounts)) .& lanes
-        if any(saturated) {
-            let channel = saturated[0] ? 0 : (saturated[1] ? 1 : (saturated[2] ? 2 : 3))
-            see(.saturated, channel: channel, value: rawValues[channel], timeMicroseconds: t)
+        var saturatedChannel = -1
+        var stuckChannel = -1
+        // Unrolled per lane with scalar fields: lane stores into a SIMD4<Int64> stall.
+        @inline(__always)
+        func check(_ c: Int, _ v: Double, _ previous: Double, _ lastChange: inout Int64) {
+            if abs(v) >= saturationCounts && saturatedChannel < 0 { saturatedChannel = c }
+            // A NaN in lastRaw (no history) compares unequal, so the first value is a change.
+            if v != previous || v == 0 {
+                lastChange = t
+            } else if t - lastChange >= flatLineMicroseconds && stuckChannel < 0 {
+                stuckChannel = c
+            }
         }
-        let changed = (rawValues .!= lastRaw) .| (rawValues .== SIMD4(repeating: 0))
-        lastChange.replace(with: SIMD4(repeating: t), where: changed)
+        check(0, rawValues[0], lastRaw[0], &lastChange0)
+        if channelCount > 1 { check(1, rawValues[1], lastRaw[1], &lastChange1) }
+        if channelCount > 2 { check(2, rawValues[2], lastRaw[2], &lastChange2) }
+        if channelCount > 3 { check(3, rawValues[3], lastRaw[3], &lastChange3) }
         lastRaw = rawValues
-        let stuck = ((SIMD4(repeating: t) &- lastChange) .>= SIMD4(repeating: flatLineMicroseconds)) .& lanes
-            .& (lastChange .!= SIMD4(repeating: .min))
-        if any(stuck) {
-            let channel = stuck[0] ? 0 : (stuck[1] ? 1 : (stuck[2] ? 2 : 3))
-            see(.flatLine, channel: channel, value: rawValues[channel], timeMicroseconds: t)
+        if saturatedChannel >= 0 {
+            see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
+        }
+        if stuckChannel >= 0 {
+            see(.flatLine, channel: stuckChannel, value: rawValues[stuckChannel], timeMicroseconds: t)
         }
     }
 
     /// Forgets the flat-line history (after a reconnect the values restart).
     public mutating func resetHistory() {
         lastRaw = SIMD4(repeating: .nan)
-        lastChange = SIMD4(repeating: .min)
     }
 
     /// Starts and ends faults as of `timeMicroseconds`; `report` gets (kind, channel, value, started).
@@ -101,18 +119,16 @@ public struct FaultMonitor: Sendable, Equatable {
         timeMicroseconds t: Int64, endAll: Bool = false,
         report: (FaultKind, Int?, Double, Bool) -> Void
     ) {
-        let seen = lastSeen .!= SIMD8(repeating: .min)
-        guard active != 0 || any(seen) else { return }
-        for kind in FaultKind.allCases {
-            let i = kind.rawValue
+        guard mayChange else { return }
+        // Indices, not `allCases`: that builds an array on every call.
+        for i in 0..<FaultMonitor.kindCount {
+            guard let kind = FaultKind(rawValue: i) else { continue }
             let bit: UInt8 = 1 << UInt8(i)
-            let isOn = !endAll && lastSeen[i] != .min && t - lastSeen[i] < holdMicroseconds
+            let isOn = !endAll && seen & bit != 0 && t - lastSeen[i] < holdMicroseconds
             let wasOn = active & bit != 0
+            if !isOn { seen &= ~bit }
             guard isOn != wasOn else { continue }
-            if isOn { active |= bit } else {
-                active &= ~bit
-                lastSeen[i] = .min
-            }
+            if isOn { active |= bit } else { active &= ~bit }
             let channel = channelOfKind[i] >= 0 ? Int(channelOfKind[i]) : nil
             report(kind, channel, valueOfKind[i], isOn)
         }

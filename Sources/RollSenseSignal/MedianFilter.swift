@@ -33,7 +33,7 @@ public struct MedianFilter: Sendable, Equatable {
 
     @inline(__always)
     static func median3(_ a: SIMD4<Double>, _ b: SIMD4<Double>, _ c: SIMD4<Double>) -> SIMD4<Double> {
-        pointwiseMax(pointwiseMin(a, b), pointwiseMin(pointwiseMax(a, b), c))
+        a.lanesMin(b).lanesMax(a.lanesMax(b).lanesMin(c))
     }
 
     @inline(__always)
@@ -43,8 +43,8 @@ public struct MedianFilter: Sendable, Equatable {
         // A 7-exchange selection network that leaves the median in p2 (lane-wise, no branches).
         var p0 = p0, p1 = p1, p2 = p2, p3 = p3, p4 = p4
         @inline(__always) func sort(_ x: inout SIMD4<Double>, _ y: inout SIMD4<Double>) {
-            let low = pointwiseMin(x, y)
-            y = pointwiseMax(x, y)
+            let low = x.lanesMin(y)
+            y = x.lanesMax(y)
             x = low
         }
         sort(&p0, &p1); sort(&p3, &p4); sort(&p0, &p3)

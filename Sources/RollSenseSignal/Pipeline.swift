@@ -54,8 +54,17 @@ public struct SignalPipeline: Sendable {
     private var zeroDriftReported = false
     private var last: Reading
 
+    // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
+    // stack and stalled store forwarding on every sample.
+    private var wholeMicroseconds: Int64 = 0
+    private var leftMicroseconds: Int64 = 0
+    private var centreMicroseconds: Int64 = 0
+    private var rightMicroseconds: Int64 = 0
+
     /// Contact time per side this session (index: `Side.index`).
-    public private(set) var sessionMicrosecondsBySide = SIMD4<Int64>(repeating: 0)
+    public var sessionMicrosecondsBySide: SIMD4<Int64> {
+        SIMD4(wholeMicroseconds, leftMicroseconds, centreMicroseconds, rightMicroseconds)
+    }
     /// Contact time on the region this session.
     public private(set) var sessionMicroseconds: Int64 = 0
     /// Today's contact time on the region before this session (from the ledger).
@@ -180,15 +189,19 @@ public struct SignalPipeline: Sendable {
 
         // Calibration (raw counts only), lanes past the channel count forced to zero.
         let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
-        let lanes = SIMD4<Int64>(0, 1, 2, 3) .< SIMD4<Int64>(repeating: Int64(count))
+        let lanes = SIMD4<Double>.laneMask(count: count)
         var forces: SIMD4<Double>
         if sample.quantity == .rawCounts {
             faults.observe(rawValues: sample.values, channelCount: count, timeMicroseconds: t)
-            forces = calibrate(sample.values) - rezero.zeroNewtons
+            // Linear curves (load cells) in one vector step; other curves lane by lane.
+            forces = linearCalibration
+                ? (sample.values - offsetCounts) * newtonsPerCount
+                : SignalPipeline.calibrate(sample.values, offsetCounts: offsetCounts, curves: curves)
+            forces -= rezero.zeroNewtons
         } else {
             forces = sample.values
         }
-        forces.replace(with: 0, where: .!lanes)
+        forces *= lanes
 
         // Faults seen so far start or end now.
         emitFaultTransitions(at: t, emit: emit)
@@ -199,21 +212,22 @@ public struct SignalPipeline: Sendable {
                 rezero.breakStretch()
             } else if let wanted = rezero.add(forces, timeMicroseconds: t), !zeroDriftReported {
                 zeroDriftReported = true
-                let drift = pointwiseMax(wanted, -wanted).max()
+                let drift = wanted.lanesAbs.lanesMaximum
                 emit(event(.calibration, .caution, .instant, .zeroDriftBound, at: t, value: drift, limit: rezero.maxDriftNewtons))
             }
         }
 
         // Spike rejection, jump detection on the unsmoothed force, then smoothing.
         let medianForces = median.update(forces)
-        let jumpRise = jumpDetector.update(forceNewtons: medianForces.sum(), timeMicroseconds: t)
+        let medianTotal = medianForces.lanesSum
+        let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
         let smoothed: SIMD4<Double>
         switch smoother {
         case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)
         case .exponentialMovingAverage: smoothed = average.update(medianForces, dtSeconds: dtSeconds)
         case .none: smoothed = medianForces
         }
-        let total = smoothed.sum()
+        let total = smoothed.lanesSum
         last.deviceTimeMicroseconds = t
         last.channelForcesNewtons = smoothed
         last.forceNewtons = total
@@ -221,10 +235,10 @@ public struct SignalPipeline: Sendable {
 
         // Centroid and side of the spine.
         if layoutChannelCount >= 2 && total > 0 {
-            let positive = pointwiseMax(smoothed, .zero)
-            let weight = positive.sum()
+            let positive = smoothed.lanesMax(.zero)
+            let weight = positive.lanesSum
             if weight > 0 {
-                let centroid = (positive * positionsMillimetres).sum() / weight
+                let centroid = (positive * positionsMillimetres).lanesSum / weight
                 last.centroidMillimetres = centroid
                 last.area.side = centroid < -spineHalfWidthMillimetres ? .left
                     : (centroid > spineHalfWidthMillimetres ? .right : .centre)
@@ -237,14 +251,19 @@ public struct SignalPipeline: Sendable {
 
         if let rise = jumpRise {
             emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
-                       forceNewtons: medianForces.sum()))
+                       forceNewtons: medianTotal))
         }
 
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
             last.holdMicroseconds += dt
             sessionMicroseconds += dt
-            sessionMicrosecondsBySide[last.area.side.index] += dt
+            switch last.area.side {
+            case .whole: wholeMicroseconds += dt
+            case .left: leftMicroseconds += dt
+            case .centre: centreMicroseconds += dt
+            case .right: rightMicroseconds += dt
+            }
             last.dailyMicroseconds = priorDailyMicroseconds + sessionMicroseconds
         }
 
@@ -290,9 +309,8 @@ public struct SignalPipeline: Sendable {
 
     /// Processes a run of samples in order; returns the last reading (nil for none).
     public mutating func process(_ samples: UnsafeBufferPointer<Sample>, emit: (SignalEvent) -> Void) -> Reading? {
-        var reading: Reading?
-        for sample in samples { reading = process(sample, emit: emit) }
-        return reading
+        for sample in samples { _ = process(sample, emit: emit) }
+        return samples.isEmpty ? nil : last
     }
 
     /// Processes an array of samples in order; returns the last reading (nil for none).
@@ -376,9 +394,9 @@ public struct SignalPipeline: Sendable {
 
     // MARK: - Helpers
 
-    @inline(__always)
-    private func calibrate(_ raw: SIMD4<Double>) -> SIMD4<Double> {
-        if linearCalibration { return (raw - offsetCounts) * newtonsPerCount }
+    // Static, like every helper the per-sample path calls: a non-mutating method on `self` made
+    // the compiler copy the whole 1.9 KB pipeline per call (seen in the disassembly).
+    private static func calibrate(_ raw: SIMD4<Double>, offsetCounts: SIMD4<Double>, curves: [CalibrationCurve]) -> SIMD4<Double> {
         var out = SIMD4<Double>(repeating: 0)
         for i in 0..<min(curves.count, Sample.maxChannelCount) {
             out[i] = curves[i].newtons(forCounts: raw[i] - offsetCounts[i])
@@ -437,21 +455,20 @@ public struct SignalPipeline: Sendable {
         guard zone != reportedZone else { return }
         let previous = reportedZone
         reportedZone = zone
+        let zoneValue = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
         if let (level, reason) = SignalPipeline.zoneAlert(previous) {
             emit(event(.zone, level, .end, reason, at: t, value: zoneValue, limit: 0, zone: previous))
         }
         if let (level, reason) = SignalPipeline.zoneAlert(zone) {
-            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: zoneLimit(zone), zone: zone))
+            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: SignalPipeline.zoneLimit(zone, thresholds: zoneClassifier.thresholds), zone: zone))
         }
     }
 
-    private var zoneValue: Double { zonesUsePressure ? last.pressureKilopascals : last.forceNewtons }
-
-    private func zoneLimit(_ zone: Zone) -> Double {
+    private static func zoneLimit(_ zone: Zone, thresholds: SIMD3<Double>) -> Double {
         switch zone {
-        case .target: return zoneClassifier.thresholds[0]
-        case .caution: return zoneClassifier.thresholds[1]
-        case .stop: return zoneClassifier.thresholds[2]
+        case .target: return thresholds[0]
+        case .caution: return thresholds[1]
+        case .stop: return thresholds[2]
         default: return 0
         }
     }
@@ -491,6 +508,7 @@ public struct SignalPipeline: Sendable {
 
     @inline(__always)
     private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
+        guard faults.mayChange else { return }
         let base = last
         faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
             emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
@@ -499,7 +517,7 @@ public struct SignalPipeline: Sendable {
     }
 
     @inline(__always)
-    private func event(
+    private mutating func event(
         _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, at t: Int64,
         value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
     ) -> SignalEvent {
@@ -517,9 +535,4 @@ public struct SignalPipeline: Sendable {
             zone: zone ?? reading.zone, area: reading.area, forceNewtons: forceNewtons ?? reading.forceNewtons,
             pressureKilopascals: reading.pressureKilopascals, value: value, limit: limit, channel: channel)
     }
-}
-
-extension SIMD4 where Scalar == Double {
-    @inline(__always)
-    var isFinite: Bool { self[0].isFinite && self[1].isFinite && self[2].isFinite && self[3].isFinite }
 }

@@ -1,3 +1,10 @@
+/// The scalar form of `smoothingFactor` for one cutoff shared by every lane.
+@inline(__always)
+func smoothingFactor(cutoffHertz: Double, dtSeconds: Double) -> Double {
+    let r = 2 * Double.pi * dtSeconds * cutoffHertz
+    return r / (r + 1)
+}
+
 /// Converts a cutoff frequency and a time step to an exponential-smoothing factor:
 /// alpha = 1 / (1 + tau / dt), tau = 1 / (2π fc) (Casiez et al. 2012, eq. for the low-pass).
 @inline(__always)
@@ -19,6 +26,12 @@ public struct OneEuroFilter: Sendable, Equatable {
     private var estimate = SIMD4<Double>(repeating: 0)
     private var derivative = SIMD4<Double>(repeating: 0)
     private var primed = false
+    // Factors for the last time step: the device clock ticks evenly, so they are almost always
+    // reused, and the divisions (on the sample-to-sample dependency chain) drop out.
+    private var cachedStepSeconds = -1.0
+    private var cachedInverseStep = 0.0
+    private var cachedDerivativeAlpha = 0.0
+    private var cachedMinimumAlpha = 0.0
 
     /// Makes a filter with the paper's parameters.
     public init(minCutoffHertz: Double = 1, beta: Double = 0, derivativeCutoffHertz: Double = 1) {
@@ -41,12 +54,21 @@ public struct OneEuroFilter: Sendable, Equatable {
             }
             return estimate
         }
-        let rawDerivative = (x - estimate) / dtSeconds
-        let derivativeAlpha = smoothingFactor(cutoffHertz: SIMD4(repeating: derivativeCutoffHertz), dtSeconds: dtSeconds)
-        derivative += derivativeAlpha * (rawDerivative - derivative)
-        let magnitude = pointwiseMax(derivative, -derivative)
-        let cutoff = minCutoffHertz + beta * magnitude
-        estimate += smoothingFactor(cutoffHertz: cutoff, dtSeconds: dtSeconds) * (x - estimate)
+        if dtSeconds != cachedStepSeconds {
+            cachedStepSeconds = dtSeconds
+            cachedInverseStep = 1 / dtSeconds
+            cachedDerivativeAlpha = smoothingFactor(cutoffHertz: derivativeCutoffHertz, dtSeconds: dtSeconds)
+            cachedMinimumAlpha = smoothingFactor(cutoffHertz: minCutoffHertz, dtSeconds: dtSeconds)
+        }
+        let rawDerivative = (x - estimate) * cachedInverseStep
+        derivative += cachedDerivativeAlpha * (rawDerivative - derivative)
+        if beta == 0 {
+            // cutoff = minCutoff exactly: the same factor for every lane.
+            estimate += cachedMinimumAlpha * (x - estimate)
+        } else {
+            let cutoff = minCutoffHertz + beta * derivative.lanesAbs
+            estimate += smoothingFactor(cutoffHertz: cutoff, dtSeconds: dtSeconds) * (x - estimate)
+        }
         return estimate
     }
 }
@@ -57,6 +79,8 @@ public struct ExponentialMovingAverage: Sendable, Equatable {
     public var timeConstantSeconds: Double
     private var estimate = SIMD4<Double>(repeating: 0)
     private var primed = false
+    private var cachedStepSeconds = -1.0
+    private var cachedAlpha = 0.0
 
     /// Makes an average.
     public init(timeConstantSeconds: Double) {
@@ -75,8 +99,11 @@ public struct ExponentialMovingAverage: Sendable, Equatable {
             return estimate
         }
         guard dtSeconds > 0 else { return estimate }
-        let alpha = dtSeconds / (timeConstantSeconds + dtSeconds)
-        estimate += alpha * (x - estimate)
+        if dtSeconds != cachedStepSeconds {
+            cachedStepSeconds = dtSeconds
+            cachedAlpha = dtSeconds / (timeConstantSeconds + dtSeconds)
+        }
+        estimate += cachedAlpha * (x - estimate)
         return estimate
     }
 }

@@ -35,8 +35,8 @@ public struct TareEstimator: Sendable {
         count += 1
         channelCount = max(channelCount, sample.channelCount)
         sum += sample.values
-        minimum = pointwiseMin(minimum, sample.values)
-        maximum = pointwiseMax(maximum, sample.values)
+        minimum = minimum.lanesMin(sample.values)
+        maximum = maximum.lanesMax(sample.values)
     }
 
     /// The new calibration with offsets set to the stretch's mean, or why it was refused.

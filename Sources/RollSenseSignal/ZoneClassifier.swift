@@ -10,6 +10,7 @@ public struct ZoneClassifier: Sendable, Equatable {
     public let onDelayMicroseconds: Int64
     /// Delay before a lower zone is entered.
     public let offDelayMicroseconds: Int64
+    private let lowThresholds: SIMD3<Double>
     /// Current level: 0 light, 1 target, 2 caution, 3 stop.
     public private(set) var level = 0
     private var pendingLevel = 0
@@ -20,6 +21,7 @@ public struct ZoneClassifier: Sendable, Equatable {
                 onDelayMicroseconds: Int64, offDelayMicroseconds: Int64) {
         thresholds = SIMD3(target, caution, stop)
         self.deadband = deadband
+        lowThresholds = SIMD3(target - deadband, caution - deadband, stop - deadband)
         self.onDelayMicroseconds = onDelayMicroseconds
         self.offDelayMicroseconds = offDelayMicroseconds
     }
@@ -47,8 +49,8 @@ public struct ZoneClassifier: Sendable, Equatable {
         // Level reached going up (value at or above a threshold) and level kept going down
         // (value above threshold minus deadband); nothing between them moves the zone.
         let up = (value >= thresholds[0] ? 1 : 0) + (value >= thresholds[1] ? 1 : 0) + (value >= thresholds[2] ? 1 : 0)
-        let low = thresholds - SIMD3(repeating: deadband)
-        let down = (value >= low[0] ? 1 : 0) + (value >= low[1] ? 1 : 0) + (value >= low[2] ? 1 : 0)
+        let down = (value >= lowThresholds[0] ? 1 : 0) + (value >= lowThresholds[1] ? 1 : 0)
+            + (value >= lowThresholds[2] ? 1 : 0)
         let candidate = up > level ? up : (down < level ? down : level)
         guard candidate != level else {
             pendingSinceMicroseconds = .min
