@@ -130,3 +130,5 @@ print("swift.checksum=\(checksum)")
 print("swift.contact_seconds=\(Double(pipeline.sessionMicroseconds) * 1e-6)")
 print("swift.vmhwm_kib=\(peakResidentKibibytes())")
 print("swift.allocation_calls_in_pipeline=\(mallocCounter == nil ? "not-measured" : String(allocationsInLoop))")
+// The process-wide count shows the counter is live (the generator and runtime do allocate).
+print("swift.allocation_calls_total=\(mallocCounter.map { String($0()) } ?? "not-measured")")
