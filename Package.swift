@@ -44,6 +44,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "bench-signal",
+            dependencies: ["RollSenseSignal", "RollSenseWire"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseSignalTests",
