@@ -32,26 +32,37 @@ public enum Discovery {
         guard let node = device.deviceNode else { return nil }
         if let sysPath = device.sysPath, sysPath.contains("/devices/virtual/") { return nil }
         let parent = device.parent
-        if let parent, parent.subsystem == "platform", parent.driver == "serial8250" { return nil }
-        let usb = device.parent(subsystem: "usb", deviceType: "usb_device")
+        // umockdev descriptions may carry the driver as a DRIVER property instead of a link.
+        let parentDriver = parent?.driver ?? parent?.property("DRIVER")
+        if let parent, parent.subsystem == "platform", parentDriver == "serial8250" { return nil }
         let interface = device.parent(subsystem: "usb", deviceType: "usb_interface")
-        let vendorID = hexID(usb?.attribute("idVendor") ?? device.property("ID_VENDOR_ID"))
-        let productID = hexID(usb?.attribute("idProduct") ?? device.property("ID_MODEL_ID"))
         let links = (device.property("DEVLINKS") ?? "").split(separator: " ").map(String.init)
-        var board: Board?
-        if let vendorID, let productID { board = BoardTable.board(vendorID: vendorID, productID: productID) }
-        return SerialDevice(
+        var description = SerialDevice(
             path: node,
             byIDPath: links.filter { $0.hasPrefix("/dev/serial/by-id/") }.sorted().first,
             sysPath: device.sysPath,
-            vendorID: vendorID,
-            productID: productID,
-            serialNumber: usb?.attribute("serial") ?? device.property("ID_SERIAL_SHORT"),
-            manufacturer: usb?.attribute("manufacturer") ?? decodeUdevEscapes(device.property("ID_VENDOR_ENC")),
-            product: usb?.attribute("product") ?? decodeUdevEscapes(device.property("ID_MODEL_ENC")),
-            driver: device.property("ID_USB_DRIVER") ?? interface?.driver ?? parent?.driver,
-            board: board
+            driver: device.property("ID_USB_DRIVER") ?? interface?.driver ?? interface?.property("DRIVER") ?? parentDriver
         )
+        if let usb = device.parent(subsystem: "usb", deviceType: "usb_device") {
+            // The USB strings as the device reports them; a missing one stays nil (udev would
+            // substitute the vendor id for a missing manufacturer in ID_VENDOR).
+            description.vendorID = hexID(usb.attribute("idVendor"))
+            description.productID = hexID(usb.attribute("idProduct"))
+            description.serialNumber = usb.attribute("serial")
+            description.manufacturer = usb.attribute("manufacturer")
+            description.product = usb.attribute("product")
+        } else {
+            // A remove event arrives after sysfs is gone: only udev's properties are left.
+            description.vendorID = hexID(device.property("ID_VENDOR_ID"))
+            description.productID = hexID(device.property("ID_MODEL_ID"))
+            description.serialNumber = device.property("ID_SERIAL_SHORT")
+            description.manufacturer = decodeUdevEscapes(device.property("ID_VENDOR_ENC"))
+            description.product = decodeUdevEscapes(device.property("ID_MODEL_ENC"))
+        }
+        if let vendorID = description.vendorID, let productID = description.productID {
+            description.board = BoardTable.board(vendorID: vendorID, productID: productID)
+        }
+        return description
     }
 
     /// A 4-digit hex id as sysfs and udev write it.
