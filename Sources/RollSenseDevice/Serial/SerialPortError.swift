@@ -47,12 +47,14 @@ public enum SerialPortError: Error, Equatable, Sendable, CustomStringConvertible
             return "No device at \(path): plug the board in (or check the cable), then run "
                 + "`rollsense devices` to see the serial ports that exist."
         case .permissionDenied(let path, let group, _):
-            let owner = group ?? "dialout"
-            return "Permission denied opening \(path): the node belongs to group '\(owner)'. "
-                + "Join it with `sudo usermod -aG \(owner) $USER`, then log out and in again "
-                + "(group changes apply to new logins). Or install the udev rule: "
-                + "`sudo cp \(Self.udevRulePath) /etc/udev/rules.d/ && sudo udevadm control --reload && "
-                + "sudo udevadm trigger`, then unplug and replug the board."
+            let rule = "install the udev rule: `sudo cp \(Self.udevRulePath) /etc/udev/rules.d/ && "
+                + "sudo udevadm control --reload && sudo udevadm trigger`, then unplug and replug the board."
+            guard let group, group != "root" else {
+                return "Permission denied opening \(path): only root may open it. To allow your user, " + rule
+            }
+            return "Permission denied opening \(path): the node belongs to group '\(group)'. "
+                + "Join it with `sudo usermod -aG \(group) $USER`, then log out and in again "
+                + "(group changes apply to new logins). Or " + rule
         case .busy(let path, let holders, _):
             let who =
                 holders.isEmpty
