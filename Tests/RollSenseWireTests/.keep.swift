@@ -1,1 +1,0 @@
-// Wire tests land with the wire issue.
