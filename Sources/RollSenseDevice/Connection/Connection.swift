@@ -112,28 +112,34 @@ public final class Connection: ByteSource, @unchecked Sendable {
     // MARK: - Connected
 
     private func readConnected(_ port: SerialPort, into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) -> ByteSourceRead {
-        var descriptors = [pollfd(fd: port.fileDescriptor, events: Int16(POLLIN), revents: 0)]
-        if let monitor { descriptors.append(pollfd(fd: monitor.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
-        let timeout = Int32(clamping: timeoutMilliseconds < 0 ? -1 : timeoutMilliseconds)
-        let ready = descriptors.withUnsafeMutableBufferPointer { system.poll($0, timeout) }
-        guard case .success(let count) = ready, count > 0 else { return .timeout }
-        if descriptors.count > 1, descriptors[1].revents != 0 {
-            // An emulated tty is not hung up on removal, and a real one may report the removal
-            // before the hangup: the udev event alone ends the connection.
-            while let event = monitor?.pendingEvent() {
-                if event.action == .remove, event.device.path == device.path {
+        let deadline = system.monotonicMicroseconds() + Int64(max(0, timeoutMilliseconds)) * 1_000
+        while true {
+            var descriptors = [pollfd(fd: port.fileDescriptor, events: Int16(POLLIN), revents: 0)]
+            if let monitor { descriptors.append(pollfd(fd: monitor.fileDescriptor, events: Int16(POLLIN), revents: 0)) }
+            let remaining = timeoutMilliseconds < 0 ? -1 : max(0, (deadline - system.monotonicMicroseconds()) / 1_000)
+            let ready = descriptors.withUnsafeMutableBufferPointer { system.poll($0, Int32(clamping: remaining)) }
+            guard case .success(let count) = ready, count > 0 else { return .timeout }
+            if descriptors.count > 1, descriptors[1].revents != 0 {
+                // An emulated tty is not hung up on removal, and a real one may report the
+                // removal before the hangup: the udev event alone ends the connection.
+                while let event = monitor?.pendingEvent() {
+                    if event.action == .remove, event.device.path == device.path {
+                        return markDisconnected()
+                    }
+                }
+            }
+            if descriptors[0].revents != 0 {
+                do {
+                    let count = try port.read(into: buffer, timeoutMilliseconds: 0)
+                    if count > 0 { return .bytes(count: count) }
+                } catch {
+                    // deviceGone on unplug; any other failure of an open port also ends this
+                    // connection, and the board is looked for again.
                     return markDisconnected()
                 }
             }
-        }
-        guard descriptors[0].revents != 0 else { return .timeout }
-        do {
-            let count = try port.read(into: buffer, timeoutMilliseconds: 0)
-            return count > 0 ? .bytes(count: count) : .timeout
-        } catch {
-            // deviceGone on unplug; any other failure of an open port also ends this connection,
-            // and the board is looked for again.
-            return markDisconnected()
+            // Another device's event, or a wakeup without data: wait out the rest of the timeout.
+            if remaining == 0 { return .timeout }
         }
     }
 
