@@ -16,14 +16,21 @@ struct DevicesCommand: ParsableCommand {
             Examples:
               rollsense devices
               rollsense devices --json | jq -r '.[] | select(.board != null) | .path'
+              rollsense devices --device 75833353035351B0E1D0
             """
     )
 
     @Flag(help: "Print a JSON array of objects (path, byIdPath, vendorId, productId, serial, manufacturer, product, driver, board) instead of a table.")
     var json = false
 
+    @Option(help: ArgumentHelp("Show only the device this names (as the other commands would choose it).", valueName: "path|by-id|serial"))
+    var device: String?
+
     func run() throws {
-        let devices = try Discovery.serialDevices()
+        var devices = try Discovery.serialDevices()
+        if let device {
+            devices = [try Discovery.select(device, from: devices)]
+        }
         if json {
             print(try Self.json(devices))
         } else {
@@ -112,5 +119,35 @@ struct DevicesCommand: ParsableCommand {
             }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The options that pick and open a device, shared by the commands that read one (`--device`,
+/// `--baud`, `--no-reset`).
+struct DeviceOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The device: a path (/dev/ttyACM0, a pty), a /dev/serial/by-id path or a USB serial number. Default: the only board plugged in.",
+        valueName: "path|by-id|serial"))
+    var device: String?
+
+    @Option(help: "Line speed in bits per second (any rate the adapter supports).")
+    var baud: Int = SerialPortOptions.protocolBaudRate
+
+    @Flag(help: "Do not reset the board on open: leave DTR alone and keep it high on close.")
+    var noReset = false
+
+    /// The device chosen by `--device`, or the only board.
+    func chosenDevice() throws -> SerialDevice {
+        try Discovery.select(device, from: Discovery.serialDevices())
+    }
+
+    /// Opens the chosen device as a reconnecting connection.
+    func connect() throws -> Connection {
+        let port = SerialPortOptions(baudRate: baud, dtrPolicy: noReset ? .leaveUnchanged : .resetBoard)
+        return try Connection(device: chosenDevice(), options: ConnectionOptions(port: port))
+    }
+
+    func validate() throws {
+        guard baud > 0 else { throw ValidationError("--baud must be a positive number of bits per second.") }
     }
 }

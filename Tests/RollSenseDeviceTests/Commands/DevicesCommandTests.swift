@@ -87,6 +87,21 @@ struct DevicesCommandTests {
         #expect(table.contains("No serial ports found"))
     }
 
+    @Test func deviceOptionShowsTheOneItNames() throws {
+        let (status, output, errors) = try run(["devices", "--json", "--device", "A50285BI"])
+        #expect(status == 0, "stderr: \(errors)")
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        #expect(array.map { $0["path"] as? String } == ["/dev/ttyUSB1"])
+    }
+
+    @Test func unknownDeviceFailsListingTheCandidates() throws {
+        let (status, output, errors) = try run(["devices", "--device", "NOSUCHSERIAL"], fixtures: [UdevFixture.uno, UdevFixture.usbModem])
+        #expect(status != 0)
+        #expect(output.isEmpty)
+        #expect(errors.contains("No serial device matches 'NOSUCHSERIAL'"))
+        #expect(errors.contains("/dev/ttyACM0") && errors.contains("/dev/ttyUSB2"))
+    }
+
     @Test func unknownOptionFailsWithUsage() throws {
         let (status, _, errors) = try run(["devices", "--bogus"])
         #expect(status != 0)
