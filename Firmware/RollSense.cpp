@@ -3,6 +3,7 @@
  * a sample that does not fit in the serial transmit buffer is dropped and counted. */
 #include <Arduino.h>
 #include <EEPROM.h>
+#include <avr/sleep.h>
 #include <avr/wdt.h>
 
 #include "config.h"
@@ -27,6 +28,9 @@ static const uint8_t kWatchdogTimeout = WDTO_250MS;
 /* docs/PROTOCOL.md: a fault is reported when it starts and at most once a second after. */
 static const uint16_t kFaultRepeatMs = 1000;
 static const uint32_t kMicrosPerSecond = 1000000UL;
+/* Timer 0 (micros, millis) interrupts every 1024 us at 16 MHz (Arduino core, wiring.c), waking the
+ * CPU from idle; sleep only when the next sample is further away than that. */
+static const int32_t kIdleMarginMicros = 1100;
 /* EEPROM layout: two magic bytes, then the device id (u32, little-endian). */
 static const int kEepromMagicAddress = 0;
 static const uint8_t kEepromMagic[2] = {'R', 'S'};
@@ -293,6 +297,7 @@ static void sampleIfDue()
     }
     int32_t readings[RS_CHANNEL_COUNT];
     readChannels(readings);
+    flushOutbox(); /* a fault just raised goes out first, and the sample after it if both fit */
     if (device.streaming) {
         sendSample(now, readings);
     }
@@ -367,6 +372,21 @@ static void helloOnConnect()
 #endif
 }
 
+/* ---- Idle -------------------------------------------------------------------------------- */
+/* Idle sleep keeps timers, UART and USB running and wakes on their interrupts: it saves power
+ * between samples (an HX711 is polled again at the next timer tick, well within its 12.5 ms) and
+ * lets the simulator skip the idle time. */
+static void idleUntilNextTick()
+{
+    if (Serial.available() > 0 || outboxLength > 0 || (int32_t)(nextSampleMicros - micros()) < kIdleMarginMicros) {
+        return;
+    }
+    set_sleep_mode(SLEEP_MODE_IDLE);
+    sleep_enable();
+    sleep_cpu();
+    sleep_disable();
+}
+
 /* ---- Arduino entry points ------------------------------------------------------------------ */
 void setup()
 {
@@ -395,4 +415,5 @@ void loop()
     sampleIfDue();
     reportDrops();
     flushOutbox();
+    idleUntilNextTick();
 }

@@ -19,10 +19,12 @@
 #endif
 
 /* HX711 n uses DOUT on digital pin RS_HX711_FIRST_PIN + 2n and SCK on the pin after it:
- * load cell 0 = D2/D3, 1 = D4/D5, 2 = D6/D7, 3 = D8/D9 (README.md, wiring). Its RATE pin must be
- * tied to VCC for 80 samples/s. */
+ * load cell 0 = D4/D5, 1 = D6/D7, 2 = D8/D9, 3 = D10/D11 (README.md, wiring). D2/D3 stay free:
+ * they are the external-interrupt pins, and I2C on the Leonardo/Micro. (They also cost the
+ * simulator dearly: simavr polls a low INT0/INT1 pin on every cycle.) Each HX711's RATE pin must
+ * be tied to VCC for 80 samples/s. */
 #ifndef RS_HX711_FIRST_PIN
-#define RS_HX711_FIRST_PIN 2
+#define RS_HX711_FIRST_PIN 4
 #endif
 
 /* An HX711 at 80 samples/s signals a new conversion every 12.5 ms and settles in 50 ms after
