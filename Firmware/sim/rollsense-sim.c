@@ -35,6 +35,9 @@
 #define ADC_PERIOD_CYCLES (CPU_HZ / 1000)
 /* How many instructions run between looks at the pty. */
 #define SERVICE_EVERY 2000
+/* ATmega328P datasheet, USART register summary: UCSR0B at 0xC1, RXEN0 is bit 4. */
+#define UCSR0B_ADDRESS 0xC1
+#define RXEN0_BIT (1u << 4)
 /* Past this much unread output the simulation waits for the host rather than lose bytes. */
 #define OUTPUT_HIGH_WATER (256 * 1024)
 
@@ -160,7 +163,9 @@ static int service_pty(void)
         }
     }
     size_t fed = 0;
-    while (fed < in_length && !uart_xoff) {
+    /* Until the firmware enables its receiver the bytes wait (a real board would lose them). */
+    int receiver_on = (avr->data[UCSR0B_ADDRESS] & RXEN0_BIT) != 0;
+    while (receiver_on && fed < in_length && !uart_xoff) {
         avr_raise_irq(uart_input, in_buffer[fed++]);
     }
     memmove(in_buffer, in_buffer + fed, in_length - fed);
