@@ -162,6 +162,12 @@ static int service_pty(void)
             return -1;
         }
     }
+    return 0;
+}
+
+/* Hands waiting host bytes to the UART. */
+static void feed_input(void)
+{
     size_t fed = 0;
     /* Until the firmware enables its receiver the bytes wait (a real board would lose them). */
     int receiver_on = (avr->data[UCSR0B_ADDRESS] & RXEN0_BIT) != 0;
@@ -170,7 +176,6 @@ static int service_pty(void)
     }
     memmove(in_buffer, in_buffer + fed, in_length - fed);
     in_length -= fed;
-    return 0;
 }
 
 static void open_pty(const char *path_file, const char *link_path, int wait_for_host)
@@ -315,6 +320,14 @@ static avr_cycle_count_t adc_update(avr_t *a, avr_cycle_count_t when, void *para
 {
     (void)param;
     double t = (double)when / CPU_HZ;
+    /* The scenario's own host bytes ("send" lines) join the queue at their time. */
+    while (scene.next_send < scene.send_count && scene.sends[scene.next_send].time_s <= t) {
+        host_send *send = &scene.sends[scene.next_send++];
+        if (in_length + (size_t)send->length <= sizeof in_buffer) {
+            memcpy(in_buffer + in_length, send->bytes, (size_t)send->length);
+            in_length += (size_t)send->length;
+        }
+    }
     for (int pin = 0; pin < SCENARIO_ADC_PINS; pin++) {
         track *tr = &scene.adc[pin];
         if (tr->count == 0) {
@@ -471,6 +484,7 @@ int main(int argc, char **argv)
         if (stop_cycle && avr->cycle >= stop_cycle) {
             break;
         }
+        feed_input();
         if (master_fd >= 0) {
             if (service_pty() < 0 && !keep_running) {
                 fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated\n", sim_seconds());

@@ -78,6 +78,32 @@ int scenario_load(scenario *s, const char *path)
         }
         char *end;
         double time_s = strtod(word[0], &end);
+        if (*end == 0 && n == 3 && strcmp(word[1], "send") == 0) {
+            size_t hex_length = strlen(word[2]);
+            if (hex_length == 0 || hex_length % 2) {
+                FAIL("send wants an even number of hex digits");
+            }
+            if (s->send_count == s->send_capacity) {
+                s->send_capacity = s->send_capacity ? 2 * s->send_capacity : 8;
+                s->sends = realloc(s->sends, (size_t)s->send_capacity * sizeof *s->sends);
+            }
+            host_send *send = &s->sends[s->send_count++];
+            send->time_s = time_s;
+            send->length = (int)(hex_length / 2);
+            send->bytes = malloc((size_t)send->length);
+            for (int i = 0; i < send->length; i++) {
+                unsigned byte;
+                if (sscanf(word[2] + 2 * i, "%2x", &byte) != 1) {
+                    FAIL("bad hex '%s'", word[2]);
+                }
+                send->bytes[i] = (uint8_t)byte;
+            }
+            if (time_s < last_time) {
+                FAIL("time %g goes back (previous line at %g); lines must be in time order", time_s, last_time);
+            }
+            last_time = time_s;
+            continue;
+        }
         if (*end || time_s < 0) {
             FAIL("expected a time in seconds or 'seed', got '%s'", word[0]);
         }
@@ -86,7 +112,7 @@ int scenario_load(scenario *s, const char *path)
         }
         last_time = time_s;
         if (n < 4) {
-            FAIL("expected: TIME hx711|adc CHANNEL VALUE [ramp] | dead | alive | noise AMPLITUDE");
+            FAIL("expected: TIME hx711|adc CHANNEL VALUE [ramp] | dead | alive | noise AMPLITUDE, or TIME send HEX");
         }
         int channel = atoi(word[2]);
         track *t;

@@ -25,8 +25,17 @@ typedef struct {
     int dead_count, dead_capacity;
 } track;
 
+/* Bytes the "host" sends at a simulated time (commands in a deterministic run). */
+typedef struct {
+    double time_s;
+    uint8_t *bytes;
+    int length;
+} host_send;
+
 typedef struct {
     track hx711[SCENARIO_HX711_CHIPS];
+    host_send *sends;
+    int send_count, send_capacity, next_send;
     track adc[SCENARIO_ADC_PINS];
     uint64_t seed;
     double end_s; /* time of the last line, for --seconds defaults */
