@@ -15,18 +15,22 @@ private enum Command {
 private enum Status {
     static let ok: UInt8 = 0, unknownCommand: UInt8 = 1, badArgument: UInt8 = 2
 }
-private let sensorNotReady: UInt8 = 1
+private let sensorNotReady: UInt8 = 1, saturated: UInt8 = 2, disconnected: UInt8 = 3, droppedSamples: UInt8 = 4
 private let simulatorBoard: UInt8 = 5
 private let hx711Kind: UInt8 = 1
 
 /// Fails with a build hint when the firmware is missing (the test runs only then if required).
 /// With `waitingForHello` it returns once the device has booted and can take commands.
-private func startDevice(scenario: URL? = FirmwareBuild.steadyScenario, waitingForHello: Bool = true) throws -> SimulatedDevice? {
+private func startDevice(
+    firmware: URL = FirmwareBuild.loadCellFirmware,
+    scenario: URL? = FirmwareBuild.steadyScenario,
+    waitingForHello: Bool = true
+) throws -> SimulatedDevice? {
     guard FirmwareBuild.isBuilt else {
         Issue.record(Comment(rawValue: FirmwareBuild.missingMessage))
         return nil
     }
-    let device = try SimulatedDevice(scenario: scenario)
+    let device = try SimulatedDevice(firmware: firmware, scenario: scenario)
     if waitingForHello { _ = try device.waitForHello() }
     return device
 }
@@ -161,5 +165,58 @@ struct FirmwareEndToEndTests {
         let samples = frames.compactMap { frame -> TestSample? in if case .sample(let s) = frame { s } else { nil } }
         _ = checkNoGaps(samples)
         #expect(!frames.dropLast().contains { if case .fault = $0 { true } else { false } }, "no fault before the HX711 went silent")
+    }
+
+    @Test("a saturated load cell and an unplugged FSR are reported on their channels")
+    func saturatedAndDisconnected() throws {
+        guard let device = try startDevice(firmware: FirmwareBuild.mixedFirmware, scenario: FirmwareBuild.faultScenario) else {
+            return
+        }
+        // e2e-faults.scenario: at 1 s load cell 0 reads 0x7FFFFF and the FSR on A1 (channel 3) 0 V.
+        var faults: [(time: UInt32, code: UInt8, channel: UInt8, value: UInt32)] = []
+        let frames = try device.frames(until: "both faults", within: 30) { frame in
+            if case .fault(let time, let code, let channel, let value) = frame { faults.append((time, code, channel, value)) }
+            return Set(faults.map(\.code)).isSuperset(of: [saturated, disconnected])
+        }
+        for fault in faults {
+            #expect(fault.time >= 1_000_000, "fault before the scenario's change: \(fault)")
+        }
+        #expect(faults.contains { $0.code == saturated && $0.channel == 0 && $0.value == 0x7F_FFFF })
+        #expect(faults.contains { $0.code == disconnected && $0.channel == 3 && $0.value < 5 })
+        let samples = frames.compactMap { frame -> TestSample? in if case .sample(let s) = frame { s } else { nil } }
+        _ = checkNoGaps(samples)
+    }
+
+    @Test("past the link's capacity samples are dropped, never waited for, and the drops are reported")
+    func dropsAreCountedAndReported() throws {
+        guard let device = try startDevice() else { return }
+        // 1000 Hz x 23 bytes is more than twice what 115200 baud carries (Firmware/README.md).
+        _ = try device.command(Command.setRate, tag: 1, [0xE8, 0x03])
+        var reportedDrops: UInt32 = 0
+        var missing = 0
+        var delivered = 0
+        var previous: TestSample?
+        var sampleSinceLastReport = true
+        // Until a sample follows the last report: a report counts samples already dropped, whose
+        // gap in the sequence numbers shows at the next sample delivered.
+        while reportedDrops == 0 || delivered < 400 || !sampleSinceLastReport {
+            let frame = try device.nextFrame()
+            switch frame {
+            case .sample(let sample):
+                if let previous { missing += Int(sample.sequence &- previous.sequence &- 1) }
+                previous = sample
+                delivered += 1
+                sampleSinceLastReport = true
+            case .fault(_, droppedSamples, let channel, let count):
+                #expect(channel == 0xFF)
+                reportedDrops += count
+                sampleSinceLastReport = false
+            default:
+                break
+            }
+        }
+        #expect(Int(reportedDrops) <= missing, "reported \(reportedDrops) drops, sequence gaps \(missing)")
+        #expect(missing > delivered / 2, "about half the samples cannot fit: \(missing) missing, \(delivered) delivered")
+        #expect(reportedDrops > 0)
     }
 }

@@ -10,11 +10,14 @@ enum FirmwareBuild {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let harness = root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
     static let loadCellFirmware = root.appendingPathComponent("Firmware/build/sim-hx4/rollsense.elf")
+    static let mixedFirmware = root.appendingPathComponent("Firmware/build/sim-mix/rollsense.elf")
     static let steadyScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-steady.scenario")
+    static let faultScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-faults.scenario")
 
     static var isBuilt: Bool {
         FileManager.default.isExecutableFile(atPath: harness.path)
             && FileManager.default.fileExists(atPath: loadCellFirmware.path)
+            && FileManager.default.fileExists(atPath: mixedFirmware.path)
     }
 
     /// CI sets ROLLSENSE_REQUIRE_FIRMWARE=1 (Tools/run-swift-tests.sh): a missing build then fails
