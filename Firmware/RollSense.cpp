@@ -269,7 +269,7 @@ static void sendSample(uint32_t timeMicros, const int32_t *readings)
 {
     uint16_t seq = sequence++;
     if (device.mode == RS_MODE_TEXT) {
-        char line[4 * 12 + 2];
+        char line[RS_CHANNEL_COUNT * 13 + 2]; /* "c1:-8388608 " per channel, CR LF */
         uint8_t n = formatText(readings, line);
         if (outboxLength == 0 && Serial.availableForWrite() >= n) {
             Serial.write((const uint8_t *)line, n);
@@ -289,6 +289,17 @@ static void sendSample(uint32_t timeMicros, const int32_t *readings)
     }
 }
 
+/* Native USB (32u4) has a port state: nobody listens until the host opens it (DTR). A USB-serial
+ * bridge has none; an Uno streams from boot. */
+static bool hostListening()
+{
+#if defined(USBCON)
+    return (bool)Serial;
+#else
+    return true;
+#endif
+}
+
 static void sampleIfDue()
 {
     uint32_t now = micros();
@@ -298,7 +309,8 @@ static void sampleIfDue()
     int32_t readings[RS_CHANNEL_COUNT];
     readChannels(readings);
     flushOutbox(); /* a fault just raised goes out first, and the sample after it if both fit */
-    if (device.streaming) {
+    bool streaming = device.streaming && hostListening();
+    if (streaming) {
         sendSample(now, readings);
     }
     nextSampleMicros += periodMicros;
@@ -306,7 +318,7 @@ static void sampleIfDue()
         /* The loop fell a whole period behind: those sample times are lost. Count them as dropped
          * so the host sees the gap instead of a silently slower rate. */
         uint32_t missed = (now - nextSampleMicros) / periodMicros + 1;
-        if (device.streaming) {
+        if (streaming) {
             sequence += (uint16_t)missed;
             droppedUnreported += missed;
         }
@@ -359,7 +371,7 @@ static void sayHello()
 static void helloOnConnect()
 {
 #if defined(USBCON)
-    bool connected = (bool)Serial;
+    bool connected = hostListening();
     if (connected && !helloSent) {
         sayHello();
     } else if (!connected) {

@@ -37,6 +37,13 @@ if not not_ready or not 1.5e6 < not_ready[0][0] < 1.7e6:
 print(f"smoke-test: {len(samples)} samples, no gaps, faults {faults}")
 PY
 
+# A bad scenario is refused with its file and line, and a non-zero exit.
+printf '0 hx711 0 100\n1 hx711 9 5\n' >"$work/bad.scenario"
+if "$sim" --no-pty --seconds 1 --scenario "$work/bad.scenario" "$elf" 2>"$work/bad.log"; then
+    echo "smoke-test: a bad scenario was accepted" >&2; exit 1
+fi
+grep -q "bad.scenario:2: hx711 channel 9" "$work/bad.log" || { echo "smoke-test: unclear error: $(cat "$work/bad.log")" >&2; exit 1; }
+
 # Over the pty, in real time: ping, an unknown command and a bad rate are answered.
 "$sim" --realtime --seconds 20 --pty-file "$work/pty" --scenario "$scenario" "$elf" >/dev/null 2>"$work/sim.log" &
 pid=$!
