@@ -56,6 +56,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,8 @@
 set -euo pipefail
 # Device tests fail (not skip) when umockdev is missing: `make test` must exercise them.
 export ROLLSENSE_REQUIRE_UMOCKDEV=1
+# The firmware end-to-end tests fail, rather than skip, when the simulated firmware is missing.
+export ROLLSENSE_REQUIRE_FIRMWARE=1
 if command -v umockdev-wrapper >/dev/null; then
     exec umockdev-wrapper swift test --skip-build "$@"
 fi
