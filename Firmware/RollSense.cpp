@@ -38,6 +38,10 @@ static const int kEepromIdAddress = 2;
 /* A floating analog pin for the id's entropy (unused by the sensors, which take A0-A3). */
 static const uint8_t kEntropyPin = A5;
 
+#if defined(RS_SIMULATOR)
+static const uint8_t kSimulatorHangCommand = 0xF0;
+#endif
+
 /* ---- State --------------------------------------------------------------------------------- */
 struct FaultState {
     uint8_t activeCode; /* the fault reported for this channel, 0 when none */
@@ -335,6 +339,14 @@ static void handleCommands()
         if (!rs_receiver_feed(&receiver, (uint8_t)Serial.read(), &command)) {
             continue;
         }
+#if defined(RS_SIMULATOR)
+        /* Simulator builds only: a command that hangs the loop, so the tests can see the watchdog
+         * reset the board and the WATCHDOG_RESET fault after the next HELLO. */
+        if (command.type == kSimulatorHangCommand) {
+            for (;;) {
+            }
+        }
+#endif
         uint16_t oldRate = device.sample_rate_hz;
         uint8_t wasStreaming = device.streaming;
         uint8_t reply[RS_MAX_BODY];

@@ -224,4 +224,32 @@ struct FirmwareEndToEndTests {
         #expect(missing > delivered / 2, "about half the samples cannot fit: \(missing) missing, \(delivered) delivered")
         #expect(device.decoder.counters.crcFailures == 0)
     }
+
+    @Test("when the loop hangs the watchdog resets the board, which says hello and WATCHDOG_RESET")
+    func watchdogReset() throws {
+        guard let device = try startDevice() else { return }
+        let before = try device.samples(5).samples
+        // 0xF0 hangs the loop in simulator builds only (Firmware/RollSense.cpp); the watchdog
+        // fires after 250 ms and the firmware boots again.
+        try device.send(.raw(type: 0xF0, body: []), tag: 1)
+        let events = try device.events(until: "the WATCHDOG_RESET fault", within: 30) { event in
+            if case .fault(let fault) = event { return fault.code == .watchdogReset }
+            return false
+        }
+        #expect(infos(in: events).count == 1, "a HELLO after the reset")
+        guard case .fault(let fault) = events.last, case .info = events.dropLast().last else {
+            Issue.record("WATCHDOG_RESET must come right after the HELLO: \(events.suffix(3))")
+            return
+        }
+        #expect(fault.channel == DeviceFault.deviceChannel)
+        let (after, afterOthers) = try device.samples(50)
+        _ = checkNoGaps(after)
+        // docs/PROTOCOL.md: after a restart the host's time continues from the last time it had.
+        let lastBeforeReset = samples(in: events).last ?? before.last!
+        #expect(after.first!.deviceTimeMicroseconds >= lastBeforeReset.deviceTimeMicroseconds, "time continues after the restart")
+        #expect(device.decoder.counters.sequenceGaps == 0, "a HELLO restarts sequence tracking")
+        // The load cells come back with the board: no SENSOR_NOT_READY after the restart.
+        #expect(faults(in: events).count == 1)
+        #expect(faults(in: afterOthers).isEmpty, "\(faults(in: afterOthers))")
+    }
 }
