@@ -334,7 +334,7 @@ static void sampleIfDue()
 static void handleCommands()
 {
     /* One command per loop, and only when its HELLO and REPLY are sure to fit the outbox. */
-    while (Serial.available() > 0 && outboxLength + 2u * RS_MAX_WIRE_FRAME <= sizeof outbox) {
+    while (Serial.available() > 0 && outboxLength + 2u * RS_MAX_WIRE_FRAME + 1u <= sizeof outbox) {
         rs_command command;
         if (!rs_receiver_feed(&receiver, (uint8_t)Serial.read(), &command)) {
             continue;
@@ -347,6 +347,11 @@ static void handleCommands()
             }
         }
 #endif
+        if (device.mode == RS_MODE_TEXT) {
+            /* A lone 0x00 ends the text the host has buffered as one bad frame, so the frames
+             * that follow decode (docs/PROTOCOL.md, framing). */
+            outbox[outboxLength++] = 0;
+        }
         uint16_t oldRate = device.sample_rate_hz;
         uint8_t wasStreaming = device.streaming;
         uint8_t reply[RS_MAX_BODY];

@@ -154,6 +154,11 @@ struct FirmwareEndToEndTests {
             let labels = line.split(separator: " ").map { $0.split(separator: ":").first.map(String.init) ?? "" }
             #expect(labels == ["c1", "c2", "c3", "c4"], "line '\(line)'")
         }
+        // And back: the reply to SET_MODE 0 comes through as a frame despite the text before it.
+        let back = try device.command(.setMode(.binary), tag: 6)
+        #expect(back.last == .reply(CommandReply(command: 0x86, tag: 6, status: .ok)))
+        let (resumed, _) = try device.samples(20)
+        _ = checkNoGaps(resumed)
     }
 
     // MARK: - Faults
