@@ -98,7 +98,8 @@ public final class Connection: ByteSource, @unchecked Sendable {
     // MARK: - ByteSource
 
     /// Reads bytes; answers `disconnected` once when the board goes away, `timeout` while it is
-    /// away, and `reconnected` when it is back.
+    /// away, and `reconnected` when it is back. A reconnect to a board that resets on open may
+    /// take up to `bootWaitMilliseconds` beyond the timeout (waiting for it to talk).
     public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
         if closed { return .end }
         if let port {
