@@ -44,7 +44,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseWireTests",
+            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RollSenseSignalTests",
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],

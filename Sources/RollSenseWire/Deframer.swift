@@ -1,6 +1,8 @@
 /// What the layer above the framing made of a frame with a good CRC.
 enum FrameDisposition {
     case accepted
+    /// Accepted, and the caller wants the bytes after this frame back unread (a mode switch).
+    case acceptedThenStop
     case malformed
     case unknown
 }
@@ -29,11 +31,14 @@ struct Deframer: Sendable {
         overflowed = false
     }
 
+    /// Deframes `input`; returns nil when it consumed all of it, or the offset after the frame
+    /// whose handler asked to stop.
     @inline(__always)
+    @discardableResult
     mutating func feed(
         _ input: UnsafeRawBufferPointer,
         _ handle: (_ type: UInt8, _ body: UnsafeRawBufferPointer) -> FrameDisposition
-    ) {
+    ) -> Int? {
         let end = input.count
         var index = 0
         while index < end {
@@ -51,15 +56,16 @@ struct Deframer: Sendable {
                 } else {
                     append(UnsafeRawBufferPointer(rebasing: input[index..<end]))
                 }
-                return
+                return nil
             }
+            var shouldStop = false
             if overflowed {
                 counters.discardedBytes += runCount
                 counters.oversizeFrames += 1
                 overflowed = false
             } else if pendingCount == 0 {
                 if runCount > 0 {
-                    finish(UnsafeRawBufferPointer(rebasing: input[index..<delimiter]), handle)
+                    shouldStop = finish(UnsafeRawBufferPointer(rebasing: input[index..<delimiter]), handle)
                 }
             } else if pendingCount + runCount > WireFormat.maxEncodedCount {
                 counters.discardedBytes += pendingCount + runCount
@@ -70,10 +76,12 @@ struct Deframer: Sendable {
                 let count = pendingCount
                 pendingCount = 0
                 var copy = pending
-                withUnsafeBytes(of: &copy) { finish(UnsafeRawBufferPointer(rebasing: $0[0..<count]), handle) }
+                shouldStop = withUnsafeBytes(of: &copy) { finish(UnsafeRawBufferPointer(rebasing: $0[0..<count]), handle) }
             }
             index = delimiter + 1
+            if shouldStop { return index }
         }
+        return nil
     }
 
     @inline(__always)
@@ -85,16 +93,17 @@ struct Deframer: Sendable {
         pendingCount += bytes.count
     }
 
-    /// One complete encoded frame, delimiter removed, at least one byte.
+    /// One complete encoded frame, delimiter removed, at least one byte; returns whether the
+    /// handler asked to stop.
     @inline(__always)
     private mutating func finish(
         _ encoded: UnsafeRawBufferPointer,
         _ handle: (_ type: UInt8, _ body: UnsafeRawBufferPointer) -> FrameDisposition
-    ) {
+    ) -> Bool {
         guard encoded.count <= WireFormat.maxEncodedCount else {
             counters.oversizeFrames += 1
             counters.discardedBytes += encoded.count
-            return
+            return false
         }
         var scratch: Storage = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         let disposition: FrameDisposition? = withUnsafeMutableBytes(of: &scratch) { scratch in
@@ -117,7 +126,10 @@ struct Deframer: Sendable {
         switch disposition {
         case .accepted:
             counters.frames += 1
-            return
+            return false
+        case .acceptedThenStop:
+            counters.frames += 1
+            return true
         case .malformed:
             counters.malformedFrames += 1
         case .unknown:
@@ -126,5 +138,6 @@ struct Deframer: Sendable {
             break
         }
         counters.discardedBytes += encoded.count
+        return false
     }
 }
