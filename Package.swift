@@ -44,6 +44,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
+        .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseWireTests",
             dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],

@@ -42,8 +42,7 @@ struct Deframer: Sendable {
         let end = input.count
         var index = 0
         while index < end {
-            var delimiter = index
-            while delimiter < end && input[delimiter] != WireFormat.delimiter { delimiter += 1 }
+            let delimiter = Self.firstZero(in: input, from: index)
             let runCount = delimiter - index
             if delimiter == end {
                 // No delimiter in the rest of the chunk: keep the bytes for the next one.
@@ -84,6 +83,25 @@ struct Deframer: Sendable {
         return nil
     }
 
+    /// The offset of the first zero at or after `start`, or `input.count`. Eight bytes at a time:
+    /// `(w - 0x01…01) & ~w & 0x80…80` is non-zero exactly when the word has a zero byte, and its
+    /// lowest set bit marks the first one (Mycroft's trick, as in many `memchr`s).
+    @inline(__always)
+    static func firstZero(in input: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let end = input.count
+        var index = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while index + 8 <= end {
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let zeros = (word &- ones) & ~word & highs
+            if zeros != 0 { return index + zeros.trailingZeroBitCount / 8 }
+            index += 8
+        }
+        while index < end && input[index] != 0 { index += 1 }
+        return index
+    }
+
     @inline(__always)
     private mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let offset = pendingCount
@@ -107,7 +125,7 @@ struct Deframer: Sendable {
         }
         var scratch: Storage = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         let disposition: FrameDisposition? = withUnsafeMutableBytes(of: &scratch) { scratch in
-            guard let payloadCount = try? COBS.decode(encoded, into: scratch), payloadCount >= 3 else {
+            guard let payloadCount = COBS.decodeZeroFree(encoded, into: scratch), payloadCount >= 3 else {
                 counters.malformedFrames += 1
                 return nil
             }
