@@ -74,7 +74,8 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
             }
             if let last = lastSample {
                 check(sample.sequence > last.sequence, "sequence went back")
-                check(sample.deviceTimeMicroseconds >= last.deviceTimeMicroseconds || true, "")
+                // Wraps add 2^32, restarts continue from the last time: never back.
+                check(sample.deviceTimeMicroseconds >= last.deviceTimeMicroseconds, "time went back")
             }
             lastSample = sample
         case .gap(let missingSamples, _):
