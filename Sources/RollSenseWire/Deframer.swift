@@ -22,9 +22,6 @@ struct Deframer: Sendable {
     /// Past `maxEncodedCount` bytes without a delimiter: dropping until the next `0x00`.
     private var overflowed = false
 
-    /// Whether bytes of an unfinished frame are waiting.
-    var hasPartialFrame: Bool { pendingCount > 0 || overflowed }
-
     /// Forgets any partial frame, as if a delimiter had arrived, without counting it.
     mutating func dropPartialFrame() {
         pendingCount = 0
