@@ -22,7 +22,9 @@ status=0
 for target in FuzzWireDecoder FuzzPlotterText; do
     work="$out/corpus-$target"
     log="$out/$target.log"
-    mkdir -p "$work"
+    mkdir -p "$work" "$out/previous"
+    # Crash inputs of an earlier run are kept, out of the way, so only this run's count.
+    find "$out" -maxdepth 1 -name "$target-*-*" -type f -exec mv -t "$out/previous" {} +
     set +e
     "$bin/$target" -max_total_time="$seconds" -max_len=2048 -print_final_stats=1 -artifact_prefix="$out/$target-" \
         "$work" "$out/seeds-$target" >"$log" 2>&1
