@@ -51,7 +51,13 @@ let package = Package(
             dependencies: ["RollSenseSignal", "RollSenseWire"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
+        .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseWireTests",
+            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RollSenseSignalTests",
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
