@@ -1,1 +1,111 @@
+// A child process for RollSenseStore's tests: things a test cannot do to itself (be killed with
+// SIGKILL mid-write, drop root privileges, run under a file size limit, be a second process
+// writing the ledger). Not shipped. Usage:
+//   store-test-tool capture-forever PATH             write chunks until killed; prints "synced N"
+//   store-test-tool capture-fill PATH LIMIT_BYTES    same, under RLIMIT_FSIZE = LIMIT_BYTES, until the write fails
+//   store-test-tool capture-open PATH [--drop-privileges]   create a capture; prints "ok" or "error: ..."
+//   store-test-tool ledger-add PATH AREA COUNT       add COUNT one-second contacts at noon 2026-11-26 (UTC+2)
+// Chunk i holds `1 + (i * 37) % 300` bytes, byte k being `(k * 31 + i * 7 + 1) mod 256`; the tests
+// check what they read back against the same formula.
+import Foundation
 import RollSenseStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func chunk(_ index: Int) -> [UInt8] {
+    let count = 1 + (index * 37) % 300
+    return (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &* 7 &+ 1) }
+}
+
+/// Writes chunks forever (until killed or a write fails), syncing every `syncEvery` chunks and
+/// saying how many chunks are synced.
+func writeChunks(path: String, syncEvery: Int) -> Int32 {
+    do {
+        let writer = try CaptureWriter(path: path, metadata: CaptureMetadata(programVersion: "store-test-tool", area: "lower-back"))
+        var index = 0
+        while true {
+            try writer.append(bytes: chunk(index), hostTimeMicroseconds: Int64(index))
+            index += 1
+            if index % syncEvery == 0 {
+                try writer.flush()
+                say("synced \(index)")
+            }
+        }
+    } catch {
+        say("error: \(error.kindName): \(error)")
+        return 3
+    }
+}
+
+extension CaptureWriteError {
+    var kindName: String {
+        switch self {
+        case .alreadyExists: "alreadyExists"
+        case .directoryMissing: "directoryMissing"
+        case .notWritable: "notWritable"
+        case .diskFull: "diskFull"
+        case .ioFailed: "ioFailed"
+        case .recordTooLarge: "recordTooLarge"
+        case .closed: "closed"
+        }
+    }
+}
+
+let arguments = CommandLine.arguments
+switch arguments.dropFirst().first {
+case "capture-forever" where arguments.count == 3:
+    exit(writeChunks(path: arguments[2], syncEvery: 50))
+case "capture-fill" where arguments.count == 4:
+    guard let limit = rlim_t(arguments[3]) else { exit(64) }
+    // Without this the kernel kills the process with SIGXFSZ instead of failing the write.
+    signal(SIGXFSZ, SIG_IGN)
+    var rlimit = rlimit(rlim_cur: limit, rlim_max: limit)
+    guard setrlimit(Int32(RLIMIT_FSIZE.rawValue), &rlimit) == 0 else {
+        say("setrlimit failed: \(errno)")
+        exit(65)
+    }
+    exit(writeChunks(path: arguments[2], syncEvery: 20))
+case "capture-open" where arguments.count >= 3:
+    if arguments.contains("--drop-privileges") && geteuid() == 0 {
+        // 65534 is `nobody` on Debian; root ignores permission bits, nobody does not.
+        guard setgroups(0, nil) == 0, setgid(65534) == 0, setuid(65534) == 0 else {
+            say("cannot drop privileges: \(errno)")
+            exit(66)
+        }
+    }
+    do {
+        let writer = try CaptureWriter(path: arguments[2], metadata: CaptureMetadata())
+        try writer.close()
+        say("ok")
+        exit(0)
+    } catch {
+        say("error: \(error.kindName): \(error)")
+        exit(3)
+    }
+case "ledger-add" where arguments.count == 5:
+    guard let count = Int(arguments[4]) else { exit(64) }
+    let timeZone = TimeZone(secondsFromGMT: 2 * 3600)!
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let noon = calendar.date(from: DateComponents(year: 2026, month: 11, day: 26, hour: 12))!
+    do {
+        let ledger = try HistoryLedger(path: arguments[2])
+        for index in 0..<count {
+            let start = noon + Double(index)
+            try ledger.addContact(area: arguments[3], from: start, to: start + 1, timeZone: timeZone)
+        }
+        say("ok")
+        exit(0)
+    } catch {
+        say("error: \(error)")
+        exit(3)
+    }
+default:
+    FileHandle.standardError.write(Data("usage: see the comment at the top of Sources/store-test-tool/main.swift\n".utf8))
+    exit(64)
+}
