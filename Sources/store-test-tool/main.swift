@@ -5,6 +5,8 @@
 //   store-test-tool capture-fill PATH LIMIT_BYTES    same, under RLIMIT_FSIZE = LIMIT_BYTES, until the write fails
 //   store-test-tool capture-open PATH [--drop-privileges]   create a capture; prints "ok" or "error: ..."
 //   store-test-tool ledger-add PATH AREA COUNT       add COUNT one-second contacts at noon 2026-11-26 (UTC+2)
+//   store-test-tool capture-generate PATH BYTES_PER_SECOND SECONDS CHUNK_BYTES   a long capture for the bench
+//   store-test-tool capture-read PATH                read it all; prints JSON with peak memory (bench)
 // Chunk i holds `1 + (i * 37) % 300` bytes, byte k being `(k * 31 + i * 7 + 1) mod 256`; the tests
 // check what they read back against the same formula.
 import Foundation
@@ -56,6 +58,15 @@ extension CaptureWriteError {
     }
 }
 
+/// The process's peak resident memory (`VmHWM` in /proc/self/status), in KiB; 0 if unknown.
+func peakResidentKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+    }
+    return 0
+}
+
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "capture-forever" where arguments.count == 3:
@@ -100,6 +111,45 @@ case "ledger-add" where arguments.count == 5:
             try ledger.addContact(area: arguments[3], from: start, to: start + 1, timeZone: timeZone)
         }
         say("ok")
+        exit(0)
+    } catch {
+        say("error: \(error)")
+        exit(3)
+    }
+case "capture-generate" where arguments.count == 6:
+    guard let rate = Int(arguments[3]), let seconds = Int(arguments[4]), let chunkBytes = Int(arguments[5]), chunkBytes > 0 else { exit(64) }
+    let started = Date()
+    do {
+        let writer = try CaptureWriter(path: arguments[2], metadata: CaptureMetadata(programVersion: "store-test-tool"))
+        // One pattern buffer reused: the bench measures the store, not a byte generator.
+        let pattern = (0..<(chunkBytes + 256)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        let total = rate * seconds
+        var written = 0
+        while written < total {
+            let count = min(chunkBytes, total - written)
+            let phase = written % 256
+            try writer.append(bytes: pattern[phase..<(phase + count)], hostTimeMicroseconds: Int64(written) * 1_000_000 / Int64(rate))
+            written += count
+        }
+        try writer.close()
+        say(#"{"bytes":\#(written),"seconds":\#(Date().timeIntervalSince(started)),"peakRSSKiB":\#(peakResidentKiB())}"#)
+        exit(0)
+    } catch {
+        say("error: \(error)")
+        exit(3)
+    }
+case "capture-read" where arguments.count == 3:
+    let started = Date()
+    do {
+        let reader = try CaptureReader(path: arguments[2])
+        var chunks = 0, bytes = 0
+        var checksum: UInt8 = 0
+        while let chunk = try reader.nextChunk() {
+            chunks += 1
+            bytes += chunk.bytes.count
+            checksum &+= chunk.bytes.first ?? 0
+        }
+        say(#"{"chunks":\#(chunks),"bytes":\#(bytes),"checksum":\#(checksum),"warnings":\#(reader.warningCount),"seconds":\#(Date().timeIntervalSince(started)),"peakRSSKiB":\#(peakResidentKiB())}"#)
         exit(0)
     } catch {
         say("error: \(error)")

@@ -220,3 +220,17 @@ final class ByteBudget: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct CaptureWriterReleaseTests {
+    @Test func aWriterReleasedWithoutCloseKeepsWhatItBuffered() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("released.rscap")
+        do {
+            let writer = try CaptureWriter(path: path, metadata: CaptureMetadata(), startWallClock: Date(), calls: .system, startsSyncThread: false)
+            try writer.append(bytes: [9, 8, 7], hostTimeMicroseconds: 3)
+        }
+        let (records, warnings, _) = try readAll(path)
+        #expect(records.last == .chunk(CaptureChunk(hostTimeMicroseconds: 3, bytes: [9, 8, 7])))
+        #expect(warnings == [.missingEndRecord])
+    }
+}
