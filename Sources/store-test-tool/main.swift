@@ -4,6 +4,7 @@
 //   store-test-tool capture-forever PATH             write chunks until killed; prints "synced N"
 //   store-test-tool capture-fill PATH LIMIT_BYTES    same, under RLIMIT_FSIZE = LIMIT_BYTES, until the write fails
 //   store-test-tool capture-open PATH [--drop-privileges]   create a capture; prints "ok" or "error: ..."
+//   store-test-tool ledger-open PATH [--drop-privileges]    open a ledger and add a contact; prints "ok" or "error: ..."
 //   store-test-tool ledger-add PATH AREA COUNT       add COUNT one-second contacts at noon 2026-11-26 (UTC+2)
 //   store-test-tool capture-generate PATH BYTES_PER_SECOND SECONDS CHUNK_BYTES   a long capture for the bench
 //   store-test-tool capture-read PATH                read it all; prints JSON with peak memory (bench)
@@ -68,6 +69,16 @@ func peakResidentKiB() -> Int {
 }
 
 let arguments = CommandLine.arguments
+
+/// With `--drop-privileges` and run as root, becomes `nobody` (65534 on Debian): root ignores
+/// permission bits, nobody does not.
+func dropPrivilegesIfAsked() {
+    guard arguments.contains("--drop-privileges"), geteuid() == 0 else { return }
+    guard setgroups(0, nil) == 0, setgid(65534) == 0, setuid(65534) == 0 else {
+        say("cannot drop privileges: \(errno)")
+        exit(66)
+    }
+}
 switch arguments.dropFirst().first {
 case "capture-forever" where arguments.count == 3:
     exit(writeChunks(path: arguments[2], syncEvery: 50))
@@ -82,13 +93,7 @@ case "capture-fill" where arguments.count == 4:
     }
     exit(writeChunks(path: arguments[2], syncEvery: 20))
 case "capture-open" where arguments.count >= 3:
-    if arguments.contains("--drop-privileges") && geteuid() == 0 {
-        // 65534 is `nobody` on Debian; root ignores permission bits, nobody does not.
-        guard setgroups(0, nil) == 0, setgid(65534) == 0, setuid(65534) == 0 else {
-            say("cannot drop privileges: \(errno)")
-            exit(66)
-        }
-    }
+    dropPrivilegesIfAsked()
     do {
         let writer = try CaptureWriter(path: arguments[2], metadata: CaptureMetadata())
         try writer.close()
@@ -96,6 +101,17 @@ case "capture-open" where arguments.count >= 3:
         exit(0)
     } catch {
         say("error: \(error.kindName): \(error)")
+        exit(3)
+    }
+case "ledger-open" where arguments.count >= 3:
+    dropPrivilegesIfAsked()
+    do {
+        let ledger = try HistoryLedger(path: arguments[2])
+        try ledger.addContact(area: "a", from: Date(), to: Date() + 1, timeZone: TimeZone(secondsFromGMT: 0)!)
+        say("ok")
+        exit(0)
+    } catch {
+        say("error: \(error)")
         exit(3)
     }
 case "ledger-add" where arguments.count == 5:

@@ -13,7 +13,11 @@ public enum HistoryError: Error, Sendable, Equatable, CustomStringConvertible {
     case newerSchema(path: String, unknownMigrations: [String])
     /// Another process held the database locked for longer than the busy timeout.
     case busy(path: String, waitedSeconds: Double)
-    /// The database could not be opened or written (permissions, read-only, disk full...).
+    /// The database or its directory cannot be opened or written (missing, permissions, read-only).
+    case notWritable(path: String, detail: String)
+    /// The disk is full.
+    case diskFull(path: String)
+    /// Any other database failure.
     case unusable(path: String, detail: String)
     /// A contact interval that ends before it starts.
     case invalidInterval(startUnixMicroseconds: Int64, endUnixMicroseconds: Int64)
@@ -33,6 +37,10 @@ public enum HistoryError: Error, Sendable, Equatable, CustomStringConvertible {
             "the history database \(path) was written by a newer rollsense (schema \(unknownMigrations.joined(separator: ", "))); it was left untouched: update rollsense"
         case .busy(let path, let waitedSeconds):
             "the history database \(path) stayed locked by another process for \(waitedSeconds) s; close the other rollsense or try again"
+        case .notWritable(let path, let detail):
+            "cannot open or write the history database \(path) (\(detail)): check that its directory exists and is writable, or choose another with --data-dir or ROLLSENSE_DATA_DIR"
+        case .diskFull(let path):
+            "the disk holding the history database \(path) is full; nothing was recorded by this change: free some space"
         case .unusable(let path, let detail):
             "cannot use the history database \(path): \(detail)"
         case .invalidInterval(let start, let end):

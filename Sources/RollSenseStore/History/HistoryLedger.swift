@@ -284,6 +284,10 @@ public final class HistoryLedger: Sendable {
             return .busy(path: path, waitedSeconds: busyTimeoutSeconds)
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return .corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return .notWritable(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_FULL:
+            return .diskFull(path: path)
         default:
             return .unusable(path: path, detail: error.message ?? "\(error.resultCode)")
         }

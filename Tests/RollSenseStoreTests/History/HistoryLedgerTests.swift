@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 import RollSenseStore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct HistoryLedgerTests {
     static let utcPlus2 = TimeZone(secondsFromGMT: 2 * 3600)!
@@ -233,6 +236,21 @@ import Testing
         let before = readBytes(path)
         #expect(throws: HistoryError.notALedger(path: path)) { try HistoryLedger(path: path) }
         #expect(readBytes(path) == before)
+    }
+
+    @Test func aReadOnlyDirectoryIsAClearError() throws {
+        let directory = TemporaryDirectory()
+        // As in the capture test: root ignores permission bits, so the child drops to `nobody`.
+        #expect(chmod(directory.path, 0o755) == 0)
+        let readOnly = directory.file("read-only")
+        #expect(mkdir(readOnly, 0o555) == 0)
+        #expect(chmod(readOnly, 0o555) == 0)
+        let path = readOnly + "/history.sqlite"
+        let child = try StoreTestTool.launch(["ledger-open", path, "--drop-privileges"])
+        let result = try child.wait()
+        #expect(result.status == 3, "child said: \(result.output)")
+        #expect(result.output.contains("cannot open or write the history database \(path)"), "child said: \(result.output)")
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test func reopeningKeepsTheData() throws {
