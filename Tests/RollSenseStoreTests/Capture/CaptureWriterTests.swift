@@ -130,6 +130,34 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
         #expect(warnings == [.missingEndRecord])
     }
 
+    @Test func otherErrnosMapToTheirErrors() throws {
+        let directory = TemporaryDirectory()
+        var readOnlyFileSystem = FileCalls.system
+        readOnlyFileSystem.open = { _, _, _ in
+            errno = EROFS
+            return -1
+        }
+        let path = directory.file("erofs.rscap")
+        #expect(throws: CaptureWriteError.notWritable(path: path, errno: SystemErrno(EROFS))) {
+            try CaptureWriter(path: path, metadata: CaptureMetadata(), startWallClock: Date(), calls: readOnlyFileSystem, startsSyncThread: false)
+        }
+        #expect(CaptureWriteError.notWritable(path: path, errno: SystemErrno(EROFS)).description.contains("Read-only file system"))
+
+        let failSync = ByteBudget(bytes: 1)
+        var failingDisk = FileCalls.system
+        failingDisk.fsync = { fd in
+            // The first sync (the header at open) succeeds, later ones fail as a dying disk would.
+            if failSync.take(1) == 1 { return Glibc.fsync(fd) }
+            errno = EIO
+            return -1
+        }
+        let eioPath = directory.file("eio.rscap")
+        let writer = try CaptureWriter(path: eioPath, metadata: CaptureMetadata(), startWallClock: Date(), calls: failingDisk, startsSyncThread: false)
+        try writer.append(bytes: [1, 2, 3], hostTimeMicroseconds: 0)
+        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: SystemErrno(EIO))) { try writer.flush() }
+        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: SystemErrno(EIO))) { try writer.close() }
+    }
+
     // MARK: - Opening
 
     @Test func anExistingFileIsNeverOverwritten() throws {
