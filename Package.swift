@@ -46,6 +46,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "bench-signal",
+            dependencies: ["RollSenseSignal", "RollSenseWire"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseSignalTests",
@@ -53,6 +58,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseStore",
             dependencies: ["RollSenseWire", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,136 @@
+import RollSenseWire
+
+/// The kinds of sensor fault the pipeline tracks as start/end conditions.
+public enum FaultKind: Int, Sendable, Equatable, CaseIterable {
+    /// A channel at the end of its range.
+    case saturated = 0
+    /// A channel whose raw value stopped changing.
+    case flatLine
+    /// A channel the device reports as disconnected.
+    case disconnected
+    /// A sensor the device reports as not ready.
+    case sensorNotReady
+    /// Samples lost on the way (a sequence gap or a device report).
+    case droppedSamples
+
+    /// The event reason for this fault.
+    public var reason: EventReason {
+        switch self {
+        case .saturated: return .saturated
+        case .flatLine: return .flatLine
+        case .disconnected: return .disconnected
+        case .sensorNotReady: return .sensorNotReady
+        case .droppedSamples: return .droppedSamples
+        }
+    }
+}
+
+/// Watches raw samples and device reports for faults. A fault is active from when it is seen
+/// until `holdMicroseconds` after it was last seen, so a fault the device repeats once a second
+/// reads as one continuous fault, and a flickering one does not chatter.
+public struct FaultMonitor: Sendable, Equatable {
+    /// How long a fault stays active after it was last seen.
+    public let holdMicroseconds: Int64
+    /// Unchanged raw value for this long is a flat line.
+    public let flatLineMicroseconds: Int64
+    /// Raw magnitude at or above this is saturated.
+    public let saturationCounts: Double
+
+    static let kindCount = 5
+    private var lastSeen = SIMD8<Int64>(repeating: .min)
+    private var channelOfKind = SIMD8<Int64>(repeating: -1)
+    private var valueOfKind = SIMD8<Double>(repeating: 0)
+    private var active: UInt8 = 0
+    private var seen: UInt8 = 0
+    private var lastRaw = SIMD4<Double>(repeating: .nan)
+    private var lastChange0: Int64 = 0
+    private var lastChange1: Int64 = 0
+    private var lastChange2: Int64 = 0
+    private var lastChange3: Int64 = 0
+
+    /// Makes a monitor with nothing active.
+    public init(holdMicroseconds: Int64, flatLineMicroseconds: Int64, saturationCounts: Double) {
+        self.holdMicroseconds = holdMicroseconds
+        self.flatLineMicroseconds = flatLineMicroseconds
+        self.saturationCounts = saturationCounts
+    }
+
+    /// Whether any fault is active.
+    public var anyActive: Bool { active != 0 }
+
+    /// Whether `update` could start or end anything (something was seen or is active).
+    @inline(__always)
+    public var mayChange: Bool { (active | seen) != 0 }
+
+    /// Whether `kind` is active.
+    public func isActive(_ kind: FaultKind) -> Bool { active & (1 << UInt8(kind.rawValue)) != 0 }
+
+    /// Records that `kind` was seen at `timeMicroseconds`.
+    public mutating func see(_ kind: FaultKind, channel: Int?, value: Double, timeMicroseconds: Int64) {
+        let i = kind.rawValue
+        let bit: UInt8 = 1 << UInt8(i)
+        if seen & bit == 0 {
+            channelOfKind[i] = Int64(channel ?? -1)
+            valueOfKind[i] = value
+        }
+        seen |= bit
+        lastSeen[i] = timeMicroseconds
+    }
+
+    /// Checks a raw sample for saturation and a flat line (lanes past `channelCount` ignored).
+    /// Zero readings never count as flat: an unloaded FSR reads exactly 0.
+    @inline(__always)
+    public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
+        var saturatedChannel = -1
+        var stuckChannel = -1
+        // Unrolled per lane with scalar fields: lane stores into a SIMD4<Int64> stall.
+        @inline(__always)
+        func check(_ c: Int, _ v: Double, _ previous: Double, _ lastChange: inout Int64) {
+            if abs(v) >= saturationCounts && saturatedChannel < 0 { saturatedChannel = c }
+            // A NaN in lastRaw (no history) compares unequal, so the first value is a change.
+            if v != previous || v == 0 {
+                lastChange = t
+            } else if t - lastChange >= flatLineMicroseconds && stuckChannel < 0 {
+                stuckChannel = c
+            }
+        }
+        check(0, rawValues[0], lastRaw[0], &lastChange0)
+        if channelCount > 1 { check(1, rawValues[1], lastRaw[1], &lastChange1) }
+        if channelCount > 2 { check(2, rawValues[2], lastRaw[2], &lastChange2) }
+        if channelCount > 3 { check(3, rawValues[3], lastRaw[3], &lastChange3) }
+        lastRaw = rawValues
+        if saturatedChannel >= 0 {
+            see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
+        }
+        if stuckChannel >= 0 {
+            see(.flatLine, channel: stuckChannel, value: rawValues[stuckChannel], timeMicroseconds: t)
+        }
+    }
+
+    /// Forgets the flat-line history (after a reconnect the values restart).
+    public mutating func resetHistory() {
+        lastRaw = SIMD4(repeating: .nan)
+    }
+
+    /// Starts and ends faults as of `timeMicroseconds`; `report` gets (kind, channel, value, started).
+    /// With `endAll`, every active fault ends (closing a session).
+    @inline(__always)
+    public mutating func update(
+        timeMicroseconds t: Int64, endAll: Bool = false,
+        report: (FaultKind, Int?, Double, Bool) -> Void
+    ) {
+        guard mayChange else { return }
+        // Indices, not `allCases`: that builds an array on every call.
+        for i in 0..<FaultMonitor.kindCount {
+            guard let kind = FaultKind(rawValue: i) else { continue }
+            let bit: UInt8 = 1 << UInt8(i)
+            let isOn = !endAll && seen & bit != 0 && t - lastSeen[i] < holdMicroseconds
+            let wasOn = active & bit != 0
+            if !isOn { seen &= ~bit }
+            guard isOn != wasOn else { continue }
+            if isOn { active |= bit } else { active &= ~bit }
+            let channel = channelOfKind[i] >= 0 ? Int(channelOfKind[i]) : nil
+            report(kind, channel, valueOfKind[i], isOn)
+        }
+    }
+}

@@ -1,0 +1,538 @@
+import RollSenseWire
+
+/// The whole signal chain: calibrate, reject spikes, smooth, force and pressure, contact, zones,
+/// time on area and alerts. Feed it samples, gaps, faults and link changes in device-time order;
+/// it returns a `Reading` per sample and emits `SignalEvent`s. Pure and deterministic: no clock,
+/// no I/O, no allocation per sample.
+public struct SignalPipeline: Sendable {
+    /// The profile it runs.
+    public let profile: Profile
+    /// The calibration it applies to raw samples.
+    public let calibration: Calibration
+
+    // Configuration resolved from the profile.
+    private let linearCalibration: Bool
+    private let offsetCounts: SIMD4<Double>
+    private let newtonsPerCount: SIMD4<Double>
+    private let curves: [CalibrationCurve]
+    private let pressureModel: PressureModel
+    private let zonesUsePressure: Bool
+    private let positionsMillimetres: SIMD4<Double>
+    private let layoutChannelCount: Int
+    private let spineHalfWidthMillimetres: Double
+    private let contactOnNewtons: Double
+    private let contactOffNewtons: Double
+    private let maxIntervalMicroseconds: Int64
+    private let holdNoticeMicroseconds: Int64
+    private let holdCautionMicroseconds: Int64
+    private let dailyWarningMicroseconds: Int64
+    private let dailyLimitMicroseconds: Int64
+    private let reminderIntervalMicroseconds: Int64
+    private let smoother: SmootherKind
+    private let rezeroEnabled: Bool
+
+    // Stages.
+    private var median: MedianFilter
+    private var oneEuro: OneEuroFilter
+    private var average: ExponentialMovingAverage
+    private var jumpDetector: JumpDetector
+    private var contactSwitch: DelayedSwitch
+    private var zoneClassifier: ZoneClassifier
+    private var spineSwitch: DelayedSwitch
+    private var faults: FaultMonitor
+    private var rezero: AutoRezero
+
+    // State.
+    private var lastTime: Int64 = .min
+    private var linkDown = false
+    private var reportedZone: Zone = .none
+    private var holdNoticeOpen = false
+    private var holdCautionOpen = false
+    private var dailyWarningOpen = false
+    private var dailyLimitOpen = false
+    private var lastReminder: Int64 = .min
+    private var zeroDriftReported = false
+    private var last: Reading
+
+    // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
+    // stack and stalled store forwarding on every sample.
+    private var wholeMicroseconds: Int64 = 0
+    private var leftMicroseconds: Int64 = 0
+    private var centreMicroseconds: Int64 = 0
+    private var rightMicroseconds: Int64 = 0
+
+    /// Contact time per side this session (index: `Side.index`).
+    public var sessionMicrosecondsBySide: SIMD4<Int64> {
+        SIMD4(wholeMicroseconds, leftMicroseconds, centreMicroseconds, rightMicroseconds)
+    }
+    /// Contact time on the region this session.
+    public private(set) var sessionMicroseconds: Int64 = 0
+    /// Today's contact time on the region before this session (from the ledger).
+    public let priorDailyMicroseconds: Int64
+
+    /// Makes a pipeline; throws when the profile is invalid or needs a body mass it was not given.
+    public init(
+        profile: Profile, calibration: Calibration = .identity,
+        bodyMassKilograms: Double? = nil, priorDailyMicroseconds: Int64 = 0
+    ) throws(ProfileError) {
+        try profile.validate()
+        self.profile = profile
+        self.calibration = calibration
+        self.priorDailyMicroseconds = max(0, priorDailyMicroseconds)
+
+        func micro(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
+
+        var offsets = SIMD4<Double>(repeating: 0)
+        var scales = SIMD4<Double>(repeating: 0)
+        var allLinear = true
+        for i in 0..<Sample.maxChannelCount {
+            if i < calibration.offsetCounts.count { offsets[i] = calibration.offsetCounts[i] }
+            if i < calibration.curves.count {
+                if case .linear(let s) = calibration.curves[i] { scales[i] = s } else { allLinear = false }
+            }
+        }
+        guard offsets.isFinite, scales.isFinite else {
+            throw ProfileError(key: "calibration", problem: "offsets and scales must be finite numbers")
+        }
+        linearCalibration = allLinear
+        offsetCounts = offsets
+        newtonsPerCount = scales
+        curves = calibration.curves
+
+        pressureModel = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
+        let zones = profile.zones
+        var scale = 1.0
+        switch zones.unit {
+        case .newtons, .kilopascals: break
+        case .percentBodyWeight:
+            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else {
+                throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
+            }
+            scale = mass * standardGravityMetresPerSecondSquared / 100
+        }
+        zonesUsePressure = zones.unit == .kilopascals
+        zoneClassifier = ZoneClassifier(
+            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
+            deadband: zones.deadband * scale,
+            onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds))
+
+        var positions = SIMD4<Double>(repeating: 0)
+        for (i, x) in profile.spine.channelPositionsMillimetres.enumerated() { positions[i] = x }
+        positionsMillimetres = positions
+        layoutChannelCount = profile.spine.channelPositionsMillimetres.count
+        spineHalfWidthMillimetres = profile.spine.halfWidthMillimetres
+        spineSwitch = DelayedSwitch(onDelayMicroseconds: micro(profile.spine.onDelaySeconds),
+                                    offDelayMicroseconds: micro(profile.spine.offDelaySeconds))
+
+        contactOnNewtons = profile.contact.onNewtons
+        contactOffNewtons = profile.contact.offNewtons
+        contactSwitch = DelayedSwitch(onDelayMicroseconds: micro(profile.contact.onDelaySeconds),
+                                      offDelayMicroseconds: micro(profile.contact.offDelaySeconds))
+
+        let filter = profile.filter
+        smoother = filter.smoother
+        median = MedianFilter(length: filter.medianLength)
+        oneEuro = OneEuroFilter(minCutoffHertz: filter.minCutoffHertz, beta: filter.beta,
+                                derivativeCutoffHertz: filter.derivativeCutoffHertz)
+        average = ExponentialMovingAverage(timeConstantSeconds: filter.emaTimeConstantSeconds)
+        jumpDetector = JumpDetector(riseNewtons: profile.jump.riseNewtons, windowMicroseconds: micro(profile.jump.windowSeconds),
+                                    refractoryMicroseconds: micro(profile.jump.refractorySeconds))
+        faults = FaultMonitor(holdMicroseconds: micro(profile.faults.holdSeconds),
+                              flatLineMicroseconds: micro(profile.faults.flatLineSeconds),
+                              saturationCounts: profile.faults.saturationCounts)
+        maxIntervalMicroseconds = micro(profile.faults.maxSampleIntervalSeconds)
+        rezeroEnabled = profile.rezero.enabled
+        rezero = AutoRezero(windowMicroseconds: micro(profile.rezero.windowSeconds),
+                            stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
+
+        let limits = profile.limits
+        holdNoticeMicroseconds = micro(limits.holdNoticeSeconds)
+        holdCautionMicroseconds = micro(limits.holdCautionSeconds)
+        dailyWarningMicroseconds = micro(limits.dailyWarningSeconds)
+        dailyLimitMicroseconds = micro(limits.dailyLimitSeconds)
+        reminderIntervalMicroseconds = micro(limits.reminderIntervalSeconds)
+
+        last = Reading(
+            deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
+            centroidMillimetres: nil, zone: .none, contact: false,
+            area: Area(region: profile.region, side: .whole), holdMicroseconds: 0,
+            dailyMicroseconds: self.priorDailyMicroseconds)
+    }
+
+    /// The reading for the last sample processed.
+    public var lastReading: Reading { last }
+
+    /// The current automatic zero correction per channel, in newtons.
+    public var zeroCorrectionNewtons: SIMD4<Double> { rezero.zeroNewtons }
+
+    // MARK: - Samples
+
+    /// Processes one sample; emits the events it causes and returns its reading.
+    @inline(__always)
+    public mutating func process(_ sample: Sample, emit: (SignalEvent) -> Void) -> Reading {
+        let t = sample.deviceTimeMicroseconds
+        if linkDown { endLink(at: t, emit: emit) }
+
+        // Time step from the device clock; a step backwards or too long is a clock jump.
+        var dt: Int64 = 0
+        if lastTime != .min {
+            dt = t &- lastTime
+            if dt <= 0 || dt > maxIntervalMicroseconds {
+                emit(event(.fault, .caution, .instant, .clockJump, at: t, value: Double(dt) / 1_000_000,
+                           limit: Double(maxIntervalMicroseconds) / 1_000_000))
+                resetFilters()
+                dt = 0
+            }
+        }
+        lastTime = t
+        let dtSeconds = Double(dt) * 1e-6
+
+        // Calibration (raw counts only), lanes past the channel count forced to zero.
+        let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
+        let lanes = SIMD4<Double>.laneMask(count: count)
+        var forces: SIMD4<Double>
+        if sample.quantity == .rawCounts {
+            faults.observe(rawValues: sample.values, channelCount: count, timeMicroseconds: t)
+            // Linear curves (load cells) in one vector step; other curves lane by lane.
+            forces = linearCalibration
+                ? (sample.values - offsetCounts) * newtonsPerCount
+                : SignalPipeline.calibrate(sample.values, offsetCounts: offsetCounts, curves: curves)
+            forces -= rezero.zeroNewtons
+        } else {
+            forces = sample.values
+        }
+        forces *= lanes
+
+        // Faults seen so far start or end now.
+        emitFaultTransitions(at: t, emit: emit)
+
+        // Automatic zero: only out of contact, with clean data.
+        if rezeroEnabled && sample.quantity == .rawCounts {
+            if contactSwitch.isOn || faults.anyActive || dt == 0 {
+                rezero.breakStretch()
+            } else if let wanted = rezero.add(forces, timeMicroseconds: t), !zeroDriftReported {
+                zeroDriftReported = true
+                let drift = wanted.lanesAbs.lanesMaximum
+                emit(event(.calibration, .caution, .instant, .zeroDriftBound, at: t, value: drift, limit: rezero.maxDriftNewtons))
+            }
+        }
+
+        // Spike rejection, jump detection on the unsmoothed force, then smoothing.
+        let medianForces = median.update(forces)
+        let medianTotal = medianForces.lanesSum
+        let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
+        let smoothed: SIMD4<Double>
+        switch smoother {
+        case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)
+        case .exponentialMovingAverage: smoothed = average.update(medianForces, dtSeconds: dtSeconds)
+        case .none: smoothed = medianForces
+        }
+        let total = smoothed.lanesSum
+        last.deviceTimeMicroseconds = t
+        last.channelForcesNewtons = smoothed
+        last.forceNewtons = total
+        last.pressureKilopascals = pressureModel.pressureKilopascals(forceNewtons: total)
+
+        // Centroid and side of the spine.
+        if layoutChannelCount >= 2 && total > 0 {
+            let positive = smoothed.lanesMax(.zero)
+            let weight = positive.lanesSum
+            if weight > 0 {
+                let centroid = (positive * positionsMillimetres).lanesSum / weight
+                last.centroidMillimetres = centroid
+                last.area.side = centroid < -spineHalfWidthMillimetres ? .left
+                    : (centroid > spineHalfWidthMillimetres ? .right : .centre)
+            } else {
+                last.centroidMillimetres = nil
+            }
+        } else {
+            last.centroidMillimetres = nil
+        }
+
+        if let rise = jumpRise {
+            emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
+                       forceNewtons: medianTotal))
+        }
+
+        // Time on area: the interval since the last sample belongs to the state at its start.
+        if contactSwitch.isOn && dt > 0 {
+            last.holdMicroseconds += dt
+            sessionMicroseconds += dt
+            switch last.area.side {
+            case .whole: wholeMicroseconds += dt
+            case .left: leftMicroseconds += dt
+            case .centre: centreMicroseconds += dt
+            case .right: rightMicroseconds += dt
+            }
+            last.dailyMicroseconds = priorDailyMicroseconds + sessionMicroseconds
+        }
+
+        // Contact.
+        if contactSwitch.update(onCondition: total >= contactOnNewtons, offCondition: total < contactOffNewtons,
+                                timeMicroseconds: t) {
+            if contactSwitch.isOn {
+                last.contact = true
+                last.holdMicroseconds = 0
+                emit(event(.contact, .info, .start, .contact, at: t, value: total, limit: contactOnNewtons))
+                if dailyLimitOpen && (lastReminder == .min || t - lastReminder >= reminderIntervalMicroseconds) {
+                    lastReminder = t
+                    emit(event(.daily, .stop, .instant, .dailyLimitReminder, at: t,
+                               value: Double(last.dailyMicroseconds) * 1e-6, limit: Double(dailyLimitMicroseconds) * 1e-6))
+                }
+            } else {
+                endContact(at: t, emit: emit)
+            }
+        }
+
+        // Zones: classified in contact, reported as fault while anything is wrong.
+        if contactSwitch.isOn {
+            _ = zoneClassifier.update(zonesUsePressure ? last.pressureKilopascals : total, timeMicroseconds: t)
+        } else {
+            zoneClassifier.reset()
+        }
+        updateReportedZone(at: t, emit: emit)
+
+        if contactSwitch.isOn {
+            checkTimeLimits(at: t, emit: emit)
+        }
+
+        // Spine: centroid in the centre band while in contact.
+        if layoutChannelCount >= 2 {
+            let onSpine = contactSwitch.isOn && last.area.side == .centre && last.centroidMillimetres != nil
+            if spineSwitch.update(onCondition: onSpine, offCondition: !onSpine, timeMicroseconds: t) {
+                emit(event(.spine, .caution, spineSwitch.isOn ? .start : .end, .loadOnSpine, at: t,
+                           value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+            }
+        }
+        return last
+    }
+
+    /// Processes a run of samples in order; returns the last reading (nil for none).
+    public mutating func process(_ samples: UnsafeBufferPointer<Sample>, emit: (SignalEvent) -> Void) -> Reading? {
+        for sample in samples { _ = process(sample, emit: emit) }
+        return samples.isEmpty ? nil : last
+    }
+
+    /// Processes an array of samples in order; returns the last reading (nil for none).
+    public mutating func process(_ samples: [Sample], emit: (SignalEvent) -> Void) -> Reading? {
+        samples.withUnsafeBufferPointer { process($0, emit: emit) }
+    }
+
+    // MARK: - Other inputs
+
+    /// A sequence gap reported by the wire decoder: the missing samples are a fault.
+    public mutating func process(gap: SampleGap, emit: (SignalEvent) -> Void) {
+        faults.see(.droppedSamples, channel: nil, value: Double(gap.missingSamples), timeMicroseconds: gap.deviceTimeMicroseconds)
+        faultsChanged(at: gap.deviceTimeMicroseconds, emit: emit)
+    }
+
+    /// A FAULT frame from the device.
+    public mutating func process(fault: DeviceFault, emit: (SignalEvent) -> Void) {
+        let t = fault.deviceTimeMicroseconds
+        let channel = fault.channel == DeviceFault.deviceChannel ? nil : Int(fault.channel)
+        let value = Double(fault.value)
+        switch fault.code {
+        case .sensorNotReady: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
+        case .saturated: faults.see(.saturated, channel: channel, value: value, timeMicroseconds: t)
+        case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
+        case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
+        case .watchdogReset:
+            emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
+            resetFilters()
+            faults.resetHistory()
+            return
+        }
+        faultsChanged(at: t, emit: emit)
+    }
+
+    /// The device went away (unplugged, port error): contact and zone end, the zone reads fault.
+    public mutating func disconnect(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
+        guard !linkDown else { return }
+        linkDown = true
+        emit(event(.link, .caution, .start, .deviceDisconnected, at: t, value: 0, limit: 0))
+        if contactSwitch.isOn { endContact(at: t, emit: emit) }
+        contactSwitch.reset()
+        zoneClassifier.reset()
+        if spineSwitch.isOn {
+            spineSwitch.reset()
+            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+        }
+        updateReportedZone(at: t, emit: emit)
+    }
+
+    /// The device is back; filters restart with its next sample.
+    public mutating func reconnect(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
+        guard linkDown else { return }
+        endLink(at: t, emit: emit)
+    }
+
+    /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
+    public mutating func finish(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
+        if contactSwitch.isOn { endContact(at: t, emit: emit) }
+        contactSwitch.reset()
+        zoneClassifier.reset()
+        if spineSwitch.isOn {
+            spineSwitch.reset()
+            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+        }
+        emitFaultTransitions(at: t, endAll: true, emit: emit)
+        if linkDown {
+            linkDown = false
+            emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
+        }
+        updateReportedZone(at: t, emit: emit)
+        let daily = Double(last.dailyMicroseconds) * 1e-6
+        if dailyWarningOpen {
+            dailyWarningOpen = false
+            emit(event(.daily, .caution, .end, .dailyWarning, at: t, value: daily, limit: Double(dailyWarningMicroseconds) * 1e-6))
+        }
+        if dailyLimitOpen {
+            dailyLimitOpen = false
+            emit(event(.daily, .stop, .end, .dailyLimit, at: t, value: daily, limit: Double(dailyLimitMicroseconds) * 1e-6))
+        }
+    }
+
+    // MARK: - Helpers
+
+    // Static, like every helper the per-sample path calls: a non-mutating method on `self` made
+    // the compiler copy the whole 1.9 KB pipeline per call (seen in the disassembly).
+    private static func calibrate(_ raw: SIMD4<Double>, offsetCounts: SIMD4<Double>, curves: [CalibrationCurve]) -> SIMD4<Double> {
+        var out = SIMD4<Double>(repeating: 0)
+        for i in 0..<min(curves.count, Sample.maxChannelCount) {
+            out[i] = curves[i].newtons(forCounts: raw[i] - offsetCounts[i])
+        }
+        return out
+    }
+
+    private mutating func resetFilters() {
+        median.reset()
+        oneEuro.reset()
+        average.reset()
+        jumpDetector.reset()
+        rezero.breakStretch()
+    }
+
+    private mutating func endLink(at t: Int64, emit: (SignalEvent) -> Void) {
+        linkDown = false
+        emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
+        resetFilters()
+        faults.resetHistory()
+        lastTime = .min
+    }
+
+    private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {
+        emitFaultTransitions(at: t, emit: emit)
+        updateReportedZone(at: t, emit: emit)
+    }
+
+    private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
+        let hold = Double(last.holdMicroseconds) * 1e-6
+        if holdCautionOpen {
+            holdCautionOpen = false
+            emit(event(.hold, .caution, .end, .holdCaution, at: t, value: hold, limit: Double(holdCautionMicroseconds) * 1e-6))
+        }
+        if holdNoticeOpen {
+            holdNoticeOpen = false
+            emit(event(.hold, .info, .end, .holdNotice, at: t, value: hold, limit: Double(holdNoticeMicroseconds) * 1e-6))
+        }
+        last.contact = false
+        zoneClassifier.reset()
+        if spineSwitch.isOn {
+            // No load, no load on the spine: the warning ends with the contact.
+            spineSwitch.reset()
+            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+        }
+        updateReportedZone(at: t, emit: emit)
+        emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
+        last.holdMicroseconds = 0
+    }
+
+    @inline(__always)
+    private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
+        let zone: Zone = (faults.anyActive || linkDown) ? .fault
+            : (last.contact ? ZoneClassifier.zone(level: zoneClassifier.level) : .none)
+        last.zone = zone
+        guard zone != reportedZone else { return }
+        let previous = reportedZone
+        reportedZone = zone
+        let zoneValue = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
+        if let (level, reason) = SignalPipeline.zoneAlert(previous) {
+            emit(event(.zone, level, .end, reason, at: t, value: zoneValue, limit: 0, zone: previous))
+        }
+        if let (level, reason) = SignalPipeline.zoneAlert(zone) {
+            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: SignalPipeline.zoneLimit(zone, thresholds: zoneClassifier.thresholds), zone: zone))
+        }
+    }
+
+    private static func zoneLimit(_ zone: Zone, thresholds: SIMD3<Double>) -> Double {
+        switch zone {
+        case .target: return thresholds[0]
+        case .caution: return thresholds[1]
+        case .stop: return thresholds[2]
+        default: return 0
+        }
+    }
+
+    private static func zoneAlert(_ zone: Zone) -> (AlertLevel, EventReason)? {
+        switch zone {
+        case .light: return (.info, .zoneLight)
+        case .target: return (.info, .zoneTarget)
+        case .caution: return (.caution, .zoneCaution)
+        case .stop: return (.stop, .zoneStop)
+        case .none, .fault: return nil
+        }
+    }
+
+    @inline(__always)
+    private mutating func checkTimeLimits(at t: Int64, emit: (SignalEvent) -> Void) {
+        let hold = last.holdMicroseconds
+        if holdNoticeMicroseconds > 0 && !holdNoticeOpen && hold >= holdNoticeMicroseconds {
+            holdNoticeOpen = true
+            emit(event(.hold, .info, .start, .holdNotice, at: t, value: Double(hold) * 1e-6, limit: Double(holdNoticeMicroseconds) * 1e-6))
+        }
+        if !holdCautionOpen && hold >= holdCautionMicroseconds {
+            holdCautionOpen = true
+            emit(event(.hold, .caution, .start, .holdCaution, at: t, value: Double(hold) * 1e-6, limit: Double(holdCautionMicroseconds) * 1e-6))
+        }
+        let daily = last.dailyMicroseconds
+        if !dailyWarningOpen && daily >= dailyWarningMicroseconds {
+            dailyWarningOpen = true
+            emit(event(.daily, .caution, .start, .dailyWarning, at: t, value: Double(daily) * 1e-6, limit: Double(dailyWarningMicroseconds) * 1e-6))
+        }
+        if !dailyLimitOpen && daily >= dailyLimitMicroseconds {
+            dailyLimitOpen = true
+            lastReminder = t
+            emit(event(.daily, .stop, .start, .dailyLimit, at: t, value: Double(daily) * 1e-6, limit: Double(dailyLimitMicroseconds) * 1e-6))
+        }
+    }
+
+    @inline(__always)
+    private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
+        guard faults.mayChange else { return }
+        let base = last
+        faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
+            emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
+                                          value: value, limit: 0, channel: channel))
+        }
+    }
+
+    @inline(__always)
+    private mutating func event(
+        _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, at t: Int64,
+        value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
+    ) -> SignalEvent {
+        SignalPipeline.makeEvent(last, kind, level, phase, reason, at: t, value: value, limit: limit,
+                                 channel: channel, zone: zone, forceNewtons: forceNewtons)
+    }
+
+    @inline(__always)
+    private static func makeEvent(
+        _ reading: Reading, _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason,
+        at t: Int64, value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
+    ) -> SignalEvent {
+        SignalEvent(
+            deviceTimeMicroseconds: t, kind: kind, level: level, phase: phase, reason: reason,
+            zone: zone ?? reading.zone, area: reading.area, forceNewtons: forceNewtons ?? reading.forceNewtons,
+            pressureKilopascals: reading.pressureKilopascals, value: value, limit: limit, channel: channel)
+    }
+}

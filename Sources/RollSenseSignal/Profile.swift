@@ -1,0 +1,275 @@
+/// The tool pressed against the body; it decides the contact-area model.
+public enum Tool: String, Codable, Sendable, CaseIterable {
+    /// A foam roller (about 15 cm diameter).
+    case foamRoller
+    /// A rigid (hard plastic or "grid") roller.
+    case rigidRoller
+    /// A tennis ball used as a massage ball.
+    case tennisBall
+    /// A hard rubber (lacrosse) ball.
+    case lacrosseBall
+    /// Anything else: the profile gives a fixed contact area.
+    case custom
+}
+
+/// The body region a profile is for; limits such as the daily time depend on it.
+public enum BodyRegion: String, Codable, Sendable, CaseIterable {
+    /// Lumbar region, either side of the spine.
+    case lowerBack
+    /// Thoracic region, either side of the spine.
+    case upperBack
+    /// Gluteal muscles.
+    case glutes
+    /// Front, back or side of the thigh.
+    case thigh
+    /// Calf muscles.
+    case calf
+}
+
+/// The unit zone thresholds are written in.
+public enum ThresholdUnit: String, Codable, Sendable, CaseIterable {
+    /// Total force in newtons.
+    case newtons
+    /// Mean contact pressure in kilopascals (force over the tool's contact area).
+    case kilopascals
+    /// Total force as a percentage of the user's body weight (needs the body mass).
+    case percentBodyWeight
+}
+
+/// The smoothing filter after the median.
+public enum SmootherKind: String, Codable, Sendable, CaseIterable {
+    /// The 1-euro filter (Casiez, Roussel, Vogel, CHI 2012): adaptive cutoff.
+    case oneEuro
+    /// An exponential moving average with a time constant.
+    case exponentialMovingAverage
+    /// No smoothing beyond the median.
+    case none
+}
+
+/// Spike rejection and smoothing settings.
+public struct FilterProfile: Codable, Sendable, Equatable {
+    /// Running median length: 1 (off), 3 or 5 samples.
+    public var medianLength: Int
+    /// The smoother after the median.
+    public var smoother: SmootherKind
+    /// 1-euro minimum cutoff in hertz.
+    public var minCutoffHertz: Double
+    /// 1-euro speed coefficient (cutoff rises by beta per newton per second of change).
+    public var beta: Double
+    /// 1-euro cutoff for the derivative, in hertz.
+    public var derivativeCutoffHertz: Double
+    /// Time constant of the exponential moving average, in seconds.
+    public var emaTimeConstantSeconds: Double
+}
+
+/// Contact detection: on above `onNewtons` for `onDelaySeconds`, off below `offNewtons` for
+/// `offDelaySeconds`.
+public struct ContactProfile: Codable, Sendable, Equatable {
+    /// Total force that starts contact.
+    public var onNewtons: Double
+    /// Total force below which contact ends; lower than `onNewtons`.
+    public var offNewtons: Double
+    /// How long the force must stay above `onNewtons`.
+    public var onDelaySeconds: Double
+    /// How long the force must stay below `offNewtons`.
+    public var offDelaySeconds: Double
+}
+
+/// Zone thresholds (the lower edge of target, caution and stop) with a deadband and delays.
+public struct ZoneProfile: Codable, Sendable, Equatable {
+    /// Unit of `target`, `caution`, `stop` and `deadband`.
+    public var unit: ThresholdUnit
+    /// Lower edge of the target zone (below it: light).
+    public var target: Double
+    /// Lower edge of the caution zone.
+    public var caution: Double
+    /// Lower edge of the stop zone.
+    public var stop: Double
+    /// A zone is left only below its lower edge minus this (ISA-18.2 deadband).
+    public var deadband: Double
+    /// How long a higher zone must hold before it is entered.
+    public var onDelaySeconds: Double
+    /// How long a lower zone must hold before the higher one is left.
+    public var offDelaySeconds: Double
+}
+
+/// Sudden rise of force (a fall onto the roller).
+public struct JumpProfile: Codable, Sendable, Equatable {
+    /// Rise that counts as a jump.
+    public var riseNewtons: Double
+    /// The rise must happen within this time.
+    public var windowSeconds: Double
+    /// At most one jump event per this interval.
+    public var refractorySeconds: Double
+}
+
+/// Spine warning: load centred on the roller, between the left and right channels.
+public struct SpineProfile: Codable, Sendable, Equatable {
+    /// Position of each channel along the roller in millimetres from its centre (negative:
+    /// left). Empty, or one channel: no centroid and no spine warning.
+    public var channelPositionsMillimetres: [Double]
+    /// Half width of the centre band that counts as "on the spine".
+    public var halfWidthMillimetres: Double
+    /// How long the load must sit in the band before the warning.
+    public var onDelaySeconds: Double
+    /// How long it must be out of the band before the warning ends.
+    public var offDelaySeconds: Double
+}
+
+/// Time limits per area and for holds.
+public struct TimeLimitProfile: Codable, Sendable, Equatable {
+    /// Contact time per day on this region at which to stop.
+    public var dailyLimitSeconds: Double
+    /// Contact time per day at which to warn that the limit is near.
+    public var dailyWarningSeconds: Double
+    /// Continuous contact after which an info notice says to move on (0: none).
+    public var holdNoticeSeconds: Double
+    /// Continuous contact after which a caution says to move on.
+    public var holdCautionSeconds: Double
+    /// Least time between two reminders of the same alert.
+    public var reminderIntervalSeconds: Double
+}
+
+/// Sensor fault detection.
+public struct FaultProfile: Codable, Sendable, Equatable {
+    /// A channel whose raw value does not change at all for this long is flat-lined.
+    public var flatLineSeconds: Double
+    /// Raw counts at or beyond ±this are saturated (HX711: 24-bit, 8 388 607).
+    public var saturationCounts: Double
+    /// A device-reported fault stays active this long after its last report (the firmware
+    /// repeats a lasting fault at most once a second, docs/PROTOCOL.md).
+    public var holdSeconds: Double
+    /// Samples further apart than this are a clock jump: the time between is not counted.
+    public var maxSampleIntervalSeconds: Double
+}
+
+/// Automatic re-zero while out of contact and still.
+public struct RezeroProfile: Codable, Sendable, Equatable {
+    /// Whether to re-zero at all.
+    public var enabled: Bool
+    /// Length of the still stretch that is averaged.
+    public var windowSeconds: Double
+    /// Largest peak-to-peak span per channel that counts as still.
+    public var stillNewtons: Double
+    /// How far the zero may drift in total from the calibration before it is reported.
+    public var maxDriftNewtons: Double
+}
+
+/// Everything the pipeline needs to know about a tool on a body region: data a user can edit.
+public struct Profile: Codable, Sendable, Equatable {
+    /// Short identifier, e.g. `foam-roller-lower-back`.
+    public var name: String
+    /// The tool.
+    public var tool: Tool
+    /// Fixed contact area for `tool: custom`, in cm² (ignored otherwise).
+    public var customContactAreaSquareCentimetres: Double
+    /// The body region.
+    public var region: BodyRegion
+    /// Spike rejection and smoothing.
+    public var filter: FilterProfile
+    /// Contact detection.
+    public var contact: ContactProfile
+    /// Zones.
+    public var zones: ZoneProfile
+    /// Jump detection.
+    public var jump: JumpProfile
+    /// Spine warning and channel layout.
+    public var spine: SpineProfile
+    /// Time limits.
+    public var limits: TimeLimitProfile
+    /// Fault detection.
+    public var faults: FaultProfile
+    /// Automatic re-zero.
+    public var rezero: RezeroProfile
+}
+
+/// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
+public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Dotted key path of the offending value.
+    public var key: String
+    /// What is wrong with it.
+    public var problem: String
+
+    /// Makes an error.
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
+    /// `key: problem`, ready to show to the user who edits the file.
+    public var description: String { "\(key): \(problem)" }
+}
+
+extension Profile {
+    /// Checks every value; throws the first problem found, naming its key.
+    public func validate() throws(ProfileError) {
+        func check(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) throws(ProfileError) {
+            if !ok { throw ProfileError(key: key, problem: problem()) }
+        }
+        func finiteNonNegative(_ value: Double, _ key: String) throws(ProfileError) {
+            try check(value.isFinite && value >= 0, key, "must be a number >= 0 (got \(value))")
+        }
+        func finitePositive(_ value: Double, _ key: String) throws(ProfileError) {
+            try check(value.isFinite && value > 0, key, "must be a number > 0 (got \(value))")
+        }
+        try check(!name.isEmpty, "name", "must not be empty")
+        if tool == .custom {
+            try finitePositive(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres")
+        }
+        try check([1, 3, 5].contains(filter.medianLength), "filter.medianLength", "must be 1, 3 or 5 (got \(filter.medianLength))")
+        try finitePositive(filter.minCutoffHertz, "filter.minCutoffHertz")
+        try finiteNonNegative(filter.beta, "filter.beta")
+        try finitePositive(filter.derivativeCutoffHertz, "filter.derivativeCutoffHertz")
+        try finitePositive(filter.emaTimeConstantSeconds, "filter.emaTimeConstantSeconds")
+
+        try finitePositive(contact.onNewtons, "contact.onNewtons")
+        try finiteNonNegative(contact.offNewtons, "contact.offNewtons")
+        try check(contact.offNewtons < contact.onNewtons, "contact.offNewtons",
+                  "must be below contact.onNewtons (\(contact.offNewtons) >= \(contact.onNewtons))")
+        try finiteNonNegative(contact.onDelaySeconds, "contact.onDelaySeconds")
+        try finiteNonNegative(contact.offDelaySeconds, "contact.offDelaySeconds")
+
+        try finitePositive(zones.target, "zones.target")
+        try check(zones.caution.isFinite && zones.caution > zones.target, "zones.caution",
+                  "must be above zones.target (\(zones.caution) <= \(zones.target))")
+        try check(zones.stop.isFinite && zones.stop > zones.caution, "zones.stop",
+                  "must be above zones.caution (\(zones.stop) <= \(zones.caution))")
+        try finiteNonNegative(zones.deadband, "zones.deadband")
+        try check(zones.deadband < zones.caution - zones.target && zones.deadband < zones.stop - zones.caution,
+                  "zones.deadband", "must be smaller than the gap between two zone thresholds")
+        try finiteNonNegative(zones.onDelaySeconds, "zones.onDelaySeconds")
+        try finiteNonNegative(zones.offDelaySeconds, "zones.offDelaySeconds")
+
+        try finitePositive(jump.riseNewtons, "jump.riseNewtons")
+        try finitePositive(jump.windowSeconds, "jump.windowSeconds")
+        try finiteNonNegative(jump.refractorySeconds, "jump.refractorySeconds")
+
+        try check(spine.channelPositionsMillimetres.count <= 4, "spine.channelPositionsMillimetres",
+                  "must list at most 4 channels (got \(spine.channelPositionsMillimetres.count))")
+        for (i, x) in spine.channelPositionsMillimetres.enumerated() {
+            try check(x.isFinite, "spine.channelPositionsMillimetres[\(i)]", "must be a finite number")
+        }
+        try finiteNonNegative(spine.halfWidthMillimetres, "spine.halfWidthMillimetres")
+        try finiteNonNegative(spine.onDelaySeconds, "spine.onDelaySeconds")
+        try finiteNonNegative(spine.offDelaySeconds, "spine.offDelaySeconds")
+
+        try finitePositive(limits.dailyLimitSeconds, "limits.dailyLimitSeconds")
+        try finitePositive(limits.dailyWarningSeconds, "limits.dailyWarningSeconds")
+        try check(limits.dailyWarningSeconds < limits.dailyLimitSeconds, "limits.dailyWarningSeconds",
+                  "must be below limits.dailyLimitSeconds (\(limits.dailyWarningSeconds) >= \(limits.dailyLimitSeconds))")
+        try finiteNonNegative(limits.holdNoticeSeconds, "limits.holdNoticeSeconds")
+        try finitePositive(limits.holdCautionSeconds, "limits.holdCautionSeconds")
+        try check(limits.holdNoticeSeconds < limits.holdCautionSeconds, "limits.holdNoticeSeconds",
+                  "must be below limits.holdCautionSeconds (\(limits.holdNoticeSeconds) >= \(limits.holdCautionSeconds))")
+        try finiteNonNegative(limits.reminderIntervalSeconds, "limits.reminderIntervalSeconds")
+
+        try finitePositive(faults.flatLineSeconds, "faults.flatLineSeconds")
+        try finitePositive(faults.saturationCounts, "faults.saturationCounts")
+        try finitePositive(faults.holdSeconds, "faults.holdSeconds")
+        try finitePositive(faults.maxSampleIntervalSeconds, "faults.maxSampleIntervalSeconds")
+
+        try finitePositive(rezero.windowSeconds, "rezero.windowSeconds")
+        try finitePositive(rezero.stillNewtons, "rezero.stillNewtons")
+        try finiteNonNegative(rezero.maxDriftNewtons, "rezero.maxDriftNewtons")
+    }
+}

@@ -1,0 +1,134 @@
+// Benchmark of the whole signal pipeline on a long synthetic session (Tools/bench/20-signal-pipeline.sh
+// runs it beside the numpy/scipy baseline). Only the pipeline's own work is timed: samples are
+// generated in chunks into one reused buffer outside the timed region.
+import Glibc
+import RollSenseSignal
+import RollSenseWire
+
+let sampleCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000_000 : 10_000_000
+let profileName = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : Profile.foamRollerLowerBack.name
+let chunkSize = 65_536
+let periodMicroseconds: Int64 = 1_000  // 1 kHz: the ADC-limited upper rate worth supporting
+
+func fail(_ message: String, status: Int32) -> Never {
+    let line = "bench-signal: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+    exit(status)
+}
+
+guard let profile = Profile.builtIn(named: profileName) else {
+    fail("unknown profile \(profileName)", status: 2)
+}
+let channelCount = max(1, profile.spine.channelPositionsMillimetres.count)
+let calibration = Calibration(
+    offsetCounts: [8000, -3000, 500, 12_000],
+    curves: [.linear(newtonsPerCount: 0.01), .linear(newtonsPerCount: 0.0102),
+             .linear(newtonsPerCount: 0.0098), .linear(newtonsPerCount: 0.01)])
+
+/// A rolling session: 60 s cycles of 5 s off, 50 s rolling (0.4 Hz cadence, load moving across
+/// the roller at 0.05 Hz), 5 s off; 0.5 N noise; a one-sample spike every 7 s.
+struct Generator {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var index = 0
+    let channels: Int
+    let peakNewtons: Double
+
+    mutating func noise() -> Double {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return (Double(state >> 11) / Double(1 << 53) * 2 - 1) * 0.5
+    }
+
+    mutating func fill(_ buffer: inout [Sample]) {
+        for k in 0..<buffer.count {
+            let t = Double(index) * Double(periodMicroseconds) * 1e-6
+            let cycle = t.truncatingRemainder(dividingBy: 60)
+            let load = (cycle >= 5 && cycle < 55) ? peakNewtons * (0.8 + 0.2 * sin(2 * .pi * 0.4 * t)) : 0
+            let centre = 100 * sin(2 * .pi * 0.05 * t)  // mm from the roller's middle
+            var counts = SIMD4<Double>(repeating: 0)
+            let positions = SIMD4<Double>(-150, -50, 50, 150)
+            for c in 0..<channels {
+                let share = channels == 1 ? 1 : max(0, 1 - abs(positions[c] - centre) / 200) / 2
+                var newtons = load * share + noise()
+                if index % 7000 == 3500 && c == 0 { newtons += 400 }
+                guard case .linear(let scale) = calibration.curves[c] else { continue }
+                counts[c] = (calibration.offsetCounts[c] + newtons / scale).rounded()
+            }
+            buffer[k] = Sample(sequence: UInt64(index), deviceTimeMicroseconds: Int64(index) * periodMicroseconds,
+                               channelCount: channels, values: counts)
+            index += 1
+        }
+    }
+}
+
+func nowSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+func peakResidentKibibytes() -> Int {
+    guard let file = fopen("/proc/self/status", "r") else { return -1 }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, Int32(line.count), file) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:") {
+            return Int(text.dropFirst(6).filter { $0.isNumber }) ?? -1
+        }
+    }
+    return -1
+}
+
+/// Allocation calls counted by Tools/bench/malloc_counter.c when it is preloaded; nil otherwise.
+typealias Counter = @convention(c) () -> UInt64
+let mallocCounter: Counter? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "rollsense_allocation_calls")
+    .map { unsafeBitCast($0, to: Counter.self) }
+
+var pipeline: SignalPipeline
+do {
+    pipeline = try SignalPipeline(profile: profile, calibration: calibration, priorDailyMicroseconds: 0)
+} catch {
+    fail("\(error)", status: 1)
+}
+var generator = Generator(channels: channelCount, peakNewtons: profile.tool == .foamRoller ? 300 : 30)
+var buffer = [Sample](repeating: Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: .zero), count: chunkSize)
+var eventCount = 0
+var stopEvents = 0
+var checksum = 0.0
+var processSeconds = 0.0
+var allocationsInLoop: UInt64 = 0
+var remaining = sampleCount
+while remaining > 0 {
+    let n = min(remaining, chunkSize)
+    if n < buffer.count { buffer.removeLast(buffer.count - n) }
+    generator.fill(&buffer)
+    let allocationsBefore = mallocCounter?() ?? 0
+    let start = nowSeconds()
+    let reading = buffer.withUnsafeBufferPointer { samples in
+        pipeline.process(samples) { event in
+            eventCount += 1
+            if event.level == .stop { stopEvents += 1 }
+        }
+    }
+    processSeconds += nowSeconds() - start
+    allocationsInLoop += (mallocCounter?() ?? 0) - allocationsBefore
+    checksum += reading?.forceNewtons ?? 0
+    remaining -= n
+}
+pipeline.finish(atDeviceTimeMicroseconds: Int64(sampleCount) * periodMicroseconds) { _ in eventCount += 1 }
+
+let rate = Double(sampleCount) / processSeconds
+print("swift.profile=\(profile.name)")
+print("swift.channels=\(channelCount)")
+print("swift.samples=\(sampleCount)")
+print("swift.seconds=\(processSeconds)")
+print("swift.samples_per_second=\(Int(rate))")
+print("swift.nanoseconds_per_sample=\(processSeconds / Double(sampleCount) * 1e9)")
+print("swift.events=\(eventCount)")
+print("swift.stop_events=\(stopEvents)")
+print("swift.checksum=\(checksum)")
+print("swift.contact_seconds=\(Double(pipeline.sessionMicroseconds) * 1e-6)")
+print("swift.vmhwm_kib=\(peakResidentKibibytes())")
+print("swift.allocation_calls_in_pipeline=\(mallocCounter == nil ? "not-measured" : String(allocationsInLoop))")
+// The process-wide count shows the counter is live (the generator and runtime do allocate).
+print("swift.allocation_calls_total=\(mallocCounter.map { String($0()) } ?? "not-measured")")

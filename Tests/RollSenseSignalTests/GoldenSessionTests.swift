@@ -1,0 +1,108 @@
+import Testing
+@testable import RollSenseSignal
+
+/// The synthetic session (SyntheticSession.golden) through the foam-roller profile, with 280 s
+/// already spent on the lower back today. Each expected time follows from the profile:
+/// 80 samples/s, a 5-sample median (2 samples of delay), a 1 Hz 1-euro filter (time constant
+/// 0.16 s), contact at 20 N after 0.2 s, zones at 10/35/52 kPa over 68 cm² (68/150/238/354 N)
+/// with a 2 kPa deadband, 0.5 s on and 1 s off delays, spine band ±25 mm after 1 s.
+@Suite struct GoldenSessionTests {
+    static let expected = """
+        2.45 contact info start contact lowerBack.right
+        2.45 zone info start zoneLight lowerBack.right
+        2.45 daily caution start dailyWarning lowerBack.right
+        3.025 zone info end zoneLight lowerBack.right
+        3.025 zone info start zoneTarget lowerBack.right
+        8.0375 fault caution start droppedSamples lowerBack.right
+        8.0375 zone info end zoneTarget lowerBack.right
+        10.0375 fault caution end droppedSamples lowerBack.right
+        10.0375 zone info start zoneTarget lowerBack.right
+        11.0625 zone info end zoneTarget lowerBack.right
+        11.0625 zone caution start zoneCaution lowerBack.right
+        21.95 zone caution end zoneCaution lowerBack.centre
+        21.95 zone info start zoneTarget lowerBack.centre
+        22.45 daily stop start dailyLimit lowerBack.centre
+        22.9375 spine caution start loadOnSpine lowerBack.centre
+        26.725 spine caution end loadOnSpine lowerBack.centre
+        26.725 zone info end zoneTarget lowerBack.centre
+        26.725 contact info end contact lowerBack.centre
+        30.025 jump caution instant jump lowerBack.left
+        30.225 contact info start contact lowerBack.left
+        30.225 zone info start zoneLight lowerBack.left
+        30.725 zone info end zoneLight lowerBack.left
+        30.725 zone stop start zoneStop lowerBack.left
+        33.05 zone stop end zoneStop lowerBack.left
+        33.05 zone info start zoneLight lowerBack.left
+        33.125 zone info end zoneLight lowerBack.left
+        33.125 contact info end contact lowerBack.left
+        35.0 daily caution end dailyWarning lowerBack.right
+        35.0 daily stop end dailyLimit lowerBack.right
+        """
+
+    func run() throws -> (events: [SignalEvent], pipeline: SignalPipeline) {
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: SyntheticSession.calibration,
+                                          priorDailyMicroseconds: 280_000_000)
+        let events = SyntheticSession.golden.run(&pipeline)
+        return (events, pipeline)
+    }
+
+    @Test func eventsAndTimesMatchTheGoldenList() throws {
+        let lines = try run().events.map(\.line)
+        let expected = Self.expected.split(separator: "\n").map(String.init)
+        #expect(lines == expected)
+        // On a mismatch, show the first difference rather than two long arrays.
+        if let i = zip(lines, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            Issue.record("first difference at event \(i): got \(lines[i]), expected \(expected[i])")
+        }
+    }
+
+    @Test func whyTheTimesAreWhatTheyAre() throws {
+        let events = try run().events
+        func time(_ reason: EventReason, _ phase: EventPhase) -> Double? {
+            events.first { $0.reason == reason && $0.phase == phase }.map { Double($0.deviceTimeMicroseconds) / 1e6 }
+        }
+        // Contact: the ramp passes 20 N at 2.1 s; filter lag ~0.19 s; on-delay 0.2 s.
+        #expect(try #require(time(.contact, .start)) > 2.3 && time(.contact, .start)! < 2.6)
+        // Caution: 238 N is passed at 10.38 s; lag and 0.5 s on-delay.
+        #expect(try #require(time(.zoneCaution, .start)) > 10.9 && time(.zoneCaution, .start)! < 11.2)
+        // The one-sample spike of 500 N at 5 s is rejected: no jump, no stop zone before the fall.
+        #expect(time(.jump, .instant)! >= 30.0)
+        #expect(time(.zoneStop, .start)! > 30.5)
+        // The gap holds the zone at fault for the 2 s fault hold.
+        #expect(time(.droppedSamples, .end)! - time(.droppedSamples, .start)! == 2.0)
+        // The daily limit: 20 s of contact after the 280 s already spent.
+        #expect(time(.dailyLimit, .start)! - time(.contact, .start)! == 20.0)
+        // The fall is a jump two samples (median delay) after the step.
+        #expect(time(.jump, .instant) == 30.025)
+    }
+
+    @Test func everyStartHasAnEndAndTimesNeverGoBack() throws {
+        let events = try run().events
+        var open: [EventReason: Int] = [:]
+        for e in events {
+            if e.phase == .start { open[e.reason, default: 0] += 1 }
+            if e.phase == .end { open[e.reason, default: 0] -= 1 }
+            #expect(open[e.reason, default: 0] >= 0 && open[e.reason, default: 0] <= 1, "\(e.line)")
+        }
+        #expect(open.values.allSatisfy { $0 == 0 })
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.deviceTimeMicroseconds <= $1.deviceTimeMicroseconds })
+    }
+
+    @Test func timeOnAreaIsCounted() throws {
+        let pipeline = try run().pipeline
+        // Contact 2.45-26.725 s and 30.225-33.125 s = 27.175 s, minus nothing (the gap is counted).
+        #expect(pipeline.sessionMicroseconds == 27_175_000)
+        #expect(pipeline.lastReading.dailyMicroseconds == 307_175_000)
+        #expect(pipeline.sessionMicrosecondsBySide.wrappedSum() == pipeline.sessionMicroseconds)
+        #expect(pipeline.sessionMicrosecondsBySide[Side.right.index] > 15_000_000)
+        #expect(pipeline.sessionMicrosecondsBySide[Side.whole.index] == 0)
+    }
+
+    @Test func sameInputGivesTheSameBits() throws {
+        let a = try run()
+        let b = try run()
+        #expect(a.events == b.events)
+        #expect(a.events.map(\.forceNewtons.bitPattern) == b.events.map(\.forceNewtons.bitPattern))
+        #expect(a.pipeline.lastReading == b.pipeline.lastReading)
+    }
+}

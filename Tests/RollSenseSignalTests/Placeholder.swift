@@ -1,1 +1,0 @@
-// Tests for RollSenseSignal land with its issue.
