@@ -80,6 +80,36 @@ def session_records(chunks):
     return records
 
 
+def firmware_capture(name, window_us=20_000):
+    """A capture of Fixtures/firmware/captures/NAME.bin (the simulated firmware's UART bytes) as a
+    host polling every 20 ms would have read it: each read holds the bytes that left the UART in
+    one window, stamped with the window's end (simulated time stands in for host time)."""
+    folder = os.path.join(HERE, "..", "firmware", "captures")
+    stream = open(os.path.join(folder, name + ".bin"), "rb").read()
+    reads, offset, window_end, pending = [], 0, window_us, b""
+    for line in open(os.path.join(folder, name + ".times")):
+        if line.startswith("#") or not line.strip():
+            continue
+        time_us, count = (int(field) for field in line.split())
+        while time_us >= window_end:
+            if pending:
+                reads.append((window_end, pending))
+                pending = b""
+            window_end += window_us
+        pending += stream[offset:offset + count]
+        offset += count
+    if pending:
+        reads.append((window_end, pending))
+    assert offset == len(stream), "the .times file does not cover the .bin"
+    metadata = {"programVersion": "fixture-generator-1", "startWallClock": "2026-11-26T08:00:00.000Z",
+                "timeZone": "Europe/Berlin", "source": "Fixtures/firmware/captures/" + name, "area": "lower-back-left",
+                "tool": "ball"}
+    records = [record(METADATA, json.dumps(metadata, sort_keys=True).encode())]
+    records += [record(BYTES, struct.pack("<q", host_us) + data) for host_us, data in reads]
+    records.append(record(END, struct.pack("<qQQ", reads[-1][0], len(stream), len(reads))))
+    return header() + b"".join(records), len(reads)
+
+
 def main():
     stream = device_stream()
     chunks = reads(stream)
@@ -115,6 +145,9 @@ def main():
     write("empty.rscap", b"")
     write("not-a-capture.txt", b"force_N:12.5\tforce_N:3.0\nforce_N:12.7\tforce_N:3.1\n")
     write("newer-major.rscap", header(major=2, minor=1) + record(BYTES, struct.pack("<q", 0) + b"\x00"))
+    firmware, firmware_reads = firmware_capture("massage-ball")
+    write("firmware-massage-ball.rscap", firmware)
+    manifest["firmwareMassageBall"] = {"chunkCount": firmware_reads, "stream": "../firmware/captures/massage-ball.bin"}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
