@@ -107,7 +107,7 @@ def firmware_capture(name, window_us=20_000):
     records = [record(METADATA, json.dumps(metadata, sort_keys=True).encode())]
     records += [record(BYTES, struct.pack("<q", host_us) + data) for host_us, data in reads]
     records.append(record(END, struct.pack("<qQQ", reads[-1][0], len(stream), len(reads))))
-    return header() + b"".join(records), len(reads)
+    return header() + b"".join(records), len(reads), zlib.crc32(stream)
 
 
 def main():
@@ -145,9 +145,10 @@ def main():
     write("empty.rscap", b"")
     write("not-a-capture.txt", b"force_N:12.5\tforce_N:3.0\nforce_N:12.7\tforce_N:3.1\n")
     write("newer-major.rscap", header(major=2, minor=1) + record(BYTES, struct.pack("<q", 0) + b"\x00"))
-    firmware, firmware_reads = firmware_capture("massage-ball")
+    firmware, firmware_reads, source_crc = firmware_capture("massage-ball")
     write("firmware-massage-ball.rscap", firmware)
-    manifest["firmwareMassageBall"] = {"chunkCount": firmware_reads, "stream": "../firmware/captures/massage-ball.bin"}
+    manifest["firmwareMassageBall"] = {"chunkCount": firmware_reads, "stream": "../firmware/captures/massage-ball.bin",
+                                       "streamCRC32": source_crc}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

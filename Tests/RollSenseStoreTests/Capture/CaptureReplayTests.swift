@@ -8,10 +8,21 @@ import Testing
 @Suite struct CaptureReplayTests {
     static let firmwareFolder = CaptureFixtureTests.folder + "/../firmware/captures"
 
+    struct Manifest: Decodable {
+        struct Firmware: Decodable { var chunkCount: Int; var streamCRC32: UInt32 }
+        var firmwareMassageBall: Firmware
+    }
+
     @Test func theFirmwareCaptureHoldsTheFirmwareBytesExactly() throws {
         let stream = readBytes(Self.firmwareFolder + "/massage-ball.bin")
         #expect(stream.count > 100_000)
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: CaptureFixtureTests.folder + "/manifest.json")))
+        try #require(
+            CRC32.checksum(stream) == manifest.firmwareMassageBall.streamCRC32,
+            "Fixtures/firmware/captures/massage-ball.bin changed since the capture was made: run python3 Fixtures/captures/make_captures.py"
+        )
         let (chunks, reader) = try CaptureFixtureTests.chunks("firmware-massage-ball.rscap")
+        #expect(chunks.count == manifest.firmwareMassageBall.chunkCount)
         #expect(chunks.flatMap(\.bytes) == stream)
         #expect(reader.warnings.isEmpty)
         #expect(chunks.map(\.hostTimeMicroseconds) == chunks.map(\.hostTimeMicroseconds).sorted())
