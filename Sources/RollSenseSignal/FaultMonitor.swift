@@ -37,6 +37,9 @@ public struct FaultMonitor: Sendable, Equatable {
     public let saturationCounts: Double
 
     static let kindCount = 5
+    /// Samples between two flat-line checks.
+    public static let flatLineStride = 8
+    private var flatLineCountdown = 1
     private var lastSeen = SIMD8<Int64>(repeating: .min)
     private var channelOfKind = SIMD8<Int64>(repeating: -1)
     private var valueOfKind = SIMD8<Double>(repeating: 0)
@@ -81,24 +84,44 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Zero readings never count as flat: an unloaded FSR reads exactly 0.
     @inline(__always)
     public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
+        // Saturation: one vector compare in the common case (nothing near full scale).
+        let magnitude = (rawValues * SIMD4<Double>.laneMask(count: channelCount)).lanesAbs.lanesMaximum
         var saturatedChannel = -1
-        var stuckChannel = -1
-        // Unrolled per lane with scalar fields: lane stores into a SIMD4<Int64> stall.
-        @inline(__always)
-        func check(_ c: Int, _ v: Double, _ previous: Double, _ lastChange: inout Int64) {
-            if abs(v) >= saturationCounts && saturatedChannel < 0 { saturatedChannel = c }
-            // A NaN in lastRaw (no history) compares unequal, so the first value is a change.
-            if v != previous || v == 0 {
-                lastChange = t
-            } else if t - lastChange >= flatLineMicroseconds && stuckChannel < 0 {
-                stuckChannel = c
+        if magnitude >= saturationCounts {
+            for c in 0..<min(channelCount, 4) where abs(rawValues[c]) >= saturationCounts {
+                saturatedChannel = c
+                break
             }
         }
-        check(0, rawValues[0], lastRaw[0], &lastChange0)
-        if channelCount > 1 { check(1, rawValues[1], lastRaw[1], &lastChange1) }
-        if channelCount > 2 { check(2, rawValues[2], lastRaw[2], &lastChange2) }
-        if channelCount > 3 { check(3, rawValues[3], lastRaw[3], &lastChange3) }
+        // Flat line: every `flatLineStride`-th sample, a lane whose value equals the one at the
+        // previous check (and is not zero) is checked against the time of its last change. A
+        // live 24-bit reading never lands on the same value check after check for seconds; a
+        // frozen one always does. Scalar fields per lane: lane stores into a SIMD4<Int64> stall.
+        flatLineCountdown -= 1
+        if flatLineCountdown > 0 {
+            if saturatedChannel >= 0 {
+                see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
+            }
+            return
+        }
+        flatLineCountdown = FaultMonitor.flatLineStride
+        let previous = lastRaw
         lastRaw = rawValues
+        var stuckChannel = -1
+        if rawValues[0] != previous[0] || rawValues[0] == 0 { lastChange0 = t }
+        else if t - lastChange0 >= flatLineMicroseconds { stuckChannel = 0 }
+        if channelCount > 1 {
+            if rawValues[1] != previous[1] || rawValues[1] == 0 { lastChange1 = t }
+            else if t - lastChange1 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 1 }
+        }
+        if channelCount > 2 {
+            if rawValues[2] != previous[2] || rawValues[2] == 0 { lastChange2 = t }
+            else if t - lastChange2 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 2 }
+        }
+        if channelCount > 3 {
+            if rawValues[3] != previous[3] || rawValues[3] == 0 { lastChange3 = t }
+            else if t - lastChange3 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 3 }
+        }
         if saturatedChannel >= 0 {
             see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
         }
@@ -110,6 +133,7 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Forgets the flat-line history (after a reconnect the values restart).
     public mutating func resetHistory() {
         lastRaw = SIMD4(repeating: .nan)
+        flatLineCountdown = 1
     }
 
     /// Starts and ends faults as of `timeMicroseconds`; `report` gets (kind, channel, value, started).

@@ -44,6 +44,8 @@ public struct SignalPipeline: Sendable {
 
     // State.
     private var lastTime: Int64 = .min
+    private var maskedChannelCount = 0
+    private var channelMask = SIMD4<Double>(repeating: 0)
     private var linkDown = false
     private var reportedZone: Zone = .none
     private var holdNoticeOpen = false
@@ -189,7 +191,11 @@ public struct SignalPipeline: Sendable {
 
         // Calibration (raw counts only), lanes past the channel count forced to zero.
         let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
-        let lanes = SIMD4<Double>.laneMask(count: count)
+        if count != maskedChannelCount {
+            maskedChannelCount = count
+            channelMask = SIMD4<Double>.laneMask(count: count)
+        }
+        let lanes = channelMask
         var forces: SIMD4<Double>
         if sample.quantity == .rawCounts {
             faults.observe(rawValues: sample.values, channelCount: count, timeMicroseconds: t)
@@ -256,15 +262,17 @@ public struct SignalPipeline: Sendable {
 
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
-            last.holdMicroseconds += dt
-            sessionMicroseconds += dt
+            // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
+            // in any session (2^63 µs is 292 000 years), so wrapping adds skip the checks.
+            last.holdMicroseconds &+= dt
+            sessionMicroseconds &+= dt
             switch last.area.side {
-            case .whole: wholeMicroseconds += dt
-            case .left: leftMicroseconds += dt
-            case .centre: centreMicroseconds += dt
-            case .right: rightMicroseconds += dt
+            case .whole: wholeMicroseconds &+= dt
+            case .left: leftMicroseconds &+= dt
+            case .centre: centreMicroseconds &+= dt
+            case .right: rightMicroseconds &+= dt
             }
-            last.dailyMicroseconds = priorDailyMicroseconds + sessionMicroseconds
+            last.dailyMicroseconds = priorDailyMicroseconds &+ sessionMicroseconds
         }
 
         // Contact.
