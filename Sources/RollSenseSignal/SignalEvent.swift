@@ -242,15 +242,16 @@ public struct Reading: Sendable, Equatable {
     public var dailyMicroseconds: Int64
 }
 
-/// Samples the wire decoder found missing (a sequence gap).
+/// Samples the wire decoder found missing (a sequence gap): its
+/// `WireEvent.gap(missingSamples:atDeviceTimeMicroseconds:)` maps field for field.
 public struct SampleGap: Sendable, Equatable {
     /// How many samples were skipped.
-    public var missingSamples: UInt64
+    public var missingSamples: Int
     /// Device time at which the gap was noticed (the first sample after it).
     public var deviceTimeMicroseconds: Int64
 
     /// Makes a gap record.
-    public init(missingSamples: UInt64, deviceTimeMicroseconds: Int64) {
+    public init(missingSamples: Int, deviceTimeMicroseconds: Int64) {
         self.missingSamples = missingSamples
         self.deviceTimeMicroseconds = deviceTimeMicroseconds
     }
