@@ -524,7 +524,8 @@ public struct SignalPipeline: Sendable {
         }
     }
 
-    @inline(__always)
+    // Events are rare: kept out of line so the per-sample path stays small.
+    @inline(never)
     private mutating func event(
         _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, at t: Int64,
         value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
@@ -533,7 +534,7 @@ public struct SignalPipeline: Sendable {
                                  channel: channel, zone: zone, forceNewtons: forceNewtons)
     }
 
-    @inline(__always)
+    @inline(never)
     private static func makeEvent(
         _ reading: Reading, _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason,
         at t: Int64, value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
