@@ -82,29 +82,41 @@ public struct FaultMonitor: Sendable, Equatable {
 
     /// Checks a raw sample for saturation and a flat line (lanes past `channelCount` ignored).
     /// Zero readings never count as flat: an unloaded FSR reads exactly 0.
-    @inline(__always)
     public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
-        // Saturation: one vector compare in the common case (nothing near full scale).
-        let magnitude = (rawValues * SIMD4<Double>.laneMask(count: channelCount)).lanesAbs.lanesMaximum
-        var saturatedChannel = -1
-        if magnitude >= saturationCounts {
-            for c in 0..<min(channelCount, 4) where abs(rawValues[c]) >= saturationCounts {
-                saturatedChannel = c
-                break
-            }
+        observe(rawValues: rawValues, channelCount: channelCount,
+                laneMask: SIMD4<Double>.laneMask(count: channelCount), timeMicroseconds: t)
+    }
+
+    /// `observe` with the lane mask (1 for lanes in use, 0 after) already at hand.
+    @inline(__always)
+    public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, laneMask: SIMD4<Double>,
+                                 timeMicroseconds t: Int64) {
+        // Saturation: one vector test in the common case (nothing near full scale).
+        if (rawValues * laneMask).lanesAbs.lanesMaximum >= saturationCounts {
+            noteSaturation(rawValues, channelCount: channelCount, timeMicroseconds: t)
         }
-        // Flat line: every `flatLineStride`-th sample, a lane whose value equals the one at the
-        // previous check (and is not zero) is checked against the time of its last change. A
-        // live 24-bit reading never lands on the same value check after check for seconds; a
-        // frozen one always does. Scalar fields per lane: lane stores into a SIMD4<Int64> stall.
-        flatLineCountdown -= 1
-        if flatLineCountdown > 0 {
-            if saturatedChannel >= 0 {
-                see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
-            }
+        // Flat line: every `flatLineStride`-th sample (see `checkFlatLine`).
+        flatLineCountdown &-= 1
+        if flatLineCountdown <= 0 {
+            flatLineCountdown = FaultMonitor.flatLineStride
+            checkFlatLine(rawValues, channelCount: channelCount, timeMicroseconds: t)
+        }
+    }
+
+    @inline(never)
+    private mutating func noteSaturation(_ rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
+        for c in 0..<min(channelCount, 4) where abs(rawValues[c]) >= saturationCounts {
+            see(.saturated, channel: c, value: rawValues[c], timeMicroseconds: t)
             return
         }
-        flatLineCountdown = FaultMonitor.flatLineStride
+    }
+
+    // A lane whose value equals the one at the previous check (and is not zero) is checked
+    // against the time of its last change. A live 24-bit reading never lands on the same value
+    // check after check for seconds; a frozen one always does. Scalar fields per lane: lane
+    // stores into a SIMD4<Int64> stall store forwarding.
+    @inline(never)
+    private mutating func checkFlatLine(_ rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
         let previous = lastRaw
         lastRaw = rawValues
         var stuckChannel = -1
@@ -121,9 +133,6 @@ public struct FaultMonitor: Sendable, Equatable {
         if channelCount > 3 {
             if rawValues[3] != previous[3] || rawValues[3] == 0 { lastChange3 = t }
             else if t - lastChange3 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 3 }
-        }
-        if saturatedChannel >= 0 {
-            see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
         }
         if stuckChannel >= 0 {
             see(.flatLine, channel: stuckChannel, value: rawValues[stuckChannel], timeMicroseconds: t)

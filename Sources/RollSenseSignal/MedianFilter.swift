@@ -40,7 +40,15 @@ public struct MedianFilter: Sendable, Equatable {
         next = next + 1 == length ? 0 : next + 1
         if filled < length { return filling() }
         if length == 3 { return MedianFilter.median3(s0, s1, s2) }
-        return MedianFilter.median5(s0, s1, s2, s3, s4)
+        // The median-of-5 network written in place (the call to median5 was not inlined).
+        var p0 = s0, p1 = s1, p2 = s2, p3 = s3, p4 = s4
+        var low = p0.lanesMin(p1); p1 = p0.lanesMax(p1); p0 = low
+        low = p3.lanesMin(p4); p4 = p3.lanesMax(p4); p3 = low
+        p3 = p0.lanesMax(p3)  // p0 is the overall minimum: only the larger one matters
+        p1 = p1.lanesMin(p4)  // p4 is the overall maximum: only the smaller one matters
+        low = p1.lanesMin(p2); p2 = p1.lanesMax(p2); p1 = low
+        p2 = p2.lanesMin(p3)
+        return p1.lanesMax(p2)
     }
 
     // The first samples after a reset: slots 0..<filled hold them in arrival order.

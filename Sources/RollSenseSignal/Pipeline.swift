@@ -198,7 +198,7 @@ public struct SignalPipeline: Sendable {
         let lanes = channelMask
         var forces: SIMD4<Double>
         if sample.quantity == .rawCounts {
-            faults.observe(rawValues: sample.values, channelCount: count, timeMicroseconds: t)
+            faults.observe(rawValues: sample.values, channelCount: count, laneMask: lanes, timeMicroseconds: t)
             // Linear curves (load cells) in one vector step; other curves lane by lane.
             forces = linearCalibration
                 ? (sample.values - offsetCounts) * newtonsPerCount
