@@ -158,6 +158,7 @@ print("swift.contact_seconds=\(best.contactSeconds)")
 print("swift.passes=\(repeats)")
 print("swift.median_samples_per_second=\(Int(Double(sampleCount) / medianSeconds))")
 print("swift.same_result_every_pass=\(passes.allSatisfy { $0.events == best.events && $0.checksum == best.checksum })")
+print("swift.pipeline_state_bytes=\(MemoryLayout<SignalPipeline>.size)")
 print("swift.vmhwm_kib=\(peakResidentKibibytes())")
 print("swift.allocation_calls_in_pipeline=\(mallocCounter == nil ? "not-measured" : String(allocationsInLoop))")
 // The process-wide count shows the counter is live (the generator and runtime do allocate).

@@ -32,7 +32,7 @@ ratio="$(awk -v a="$swift_rate" -v b="$numpy_rate" 'BEGIN { printf "%.1f", a / b
 {
     echo "samples: $samples x 4 channels, 1 kHz synthetic rolling session, profile foam-roller-lower-back; fastest of $passes passes each"
     echo "load   : $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) on $(nproc) cores"
-    echo "swift  : $(awk -v r="$swift_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s ($(value "$swift_out" swift.nanoseconds_per_sample | cut -c1-5) ns/sample), peak RSS $(value "$swift_out" swift.vmhwm_kib) KiB, events $(value "$swift_out" swift.events)"
+    echo "swift  : $(awk -v r="$swift_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s ($(value "$swift_out" swift.nanoseconds_per_sample | cut -c1-5) ns/sample), peak RSS $(value "$swift_out" swift.vmhwm_kib) KiB (pipeline state $(value "$swift_out" swift.pipeline_state_bytes) bytes), events $(value "$swift_out" swift.events)"
     echo "numpy  : $(awk -v r="$numpy_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s, peak RSS $(value "$numpy_out" numpy.peak_rss_kib) KiB ($(value "$numpy_out" numpy.versions))"
     echo "ratio  : swift / numpy = ${ratio}x"
     echo "allocation calls inside the timed pipeline loop: $(value "$swift_out" swift.allocation_calls_in_pipeline) (whole process: $(value "$swift_out" swift.allocation_calls_total))"
