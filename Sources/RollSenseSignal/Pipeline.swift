@@ -345,12 +345,18 @@ public struct SignalPipeline: Sendable {
         case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
         case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
         case .watchdogReset:
-            emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
-            resetFilters()
-            faults.resetHistory()
+            restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
         }
         faultsChanged(at: t, emit: emit)
+    }
+
+    /// The device restarted (a watchdog FAULT, or a HELLO in the middle of a stream): its
+    /// filters start over with the next sample; contact and time on area carry on.
+    public mutating func restart(atDeviceTimeMicroseconds t: Int64, value: Double = 0, emit: (SignalEvent) -> Void) {
+        emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
+        resetFilters()
+        faults.resetHistory()
     }
 
     /// The device went away (unplugged, port error): contact and zone end, the zone reads fault.

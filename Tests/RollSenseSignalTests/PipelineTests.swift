@@ -161,6 +161,18 @@ import Testing
         #expect(events.first?.kind == .link && events.first?.phase == .instant)
     }
 
+    @Test func restartKeepsContactAndRestartsFilters() throws {
+        var pipeline = try roller()
+        var events: [SignalEvent] = []
+        for i in 0..<200 { _ = pipeline.process(newtonsSample(i, SIMD4(repeating: 50))) { events.append($0) } }
+        pipeline.restart(atDeviceTimeMicroseconds: 200 * Self.period) { events.append($0) }
+        // After a restart the first sample passes the filters unchanged.
+        let reading = pipeline.process(newtonsSample(200, SIMD4(repeating: 10))) { events.append($0) }
+        #expect(reading.forceNewtons == 40)
+        #expect(events.filter { $0.kind == .link }.map(\.reason) == [.deviceRestarted])
+        #expect(!events.contains { $0.kind == .contact && $0.phase == .end })
+    }
+
     // MARK: - Limits
 
     @Test func ballHoldNoticeAfterFiveSecondsAndCautionAfterSixty() throws {
