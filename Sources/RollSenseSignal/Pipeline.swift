@@ -53,6 +53,9 @@ public struct SignalPipeline: Sendable {
     private var dailyWarningOpen = false
     private var dailyLimitOpen = false
     private var lastReminder: Int64 = .min
+    // 0 until the first check in contact sets them from the limits.
+    private var nextHoldAlertMicroseconds: Int64 = 0
+    private var nextDailyAlertMicroseconds: Int64 = 0
     private var zeroDriftReported = false
     private var last: Reading
 
@@ -404,6 +407,7 @@ public struct SignalPipeline: Sendable {
             dailyLimitOpen = false
             emit(event(.daily, .stop, .end, .dailyLimit, at: t, value: daily, limit: Double(dailyLimitMicroseconds) * 1e-6))
         }
+        refreshNextAlerts()
     }
 
     // MARK: - Helpers
@@ -449,6 +453,7 @@ public struct SignalPipeline: Sendable {
             holdNoticeOpen = false
             emit(event(.hold, .info, .end, .holdNotice, at: t, value: hold, limit: Double(holdNoticeMicroseconds) * 1e-6))
         }
+        refreshNextAlerts()
         last.contact = false
         zoneClassifier.reset()
         if spineSwitch.isOn {
@@ -497,8 +502,23 @@ public struct SignalPipeline: Sendable {
         }
     }
 
+    private mutating func refreshNextAlerts() {
+        var nextHold = Int64.max
+        if holdNoticeMicroseconds > 0 && !holdNoticeOpen { nextHold = holdNoticeMicroseconds }
+        if !holdCautionOpen { nextHold = min(nextHold, holdCautionMicroseconds) }
+        nextHoldAlertMicroseconds = nextHold
+        var nextDaily = Int64.max
+        if !dailyWarningOpen { nextDaily = dailyWarningMicroseconds }
+        if !dailyLimitOpen { nextDaily = min(nextDaily, dailyLimitMicroseconds) }
+        nextDailyAlertMicroseconds = nextDaily
+    }
+
     @inline(__always)
     private mutating func checkTimeLimits(at t: Int64, emit: (SignalEvent) -> Void) {
+        // One comparison each in the common case: the next hold or daily limit not yet passed.
+        guard last.holdMicroseconds >= nextHoldAlertMicroseconds || last.dailyMicroseconds >= nextDailyAlertMicroseconds
+        else { return }
+        defer { refreshNextAlerts() }
         let hold = last.holdMicroseconds
         if holdNoticeMicroseconds > 0 && !holdNoticeOpen && hold >= holdNoticeMicroseconds {
             holdNoticeOpen = true
