@@ -12,6 +12,8 @@ public enum FaultKind: Int, Sendable, Equatable, CaseIterable {
     case sensorNotReady
     /// Samples lost on the way (a sequence gap or a device report).
     case droppedSamples
+    /// A sample with a NaN or infinite value, dropped.
+    case invalidValue
 
     /// The event reason for this fault.
     public var reason: EventReason {
@@ -21,6 +23,7 @@ public enum FaultKind: Int, Sendable, Equatable, CaseIterable {
         case .disconnected: return .disconnected
         case .sensorNotReady: return .sensorNotReady
         case .droppedSamples: return .droppedSamples
+        case .invalidValue: return .invalidValue
         }
     }
 }
@@ -36,7 +39,7 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Raw magnitude at or above this is saturated.
     public let saturationCounts: Double
 
-    static let kindCount = 5
+    static let kindCount = 6
     /// Samples between two flat-line checks.
     public static let flatLineStride = 8
     private var flatLineCountdown = 1
@@ -105,7 +108,8 @@ public struct FaultMonitor: Sendable, Equatable {
 
     @inline(never)
     private mutating func noteSaturation(_ rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
-        for c in 0..<min(channelCount, 4) where abs(rawValues[c]) >= saturationCounts {
+        // Infinite and NaN readings are not a sensor at full scale: the pipeline drops them.
+        for c in 0..<min(channelCount, 4) where rawValues[c].isFinite && abs(rawValues[c]) >= saturationCounts {
             see(.saturated, channel: c, value: rawValues[c], timeMicroseconds: t)
             return
         }

@@ -178,20 +178,6 @@ public struct SignalPipeline: Sendable {
         let t = sample.deviceTimeMicroseconds
         if linkDown { endLink(at: t, emit: emit) }
 
-        // Time step from the device clock; a step backwards or too long is a clock jump.
-        var dt: Int64 = 0
-        if lastTime != .min {
-            dt = t &- lastTime
-            if dt <= 0 || dt > maxIntervalMicroseconds {
-                emit(event(.fault, .caution, .instant, .clockJump, at: t, value: Double(dt) / 1_000_000,
-                           limit: Double(maxIntervalMicroseconds) / 1_000_000))
-                resetFilters()
-                dt = 0
-            }
-        }
-        lastTime = t
-        let dtSeconds = Double(dt) * 1e-6
-
         // Calibration (raw counts only), lanes past the channel count forced to zero.
         let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
         if count != maskedChannelCount {
@@ -211,6 +197,27 @@ public struct SignalPipeline: Sendable {
             forces = sample.values
         }
         forces *= lanes
+
+        // A NaN or infinite value (or one that overflows in calibration) would stick in every
+        // filter: the sample is dropped as a fault instead, and its time goes to the next one.
+        guard forces.lanesSum.isFinite else {
+            dropInvalid(forces, at: t, emit: emit)
+            return last
+        }
+
+        // Time step from the device clock; a step backwards or too long is a clock jump.
+        var dt: Int64 = 0
+        if lastTime != .min {
+            dt = t &- lastTime
+            if dt <= 0 || dt > maxIntervalMicroseconds {
+                emit(event(.fault, .caution, .instant, .clockJump, at: t, value: Double(dt) / 1_000_000,
+                           limit: Double(maxIntervalMicroseconds) / 1_000_000))
+                resetFilters()
+                dt = 0
+            }
+        }
+        lastTime = t
+        let dtSeconds = Double(dt) * 1e-6
 
         // Faults seen so far start or end now.
         emitFaultTransitions(at: t, emit: emit)
@@ -436,6 +443,16 @@ public struct SignalPipeline: Sendable {
         resetFilters()
         faults.resetHistory()
         lastTime = .min
+    }
+
+    @inline(never)
+    private mutating func dropInvalid(_ forces: SIMD4<Double>, at t: Int64, emit: (SignalEvent) -> Void) {
+        var channel = 0
+        while channel < 3 && forces[channel].isFinite { channel += 1 }
+        // The value stays 0: NaN or infinity would not survive JSON output.
+        faults.see(.invalidValue, channel: channel, value: 0, timeMicroseconds: t)
+        last.deviceTimeMicroseconds = t
+        faultsChanged(at: t, emit: emit)
     }
 
     private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {

@@ -137,6 +137,8 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
     case sensorNotReady
     /// Samples were lost.
     case droppedSamples
+    /// A sample held a NaN or infinite value and was dropped.
+    case invalidValue
     /// The device clock jumped or went backwards.
     case clockJump
     /// The device is gone.
@@ -183,7 +185,7 @@ public struct SignalEvent: Sendable, Equatable {
             return "s"
         case .jump, .zeroDriftBound, .contact: return "N"
         case .droppedSamples: return "samples"
-        case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted: return "raw"
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"
         case .loadOnSpine: return "mm"
         case .zoneLight, .zoneTarget, .zoneCaution, .zoneStop: return "zone unit"
         }
@@ -210,6 +212,7 @@ public struct SignalEvent: Sendable, Equatable {
         case .disconnected: return "sensor disconnected\(ending)"
         case .sensorNotReady: return "sensor not ready\(ending)"
         case .droppedSamples: return phase == .end ? "samples flowing again" : "\(Int(value)) samples lost"
+        case .invalidValue: return phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
         case .clockJump: return "device clock jumped by \(value) s"
         case .deviceDisconnected: return phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"

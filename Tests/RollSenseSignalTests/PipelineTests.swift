@@ -153,6 +153,31 @@ import Testing
         #expect(zones[300..<339].allSatisfy { $0 == .fault })
     }
 
+    @Test(arguments: [Double.nan, .infinity, -.infinity, 1e308])
+    func nonFiniteValuesAreDroppedAsAFault(bad: Double) throws {
+        // 1e308 raw counts overflow to infinity once scaled by the calibration.
+        let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: Array(repeating: .linear(newtonsPerCount: 10), count: 4))
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)
+        var events: [SignalEvent] = []
+        var readings: [Reading] = []
+        var noise = TestNoise(seed: 5)
+        for i in 0..<600 {
+            var values = SIMD4<Double>(repeating: 5 + noise.next(amplitude: 0.5))
+            if i >= 100 && i < 110 { values[2] = bad }
+            readings.append(pipeline.process(Sample(sequence: UInt64(i), deviceTimeMicroseconds: Int64(i) * Self.period,
+                                                    channelCount: 4, values: values)) { events.append($0) })
+        }
+        #expect(readings.allSatisfy { $0.forceNewtons.isFinite && $0.pressureKilopascals.isFinite })
+        #expect(readings[100..<110].allSatisfy { $0.zone == .fault })
+        let faults = events.filter { $0.reason == .invalidValue }
+        // 1e308 is a finite reading beyond full scale: saturated as well; NaN and infinity not.
+        #expect(events.contains { $0.reason == .saturated } == bad.isFinite)
+        #expect(faults.map(\.phase) == [.start, .end])
+        #expect(faults.map(\.channel) == [2, 2])
+        #expect(events.allSatisfy { $0.value.isFinite && $0.forceNewtons.isFinite })
+        #expect(pipeline.lastReading.contact)  // 200 N: the stream carried on
+    }
+
     @Test func watchdogResetIsALinkEvent() throws {
         var pipeline = try roller()
         var events: [SignalEvent] = []
