@@ -14,7 +14,7 @@ build: setup
 demo: build
 	@$$($(SWIFT) build --show-bin-path)/rollsense demo
 
-test: setup test-swift test-firmware
+test: setup test-firmware test-swift
 
 test-swift:
 	$(SWIFT) build --build-tests

@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "RollSenseWire", targets: ["RollSenseWire"]),
         .library(name: "RollSenseSignal", targets: ["RollSenseSignal"]),
         .library(name: "RollSenseDevice", targets: ["RollSenseDevice"]),
+        .library(name: "RollSenseStore", targets: ["RollSenseStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -49,13 +51,33 @@ let package = Package(
             dependencies: ["RollSenseSignal", "RollSenseWire"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
+        .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseWireTests",
+            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RollSenseSignalTests",
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .target(
+            name: "RollSenseStore",
+            dependencies: ["RollSenseWire", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // A child process for the store's crash, permission and concurrency tests (kill -9 mid-write,
+        // dropped privileges, a file size limit, a second ledger writer); not shipped.
+        .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseStoreTests",
+            dependencies: ["RollSenseStore", "store-test-tool"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

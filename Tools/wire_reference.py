@@ -15,6 +15,7 @@ import time
 MAX_PAYLOAD = 64
 
 HELLO, SAMPLE, FAULT, REPLY = 0x01, 0x02, 0x03, 0x04
+FAULT_CODES = (1, 2, 3, 4, 5)  # SENSOR_NOT_READY .. WATCHDOG_RESET
 PING, GET_INFO, START, STOP, SET_RATE, SET_MODE = 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
 
 
@@ -156,6 +157,10 @@ class Decoder:
             if len(body) < 10:
                 self.counters["malformed"] += 1
                 return None
+            if body[4] not in FAULT_CODES:
+                # A fault code newer than this host: ignored and counted like an unknown type.
+                self.counters["unknown"] += 1
+                return None
         elif frame_type == REPLY:
             if len(body) < 3:
                 self.counters["malformed"] += 1
@@ -200,6 +205,7 @@ def vector_cases():
         ("sample with zero bytes", encode_frame(SAMPLE, sample_body(0, 0, [0, 0, 0, 0]))),
         ("fault not ready", encode_frame(FAULT, fault_body(5000, 1, 2, 100))),
         ("fault dropped samples", encode_frame(FAULT, fault_body(6000, 4, 0xFF, 17))),
+        ("fault with unknown code ignored", encode_frame(FAULT, fault_body(7000, 99, 0, 1)) + s2),
         ("reply ping", encode_frame(REPLY, reply_body(PING, 9, 0, b"abc"))),
         ("reply unknown command", encode_frame(REPLY, reply_body(0x99, 3, 1))),
         ("command ping", encode_frame(PING, bytes([9]) + b"abc")),

@@ -15,7 +15,7 @@ struct RollSense: ParsableCommand {
               rollsense devices
             """,
         version: RollSenseVersion.string,
-        subcommands: []
+        subcommands: [DevicesCommand.self]
     )
 }
 

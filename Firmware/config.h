@@ -1,0 +1,75 @@
+/* RollSense firmware configuration: edit this file to match your wiring, then build and flash
+ * (README.md). Every setting can also be given on the compiler command line (-DNAME=value), which
+ * is how the Makefile builds its simulator variants. */
+#ifndef ROLLSENSE_CONFIG_H
+#define ROLLSENSE_CONFIG_H
+
+#define RS_FIRMWARE_MAJOR 1
+#define RS_FIRMWARE_MINOR 0
+#define RS_FIRMWARE_PATCH 0
+
+/* ---- Sensors --------------------------------------------------------------------------------
+ * Channels are numbered HX711 load cells first, then FSRs: with 2 load cells and 1 FSR, channels
+ * 0 and 1 are the load cells and channel 2 is the FSR on A0. At most 4 channels in all. */
+#ifndef RS_HX711_COUNT
+#define RS_HX711_COUNT 4 /* load cells through HX711 boards, 0 to 4 */
+#endif
+#ifndef RS_FSR_COUNT
+#define RS_FSR_COUNT 0 /* force-sensitive resistors on A0, A1, A2, A3, 0 to 4 */
+#endif
+
+/* HX711 n uses DOUT on digital pin RS_HX711_FIRST_PIN + 2n and SCK on the pin after it:
+ * load cell 0 = D4/D5, 1 = D6/D7, 2 = D8/D9, 3 = D10/D11 (README.md, wiring). D2/D3 stay free:
+ * they are the external-interrupt pins, and I2C on the Leonardo/Micro. (They also cost the
+ * simulator dearly: simavr polls a low INT0/INT1 pin on every cycle.) Each HX711's RATE pin must
+ * be tied to VCC for 80 samples/s. */
+#ifndef RS_HX711_FIRST_PIN
+#define RS_HX711_FIRST_PIN 4
+#endif
+
+/* An HX711 at 80 samples/s signals a new conversion every 12.5 ms and settles in 50 ms after
+ * power-up (HX711 datasheet, "Output settling time"); 100 ms without one means it is unplugged,
+ * unpowered or broken: a SENSOR_NOT_READY fault. */
+#ifndef RS_HX711_TIMEOUT_MS
+#define RS_HX711_TIMEOUT_MS 100
+#endif
+
+/* FSR wiring (README.md): FSR from 5 V to the analog pin, 10 kOhm from the pin to GND, and a
+ * 470 kOhm "bleed" resistor across the FSR's own legs at the sensor end. An unloaded FSR 402 is
+ * over 10 MOhm (Interlink datasheet), so the bleed keeps an intact, unloaded sensor at about
+ * 5 V * 10k / 480k = 0.10 V = 21 counts, while an unplugged one reads 0. Readings below this
+ * threshold are reported as DISCONNECTED. Without the bleed resistor an unloaded FSR also reads
+ * 0: set RS_FSR_OPEN_THRESHOLD to 0 to turn the check off. */
+#ifndef RS_FSR_OPEN_THRESHOLD
+#define RS_FSR_OPEN_THRESHOLD 5
+#endif
+
+/* ---- Sampling and link ---------------------------------------------------------------------- */
+#ifndef RS_DEFAULT_RATE_HZ
+#define RS_DEFAULT_RATE_HZ 100 /* docs/PROTOCOL.md default; SET_RATE changes it (1 to 1000) */
+#endif
+#define RS_BAUD 115200 /* Uno/Nano USB-serial bridge; ignored by native USB (Leonardo/Micro) */
+
+/* ---- Board code sent in HELLO ---------------------------------------------------------------- */
+#ifndef RS_BOARD
+#if defined(RS_SIMULATOR)
+#define RS_BOARD RS_BOARD_SIMULATOR
+#elif defined(ARDUINO_AVR_NANO)
+#define RS_BOARD RS_BOARD_NANO
+#elif defined(ARDUINO_AVR_UNO)
+#define RS_BOARD RS_BOARD_UNO
+#elif defined(ARDUINO_AVR_LEONARDO)
+#define RS_BOARD RS_BOARD_LEONARDO
+#elif defined(ARDUINO_AVR_MICRO)
+#define RS_BOARD RS_BOARD_MICRO
+#else
+#define RS_BOARD RS_BOARD_UNKNOWN
+#endif
+#endif
+
+#define RS_CHANNEL_COUNT (RS_HX711_COUNT + RS_FSR_COUNT)
+#if RS_CHANNEL_COUNT < 1 || RS_CHANNEL_COUNT > 4
+#error "config.h: RS_HX711_COUNT + RS_FSR_COUNT must be 1 to 4"
+#endif
+
+#endif

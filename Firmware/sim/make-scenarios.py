@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Writes the sensor scenarios behind the recorded fixtures (Fixtures/firmware/scenarios/) from
+physical forces, so each number has a source. Deterministic: same files on every run.
+
+Load cells: a board under the foam roller stands on four load cells (channels 0-1 at the head
+end, 2-3 at the foot end; left, right). Forces convert to HX711 counts with the calibration below.
+FSR: an Interlink FSR 402 under a massage ball, in the divider of Firmware/config.h.
+"""
+import math
+import os
+import sys
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "Fixtures", "firmware", "scenarios")
+
+GRAVITY = 9.80665  # m/s^2, standard gravity
+BODY_MASS_KG = 75.0
+BODY_WEIGHT_N = BODY_MASS_KG * GRAVITY  # 735.5 N
+
+# HX711 counts per newton for a 50 kg (490 N) cell of 1 mV/V on the HX711's ~4.3 V excitation:
+# full scale 4.3 mV; gain 128 spans +-0.5 * 4.3 V / 128 = +-16.8 mV over 2^23 counts
+# (HX711 datasheet), so 4.3 mV is 2.15e6 counts, 4382 counts per newton.
+COUNTS_PER_NEWTON = 4.3 * (2 ** 23 / 16.8) / (50 * GRAVITY)
+# Each real cell has its own zero offset; these are typical magnitudes (tens of thousands of counts).
+ZERO_OFFSET_COUNTS = [84213, -31022, 152660, 8741]
+# The board and roller (about 1.6 kg) rest on the cells all the time, a quarter each.
+TARE_N = 1.6 * GRAVITY / 4
+# HX711 input noise at 80 SPS, gain 128: 90 nV rms (datasheet) = about 45 counts rms; uniform +-75
+# has the same rms.
+NOISE_COUNTS = 75
+KEY_STEP_S = 0.1  # keyframe spacing; the harness interpolates linearly between them
+
+
+def fraction_of_body_weight(f):
+    return f * BODY_WEIGHT_N
+
+
+def write(name, header, lines):
+    path = os.path.join(OUT, name)
+    with open(path, "w") as f:
+        f.write(header)
+        f.writelines(lines)
+    print(f"make-scenarios: wrote {path} ({len(lines)} lines)")
+
+
+def roller_profile(t):
+    """(total force N, head-end fraction 0-1, left fraction 0-1) at time t of the roller session.
+
+    Loads follow Baumgart et al. 2019 (Sports 7(1):27): mean 32-34 % of body weight on the roller,
+    individual peaks 51-55 %; rolling cadence 0.3 Hz (platform facts: 0.25-0.5 Hz).
+    """
+    if t < 5:  # nobody on it
+        return 0.0, 0.5, 0.5
+    if t < 9:  # approach: sitting down onto the roller
+        return fraction_of_body_weight(0.30) * (t - 5) / 4, 0.5, 0.5
+    if t < 69:  # rolling strokes along the lower back at 0.3 Hz for 60 s
+        phase = 2 * math.pi * 0.3 * (t - 9)
+        load = 0.33 + 0.06 * math.sin(phase)
+        if 40 <= t < 52:  # a few harder strokes reaching Baumgart's individual peaks
+            load += 0.14 * max(0.0, math.sin(phase))
+        return fraction_of_body_weight(load), 0.5 + 0.2 * math.sin(phase), 0.5 + 0.03 * math.sin(phase / 3)
+    if t < 71:  # settle onto a trigger point
+        return fraction_of_body_weight(0.33 + 0.09 * (t - 69) / 2), 0.56, 0.55
+    if t < 116:  # trigger-point hold, 45 s, breathing at 0.25 Hz moves the load a little
+        return fraction_of_body_weight(0.42 + 0.02 * math.sin(2 * math.pi * 0.25 * (t - 71))), 0.56, 0.55
+    if t < 117:  # over-pressure: pushing down well past the 55 % peaks
+        return fraction_of_body_weight(0.42 + 0.20 * (t - 116)), 0.56, 0.55
+    if t < 119:
+        return fraction_of_body_weight(0.62), 0.56, 0.55
+    if t < 120:
+        return fraction_of_body_weight(0.62 - 0.20 * (t - 119)), 0.56, 0.55
+    if t < 122:  # lifting off
+        return fraction_of_body_weight(0.42 * (122 - t) / 2), 0.56, 0.55
+    return 0.0, 0.5, 0.5  # rest
+
+
+def cell_counts(force_n, head, left):
+    shares = [head * left, head * (1 - left), (1 - head) * left, (1 - head) * (1 - left)]
+    return [round(ZERO_OFFSET_COUNTS[i] + (TARE_N + force_n * shares[i]) * COUNTS_PER_NEWTON) for i in range(4)]
+
+
+
+def foam_roller():
+    end_s = 135.0
+    lines = ["seed 20261126\n"] + [f"0 hx711 {ch} noise {NOISE_COUNTS}\n" for ch in range(4)]
+    steps = int(end_s / KEY_STEP_S)
+    for k in range(steps + 1):
+        t = round(k * KEY_STEP_S, 3)
+        counts = cell_counts(*roller_profile(t))
+        for ch in range(4):
+            lines.append(f"{t} hx711 {ch} {counts[ch]}{' ramp' if k else ''}\n")
+    header = (
+        "# Foam roller on the lower back, 75 kg person, four load cells under the roller's board\n"
+        "# (channels 0-1 head end left/right, 2-3 foot end). Written by Firmware/sim/make-scenarios.py:\n"
+        "# 0-5 s empty, 5-9 s approach, 9-69 s rolling strokes at 0.3 Hz (33 % +- 6 % body weight,\n"
+        "# peaks to ~53 % at 40-52 s), 69-116 s trigger-point hold (42 % +- 2 %, breathing), 116-120 s\n"
+        "# over-pressure (62 %), 120-122 s lift-off, 122-135 s rest. Raw HX711 counts.\n")
+    write("foam-roller-lower-back.scenario", header, lines)
+    return end_s
+
+
+# FSR 402 under a ball: resistance falls roughly as 1/F (Interlink datasheet curve, about 30 kOhm
+# at 1 N and 1.5-2 kOhm at 20 N); qualitative only (+-2 % repeatability, +10 % hysteresis).
+FSR_OHMS_AT_1N = 30_000.0
+FSR_EXPONENT = 0.9
+DIVIDER_OHMS = 10_000.0  # config.h wiring
+BLEED_OHMS = 470_000.0
+SUPPLY_MV = 5000.0
+
+
+def fsr_millivolts(force_n):
+    bleed = 1 / BLEED_OHMS
+    fsr = (force_n ** FSR_EXPONENT) / FSR_OHMS_AT_1N if force_n > 0 else 0.0
+    upper = 1 / (bleed + fsr)
+    return SUPPLY_MV * DIVIDER_OHMS / (DIVIDER_OHMS + upper)
+
+
+def ball_force(t):
+    """Massage ball between the lower back and a wall, standing and leaning in."""
+    if t < 3:
+        return 0.0
+    if t < 5:  # leaning in
+        return 18.0 * (t - 3) / 2
+    if t < 35:  # slow circles over the muscle, 0.4 Hz
+        return 18.0 + 8.0 * math.sin(2 * math.pi * 0.4 * (t - 5))
+    if t < 70:  # five trigger-point presses of about 5 s (the source article's advice), 2 s apart
+        k, phase = divmod(t - 35, 7.0)
+        if phase < 1:
+            return 18.0 + 17.0 * phase
+        if phase < 5:
+            return 35.0 + 1.5 * math.sin(2 * math.pi * 0.25 * phase)
+        if phase < 6:
+            return 35.0 - 17.0 * (phase - 5)
+        return 18.0
+    if t < 72:  # stepping away
+        return 18.0 * (72 - t) / 2
+    return 0.0
+
+
+def massage_ball():
+    end_s = 85.0
+    lines = ["seed 7\n", "0 adc 0 noise 4\n"]  # a few mV of ADC noise, a count or so
+    steps = int(end_s / KEY_STEP_S)
+    for k in range(steps + 1):
+        t = round(k * KEY_STEP_S, 3)
+        lines.append(f"{t} adc 0 {fsr_millivolts(ball_force(t)):.1f}{' ramp' if k else ''}\n")
+    header = (
+        "# Massage ball between the lower back and a wall, one FSR 402 under the ball on A0\n"
+        "# (divider and bleed resistor of Firmware/config.h). Written by Firmware/sim/make-scenarios.py:\n"
+        "# 0-3 s no contact, 3-5 s leaning in to 18 N, 5-35 s circles (18 +- 8 N at 0.4 Hz),\n"
+        "# 35-70 s five 5-second trigger-point presses at ~35 N, 70-72 s stepping away, 72-85 s rest.\n"
+        "# Analog millivolts on A0.\n")
+    write("massage-ball.scenario", header, lines)
+    return end_s
+
+
+def unplugged():
+    """Two load cells and two FSRs (sim-mix): rolling, then load cell 1's cable comes out, then
+    the FSR on A1 is unplugged; both go back in."""
+    end_s = 60.0
+    lines = ["seed 99\n", f"0 hx711 0 noise {NOISE_COUNTS}\n", f"0 hx711 1 noise {NOISE_COUNTS}\n",
+             "0 adc 0 noise 4\n", "0 adc 1 noise 4\n"]
+    steps = int(end_s / KEY_STEP_S)
+    for k in range(steps + 1):
+        t = round(k * KEY_STEP_S, 3)
+        force, head, _ = roller_profile(t + 5 if t < 60 else 0)  # starts at the approach
+        ramp = " ramp" if k else ""
+        lines.append(f"{t} hx711 0 {round(ZERO_OFFSET_COUNTS[0] + (TARE_N + force * head) * COUNTS_PER_NEWTON)}{ramp}\n")
+        lines.append(f"{t} hx711 1 {round(ZERO_OFFSET_COUNTS[1] + (TARE_N + force * (1 - head)) * COUNTS_PER_NEWTON)}{ramp}\n")
+        contact_n = min(15.0, force / 20)  # FSRs on the roller's surface see a little of the load
+        unplugged_fsr = 30 <= t < 45
+        lines.append(f"{t} adc 0 {fsr_millivolts(contact_n):.1f}{ramp}\n")
+        lines.append(f"{t} adc 1 {0.0 if unplugged_fsr else fsr_millivolts(contact_n * 0.8):.1f}\n")
+        if t == 20:
+            lines.append(f"{t} hx711 1 dead\n")
+        if t == 40:
+            lines.append(f"{t} hx711 1 alive\n")
+    header = (
+        "# A sensor unplugged mid-session: two load cells (channels 0-1) and two FSRs (channels 2-3,\n"
+        "# A0-A1) on the sim-mix build. Rolling as in foam-roller-lower-back.scenario; at 20 s load\n"
+        "# cell 1's HX711 stops answering (cable out) and comes back at 40 s; at 30 s the FSR on A1\n"
+        "# is unplugged (0 V) and plugged back at 45 s. Written by Firmware/sim/make-scenarios.py.\n")
+    write("sensor-unplugged.scenario", header, lines)
+    return end_s
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    for make in (foam_roller, massage_ball, unplugged):
+        print(f"  ends at {make()} s")

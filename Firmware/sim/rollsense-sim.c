@@ -1,0 +1,564 @@
+/* rollsense-sim: runs the RollSense firmware ELF under simavr (ATmega328P, 16 MHz) with its UART
+ * on a pty and simulated sensors driven by a scenario file. A test tool only: libsimavr is GPL-3
+ * and is never part of the shipped firmware. Usage and the scenario format: README.md. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <simavr/avr_adc.h>
+#include <simavr/avr_ioport.h>
+#include <simavr/avr_uart.h>
+#include <simavr/sim_avr.h>
+#include <simavr/sim_elf.h>
+#include <simavr/sim_io.h>
+#include <simavr/sim_irq.h>
+
+#include "scenario.h"
+
+#define CPU_HZ 16000000UL
+#define SUPPLY_MV 5000
+/* HX711 with RATE high: 80 conversions a second (datasheet), one every 12.5 ms = 200000 cycles. */
+#define HX711_PERIOD_CYCLES (CPU_HZ / 80)
+/* A read with no SCK edge for 1 ms is abandoned (the firmware clocks a read out in about 0.3 ms). */
+#define READ_ABANDONED_CYCLES (CPU_HZ / 1000)
+/* Analog inputs are refreshed from the scenario every millisecond of simulated time. */
+#define ADC_PERIOD_CYCLES (CPU_HZ / 1000)
+/* How many instructions run between looks at the pty. */
+#define SERVICE_EVERY 2000
+/* ATmega328P datasheet, USART register summary: UCSR0B at 0xC1, RXEN0 is bit 4. */
+#define UCSR0B_ADDRESS 0xC1
+#define RXEN0_BIT (1u << 4)
+/* Past this much unread output the simulation waits for the host rather than lose bytes. */
+#define OUTPUT_HIGH_WATER (256 * 1024)
+
+/* HX711 n on Arduino pins DOUT = 4 + 2n, SCK = 5 + 2n (config.h): D4-D7 are PD4-PD7,
+ * D8-D11 are PB0-PB3 on the ATmega328P. */
+static const struct {
+    char dout_port, sck_port;
+    int dout_bit, sck_bit;
+} hx711_pins[SCENARIO_HX711_CHIPS] = {{'D', 'D', 4, 5}, {'D', 'D', 6, 7}, {'B', 'B', 0, 1}, {'B', 'B', 2, 3}};
+
+typedef struct {
+    int index;
+    avr_irq_t *dout;
+    int32_t latched; /* the conversion waiting to be read */
+    int ready;
+    int bit; /* SCK pulses seen in this read */
+    int dead;
+    avr_cycle_count_t last_edge; /* cycle of the last SCK rising edge */
+} hx711_chip;
+
+static avr_t *avr;
+static scenario scene;
+static hx711_chip chips[SCENARIO_HX711_CHIPS];
+static int master_fd = -1;
+static int uart_xoff;
+static avr_irq_t *uart_input;
+
+static uint8_t *out_buffer;
+static size_t out_length, out_capacity;
+static FILE *capture_bin, *capture_times;
+static unsigned capture_pending;
+static volatile sig_atomic_t stop_requested;
+
+static double sim_seconds(void) { return (double)avr->cycle / CPU_HZ; }
+
+static void die(const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    fputs("rollsense-sim: ", stderr);
+    vfprintf(stderr, format, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* simavr logs to stdout by default, where the pty path goes: keep it on stderr. */
+static void logger(avr_t *a, const int level, const char *format, va_list ap)
+{
+    (void)a;
+    if (level <= LOG_WARNING) {
+        vfprintf(stderr, format, ap);
+    }
+}
+
+/* ---- UART <-> pty ------------------------------------------------------------------------ */
+static void uart_output(avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    (void)param;
+    uint8_t byte = (uint8_t)value;
+    if (master_fd >= 0) {
+        if (out_length == out_capacity) {
+            out_capacity = out_capacity ? 2 * out_capacity : 65536;
+            out_buffer = realloc(out_buffer, out_capacity);
+            if (!out_buffer) {
+                die("out of memory");
+            }
+        }
+        out_buffer[out_length++] = byte;
+    }
+    if (capture_bin) {
+        fputc(byte, capture_bin);
+        capture_pending++;
+        /* One line per frame (0x00) or text line (\n): simulated time the last byte left. */
+        if (byte == 0x00 || byte == '\n' || capture_pending >= 64) {
+            fprintf(capture_times, "%llu %u\n", (unsigned long long)(avr->cycle / (CPU_HZ / 1000000)), capture_pending);
+            capture_pending = 0;
+        }
+    }
+}
+
+static void uart_xon(avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq, (void)value, (void)param;
+    uart_xoff = 0;
+}
+
+static void uart_xoff_cb(avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq, (void)value, (void)param;
+    uart_xoff = 1;
+}
+
+static void flush_output(void)
+{
+    while (out_length > 0) {
+        ssize_t n = write(master_fd, out_buffer, out_length);
+        if (n <= 0) {
+            return; /* EAGAIN: the host has not read yet */
+        }
+        memmove(out_buffer, out_buffer + n, out_length - (size_t)n);
+        out_length -= (size_t)n;
+    }
+}
+
+/* Host bytes wait here and go to the UART only while its 64-byte input FIFO has room. */
+static uint8_t in_buffer[4096];
+static size_t in_length;
+
+/* Returns -1 when the host closed the pty. */
+static int service_pty(void)
+{
+    flush_output();
+    struct pollfd p = {master_fd, POLLIN, 0};
+    if (poll(&p, 1, 0) > 0) {
+        if (p.revents & POLLIN && in_length < sizeof in_buffer) {
+            ssize_t n = read(master_fd, in_buffer + in_length, sizeof in_buffer - in_length);
+            if (n > 0) {
+                in_length += (size_t)n;
+            }
+        } else if (p.revents & (POLLHUP | POLLERR)) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Hands waiting host bytes to the UART. */
+static void feed_input(void)
+{
+    size_t fed = 0;
+    /* Until the firmware enables its receiver the bytes wait (a real board would lose them). */
+    int receiver_on = (avr->data[UCSR0B_ADDRESS] & RXEN0_BIT) != 0;
+    while (receiver_on && fed < in_length && !uart_xoff) {
+        avr_raise_irq(uart_input, in_buffer[fed++]);
+    }
+    memmove(in_buffer, in_buffer + fed, in_length - fed);
+    in_length -= fed;
+}
+
+static void open_pty(const char *path_file, const char *link_path, int wait_for_host)
+{
+    int slave_fd;
+    char name[256];
+    if (openpty(&master_fd, &slave_fd, name, NULL, NULL) < 0) {
+        die("openpty: %s", strerror(errno));
+    }
+    /* Raw on the device side too: no echo of the firmware's bytes back into its own UART. */
+    struct termios t;
+    tcgetattr(slave_fd, &t);
+    cfmakeraw(&t);
+    tcsetattr(slave_fd, TCSANOW, &t);
+    fcntl(master_fd, F_SETFL, fcntl(master_fd, F_GETFL) | O_NONBLOCK);
+    printf("%s\n", name);
+    fflush(stdout);
+    if (path_file) {
+        FILE *f = fopen(path_file, "w");
+        if (!f) {
+            die("%s: %s", path_file, strerror(errno));
+        }
+        fprintf(f, "%s\n", name);
+        fclose(f);
+    }
+    if (link_path) {
+        unlink(link_path);
+        if (symlink(name, link_path) < 0) {
+            die("symlink %s: %s", link_path, strerror(errno));
+        }
+    }
+    /* With our slave end closed the master reports POLLHUP until the host opens the pty; what
+     * the firmware said before that would be lost, so the simulation waits (HELLO at boot). */
+    close(slave_fd);
+    if (!wait_for_host) {
+        return;
+    }
+    for (;;) {
+        struct pollfd p = {master_fd, POLLIN, 0};
+        int r = poll(&p, 1, 50);
+        if (stop_requested) {
+            exit(0);
+        }
+        if (r == 0 || !(p.revents & POLLHUP)) {
+            return;
+        }
+        usleep(20000);
+    }
+}
+
+/* ---- HX711 emulation --------------------------------------------------------------------- */
+/* simavr re-raises every input pin with its pull-up level on each write to the port register
+ * (a digitalWrite on SCK would undo DOUT low), unless the pin has an "external" level: DOUT is
+ * declared external and its level kept there. */
+static uint8_t external_value[2]; /* ports B and D */
+static uint8_t external_mask[2];
+
+static void drive_dout(hx711_chip *chip, int level)
+{
+    char port = hx711_pins[chip->index].dout_port;
+    int slot = port == 'B' ? 0 : 1;
+    uint8_t bit = (uint8_t)(1u << hx711_pins[chip->index].dout_bit);
+    external_mask[slot] |= bit;
+    external_value[slot] = level ? (external_value[slot] | bit) : (external_value[slot] & (uint8_t)~bit);
+    avr_ioport_external_t external = {.name = port, .mask = external_mask[slot], .value = external_value[slot]};
+    avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &external);
+    avr_raise_irq(chip->dout, level ? 1 : 0);
+}
+
+static int32_t clip24(double v)
+{
+    if (v > 0x7FFFFF) {
+        return 0x7FFFFF;
+    }
+    if (v < -0x800000) {
+        return -0x800000;
+    }
+    return (int32_t)lround(v);
+}
+
+/* The firmware makes SCK an output only for the HX711s it was built with (config.h). */
+static int sck_is_output(int index)
+{
+    avr_ioport_state_t state;
+    if (avr_ioctl(avr, AVR_IOCTL_IOPORT_GETSTATE(hx711_pins[index].sck_port), &state) != 0) {
+        return 0;
+    }
+    return (state.ddr >> hx711_pins[index].sck_bit) & 1;
+}
+
+/* A conversion completes: latch the scenario's value and pull DOUT low, unless the chip is
+ * "dead" (unplugged or unpowered), when DOUT stays high as the firmware's pull-up leaves it. */
+static avr_cycle_count_t hx711_last_run, adc_last_run;
+
+static avr_cycle_count_t hx711_convert(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)a, (void)param;
+    hx711_last_run = when;
+    double t = (double)when / CPU_HZ;
+    for (int i = 0; i < SCENARIO_HX711_CHIPS; i++) {
+        hx711_chip *chip = &chips[i];
+        track *tr = &scene.hx711[i];
+        if (!sck_is_output(i)) {
+            continue; /* this firmware build has no HX711 here: leave the pin alone */
+        }
+        chip->dead = track_dead(tr, t);
+        if (chip->bit != 0 && when - chip->last_edge > READ_ABANDONED_CYCLES) {
+            /* A read left half done (the AVR was reset mid-read, or pin set-up at reset looked
+             * like a clock edge): start over, as the next conversion would on the chip. */
+            chip->bit = 0;
+        }
+        if (chip->dead) {
+            chip->ready = 0;
+            if (chip->bit == 0) {
+                drive_dout(chip, 1);
+            }
+            continue;
+        }
+        double noise = scenario_noise(&scene, tr->noise);
+        if (chip->bit == 0) { /* a read in progress keeps the old conversion */
+            chip->latched = clip24(track_value(tr, t) + noise);
+            chip->ready = 1;
+            drive_dout(chip, 0);
+        }
+    }
+    return when + HX711_PERIOD_CYCLES;
+}
+
+/* SCK rising edge: the HX711 shifts the next bit out on DOUT, MSB first; the 25th pulse ends the
+ * read (channel A, gain 128 next) and DOUT goes high until the next conversion. */
+static void hx711_sck(avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    hx711_chip *chip = param;
+    if (!value || chip->dead || (!chip->ready && chip->bit == 0)) {
+        return;
+    }
+    chip->bit++;
+    chip->last_edge = avr->cycle;
+    if (chip->bit <= 24) {
+        drive_dout(chip, ((uint32_t)chip->latched >> (24 - chip->bit)) & 1);
+    } else {
+        chip->bit = 0;
+        chip->ready = 0;
+        drive_dout(chip, 1);
+    }
+}
+
+/* ---- ADC --------------------------------------------------------------------------------- */
+static avr_cycle_count_t adc_update(avr_t *a, avr_cycle_count_t when, void *param)
+{
+    (void)param;
+    adc_last_run = when;
+    double t = (double)when / CPU_HZ;
+    /* The scenario's own host bytes ("send" lines) join the queue at their time. */
+    while (scene.next_send < scene.send_count && scene.sends[scene.next_send].time_s <= t) {
+        host_send *send = &scene.sends[scene.next_send++];
+        if (in_length + (size_t)send->length <= sizeof in_buffer) {
+            memcpy(in_buffer + in_length, send->bytes, (size_t)send->length);
+            in_length += (size_t)send->length;
+        }
+    }
+    for (int pin = 0; pin < SCENARIO_ADC_PINS; pin++) {
+        track *tr = &scene.adc[pin];
+        if (tr->count == 0) {
+            continue;
+        }
+        double mv = track_value(tr, t) + scenario_noise(&scene, tr->noise);
+        mv = mv < 0 ? 0 : mv > SUPPLY_MV ? SUPPLY_MV : mv;
+        avr_raise_irq(avr_io_getirq(a, AVR_IOCTL_ADC_GETIRQ, ADC_IRQ_ADC0 + pin), (uint32_t)lround(mv));
+    }
+    return when + ADC_PERIOD_CYCLES;
+}
+
+/* A reset of the AVR (the watchdog's, for one) clears simavr's cycle timers, and with them the
+ * sensors' clocks: start them again when they have missed their time. */
+static void keep_sensor_timers(void)
+{
+    if (avr->cycle > hx711_last_run + 2 * HX711_PERIOD_CYCLES) {
+        hx711_last_run = avr->cycle;
+        for (int i = 0; i < SCENARIO_HX711_CHIPS; i++) {
+            chips[i].bit = 0;
+            chips[i].ready = 0;
+        }
+        avr_cycle_timer_register(avr, HX711_PERIOD_CYCLES, hx711_convert, NULL);
+    }
+    if (avr->cycle > adc_last_run + 2 * ADC_PERIOD_CYCLES) {
+        adc_last_run = avr->cycle;
+        avr_cycle_timer_register(avr, ADC_PERIOD_CYCLES, adc_update, NULL);
+    }
+}
+
+/* ---- Main -------------------------------------------------------------------------------- */
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a, (void)how_long; }
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "usage: rollsense-sim [options] FIRMWARE.elf\n"
+            "Runs the RollSense firmware under simavr with its UART on a pty (path printed on stdout).\n"
+            "  -s, --scenario FILE   sensor scenario (format: Firmware/sim/README.md)\n"
+            "  -r, --realtime        run at wall-clock speed (default: as fast as possible, deterministic)\n"
+            "  -t, --seconds N       stop after N simulated seconds (default: run until the host closes)\n"
+            "  -p, --pty-file FILE   also write the pty path to FILE\n"
+            "  -l, --link PATH       also make PATH a symlink to the pty\n"
+            "  -n, --no-wait         start at once instead of waiting for the host to open the pty\n"
+            "  -c, --capture PREFIX  record the firmware's bytes to PREFIX.bin and their times to PREFIX.times\n"
+            "      --no-pty          no pty at all (with --capture and --seconds)\n"
+            "  -k, --keep-running    keep running after the host closes the pty\n"
+            "Example: rollsense-sim -s roller.scenario -t 10 build/sim-hx4/rollsense.elf\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"scenario", required_argument, 0, 's'}, {"realtime", no_argument, 0, 'r'},
+        {"seconds", required_argument, 0, 't'},  {"pty-file", required_argument, 0, 'p'},
+        {"link", required_argument, 0, 'l'},     {"no-wait", no_argument, 0, 'n'},
+        {"capture", required_argument, 0, 'c'},  {"no-pty", no_argument, 0, 'N'},
+        {"keep-running", no_argument, 0, 'k'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *scenario_path = NULL, *pty_file = NULL, *link_path = NULL, *capture = NULL;
+    int realtime = 0, wait_for_host = 1, use_pty = 1, keep_running = 0;
+    double stop_after_s = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:kh", options, NULL)) != -1) {
+        switch (c) {
+        case 's': scenario_path = optarg; break;
+        case 'r': realtime = 1; break;
+        case 't': {
+            char *end;
+            stop_after_s = strtod(optarg, &end);
+            if (*end || stop_after_s <= 0) {
+                die("--seconds wants a positive number, got '%s'", optarg);
+            }
+            break;
+        }
+        case 'p': pty_file = optarg; break;
+        case 'l': link_path = optarg; break;
+        case 'n': wait_for_host = 0; break;
+        case 'c': capture = optarg; break;
+        case 'N': use_pty = 0; break;
+        case 'k': keep_running = 1; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    if (!use_pty && stop_after_s <= 0) {
+        die("--no-pty needs --seconds, or it would never stop");
+    }
+    scenario_init(&scene);
+    if (scenario_path && scenario_load(&scene, scenario_path) < 0) {
+        return 1;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    avr_global_logger_set(logger);
+    elf_firmware_t firmware;
+    memset(&firmware, 0, sizeof firmware);
+    if (elf_read_firmware(argv[optind], &firmware) != 0) {
+        die("%s: cannot read the firmware ELF (run `make -C Firmware`)", argv[optind]);
+    }
+    avr = avr_make_mcu_by_name("atmega328p");
+    if (!avr) {
+        die("simavr has no atmega328p");
+    }
+    avr_init(avr);
+    /* The ELF carries no mmcu section and avr_init leaves 1 MHz: set the board's values. */
+    avr->frequency = CPU_HZ;
+    avr->vcc = avr->avcc = avr->aref = SUPPLY_MV;
+    avr->sleep = no_sleep;
+    avr_load_firmware(avr, &firmware);
+
+    uint32_t flags = 0;
+    avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('0'), &flags);
+    flags &= ~(AVR_UART_FLAG_STDIO | AVR_UART_FLAG_POLL_SLEEP);
+    avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('0'), &flags);
+    uart_input = avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_INPUT);
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUTPUT), uart_output, NULL);
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUT_XON), uart_xon, NULL);
+    avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_UART_GETIRQ('0'), UART_IRQ_OUT_XOFF), uart_xoff_cb, NULL);
+
+    for (int i = 0; i < SCENARIO_HX711_CHIPS; i++) {
+        chips[i].index = i;
+        chips[i].dout = avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(hx711_pins[i].dout_port), hx711_pins[i].dout_bit);
+        drive_dout(&chips[i], 1);
+        avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(hx711_pins[i].sck_port), hx711_pins[i].sck_bit),
+                                hx711_sck, &chips[i]);
+    }
+    avr_cycle_timer_register(avr, HX711_PERIOD_CYCLES, hx711_convert, NULL);
+    adc_update(avr, 0, NULL);
+    avr_cycle_timer_register(avr, ADC_PERIOD_CYCLES, adc_update, NULL);
+
+    if (capture) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s.bin", capture);
+        capture_bin = fopen(path, "wb");
+        snprintf(path, sizeof path, "%s.times", capture);
+        capture_times = fopen(path, "w");
+        if (!capture_bin || !capture_times) {
+            die("cannot write %s: %s", path, strerror(errno));
+        }
+        fprintf(capture_times, "# simulated_time_us byte_count: the bytes of %s.bin in order; the last of them left the UART at that time\n", capture);
+    }
+    if (use_pty) {
+        open_pty(pty_file, link_path, wait_for_host);
+    }
+
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    avr_cycle_count_t stop_cycle = stop_after_s > 0 ? (avr_cycle_count_t)(stop_after_s * CPU_HZ) : 0;
+    int status = 0;
+    while (!stop_requested) {
+        for (int i = 0; i < SERVICE_EVERY; i++) {
+            int state = avr_run(avr);
+            if (state == cpu_Done || state == cpu_Crashed) {
+                fprintf(stderr, "rollsense-sim: firmware %s at %.6f s\n", state == cpu_Done ? "stopped" : "crashed", sim_seconds());
+                status = state == cpu_Crashed ? 3 : 0;
+                goto done;
+            }
+        }
+        if (stop_cycle && avr->cycle >= stop_cycle) {
+            break;
+        }
+        feed_input();
+        keep_sensor_timers();
+        if (master_fd >= 0) {
+            if (service_pty() < 0 && !keep_running) {
+                fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated\n", sim_seconds());
+                goto done;
+            }
+            /* A host that does not keep up pauses the simulation instead of losing bytes. */
+            while (out_length > OUTPUT_HIGH_WATER && !stop_requested) {
+                struct pollfd p = {master_fd, POLLOUT, 0};
+                poll(&p, 1, 20);
+                if (p.revents & POLLHUP && !keep_running) {
+                    goto done;
+                }
+                flush_output();
+            }
+        }
+        if (realtime) {
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            double wall = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+            double ahead = sim_seconds() - wall;
+            if (ahead > 0.002) {
+                usleep((useconds_t)(ahead * 1e6));
+            }
+        }
+    }
+done:
+    if (master_fd >= 0) {
+        /* Give a reading host up to a second to take the last bytes. */
+        for (int i = 0; i < 50 && out_length > 0; i++) {
+            flush_output();
+            if (out_length) {
+                usleep(20000);
+            }
+        }
+    }
+    if (capture_bin) {
+        if (capture_pending) {
+            fprintf(capture_times, "%llu %u\n", (unsigned long long)(avr->cycle / (CPU_HZ / 1000000)), capture_pending);
+        }
+        fclose(capture_bin);
+        fclose(capture_times);
+    }
+    fprintf(stderr, "rollsense-sim: ran %.3f s simulated\n", sim_seconds());
+    return status;
+}

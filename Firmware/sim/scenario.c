@@ -1,0 +1,218 @@
+#include "scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scenario_init(scenario *s)
+{
+    memset(s, 0, sizeof *s);
+    s->seed = 0x2545F4914F6CDD1DULL;
+}
+
+static void add_key(track *t, double time_s, double value, int ramp)
+{
+    if (t->count == t->capacity) {
+        t->capacity = t->capacity ? 2 * t->capacity : 64;
+        t->keys = realloc(t->keys, (size_t)t->capacity * sizeof *t->keys);
+        if (!t->keys) {
+            perror("scenario");
+            exit(1);
+        }
+    }
+    t->keys[t->count++] = (keyframe){time_s, value, ramp};
+}
+
+static void add_dead(track *t, double from_s)
+{
+    if (t->dead_count == t->dead_capacity) {
+        t->dead_capacity = t->dead_capacity ? 2 * t->dead_capacity : 8;
+        t->dead_from = realloc(t->dead_from, (size_t)t->dead_capacity * sizeof(double));
+        t->dead_until = realloc(t->dead_until, (size_t)t->dead_capacity * sizeof(double));
+        if (!t->dead_from || !t->dead_until) {
+            perror("scenario");
+            exit(1);
+        }
+    }
+    t->dead_from[t->dead_count] = from_s;
+    t->dead_until[t->dead_count] = INFINITY;
+    t->dead_count++;
+}
+
+int scenario_load(scenario *s, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "%s: cannot open scenario\n", path);
+        return -1;
+    }
+    char line[512];
+    int number = 0;
+    double last_time = 0;
+    while (fgets(line, sizeof line, f)) {
+        number++;
+        char *hash = strchr(line, '#');
+        if (hash) {
+            *hash = 0;
+        }
+        char word[5][64];
+        int n = sscanf(line, "%63s %63s %63s %63s %63s", word[0], word[1], word[2], word[3], word[4]);
+        if (n <= 0) {
+            continue;
+        }
+#define FAIL(...)                                                                              \
+    do {                                                                                       \
+        fprintf(stderr, "%s:%d: ", path, number);                                              \
+        fprintf(stderr, __VA_ARGS__);                                                          \
+        fputc('\n', stderr);                                                                   \
+        fclose(f);                                                                             \
+        return -1;                                                                             \
+    } while (0)
+        if (strcmp(word[0], "seed") == 0) {
+            if (n != 2) {
+                FAIL("expected: seed NUMBER");
+            }
+            s->seed = strtoull(word[1], NULL, 0) | 1;
+            continue;
+        }
+        char *end;
+        double time_s = strtod(word[0], &end);
+        if (*end == 0 && n == 3 && strcmp(word[1], "send") == 0) {
+            size_t hex_length = strlen(word[2]);
+            if (hex_length == 0 || hex_length % 2) {
+                FAIL("send wants an even number of hex digits");
+            }
+            if (s->send_count == s->send_capacity) {
+                s->send_capacity = s->send_capacity ? 2 * s->send_capacity : 8;
+                s->sends = realloc(s->sends, (size_t)s->send_capacity * sizeof *s->sends);
+            }
+            host_send *send = &s->sends[s->send_count++];
+            send->time_s = time_s;
+            send->length = (int)(hex_length / 2);
+            send->bytes = malloc((size_t)send->length);
+            for (int i = 0; i < send->length; i++) {
+                unsigned byte;
+                if (sscanf(word[2] + 2 * i, "%2x", &byte) != 1) {
+                    FAIL("bad hex '%s'", word[2]);
+                }
+                send->bytes[i] = (uint8_t)byte;
+            }
+            if (time_s < last_time) {
+                FAIL("time %g goes back (previous line at %g); lines must be in time order", time_s, last_time);
+            }
+            last_time = time_s;
+            continue;
+        }
+        if (*end || time_s < 0) {
+            FAIL("expected a time in seconds or 'seed', got '%s'", word[0]);
+        }
+        if (time_s < last_time) {
+            FAIL("time %g goes back (previous line at %g); lines must be in time order", time_s, last_time);
+        }
+        last_time = time_s;
+        if (n < 4) {
+            FAIL("expected: TIME hx711|adc CHANNEL VALUE [ramp] | dead | alive | noise AMPLITUDE, or TIME send HEX");
+        }
+        int channel = atoi(word[2]);
+        track *t;
+        if (strcmp(word[1], "hx711") == 0) {
+            if (channel < 0 || channel >= SCENARIO_HX711_CHIPS) {
+                FAIL("hx711 channel %d out of 0-%d", channel, SCENARIO_HX711_CHIPS - 1);
+            }
+            t = &s->hx711[channel];
+        } else if (strcmp(word[1], "adc") == 0) {
+            if (channel < 0 || channel >= SCENARIO_ADC_PINS) {
+                FAIL("adc pin %d out of 0-%d", channel, SCENARIO_ADC_PINS - 1);
+            }
+            t = &s->adc[channel];
+        } else {
+            FAIL("unknown target '%s' (hx711 or adc)", word[1]);
+        }
+        if (strcmp(word[3], "dead") == 0) {
+            if (t != &s->hx711[channel]) {
+                FAIL("only an hx711 can be dead; unplug an FSR with value 0");
+            }
+            if (t->dead_count && isinf(t->dead_until[t->dead_count - 1])) {
+                FAIL("hx711 %d is already dead", channel);
+            }
+            add_dead(t, time_s);
+        } else if (strcmp(word[3], "alive") == 0) {
+            if (!t->dead_count || !isinf(t->dead_until[t->dead_count - 1])) {
+                FAIL("'alive' without an earlier 'dead'");
+            }
+            t->dead_until[t->dead_count - 1] = time_s;
+        } else if (strcmp(word[3], "noise") == 0) {
+            if (n < 5) {
+                FAIL("expected: noise AMPLITUDE");
+            }
+            t->noise = strtod(word[4], &end);
+            if (*end || t->noise < 0) {
+                FAIL("bad noise amplitude '%s'", word[4]);
+            }
+        } else {
+            double value = strtod(word[3], &end);
+            if (*end) {
+                FAIL("bad value '%s'", word[3]);
+            }
+            int ramp = 0;
+            if (n == 5) {
+                if (strcmp(word[4], "ramp") != 0) {
+                    FAIL("unknown word '%s' (only 'ramp' may follow a value)", word[4]);
+                }
+                ramp = 1;
+            }
+            add_key(t, time_s, value, ramp);
+        }
+#undef FAIL
+    }
+    s->end_s = last_time;
+    fclose(f);
+    return 0;
+}
+
+double track_value(track *t, double time_s)
+{
+    if (t->count == 0 || time_s < t->keys[0].time_s) {
+        return 0;
+    }
+    if (t->cursor >= t->count || t->keys[t->cursor].time_s > time_s) {
+        t->cursor = 0; /* asked about an earlier time: search again */
+    }
+    while (t->cursor + 1 < t->count && t->keys[t->cursor + 1].time_s <= time_s) {
+        t->cursor++;
+    }
+    const keyframe *k = &t->keys[t->cursor];
+    if (t->cursor + 1 < t->count && t->keys[t->cursor + 1].ramp) {
+        const keyframe *next = &t->keys[t->cursor + 1];
+        double span = next->time_s - k->time_s;
+        if (span > 0) {
+            return k->value + (next->value - k->value) * (time_s - k->time_s) / span;
+        }
+    }
+    return k->value;
+}
+
+int track_dead(const track *t, double time_s)
+{
+    for (int i = 0; i < t->dead_count; i++) {
+        if (time_s >= t->dead_from[i] && time_s < t->dead_until[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+double scenario_noise(scenario *s, double amplitude)
+{
+    if (amplitude <= 0) {
+        return 0;
+    }
+    /* xorshift64*: deterministic across runs and machines. */
+    s->seed ^= s->seed >> 12;
+    s->seed ^= s->seed << 25;
+    s->seed ^= s->seed >> 27;
+    uint64_t r = s->seed * 0x2545F4914F6CDD1DULL;
+    double unit = (double)(r >> 11) / (double)(1ULL << 53);
+    return (2 * unit - 1) * amplitude;
+}

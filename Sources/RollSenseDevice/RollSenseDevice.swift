@@ -1,1 +1,0 @@
-// The serial driver (docs/ARCHITECTURE.md); it lands with the serial-driver issue.

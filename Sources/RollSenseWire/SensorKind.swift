@@ -1,0 +1,46 @@
+/// What is wired to one channel (HELLO `sensor_kind`, docs/PROTOCOL.md).
+public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
+    /// Nothing connected.
+    case none
+    /// An HX711 load-cell amplifier: 24-bit counts.
+    case hx711LoadCell
+    /// A force-sensing resistor in a voltage divider: 10-bit ADC counts.
+    case forceSensingResistor
+    /// Generated values (simulator, virtual device).
+    case synthetic
+    /// A code this host does not know yet.
+    case other(UInt8)
+
+    /// Makes the kind for a wire code.
+    public init(code: UInt8) {
+        switch code {
+        case 0: self = .none
+        case 1: self = .hx711LoadCell
+        case 2: self = .forceSensingResistor
+        case 3: self = .synthetic
+        default: self = .other(code)
+        }
+    }
+
+    /// The wire code.
+    public var code: UInt8 {
+        switch self {
+        case .none: 0
+        case .hx711LoadCell: 1
+        case .forceSensingResistor: 2
+        case .synthetic: 3
+        case .other(let code): code
+        }
+    }
+
+    /// A short name for people.
+    public var description: String {
+        switch self {
+        case .none: "none"
+        case .hx711LoadCell: "HX711 load cell"
+        case .forceSensingResistor: "FSR"
+        case .synthetic: "synthetic"
+        case .other(let code): "sensor kind \(code)"
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// How a zone is drawn: its colour and the words shown for it.
+enum ZoneStyle: String, Sendable, CaseIterable {
+    case none, light, target, caution, stop, fault
+
+    /// ANSI SGR colour code of the zone's band and label.
+    var ansiColor: String {
+        switch self {
+        case .none: "2"  // dim
+        case .light: "36"  // cyan
+        case .target: "32"  // green
+        case .caution: "33"  // yellow
+        case .stop: "31"  // red
+        case .fault: "35"  // magenta
+        }
+    }
+}
+
+/// Everything the live view shows at one redraw; built from the pipeline's latest reading.
+struct LiveViewModel: Sendable {
+    /// One band of the gauge: the pressure where it starts, and its zone.
+    struct Band: Sendable, Equatable {
+        var fromKilopascals: Double
+        var style: ZoneStyle
+    }
+
+    var title: String
+    var forceNewtons: Double
+    var pressureKilopascals: Double
+    var zone: ZoneStyle
+    var zoneLabel: String
+    /// Bands in rising order; the last runs to `gaugeMaximumKilopascals`.
+    var bands: [Band]
+    var gaugeMaximumKilopascals: Double
+    var inContact: Bool
+    var holdSeconds: Double
+    var areaName: String
+    var dailySeconds: Double
+    var dailyLimitSeconds: Double
+    var sessionSeconds: Double
+    /// Recent pressures, oldest first, for the sparkline.
+    var recentKilopascals: [Double]
+    /// The active alert in plain words, if any, and how serious it is.
+    var alert: (text: String, style: ZoneStyle)?
+    /// A status line about the connection ("disconnected, waiting for the board").
+    var linkStatus: String?
+    /// Whether to flash the screen this redraw (an alert just started).
+    var flash: Bool
+}

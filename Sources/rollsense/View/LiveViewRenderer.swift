@@ -1,0 +1,132 @@
+/// Lays out the live view as lines of text for a terminal of a given size.
+///
+/// Pure: the same model and size give the same lines, so it is tested without a terminal.
+struct LiveViewRenderer {
+    var width: Int
+    var height: Int
+    var color: Bool
+
+    /// The screen's lines, each at most `width` visible columns, with ANSI colour when `color`.
+    func render(_ model: LiveViewModel) -> [String] {
+        let width = max(self.width, 20)
+        var lines: [String] = []
+        lines.append(paint(fit("RollSense  \(model.title)", right: clock(model.sessionSeconds), width: width), "1"))
+        lines.append(model.linkStatus.map { paint(fit("  " + $0, width: width), "7;33") } ?? "")
+        lines.append(gauge(model, width: width))
+        lines.append(scale(model, width: width))
+        let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
+        let pressureText = format(model.pressureKilopascals, digits: 1) + " kPa"
+        lines.append(
+            "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + "   "
+                + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor))
+        let hold = model.inContact ? clock(model.holdSeconds) : "-"
+        let daily = "\(clock(model.dailySeconds)) / \(clock(model.dailyLimitSeconds))"
+        let dailyBarWidth = max(0, min(20, width - 50))
+        let dailyFraction = model.dailyLimitSeconds > 0 ? model.dailySeconds / model.dailyLimitSeconds : 0
+        let dailyStyle: ZoneStyle = dailyFraction >= 1 ? .stop : (dailyFraction >= 0.8 ? .caution : .target)
+        lines.append(
+            "  Hold \(hold)   Today on \(model.areaName) \(daily) "
+                + paint(bar(fraction: dailyFraction, width: dailyBarWidth), dailyStyle.ansiColor))
+        lines.append("  " + sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals))
+        lines.append("")
+        if let alert = model.alert {
+            let text = "  " + alert.text.uppercased() + "  "
+            let padded = String(repeating: " ", count: max(0, (width - text.count) / 2)) + text
+            lines.append(paint(fit(padded, width: width), "1;7;" + alert.style.ansiColor))
+        } else {
+            lines.append("")
+        }
+        lines.append("")
+        lines.append(paint(fit("  Ctrl-C ends the session", width: width), "2"))
+        return Array(lines.prefix(max(height, 1)))
+    }
+
+    // MARK: - Pieces
+
+    private func gauge(_ model: LiveViewModel, width: Int) -> String {
+        let cells = width - 2
+        let maximum = max(model.gaugeMaximumKilopascals, 1)
+        let filled = Int((min(max(model.pressureKilopascals, 0), maximum) / maximum * Double(cells)).rounded())
+        var out = " "
+        var runStyle: ZoneStyle?
+        var run = ""
+        for cell in 0..<cells {
+            let kilopascals = (Double(cell) + 0.5) / Double(cells) * maximum
+            let style = bandStyle(at: kilopascals, bands: model.bands)
+            let glyph: Character = cell < filled ? "█" : "░"
+            if style != runStyle, let previous = runStyle {
+                out += paint(run, previous.ansiColor)
+                run = ""
+            }
+            runStyle = style
+            run.append(glyph)
+        }
+        if let runStyle { out += paint(run, runStyle.ansiColor) }
+        return out
+    }
+
+    private func scale(_ model: LiveViewModel, width: Int) -> String {
+        let cells = width - 2
+        let maximum = max(model.gaugeMaximumKilopascals, 1)
+        var line = [Character](repeating: " ", count: width)
+        for band in model.bands where band.style != .none {
+            let column = 1 + Int(band.fromKilopascals / maximum * Double(cells))
+            for (offset, character) in band.style.rawValue.enumerated() where column + offset < width {
+                line[column + offset] = character
+            }
+        }
+        return paint(String(line), "2")
+    }
+
+    private func bandStyle(at kilopascals: Double, bands: [LiveViewModel.Band]) -> ZoneStyle {
+        var style = ZoneStyle.none
+        for band in bands where kilopascals >= band.fromKilopascals { style = band.style }
+        return style
+    }
+
+    private func sparkline(_ values: [Double], width: Int, maximum: Double) -> String {
+        let glyphs: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let shown = values.suffix(max(width, 0))
+        let top = max(maximum, 1)
+        return String(shown.map { value in
+            glyphs[min(glyphs.count - 1, max(0, Int(value / top * Double(glyphs.count))))]
+        })
+    }
+
+    private func bar(fraction: Double, width: Int) -> String {
+        guard width > 0 else { return "" }
+        let filled = min(width, Int((min(max(fraction, 0), 1) * Double(width)).rounded()))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+
+    private func paint(_ text: String, _ sgr: String) -> String {
+        color && !text.isEmpty ? "\u{1B}[\(sgr)m\(text)\u{1B}[0m" : text
+    }
+
+    private func fit(_ left: String, right: String = "", width: Int) -> String {
+        let room = width - right.count
+        let clipped = left.count > room ? String(left.prefix(max(room - 1, 0))) + " " : left
+        return clipped + String(repeating: " ", count: max(0, room - clipped.count)) + right
+    }
+}
+
+/// `m:ss` for a number of seconds (negative shown as 0:00).
+func clock(_ seconds: Double) -> String {
+    let total = Int(max(seconds, 0))
+    let remainder = total % 60
+    return "\(total / 60):\(remainder < 10 ? "0" : "")\(remainder)"
+}
+
+/// A number with a fixed count of decimals, without Foundation's formatters.
+func format(_ value: Double, digits: Int) -> String {
+    guard value.isFinite else { return "-" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int(scaled / scale)
+    let fraction = Int(scaled - Double(whole) * scale)
+    let sign = value < 0 && scaled > 0 ? "-" : ""
+    guard digits > 0 else { return sign + String(whole) }
+    let fractionText = String(fraction)
+    return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+}

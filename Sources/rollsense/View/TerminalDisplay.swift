@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Set by the SIGINT/SIGTERM handler; the session loop polls it and ends cleanly.
+let stopRequested = Atomic<Bool>(false)
+
+/// Routes Ctrl-C and SIGTERM to `stopRequested` instead of killing the process, so the terminal
+/// is restored, the recording closed and the ledger written before exit.
+func installStopHandlers() {
+    let handler: @convention(c) (Int32) -> Void = { _ in stopRequested.store(true, ordering: .relaxed) }
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+}
+
+/// Whether standard output is a terminal that the full-screen view can draw on.
+func standardOutputIsTerminal() -> Bool {
+    isatty(STDOUT_FILENO) == 1
+}
+
+/// Whether to use colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).
+func colorEnabled(environment: [String: String]) -> Bool {
+    guard let noColor = environment["NO_COLOR"] else { return true }
+    return noColor.isEmpty
+}
+
+/// Draws full frames on the terminal's alternate screen and restores the terminal when closed.
+final class TerminalDisplay {
+    private var isOpen = false
+    private var flashing = false
+
+    /// Switches to the alternate screen and hides the cursor.
+    func open() {
+        guard !isOpen else { return }
+        isOpen = true
+        write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[2J")
+    }
+
+    /// The terminal's size in columns and rows, read anew each time so a resize is picked up.
+    func size() -> (columns: Int, rows: Int) {
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
+            return (Int(window.ws_col), Int(window.ws_row))
+        }
+        return (80, 24)
+    }
+
+    /// Replaces the screen with `lines`; `bell` rings the terminal bell, `flash` reverses the
+    /// screen for this frame as a visible bell.
+    func draw(_ lines: [String], bell: Bool, flash: Bool) {
+        var frame = "\u{1B}[H"
+        if flash != flashing {
+            frame += flash ? "\u{1B}[?5h" : "\u{1B}[?5l"
+            flashing = flash
+        }
+        for line in lines { frame += line + "\u{1B}[K\r\n" }
+        frame += "\u{1B}[J"
+        if bell { frame += "\u{07}" }
+        write(frame)
+    }
+
+    /// Leaves the alternate screen and shows the cursor again.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        write((flashing ? "\u{1B}[?5l" : "") + "\u{1B}[?25h\u{1B}[?1049l")
+    }
+
+    deinit { close() }
+
+    private func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+}

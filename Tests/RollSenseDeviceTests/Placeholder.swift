@@ -1,1 +1,0 @@
-// Tests for RollSenseDevice land with its issue.
