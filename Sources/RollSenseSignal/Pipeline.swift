@@ -338,6 +338,25 @@ public struct SignalPipeline: Sendable {
 
     // MARK: - Other inputs
 
+    /// Feeds one event from the wire decoder: samples, faults and gaps go to their inputs; a
+    /// HELLO after samples means the device restarted; replies and protocol detection are not
+    /// signal. Returns the reading when the event was a sample.
+    public mutating func process(_ wireEvent: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
+        switch wireEvent {
+        case .sample(let sample):
+            return process(sample, emit: emit)
+        case .fault(let fault):
+            process(fault: fault, emit: emit)
+        case .gap(let missing, let t):
+            process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
+        case .info:
+            if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
+        case .reply, .protocolDetected:
+            break
+        }
+        return nil
+    }
+
     /// A sequence gap reported by the wire decoder: the missing samples are a fault.
     public mutating func process(gap: SampleGap, emit: (SignalEvent) -> Void) {
         faults.see(.droppedSamples, channel: nil, value: Double(gap.missingSamples), timeMicroseconds: gap.deviceTimeMicroseconds)

@@ -198,6 +198,23 @@ import Testing
         #expect(!events.contains { $0.kind == .contact && $0.phase == .end })
     }
 
+    @Test func wireEventsGoToTheirInputs() throws {
+        var pipeline = try roller()
+        var events: [SignalEvent] = []
+        let hello = WireEvent.info(DeviceInfo(
+            firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .uno, deviceID: 7,
+            sampleRateHz: 80, isStreaming: true, sensorKinds: [.hx711LoadCell]))
+        #expect(pipeline.process(hello) { events.append($0) } == nil)
+        #expect(events.isEmpty)  // a HELLO before any sample is just the start
+        let first = pipeline.process(.sample(newtonsSample(0, SIMD4(10, 0, 0, 0), channels: 1))) { events.append($0) }
+        #expect(first?.forceNewtons == 10)
+        _ = pipeline.process(.gap(missingSamples: 3, atDeviceTimeMicroseconds: 50_000)) { events.append($0) }
+        _ = pipeline.process(.fault(DeviceFault(deviceTimeMicroseconds: 50_000, code: .sensorNotReady, channel: 0, value: 500))) { events.append($0) }
+        _ = pipeline.process(.protocolDetected(.binary)) { events.append($0) }
+        _ = pipeline.process(hello) { events.append($0) }  // mid-stream: the device restarted
+        #expect(events.map(\.reason) == [.droppedSamples, .sensorNotReady, .deviceRestarted])
+    }
+
     // MARK: - Limits
 
     @Test func ballHoldNoticeAfterFiveSecondsAndCautionAfterSixty() throws {
