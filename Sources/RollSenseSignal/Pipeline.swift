@@ -4,6 +4,16 @@ import RollSenseWire
 /// time on area and alerts. Feed it samples, gaps, faults and link changes in device-time order;
 /// it returns a `Reading` per sample and emits `SignalEvent`s. Pure and deterministic: no clock,
 /// no I/O, no allocation per sample.
+///
+/// ```swift
+/// var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: stored,
+///                                   priorDailyMicroseconds: ledgerTotalToday)
+/// decoder.feed(bytes) { wireEvent in
+///     if let reading = pipeline.process(wireEvent, emit: { sink.write($0) }) { view.show(reading) }
+/// }
+/// pipeline.disconnect(atDeviceTimeMicroseconds: pipeline.lastReading.deviceTimeMicroseconds) { sink.write($0) }
+/// pipeline.finish(atDeviceTimeMicroseconds: end) { sink.write($0) }  // closes open events
+/// ```
 public struct SignalPipeline: Sendable {
     /// The profile it runs.
     public let profile: Profile
