@@ -98,8 +98,10 @@ import Testing
         let contact = try #require(Self.seconds(events, .contact, .start).first)
         #expect(contact > 5 && contact < 6.5)  // 20 N early in the approach
         #expect(Self.seconds(events, .contact, .end).map { $0 > 120 && $0 < 123.5 } == [true])
-        // 33 % of 735.5 N over 68 cm² is 35.7 kPa: the strokes cross the 35 kPa caution edge.
-        #expect(Self.seconds(events, .zoneCaution, .start).count > 10)
+        // Strokes at 33 ± 6 % of 735.5 N over 68 cm² (29-42 kPa) stay under the 44 kPa caution
+        // edge; the 42 % hold (45 kPa) is caution.
+        #expect(Self.seconds(events, .zoneCaution, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 69 && $0 < 117) })
+        #expect(Self.seconds(events, .zoneCaution, .start).contains { $0 > 69 && $0 < 73 })
         // Stop only at the 53 % peaks (40-52 s) and the 62 % over-pressure (116-120 s), after delays.
         #expect(Self.seconds(events, .zoneStop, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 116 && $0 < 121) })
         #expect(Self.seconds(events, .zoneStop, .start).contains { $0 > 116 })
@@ -115,87 +117,25 @@ import Testing
         6.753972 spine caution start loadOnSpine lowerBack.centre
         6.923956 zone info end zoneLight lowerBack.centre
         6.923956 zone info start zoneTarget lowerBack.centre
-        9.693964 zone info end zoneTarget lowerBack.centre
-        9.693964 zone caution start zoneCaution lowerBack.centre
-        12.093956 zone caution end zoneCaution lowerBack.centre
-        12.093956 zone info start zoneTarget lowerBack.centre
-        12.973968 zone info end zoneTarget lowerBack.centre
-        12.973968 zone caution start zoneCaution lowerBack.centre
-        15.42396 zone caution end zoneCaution lowerBack.centre
-        15.42396 zone info start zoneTarget lowerBack.centre
-        16.303972 zone info end zoneTarget lowerBack.centre
-        16.303972 zone caution start zoneCaution lowerBack.centre
-        18.753964 zone caution end zoneCaution lowerBack.centre
-        18.753964 zone info start zoneTarget lowerBack.centre
-        19.62396 zone info end zoneTarget lowerBack.centre
-        19.62396 zone caution start zoneCaution lowerBack.centre
-        22.093936 zone caution end zoneCaution lowerBack.centre
-        22.093936 zone info start zoneTarget lowerBack.centre
-        22.965116 zone info end zoneTarget lowerBack.centre
-        22.965116 zone caution start zoneCaution lowerBack.centre
-        25.42394 zone caution end zoneCaution lowerBack.centre
-        25.42394 zone info start zoneTarget lowerBack.centre
-        26.30396 zone info end zoneTarget lowerBack.centre
-        26.30396 zone caution start zoneCaution lowerBack.centre
-        28.753944 zone caution end zoneCaution lowerBack.centre
-        28.753944 zone info start zoneTarget lowerBack.centre
-        29.633964 zone info end zoneTarget lowerBack.centre
-        29.633964 zone caution start zoneCaution lowerBack.centre
-        32.10394 zone caution end zoneCaution lowerBack.centre
-        32.10394 zone info start zoneTarget lowerBack.centre
-        32.973936 zone info end zoneTarget lowerBack.centre
-        32.973936 zone caution start zoneCaution lowerBack.centre
-        35.433944 zone caution end zoneCaution lowerBack.centre
-        35.433944 zone info start zoneTarget lowerBack.centre
-        36.293972 zone info end zoneTarget lowerBack.centre
-        36.293972 zone caution start zoneCaution lowerBack.centre
-        38.753972 zone caution end zoneCaution lowerBack.centre
-        38.753972 zone info start zoneTarget lowerBack.centre
-        39.623976 zone info end zoneTarget lowerBack.centre
-        39.623976 zone caution start zoneCaution lowerBack.centre
-        42.123956 zone caution end zoneCaution lowerBack.centre
-        42.123956 zone info start zoneTarget lowerBack.centre
-        42.92396 zone info end zoneTarget lowerBack.centre
-        42.92396 zone caution start zoneCaution lowerBack.centre
-        43.514748 zone caution end zoneCaution lowerBack.centre
-        43.514748 zone stop start zoneStop lowerBack.centre
+        40.514428 zone info end zoneTarget lowerBack.centre
+        40.514428 zone caution start zoneCaution lowerBack.centre
+        41.693964 zone caution end zoneCaution lowerBack.centre
+        41.693964 zone info start zoneTarget lowerBack.centre
+        43.233972 zone info end zoneTarget lowerBack.centre
+        43.233972 zone stop start zoneStop lowerBack.centre
         44.783956 zone stop end zoneStop lowerBack.centre
         44.783956 zone info start zoneTarget lowerBack.centre
-        46.253968 zone info end zoneTarget lowerBack.centre
-        46.253968 zone caution start zoneCaution lowerBack.centre
-        46.843972 zone caution end zoneCaution lowerBack.centre
-        46.843972 zone stop start zoneStop lowerBack.centre
+        46.573952 zone info end zoneTarget lowerBack.centre
+        46.573952 zone stop start zoneStop lowerBack.centre
         48.123972 zone stop end zoneStop lowerBack.centre
         48.123972 zone info start zoneTarget lowerBack.centre
-        49.603968 zone info end zoneTarget lowerBack.centre
-        49.603968 zone caution start zoneCaution lowerBack.centre
-        50.173976 zone caution end zoneCaution lowerBack.centre
-        50.173976 zone stop start zoneStop lowerBack.centre
+        49.903956 zone info end zoneTarget lowerBack.centre
+        49.903956 zone stop start zoneStop lowerBack.centre
         51.443964 zone stop end zoneStop lowerBack.centre
         51.443964 zone info start zoneTarget lowerBack.centre
-        52.973952 zone info end zoneTarget lowerBack.centre
-        52.973952 zone caution start zoneCaution lowerBack.centre
-        55.423972 zone caution end zoneCaution lowerBack.centre
-        55.423972 zone info start zoneTarget lowerBack.centre
-        56.303956 zone info end zoneTarget lowerBack.centre
-        56.303956 zone caution start zoneCaution lowerBack.centre
-        58.764668 zone caution end zoneCaution lowerBack.centre
-        58.764668 zone info start zoneTarget lowerBack.centre
-        59.63396 zone info end zoneTarget lowerBack.centre
-        59.63396 zone caution start zoneCaution lowerBack.centre
-        62.09396 zone caution end zoneCaution lowerBack.centre
-        62.09396 zone info start zoneTarget lowerBack.centre
-        62.973976 zone info end zoneTarget lowerBack.centre
-        62.973976 zone caution start zoneCaution lowerBack.centre
-        65.423964 zone caution end zoneCaution lowerBack.centre
-        65.423964 zone info start zoneTarget lowerBack.centre
         65.76422 hold caution start holdCaution lowerBack.centre
-        66.293972 zone info end zoneTarget lowerBack.centre
-        66.293972 zone caution start zoneCaution lowerBack.centre
-        68.753968 zone caution end zoneCaution lowerBack.centre
-        68.753968 zone info start zoneTarget lowerBack.centre
-        69.643956 zone info end zoneTarget lowerBack.centre
-        69.643956 zone caution start zoneCaution lowerBack.centre
+        71.393972 zone info end zoneTarget lowerBack.centre
+        71.393972 zone caution start zoneCaution lowerBack.centre
         116.983976 zone caution end zoneCaution lowerBack.centre
         116.983976 zone stop start zoneStop lowerBack.centre
         120.97396 zone stop end zoneStop lowerBack.centre
@@ -262,10 +202,28 @@ import Testing
         0.71396 zone info start zoneLight lowerBack
         1.82396 zone info end zoneLight lowerBack
         1.82396 zone info start zoneTarget lowerBack
-        4.533944 zone info end zoneTarget lowerBack
-        4.533944 zone caution start zoneCaution lowerBack
+        5.14396 zone info end zoneTarget lowerBack
+        5.14396 zone caution start zoneCaution lowerBack
+        6.60396 zone caution end zoneCaution lowerBack
+        6.60396 zone info start zoneTarget lowerBack
+        8.463944 zone info end zoneTarget lowerBack
+        8.463944 zone caution start zoneCaution lowerBack
+        9.933944 zone caution end zoneCaution lowerBack
+        9.933944 zone info start zoneTarget lowerBack
+        11.81396 zone info end zoneTarget lowerBack
+        11.81396 zone caution start zoneCaution lowerBack
+        13.273944 zone caution end zoneCaution lowerBack
+        13.273944 zone info start zoneTarget lowerBack
+        15.133944 zone info end zoneTarget lowerBack
+        15.133944 zone caution start zoneCaution lowerBack
+        16.60396 zone caution end zoneCaution lowerBack
+        16.60396 zone info start zoneTarget lowerBack
+        18.463944 zone info end zoneTarget lowerBack
+        18.463944 zone caution start zoneCaution lowerBack
+        19.933944 zone caution end zoneCaution lowerBack
+        19.933944 zone info start zoneTarget lowerBack
         20.093984 fault caution start sensorNotReady lowerBack
-        20.093984 zone caution end zoneCaution lowerBack
+        20.093984 zone info end zoneTarget lowerBack
         22.013968 fault caution start flatLine lowerBack
         30.004216 fault caution start disconnected lowerBack
         41.123936 fault caution end sensorNotReady lowerBack
@@ -274,9 +232,23 @@ import Testing
         46.053944 zone stop start zoneStop lowerBack
         46.573944 zone stop end zoneStop lowerBack
         46.573944 zone info start zoneTarget lowerBack
-        47.68396 zone info end zoneTarget lowerBack
-        47.68396 zone caution start zoneCaution lowerBack
-        59.993944 zone caution end zoneCaution lowerBack
+        48.473944 zone info end zoneTarget lowerBack
+        48.473944 zone caution start zoneCaution lowerBack
+        49.94396 zone caution end zoneCaution lowerBack
+        49.94396 zone info start zoneTarget lowerBack
+        51.80396 zone info end zoneTarget lowerBack
+        51.80396 zone caution start zoneCaution lowerBack
+        53.273944 zone caution end zoneCaution lowerBack
+        53.273944 zone info start zoneTarget lowerBack
+        55.133944 zone info end zoneTarget lowerBack
+        55.133944 zone caution start zoneCaution lowerBack
+        56.60396 zone caution end zoneCaution lowerBack
+        56.60396 zone info start zoneTarget lowerBack
+        58.464164 zone info end zoneTarget lowerBack
+        58.464164 zone caution start zoneCaution lowerBack
+        59.933944 zone caution end zoneCaution lowerBack
+        59.933944 zone info start zoneTarget lowerBack
+        59.993944 zone info end zoneTarget lowerBack
         59.993944 contact info end contact lowerBack
         """
 }
