@@ -54,7 +54,13 @@ let package = Package(
             dependencies: ["RollSenseSignal", "RollSenseWire"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseWireTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
+        .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseWireTests",
+            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "RollSenseSignalTests",
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -72,7 +78,7 @@ let package = Package(
         .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseStoreTests",
-            dependencies: ["RollSenseStore", "store-test-tool"],
+            dependencies: ["RollSenseStore", "RollSenseWire", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(

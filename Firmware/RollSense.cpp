@@ -38,6 +38,10 @@ static const int kEepromIdAddress = 2;
 /* A floating analog pin for the id's entropy (unused by the sensors, which take A0-A3). */
 static const uint8_t kEntropyPin = A5;
 
+#if defined(RS_SIMULATOR)
+static const uint8_t kSimulatorHangCommand = 0xF0;
+#endif
+
 /* ---- State --------------------------------------------------------------------------------- */
 struct FaultState {
     uint8_t activeCode; /* the fault reported for this channel, 0 when none */
@@ -330,10 +334,23 @@ static void sampleIfDue()
 static void handleCommands()
 {
     /* One command per loop, and only when its HELLO and REPLY are sure to fit the outbox. */
-    while (Serial.available() > 0 && outboxLength + 2u * RS_MAX_WIRE_FRAME <= sizeof outbox) {
+    while (Serial.available() > 0 && outboxLength + 2u * RS_MAX_WIRE_FRAME + 1u <= sizeof outbox) {
         rs_command command;
         if (!rs_receiver_feed(&receiver, (uint8_t)Serial.read(), &command)) {
             continue;
+        }
+#if defined(RS_SIMULATOR)
+        /* Simulator builds only: a command that hangs the loop, so the tests can see the watchdog
+         * reset the board and the WATCHDOG_RESET fault after the next HELLO. */
+        if (command.type == kSimulatorHangCommand) {
+            for (;;) {
+            }
+        }
+#endif
+        if (device.mode == RS_MODE_TEXT) {
+            /* A lone 0x00 ends the text the host has buffered as one bad frame, so the frames
+             * that follow decode (docs/PROTOCOL.md, framing). */
+            outbox[outboxLength++] = 0;
         }
         uint16_t oldRate = device.sample_rate_hz;
         uint8_t wasStreaming = device.streaming;

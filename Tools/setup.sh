@@ -10,6 +10,7 @@ packages=(
     simavr libsimavr-dev libelf-dev        # firmware under simulation
     libsqlite3-dev                         # history database
     tmux                                   # terminal view tests
+    python3                                # firmware smoke test (Tools/wire_reference.py)
 )
 
 missing=()

@@ -31,6 +31,8 @@
 #define SUPPLY_MV 5000
 /* HX711 with RATE high: 80 conversions a second (datasheet), one every 12.5 ms = 200000 cycles. */
 #define HX711_PERIOD_CYCLES (CPU_HZ / 80)
+/* A read with no SCK edge for 1 ms is abandoned (the firmware clocks a read out in about 0.3 ms). */
+#define READ_ABANDONED_CYCLES (CPU_HZ / 1000)
 /* Analog inputs are refreshed from the scenario every millisecond of simulated time. */
 #define ADC_PERIOD_CYCLES (CPU_HZ / 1000)
 /* How many instructions run between looks at the pty. */
@@ -55,6 +57,7 @@ typedef struct {
     int ready;
     int bit; /* SCK pulses seen in this read */
     int dead;
+    avr_cycle_count_t last_edge; /* cycle of the last SCK rising edge */
 } hx711_chip;
 
 static avr_t *avr;
@@ -268,9 +271,12 @@ static int sck_is_output(int index)
 
 /* A conversion completes: latch the scenario's value and pull DOUT low, unless the chip is
  * "dead" (unplugged or unpowered), when DOUT stays high as the firmware's pull-up leaves it. */
+static avr_cycle_count_t hx711_last_run, adc_last_run;
+
 static avr_cycle_count_t hx711_convert(avr_t *a, avr_cycle_count_t when, void *param)
 {
     (void)a, (void)param;
+    hx711_last_run = when;
     double t = (double)when / CPU_HZ;
     for (int i = 0; i < SCENARIO_HX711_CHIPS; i++) {
         hx711_chip *chip = &chips[i];
@@ -279,6 +285,11 @@ static avr_cycle_count_t hx711_convert(avr_t *a, avr_cycle_count_t when, void *p
             continue; /* this firmware build has no HX711 here: leave the pin alone */
         }
         chip->dead = track_dead(tr, t);
+        if (chip->bit != 0 && when - chip->last_edge > READ_ABANDONED_CYCLES) {
+            /* A read left half done (the AVR was reset mid-read, or pin set-up at reset looked
+             * like a clock edge): start over, as the next conversion would on the chip. */
+            chip->bit = 0;
+        }
         if (chip->dead) {
             chip->ready = 0;
             if (chip->bit == 0) {
@@ -306,6 +317,7 @@ static void hx711_sck(avr_irq_t *irq, uint32_t value, void *param)
         return;
     }
     chip->bit++;
+    chip->last_edge = avr->cycle;
     if (chip->bit <= 24) {
         drive_dout(chip, ((uint32_t)chip->latched >> (24 - chip->bit)) & 1);
     } else {
@@ -319,6 +331,7 @@ static void hx711_sck(avr_irq_t *irq, uint32_t value, void *param)
 static avr_cycle_count_t adc_update(avr_t *a, avr_cycle_count_t when, void *param)
 {
     (void)param;
+    adc_last_run = when;
     double t = (double)when / CPU_HZ;
     /* The scenario's own host bytes ("send" lines) join the queue at their time. */
     while (scene.next_send < scene.send_count && scene.sends[scene.next_send].time_s <= t) {
@@ -338,6 +351,24 @@ static avr_cycle_count_t adc_update(avr_t *a, avr_cycle_count_t when, void *para
         avr_raise_irq(avr_io_getirq(a, AVR_IOCTL_ADC_GETIRQ, ADC_IRQ_ADC0 + pin), (uint32_t)lround(mv));
     }
     return when + ADC_PERIOD_CYCLES;
+}
+
+/* A reset of the AVR (the watchdog's, for one) clears simavr's cycle timers, and with them the
+ * sensors' clocks: start them again when they have missed their time. */
+static void keep_sensor_timers(void)
+{
+    if (avr->cycle > hx711_last_run + 2 * HX711_PERIOD_CYCLES) {
+        hx711_last_run = avr->cycle;
+        for (int i = 0; i < SCENARIO_HX711_CHIPS; i++) {
+            chips[i].bit = 0;
+            chips[i].ready = 0;
+        }
+        avr_cycle_timer_register(avr, HX711_PERIOD_CYCLES, hx711_convert, NULL);
+    }
+    if (avr->cycle > adc_last_run + 2 * ADC_PERIOD_CYCLES) {
+        adc_last_run = avr->cycle;
+        avr_cycle_timer_register(avr, ADC_PERIOD_CYCLES, adc_update, NULL);
+    }
 }
 
 /* ---- Main -------------------------------------------------------------------------------- */
@@ -485,6 +516,7 @@ int main(int argc, char **argv)
             break;
         }
         feed_input();
+        keep_sensor_timers();
         if (master_fd >= 0) {
             if (service_pty() < 0 && !keep_running) {
                 fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated\n", sim_seconds());

@@ -82,6 +82,43 @@ public enum COBS {
         return writeIndex
     }
 
+    /// `decode` for input known to hold no zero (the deframer split it at zeros): no zero checks,
+    /// block copies. Returns nil when a code byte points past the end.
+    @inline(__always)
+    static func decodeZeroFree(_ encoded: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
+        let count = encoded.count
+        guard let source = encoded.baseAddress, let destination = output.baseAddress, output.count >= count else {
+            return count == 0 ? 0 : nil
+        }
+        var readIndex = 0
+        var writeIndex = 0
+        while readIndex < count {
+            let code = Int(source.load(fromByteOffset: readIndex, as: UInt8.self))
+            let blockEnd = readIndex + code
+            guard blockEnd <= count else { return nil }
+            let blockCount = code - 1
+            // Blocks are short (a SAMPLE's are under 20 bytes): words, then bytes, beat a memmove call.
+            var offset = 0
+            while offset + 8 <= blockCount {
+                let word = (source + readIndex + 1 + offset).loadUnaligned(as: UInt64.self)
+                (destination + writeIndex + offset).storeBytes(of: word, as: UInt64.self)
+                offset += 8
+            }
+            while offset < blockCount {
+                let byte = source.load(fromByteOffset: readIndex + 1 + offset, as: UInt8.self)
+                destination.storeBytes(of: byte, toByteOffset: writeIndex + offset, as: UInt8.self)
+                offset += 1
+            }
+            writeIndex += blockCount
+            readIndex = blockEnd
+            if code != 0xFF && readIndex < count {
+                destination.storeBytes(of: 0, toByteOffset: writeIndex, as: UInt8.self)
+                writeIndex += 1
+            }
+        }
+        return writeIndex
+    }
+
     /// Decodes one frame (delimiter removed).
     public static func decode(_ encoded: [UInt8]) throws(DecodingError) -> [UInt8] {
         var output = [UInt8](repeating: 0, count: encoded.count)

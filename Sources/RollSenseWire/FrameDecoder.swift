@@ -21,8 +21,6 @@ public struct FrameDecoder: Sendable {
     private var timeOffsetMicroseconds: Int64 = 0
     private var isAfterHello = false
 
-    /// Set when a REPLY says the device accepted SET_MODE: what follows may be in the other mode.
-    private(set) var sawModeSwitch = false
 
     /// A decoder that has seen nothing yet.
     public init() {}
@@ -37,11 +35,28 @@ public struct FrameDecoder: Sendable {
 
     /// Decodes `bytes`, calling `onEvent` for each event in order.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ onEvent: (WireEvent) -> Void) {
+        feed(bytes, stoppingAtModeSwitch: false, onEvent)
+    }
+
+    /// Decodes `bytes`; with `stoppingAtModeSwitch`, stops after a REPLY accepting SET_MODE,
+    /// since what follows may be text, and returns the offset after it (nil: all consumed).
+    @discardableResult
+    mutating func feed(
+        _ bytes: UnsafeRawBufferPointer,
+        stoppingAtModeSwitch: Bool,
+        _ onEvent: (WireEvent) -> Void
+    ) -> Int? {
         var deframer = self.deframer
-        deframer.feed(bytes) { type, body in
-            handleFrame(type: type, body: body, onEvent)
+        let stopOffset = deframer.feed(bytes) { type, body in
+            let disposition = handleFrame(type: type, body: body, onEvent)
+            if stoppingAtModeSwitch && disposition == .accepted && type == WireFormat.DeviceFrameType.reply
+                && body[0] == WireFormat.CommandType.setMode && body[2] == ReplyStatus.ok.code {
+                return .acceptedThenStop
+            }
+            return disposition
         }
         self.deframer = deframer
+        return stopOffset
     }
 
     /// Decodes a byte collection, calling `onEvent` for each event in order.
@@ -55,11 +70,6 @@ public struct FrameDecoder: Sendable {
     /// Forgets a partial frame without counting it (the device switched to text mid-frame).
     mutating func dropPartialFrame() {
         deframer.dropPartialFrame()
-    }
-
-    /// Clears the mode-switch flag once the caller has acted on it.
-    mutating func acknowledgeModeSwitch() {
-        sawModeSwitch = false
     }
 
     @inline(__always)
@@ -88,9 +98,6 @@ public struct FrameDecoder: Sendable {
             fault.deviceTimeMicroseconds = unwrapFaultTime(UInt32(truncatingIfNeeded: fault.deviceTimeMicroseconds))
             onEvent(.fault(fault))
         case .reply(let reply):
-            if reply.command == WireFormat.CommandType.setMode && reply.status == .ok {
-                sawModeSwitch = true
-            }
             onEvent(.reply(reply))
         case .sample:
             preconditionFailure("SAMPLE is handled above")

@@ -1,4 +1,5 @@
 import Foundation
+import RollSenseWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,12 +50,15 @@ enum SimulatedDeviceError: Error, CustomStringConvertible {
 
 /// The real firmware ELF running under the simavr harness, reached through its pty exactly as a
 /// host reaches a board: open, raw termios, poll, read, write (Glibc only; the package's own
-/// serial port is tested elsewhere).
+/// serial port is tested elsewhere). What it reads goes through RollSenseWire's `FrameDecoder`.
 final class SimulatedDevice {
     private let process = Process()
     private let fd: Int32
-    private var decoder = TestFrameDecoder()
-    private var pending: [DeviceFrame] = []
+    /// The project's decoder; its counters say whether the stream had gaps or bad frames.
+    private(set) var decoder = FrameDecoder()
+    private var pending: [WireEvent] = []
+    /// Bytes after the last 0x00 seen: the start of text-mode output after a SET_MODE reply.
+    private var bytesSinceDelimiter: [UInt8] = []
 
     /// Starts the harness (unthrottled, deterministic) and opens its pty.
     init(firmware: URL = FirmwareBuild.loadCellFirmware, scenario: URL? = FirmwareBuild.steadyScenario,
@@ -100,17 +104,17 @@ final class SimulatedDevice {
     }
 
     /// Waits for the HELLO the firmware sends at boot, as a host waits for a board it has just
-    /// reset by opening its port, and returns it with the frames before it.
-    func waitForHello() throws -> [DeviceFrame] {
-        try frames(until: "the boot HELLO") { frame in
-            if case .hello = frame { return true }
-            return false
-        }
+    /// reset by opening its port, and returns it.
+    @discardableResult
+    func waitForHello() throws -> DeviceInfo {
+        let events = try events(until: "the boot HELLO") { if case .info = $0 { true } else { false } }
+        guard case .info(let info) = events.last else { throw SimulatedDeviceError.timedOut("the boot HELLO") }
+        return info
     }
 
-    /// Sends one command frame.
-    func send(_ type: UInt8, tag: UInt8, _ arguments: [UInt8] = []) throws {
-        let bytes = TestFrameDecoder.encode(type: type, body: [tag] + arguments)
+    /// Sends one command, encoded by RollSenseWire.
+    func send(_ command: Command, tag: UInt8) throws {
+        let bytes = try command.encoded(tag: tag)
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -122,71 +126,79 @@ final class SimulatedDevice {
         }
     }
 
-    /// The next frame the device sends, waiting at most `seconds` of wall-clock time (a limit so a
-    /// broken firmware fails the test instead of hanging it, not a speed check).
-    func nextFrame(within seconds: Double = 10) throws -> DeviceFrame {
+    /// The next decoded event, waiting at most `seconds` of wall-clock time (a limit so a broken
+    /// firmware fails the test instead of hanging it, not a speed check).
+    func nextEvent(within seconds: Double = 10) throws -> WireEvent {
         let deadline = Date().addingTimeInterval(seconds)
         while pending.isEmpty {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw SimulatedDeviceError.timedOut("a frame from the device") }
-            try waitFor(events: Int16(POLLIN), milliseconds: Int32(min(left, 1) * 1000))
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EAGAIN || errno == EINTR { continue }
-                throw SimulatedDeviceError.system(call: "read", errno: errno)
-            }
-            pending += decoder.feed(buffer[..<count])
+            let chunk = try readChunk(waitingAtMost: left)
+            decoder.feed(chunk) { pending.append($0) }
         }
         return pending.removeFirst()
     }
 
-    /// Frames up to and including the first one `stop` accepts.
-    func frames(until what: String, within seconds: Double = 10, _ stop: (DeviceFrame) -> Bool) throws -> [DeviceFrame] {
+    /// Events up to and including the first one `stop` accepts.
+    func events(until what: String, within seconds: Double = 10, _ stop: (WireEvent) -> Bool) throws -> [WireEvent] {
         let deadline = Date().addingTimeInterval(seconds)
-        var frames: [DeviceFrame] = []
+        var events: [WireEvent] = []
         while true {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw SimulatedDeviceError.timedOut(what) }
-            let frame = try nextFrame(within: left)
-            frames.append(frame)
-            if stop(frame) { return frames }
+            let event = try nextEvent(within: left)
+            events.append(event)
+            if stop(event) { return events }
         }
     }
 
-    /// The next `count` samples, and every other frame seen on the way.
-    func samples(_ count: Int) throws -> (samples: [TestSample], others: [DeviceFrame]) {
-        var samples: [TestSample] = []
-        var others: [DeviceFrame] = []
+    /// The next `count` samples, and every other event seen on the way.
+    func samples(_ count: Int) throws -> (samples: [Sample], others: [WireEvent]) {
+        var samples: [Sample] = []
+        var others: [WireEvent] = []
         while samples.count < count {
-            let frame = try nextFrame()
-            if case .sample(let sample) = frame { samples.append(sample) } else { others.append(frame) }
+            let event = try nextEvent()
+            if case .sample(let sample) = event { samples.append(sample) } else { others.append(event) }
         }
         return (samples, others)
     }
 
-    /// Sends a command and returns the frames up to its REPLY (the REPLY last).
-    func command(_ type: UInt8, tag: UInt8, _ arguments: [UInt8] = []) throws -> [DeviceFrame] {
-        try send(type, tag: tag, arguments)
-        return try frames(until: "the reply to command 0x\(String(type, radix: 16))") { frame in
-            if case .reply(let command, let replyTag, _, _) = frame { return command == type && replyTag == tag }
+    /// Sends a command and returns the events up to its REPLY (the REPLY last).
+    func command(_ command: Command, tag: UInt8) throws -> [WireEvent] {
+        try send(command, tag: tag)
+        return try events(until: "the reply to \(command)") { event in
+            if case .reply(let reply) = event { return reply.command == command.type && reply.tag == tag }
             return false
         }
     }
 
-    /// Raw bytes as they come, for text mode.
+    /// Raw text after the last frame, for text mode.
     func readText(bytes wanted: Int, within seconds: Double = 10) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
-        var collected = decoder.takeBufferedBytes()
+        var collected = bytesSinceDelimiter
         while collected.count < wanted {
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw SimulatedDeviceError.timedOut("\(wanted) bytes of text") }
-            try waitFor(events: Int16(POLLIN), milliseconds: Int32(min(left, 1) * 1000))
-            var buffer = [UInt8](repeating: 0, count: 1024)
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 { collected += buffer[..<count] }
+            collected += try readChunk(waitingAtMost: left)
         }
         return String(decoding: collected, as: UTF8.self)
+    }
+
+    private func readChunk(waitingAtMost seconds: Double) throws -> [UInt8] {
+        try waitFor(events: Int16(POLLIN), milliseconds: Int32(min(seconds, 1) * 1000))
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0 {
+            if errno == EAGAIN || errno == EINTR { return [] }
+            throw SimulatedDeviceError.system(call: "read", errno: errno)
+        }
+        let chunk = Array(buffer[..<count])
+        if let lastZero = chunk.lastIndex(of: 0) {
+            bytesSinceDelimiter = Array(chunk[(lastZero + 1)...])
+        } else {
+            bytesSinceDelimiter += chunk
+        }
+        return chunk
     }
 
     private func waitFor(events: Int16, milliseconds: Int32) throws {

@@ -54,7 +54,7 @@ struct SyntheticSession {
                     skip -= 1
                     if skip == 0 {
                         let missing = gaps.first { $0.0 <= t && t < $0.0 + Int64($0.1) * Self.periodMicroseconds }!.1
-                        inputs.append(.gap(SampleGap(missingSamples: UInt64(missing), deviceTimeMicroseconds: t + Self.periodMicroseconds)))
+                        inputs.append(.gap(SampleGap(missingSamples: missing, deviceTimeMicroseconds: t + Self.periodMicroseconds)))
                     }
                 } else {
                     var counts = SIMD4<Double>(repeating: 0)

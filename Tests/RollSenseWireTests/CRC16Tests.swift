@@ -7,6 +7,14 @@ import Testing
         #expect(CRC16.checksum(Array("123456789".utf8)) == 0x29B1)
     }
 
+    @Test func vectorsCRCLinesMatch() {
+        let checks = ProtocolVector.all.flatMap(\.crcChecks)
+        #expect(!checks.isEmpty)
+        for check in checks {
+            #expect(CRC16.checksum(Array(check.text.utf8)) == check.crc, "\(check.text)")
+        }
+    }
+
     @Test func emptyInputIsTheInitialValue() {
         #expect(CRC16.checksum([UInt8]()) == 0xFFFF)
     }

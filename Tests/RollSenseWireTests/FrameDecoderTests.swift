@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 @testable import RollSenseWire
 
@@ -181,5 +182,39 @@ import Testing
         #expect(events.count == 1)
         #expect(counters.oversizeFrames == 1)
         #expect(counters.discardedBytes == tooLong.count - 1)
+    }
+}
+
+
+@Suite struct FrameDecoderPropertyTests {
+    /// Good SAMPLE frames with some bytes overwritten: whatever the damage, every chunking gives
+    /// the same events, counters match the events, and time and sequence never go back.
+    @Test func corruptedStreamsDecodeTheSameInAnyChunking() async {
+        await propertyCheck(
+            count: 150,
+            input: Gen.int(in: 1...40), Gen<UInt8>.uint8().array(of: 0...12), Gen.int(in: 0...Int.max)
+        ) { frameCount, damage, seed in
+            var bytes: [UInt8] = []
+            for index in 0..<frameCount {
+                bytes += FrameDecoderTests.sample(seq: UInt16(index * 3 % 7 + index), timeMicroseconds: UInt32(index * 10_000), [Int32(index), -1])
+            }
+            var generator = Chunking.SplitMix64(state: UInt64(seed))
+            for value in damage {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = value
+            }
+            let (events, counters) = FrameDecoderTests.decode([bytes])
+            let samples = FrameDecoderTests.samples(events)
+            #expect(counters.frames == samples.count)
+            #expect(zip(samples, samples.dropFirst()).allSatisfy {
+                $0.sequence < $1.sequence && $0.deviceTimeMicroseconds <= $1.deviceTimeMicroseconds
+            })
+            // One damaged byte loses at most two frames (a damaged delimiter glues two together).
+            #expect(frameCount - counters.frames <= 2 * damage.count)
+            for (label, chunks) in Chunking.all(bytes, randomCount: 3, seed: UInt64(seed)).suffix(4) {
+                let (chunkedEvents, chunkedCounters) = FrameDecoderTests.decode(chunks)
+                #expect(chunkedEvents == events, "\(label)")
+                #expect(chunkedCounters == counters, "\(label)")
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// How a `Connection` opens its port and looks for the board after it went away.
 public struct ConnectionOptions: Sendable, Equatable {
@@ -24,10 +25,18 @@ public struct ConnectionOptions: Sendable, Equatable {
 /// by-id path) when it comes back, reporting `reconnected(gapMicroseconds:)`.
 ///
 /// Uses the host's monotonic clock for the gap; the pipeline never sees it as device time.
-/// One owner thread reads and closes; `write` may come from another thread while it reads.
+/// One owner thread reads and closes; `write` may come from another thread while it reads (the
+/// open port and the device are swapped under a lock, so a write never meets a closing port).
 public final class Connection: ByteSource, @unchecked Sendable {
+    private struct Current {
+        var port: SerialPort?
+        var device: SerialDevice
+    }
+
+    private let current: Mutex<Current>
+
     /// The board as last seen; its path may change after a reconnect (ttyACM0 -> ttyACM1).
-    public private(set) var device: SerialDevice
+    public var device: SerialDevice { current.withLock { $0.device } }
     /// What identifies the board across replugging.
     public let identity: DeviceIdentity
     /// The options in force.
@@ -37,7 +46,8 @@ public final class Connection: ByteSource, @unchecked Sendable {
     /// While disconnected, why the last attempt to reopen failed (busy, permission denied...).
     public private(set) var lastReconnectError: SerialPortError?
 
-    private var port: SerialPort?
+    /// The open port, nil while disconnected.
+    private var port: SerialPort? { current.withLock { $0.port } }
     private let monitor: HotplugMonitor?
     private let system: SystemCalls
     private var disconnectedAtMicroseconds: Int64 = 0
@@ -50,14 +60,15 @@ public final class Connection: ByteSource, @unchecked Sendable {
     }
 
     init(device: SerialDevice, options: ConnectionOptions, system: SystemCalls) throws(SerialPortError) {
-        self.device = device
+        self.current = Mutex(Current(port: nil, device: device))
         self.identity = device.identity
         self.options = options
         self.system = system
         // Listen before opening so an unplug right after the open is not missed. Without udev
         // (a container without /run/udev) the connection still works, with rescans only.
         self.monitor = try? HotplugMonitor(system: system)
-        self.port = try open(device)
+        let port = try open(device)
+        current.withLock { $0.port = port }
     }
 
     /// Whether the port is open now.
@@ -87,7 +98,8 @@ public final class Connection: ByteSource, @unchecked Sendable {
     // MARK: - ByteSource
 
     /// Reads bytes; answers `disconnected` once when the board goes away, `timeout` while it is
-    /// away, and `reconnected` when it is back.
+    /// away, and `reconnected` when it is back. A reconnect to a board that resets on open may
+    /// take up to `bootWaitMilliseconds` beyond the timeout (waiting for it to talk).
     public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
         if closed { return .end }
         if let port {
@@ -98,15 +110,16 @@ public final class Connection: ByteSource, @unchecked Sendable {
 
     /// Writes a command; throws `deviceGone` while disconnected (the caller retries after `reconnected`).
     public func write(_ bytes: [UInt8]) throws {
-        guard let port else { throw SerialPortError.deviceGone(path: device.path, errno: nil) }
-        try port.write(bytes)
+        try current.withLock { (current) throws(SerialPortError) in
+            guard let port = current.port else { throw .deviceGone(path: current.device.path, errno: nil) }
+            try port.write(bytes)
+        }
     }
 
     /// Closes the port and stops watching for the board.
     public func close() {
         closed = true
-        port?.close()
-        port = nil
+        replacePort(with: nil)
     }
 
     // MARK: - Connected
@@ -143,9 +156,17 @@ public final class Connection: ByteSource, @unchecked Sendable {
         }
     }
 
+    /// Closes the old port (after any write in progress) and puts `port` in its place.
+    private func replacePort(with port: SerialPort?, device: SerialDevice? = nil) {
+        current.withLock { current in
+            current.port?.close()
+            current.port = port
+            if let device { current.device = device }
+        }
+    }
+
     private func markDisconnected() -> ByteSourceRead {
-        port?.close()
-        port = nil
+        replacePort(with: nil)
         disconnectedAtMicroseconds = system.monotonicMicroseconds()
         nextRescanMicroseconds = disconnectedAtMicroseconds + Int64(options.rescanIntervalMilliseconds) * 1_000
         lastReconnectError = nil
@@ -185,13 +206,12 @@ public final class Connection: ByteSource, @unchecked Sendable {
 
     private func reopen(_ candidate: SerialDevice) -> ByteSourceRead? {
         do {
-            port = try open(candidate)
+            replacePort(with: try open(candidate), device: candidate)
         } catch {
             // Busy or not yet permitted right after the add: the next rescan tries again.
             lastReconnectError = error
             return nil
         }
-        device = candidate
         lastReconnectError = nil
         return .reconnected(gapMicroseconds: system.monotonicMicroseconds() - disconnectedAtMicroseconds)
     }

@@ -38,7 +38,7 @@ public final class SerialPort: @unchecked Sendable {
         case .success(let descriptor):
             fd = descriptor
         case .failure(let code):
-            throw Self.openError(path: path, errno: code, system: system, ownDescriptor: nil)
+            throw Self.openError(path: path, errno: code, system: system)
         }
         do {
             try lockIfExclusive()
@@ -295,7 +295,7 @@ public final class SerialPort: @unchecked Sendable {
         return Self.processesHolding(deviceNumber: device, excludingOwnDescriptor: fd, system: system)
     }
 
-    static func openError(path: String, errno code: Errno, system: SystemCalls, ownDescriptor: Int32?) -> SerialPortError {
+    static func openError(path: String, errno code: Errno, system: SystemCalls) -> SerialPortError {
         switch code.code {
         case ENOENT, ENODEV, ENXIO, ENOTDIR:
             return .noSuchDevice(path: path, errno: code)

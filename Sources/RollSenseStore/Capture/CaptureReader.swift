@@ -8,8 +8,8 @@ import Glibc
 /// A file cut short reads up to its last complete record; damaged records are skipped by finding
 /// the next sync marker. Both are reported in `warnings`, never thrown.
 public final class CaptureReader {
-    /// Bytes asked of the file per `read(2)`.
-    static let readBlockByteCount = 64 * 1024
+    /// Bytes asked of the file per `read(2)` (at least; more when free room allows).
+    static let defaultReadBlockByteCount = 64 * 1024
     /// Warnings kept in `warnings`; more are only counted, so a badly damaged file stays in flat memory.
     public static let maxKeptWarningCount = 256
 
@@ -39,9 +39,17 @@ public final class CaptureReader {
     /// File offset where unreadable bytes began, while skipping them.
     private var damageStart: Int64?
 
+    private let readBlockByteCount: Int
+
     /// Opens `path` and checks its header.
-    public init(path: String) throws(CaptureReadError) {
+    public convenience init(path: String) throws(CaptureReadError) {
+        try self.init(path: path, readBlockByteCount: Self.defaultReadBlockByteCount)
+    }
+
+    /// Tests pass tiny blocks so records straddle reads at every offset.
+    init(path: String, readBlockByteCount: Int) throws(CaptureReadError) {
         self.path = path
+        self.readBlockByteCount = max(readBlockByteCount, 1)
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw .unreadable(path: path, errno: SystemErrno(errno)) }
         fileDescriptor = fd
@@ -52,7 +60,7 @@ public final class CaptureReader {
             throw error
         }
         bufferOffset = Int64(CaptureFormat.fileHeaderByteCount)
-        buffer = [UInt8](repeating: 0, count: Self.readBlockByteCount * 2)
+        buffer = [UInt8](repeating: 0, count: readBlockByteCount * 2)
     }
 
     deinit {
@@ -177,8 +185,8 @@ public final class CaptureReader {
                 bufferEnd = unread
                 position = 0
             }
-            if buffer.count - bufferEnd < Self.readBlockByteCount / 2 || buffer.count < count {
-                buffer.append(contentsOf: [UInt8](repeating: 0, count: max(Self.readBlockByteCount, count - buffer.count)))
+            if buffer.count - bufferEnd < readBlockByteCount / 2 || buffer.count < count {
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: max(readBlockByteCount, count - buffer.count)))
             }
             var result = 0
             repeat {

@@ -72,8 +72,12 @@ public final class CaptureWriter: @unchecked Sendable {
         if startsSyncThread { startSyncThread() }
     }
 
+    /// A writer released without `close()` still writes out and syncs what it buffered (best
+    /// effort); the file then has no end record, as after a crash.
     deinit {
-        if !isClosed { _ = calls.close(fileDescriptor) }
+        guard !isClosed else { return }
+        if failure == nil { try? syncLocked() }
+        _ = calls.close(fileDescriptor)
     }
 
     /// Microseconds on the host's monotonic clock since this writer opened the file: the host time

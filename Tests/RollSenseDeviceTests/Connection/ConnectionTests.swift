@@ -20,6 +20,42 @@ extension UdevTests {
                 expectedIdentity: .byIDPath("/dev/serial/by-id/usb-Arduino_LLC_Arduino_Leonardo-if00"))
         }
 
+        @Test func keepsTryingWhenTheReturningBoardIsBusyAtFirst() throws {
+            // ModemManager or brltty may grab a new ttyACM for a moment: the first opens fail.
+            let testbed = try Testbed()
+            let description = try Testbed.fixture(UdevFixture.uno)
+            try testbed.add(description)
+            let refusals = CallRecorder()
+            let refuseOpens = CallRecorder()
+            var system = SystemCalls.live
+            system.open = { path, flags in
+                if !refuseOpens.calls.isEmpty, refusals.calls.count < 2 {
+                    refusals.append(path)
+                    return .failure(Errno(EBUSY))
+                }
+                return SystemCalls.live.open(path, flags)
+            }
+            let device = try Discovery.select("/dev/ttyACM0", from: try Discovery.serialDevices())
+            let connection = try Connection(device: device, options: ConnectionOptions(rescanIntervalMilliseconds: 50), system: system)
+            defer { connection.close() }
+
+            testbed.unplug(description)
+            #expect(try read(connection, timeoutMilliseconds: 2_000) == .disconnected)
+            refuseOpens.append("on")
+            try testbed.add(description.replacingOccurrences(of: "ttyACM0", with: "ttyACM5").replacingOccurrences(of: "dev=166:0", with: "dev=166:5"))
+            var result = ByteSourceRead.timeout
+            for _ in 0..<100 where result == .timeout {
+                result = try read(connection, timeoutMilliseconds: 100)
+            }
+            guard case .reconnected = result else {
+                Issue.record("expected reconnected, got \(result)")
+                return
+            }
+            #expect(refusals.calls == ["/dev/ttyACM5", "/dev/ttyACM5"])
+            #expect(connection.device.path == "/dev/ttyACM5")
+            #expect(connection.lastReconnectError == nil)
+        }
+
         /// Plays one session: bytes both ways, unplug, another board arriving (ignored), the same
         /// board back on another node and device number (umockdev 0.17 cannot re-create a removed
         /// tty node, and a real replug while the old node is held open also gets a new one), bytes again.

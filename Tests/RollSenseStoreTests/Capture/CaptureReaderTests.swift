@@ -92,16 +92,18 @@ import Testing
                 #expect(throws: CaptureReadError.truncatedHeader(path: cutPath, byteCount: length)) { try CaptureReader(path: cutPath) }
                 continue
             }
-            let (records, warnings, _) = try readAll(cutPath)
             let completeCount = boundaries.lastIndex { $0 <= length }!
-            #expect(records == Array(allRecords.prefix(completeCount)), "cut at \(length)")
             let lastBoundary = boundaries[completeCount]
             var expectedWarnings: [CaptureWarning] = []
             if lastBoundary < length {
                 expectedWarnings.append(.truncatedTail(offset: Int64(lastBoundary), byteCount: Int64(length - lastBoundary)))
             }
             if length < bytes.count { expectedWarnings.append(.missingEndRecord) }
-            #expect(warnings == expectedWarnings, "cut at \(length)")
+            for blockSize in readBlockSizes {
+                let (records, warnings, _) = try readAll(cutPath, readBlockByteCount: blockSize)
+                #expect(records == Array(allRecords.prefix(completeCount)), "cut at \(length), blocks of \(blockSize)")
+                #expect(warnings == expectedWarnings, "cut at \(length), blocks of \(blockSize)")
+            }
         }
     }
 
@@ -123,12 +125,51 @@ import Testing
             copy[offset] ^= 0xFF
             try? FileManager.default.removeItem(atPath: path)
             writeBytes(copy, to: path)
-            let (records, warnings, reader) = try readAll(path)
             var expected = allRecords
             expected.remove(at: damaged)
-            #expect(records == expected, "byte \(offset) flipped")
-            #expect(warnings == [.skippedDamagedBytes(offset: Int64(start), byteCount: Int64(end - start))], "byte \(offset) flipped")
-            #expect(reader.end != nil)
+            for blockSize in readBlockSizes {
+                let (records, warnings, reader) = try readAll(path, readBlockByteCount: blockSize)
+                #expect(records == expected, "byte \(offset) flipped, blocks of \(blockSize)")
+                #expect(warnings == [.skippedDamagedBytes(offset: Int64(start), byteCount: Int64(end - start))], "byte \(offset) flipped, blocks of \(blockSize)")
+                #expect(reader.end != nil)
+            }
+        }
+    }
+
+    @Test func randomDamageNeverFailsAndNeverInventsRecords() throws {
+        let directory = TemporaryDirectory()
+        let full = directory.file("full.rscap")
+        try SmallCapture.write(to: full)
+        let bytes = readBytes(full)
+        let allRecords = try readAll(full).records
+        var random = SeededGenerator(state: 2026_11_26)
+        let path = directory.file("random.rscap")
+        // ROLLSENSE_DAMAGE_ROUNDS runs more rounds for a deeper check by hand.
+        let rounds = ProcessInfo.processInfo.environment["ROLLSENSE_DAMAGE_ROUNDS"].flatMap(Int.init) ?? 300
+        for round in 0..<rounds {
+            var copy = bytes
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let offset = Int.random(in: CaptureFormat.fileHeaderByteCount..<copy.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: copy[offset] = UInt8.random(in: 0...255, using: &random)
+                case 1: copy.remove(at: offset)
+                default: copy.insert(contentsOf: CaptureFormat.syncMarker, at: offset)
+                }
+            }
+            if Bool.random(using: &random) { copy.removeLast(Int.random(in: 0..<40, using: &random)) }
+            try? FileManager.default.removeItem(atPath: path)
+            writeBytes(copy, to: path)
+            let blockSize = readBlockSizes.randomElement(using: &random)!
+            let (records, _, _) = try readAll(path, readBlockByteCount: blockSize)
+            // Whatever survives is a subsequence of what was written, in order.
+            var remaining = allRecords[...]
+            for record in records {
+                guard let index = remaining.firstIndex(of: record) else {
+                    Issue.record("round \(round): record not in the original, or out of order: \(record)")
+                    break
+                }
+                remaining = remaining[(index + 1)...]
+            }
         }
     }
 

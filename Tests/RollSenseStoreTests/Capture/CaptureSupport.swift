@@ -1,5 +1,5 @@
 import Foundation
-import RollSenseStore
+@testable import RollSenseStore
 
 /// A small capture with every record kind, and what a reader must give back from it.
 struct SmallCapture {
@@ -45,8 +45,8 @@ struct SmallCapture {
 }
 
 /// Reads every record of a capture, and the warnings.
-func readAll(_ path: String) throws -> (records: [CaptureRecord], warnings: [CaptureWarning], reader: CaptureReader) {
-    let reader = try CaptureReader(path: path)
+func readAll(_ path: String, readBlockByteCount: Int = CaptureReader.defaultReadBlockByteCount) throws -> (records: [CaptureRecord], warnings: [CaptureWarning], reader: CaptureReader) {
+    let reader = try CaptureReader(path: path, readBlockByteCount: readBlockByteCount)
     var records: [CaptureRecord] = []
     while let record = try reader.nextRecord() { records.append(record) }
     return (records, reader.warnings, reader)
@@ -63,4 +63,19 @@ func recordBoundaries(_ bytes: [UInt8]) -> [Int] {
         offsets.append(offset)
     }
     return offsets
+}
+
+/// Read block sizes that make records straddle reads at many offsets, and the default.
+let readBlockSizes = [1, 7, 64, CaptureReader.defaultReadBlockByteCount]
+
+/// A small deterministic random number generator (SplitMix64), so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }

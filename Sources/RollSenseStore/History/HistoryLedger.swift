@@ -1,0 +1,295 @@
+import Foundation
+import GRDB
+
+/// The daily history of sessions and contact time per body area and local day, in SQLite (WAL
+/// mode, so several rollsense processes can read and write it at once without losing anything).
+public final class HistoryLedger: Sendable {
+    /// File name inside the data directory.
+    public static let fileName = "history.sqlite"
+    /// `PRAGMA application_id` of a ledger ("Roll" in ASCII), so a foreign SQLite file is refused.
+    static let applicationID: Int32 = 0x526F_6C6C
+    /// Default wait for another process's write lock before giving up (a write transaction here
+    /// takes milliseconds; seconds of waiting means something is stuck).
+    public static let defaultBusyTimeoutSeconds: Double = 5
+
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let busyTimeoutSeconds: Double
+
+    /// The ledger's path inside a data directory (see `DataDirectory.resolve`).
+    public static func path(inDataDirectory directory: String) -> String {
+        directory + "/" + fileName
+    }
+
+    /// Opens (creating if needed) the ledger in `dataDirectory`, creating the directory too.
+    public convenience init(dataDirectory: String, busyTimeoutSeconds: Double = HistoryLedger.defaultBusyTimeoutSeconds) throws(HistoryError) {
+        try DataDirectory.create(dataDirectory)
+        try self.init(path: Self.path(inDataDirectory: dataDirectory), busyTimeoutSeconds: busyTimeoutSeconds)
+    }
+
+    /// Opens (creating if needed) the ledger at `path`. An existing file is checked read-only
+    /// first; a damaged, foreign or newer file is refused before anything is written to it.
+    public init(path: String, busyTimeoutSeconds: Double = HistoryLedger.defaultBusyTimeoutSeconds) throws(HistoryError) {
+        self.path = path
+        self.busyTimeoutSeconds = busyTimeoutSeconds
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.checkExisting(path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        configuration.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw Self.map(error, path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+    }
+
+    /// Closes the database's connections; later calls fail. Also happens when the ledger is released.
+    public func close() throws(HistoryError) {
+        do {
+            try pool.close()
+        } catch {
+            throw Self.map(error, path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Stores a whole session and adds its contacts to the daily totals, in one transaction.
+    @discardableResult
+    public func record(_ summary: SessionSummary) throws(HistoryError) -> Int64 {
+        try write { db in
+            let id = try Self.insertSession(summary, db: db)
+            for contact in summary.contacts {
+                try Self.insertContact(area: contact.area, start: contact.start, end: contact.end, timeZone: summary.timeZone, sessionID: id, db: db)
+            }
+            return id
+        }
+    }
+
+    /// Stores a session that is starting, so its contacts can be added as they happen; returns its id.
+    public func beginSession(_ summary: SessionSummary) throws(HistoryError) -> Int64 {
+        try record(summary)
+    }
+
+    /// Updates a session's end and numbers (contacts are added with `addContact`, not from `summary`).
+    public func finishSession(id: Int64, _ summary: SessionSummary) throws(HistoryError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE session SET end_unix_us = ?, peak_force_newtons = ?, mean_force_newtons = ?,
+                    peak_pressure_kilopascals = ?, alert_count = ?, hold_count = ?
+                WHERE id = ?
+                """, arguments: [summary.end.map(Self.microseconds), summary.peakForceNewtons, summary.meanForceNewtons,
+                                 summary.peakPressureKilopascals, summary.alertCount, summary.holdCount, id])
+        }
+    }
+
+    /// Adds contact on `area` from `start` to `end`, split across local midnights in `timeZone`,
+    /// to the daily totals (and to session `sessionID`'s total), in one transaction.
+    public func addContact(area: String, from start: Date, to end: Date, timeZone: TimeZone, sessionID: Int64? = nil) throws(HistoryError) {
+        let startMicroseconds = Self.microseconds(start), endMicroseconds = Self.microseconds(end)
+        guard endMicroseconds >= startMicroseconds else {
+            throw .invalidInterval(startUnixMicroseconds: startMicroseconds, endUnixMicroseconds: endMicroseconds)
+        }
+        try write { db in
+            try Self.insertContact(area: area, start: start, end: end, timeZone: timeZone, sessionID: sessionID, db: db)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Seconds of contact on `area` during local `day`: what the daily limit is checked against.
+    public func todayTotalSeconds(area: String, day: LocalDay) throws(HistoryError) -> Double {
+        try read { db in
+            let microseconds = try Int64.fetchOne(db, sql: "SELECT contact_us FROM daily_contact WHERE day = ? AND area = ?",
+                                                  arguments: [day.description, area]) ?? 0
+            return Double(microseconds) / 1_000_000
+        }
+    }
+
+    /// Contact per day and area for the `days` days ending with `lastDay`, oldest first, then by
+    /// area; days without contact have no row.
+    public func history(days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyAreaTotal] {
+        let firstDay = lastDay.adding(days: -(max(days, 1) - 1))
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, area, contact_us FROM daily_contact WHERE day >= ? AND day <= ? ORDER BY day, area
+                """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyAreaTotal? in
+                guard let day = LocalDay(row["day"] as String) else { return nil }
+                return DailyAreaTotal(day: day, area: row["area"], contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000)
+            }
+        }
+    }
+
+    /// The most recent sessions, newest first.
+    public func recentSessions(limit: Int) throws(HistoryError) -> [StoredSession] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM session ORDER BY start_unix_us DESC, id DESC LIMIT ?", arguments: [limit]).map { row in
+                let summary = SessionSummary(
+                    start: Self.date(row["start_unix_us"]),
+                    end: (row["end_unix_us"] as Int64?).map(Self.date),
+                    timeZone: TimeZone(identifier: row["time_zone"]) ?? TimeZone(secondsFromGMT: 0)!,
+                    deviceID: row["device_id"], area: row["area"], tool: row["tool"], profileName: row["profile"],
+                    source: SessionSource(rawValue: row["source"]) ?? .live, capturePath: row["capture_path"],
+                    peakForceNewtons: row["peak_force_newtons"], meanForceNewtons: row["mean_force_newtons"],
+                    peakPressureKilopascals: row["peak_pressure_kilopascals"],
+                    alertCount: row["alert_count"], holdCount: row["hold_count"]
+                )
+                return StoredSession(id: row["id"], summary: summary, contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000)
+            }
+        }
+    }
+
+    // MARK: - Schema
+
+    /// Versioned migrations; a migration, once released, is never edited, only followed by a new one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(HistoryLedger.applicationID)")
+            try db.execute(sql: """
+                CREATE TABLE session (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    start_unix_us INTEGER NOT NULL,
+                    end_unix_us INTEGER,
+                    time_zone TEXT NOT NULL,
+                    device_id TEXT,
+                    area TEXT,
+                    tool TEXT,
+                    profile TEXT,
+                    source TEXT NOT NULL CHECK (source IN ('live', 'replay')),
+                    capture_path TEXT,
+                    contact_us INTEGER NOT NULL DEFAULT 0,
+                    peak_force_newtons REAL,
+                    mean_force_newtons REAL,
+                    peak_pressure_kilopascals REAL,
+                    alert_count INTEGER NOT NULL DEFAULT 0,
+                    hold_count INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE contact_interval (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    session_id INTEGER REFERENCES session(id) ON DELETE CASCADE,
+                    area TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    start_unix_us INTEGER NOT NULL,
+                    end_unix_us INTEGER NOT NULL CHECK (end_unix_us >= start_unix_us)
+                );
+                CREATE INDEX contact_interval_session ON contact_interval(session_id);
+                CREATE TABLE daily_contact (
+                    day TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    contact_us INTEGER NOT NULL,
+                    PRIMARY KEY (day, area)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }()
+
+    /// Checks an existing file through a read-only connection, so a refused file is never changed.
+    private static func checkExisting(path: String, busyTimeoutSeconds: Double) throws(HistoryError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeoutSeconds)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                guard check == ["ok"] else {
+                    throw HistoryError.corrupt(path: path, detail: check.prefix(3).joined(separator: "; "))
+                }
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let foundApplicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if tableCount > 0 && foundApplicationID != HistoryLedger.applicationID {
+                    throw HistoryError.notALedger(path: path)
+                }
+                let known = Set(migrator.migrations)
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
+                if !unknown.isEmpty { throw HistoryError.newerSchema(path: path, unknownMigrations: unknown) }
+            }
+        } catch {
+            throw map(error, path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+    }
+
+    // MARK: - Internals
+
+    private func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.map(error, path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.map(error, path: path, busyTimeoutSeconds: busyTimeoutSeconds)
+        }
+    }
+
+    private static func insertSession(_ summary: SessionSummary, db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO session (start_unix_us, end_unix_us, time_zone, device_id, area, tool, profile, source,
+                capture_path, peak_force_newtons, mean_force_newtons, peak_pressure_kilopascals, alert_count, hold_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                microseconds(summary.start), summary.end.map(microseconds), summary.timeZone.identifier, summary.deviceID,
+                summary.area, summary.tool, summary.profileName, summary.source.rawValue, summary.capturePath,
+                summary.peakForceNewtons, summary.meanForceNewtons, summary.peakPressureKilopascals,
+                summary.alertCount, summary.holdCount,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    private static func insertContact(area: String, start: Date, end: Date, timeZone: TimeZone, sessionID: Int64?, db: Database) throws {
+        let startMicroseconds = microseconds(start), endMicroseconds = microseconds(end)
+        guard endMicroseconds >= startMicroseconds else {
+            throw HistoryError.invalidInterval(startUnixMicroseconds: startMicroseconds, endUnixMicroseconds: endMicroseconds)
+        }
+        for piece in LocalDay.split(startUnixMicroseconds: startMicroseconds, endUnixMicroseconds: endMicroseconds, timeZone: timeZone) {
+            let length = piece.end - piece.start
+            try db.execute(sql: "INSERT INTO contact_interval (session_id, area, day, start_unix_us, end_unix_us) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [sessionID, area, piece.day.description, piece.start, piece.end])
+            try db.execute(sql: """
+                INSERT INTO daily_contact (day, area, contact_us) VALUES (?, ?, ?)
+                ON CONFLICT (day, area) DO UPDATE SET contact_us = contact_us + excluded.contact_us
+                """, arguments: [piece.day.description, area, length])
+        }
+        if let sessionID {
+            try db.execute(sql: "UPDATE session SET contact_us = contact_us + ? WHERE id = ?",
+                           arguments: [endMicroseconds - startMicroseconds, sessionID])
+        }
+    }
+
+    static func microseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    static func date(_ microseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+    }
+
+    static func map(_ error: any Error, path: String, busyTimeoutSeconds: Double) -> HistoryError {
+        if let error = error as? HistoryError { return error }
+        guard let error = error as? DatabaseError else { return .unusable(path: path, detail: "\(error)") }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path, waitedSeconds: busyTimeoutSeconds)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return .notWritable(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_FULL:
+            return .diskFull(path: path)
+        default:
+            return .unusable(path: path, detail: error.message ?? "\(error.resultCode)")
+        }
+    }
+}

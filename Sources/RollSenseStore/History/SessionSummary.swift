@@ -1,0 +1,111 @@
+import Foundation
+
+/// Where a session's bytes came from.
+public enum SessionSource: String, Sendable, Equatable {
+    /// A device, as it happened.
+    case live
+    /// A capture file played back (recorded in the history only when asked).
+    case replay
+}
+
+/// A stretch of time with the tool in contact with one body area.
+public struct ContactInterval: Sendable, Equatable {
+    /// Body area touched.
+    public var area: String
+    /// When contact began.
+    public var start: Date
+    /// When contact ended.
+    public var end: Date
+
+    /// Makes an interval.
+    public init(area: String, start: Date, end: Date) {
+        self.area = area
+        self.start = start
+        self.end = end
+    }
+}
+
+/// What the ledger keeps about one session.
+public struct SessionSummary: Sendable, Equatable {
+    /// Wall-clock start.
+    public var start: Date
+    /// Wall-clock end; nil while the session runs.
+    public var end: Date?
+    /// The host's time zone, which decides the local day each second of contact counts for.
+    public var timeZone: TimeZone
+    /// The device's id from its HELLO, as text.
+    public var deviceID: String?
+    /// Body area chosen for the session.
+    public var area: String?
+    /// Tool used.
+    public var tool: String?
+    /// Safety profile name.
+    public var profileName: String?
+    /// Live or replay.
+    public var source: SessionSource
+    /// Capture file written or replayed, if any.
+    public var capturePath: String?
+    /// Largest force seen, newtons.
+    public var peakForceNewtons: Double?
+    /// Mean force during contact, newtons.
+    public var meanForceNewtons: Double?
+    /// Largest pressure seen, kilopascals.
+    public var peakPressureKilopascals: Double?
+    /// Alerts raised.
+    public var alertCount: Int
+    /// Holds counted.
+    public var holdCount: Int
+    /// Contact intervals, added to the daily totals when the summary is recorded.
+    public var contacts: [ContactInterval]
+
+    /// Makes a summary.
+    public init(
+        start: Date, end: Date? = nil, timeZone: TimeZone, deviceID: String? = nil, area: String? = nil,
+        tool: String? = nil, profileName: String? = nil, source: SessionSource, capturePath: String? = nil,
+        peakForceNewtons: Double? = nil, meanForceNewtons: Double? = nil, peakPressureKilopascals: Double? = nil,
+        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = []
+    ) {
+        self.start = start
+        self.end = end
+        self.timeZone = timeZone
+        self.deviceID = deviceID
+        self.area = area
+        self.tool = tool
+        self.profileName = profileName
+        self.source = source
+        self.capturePath = capturePath
+        self.peakForceNewtons = peakForceNewtons
+        self.meanForceNewtons = meanForceNewtons
+        self.peakPressureKilopascals = peakPressureKilopascals
+        self.alertCount = alertCount
+        self.holdCount = holdCount
+        self.contacts = contacts
+    }
+}
+
+/// One row of the history: contact time on one area during one local day.
+public struct DailyAreaTotal: Sendable, Equatable {
+    /// The local day.
+    public var day: LocalDay
+    /// The body area.
+    public var area: String
+    /// Seconds of contact that fell in that day.
+    public var contactSeconds: Double
+
+    /// Makes a row.
+    public init(day: LocalDay, area: String, contactSeconds: Double) {
+        self.day = day
+        self.area = area
+        self.contactSeconds = contactSeconds
+    }
+}
+
+/// A session as stored, with its id.
+public struct StoredSession: Sendable, Equatable {
+    /// Row id in the ledger.
+    public var id: Int64
+    /// What was stored.
+    public var summary: SessionSummary
+    /// Total contact seconds recorded for the session.
+    public var contactSeconds: Double
+}

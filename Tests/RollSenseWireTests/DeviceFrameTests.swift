@@ -1,0 +1,70 @@
+import Testing
+@testable import RollSenseWire
+
+@Suite struct DeviceFrameTests {
+    static let info = DeviceInfo(
+        firmwareVersion: FirmwareVersion(major: 1, minor: 2, patch: 3), board: .leonardo, deviceID: 0xDEAD_BEEF,
+        sampleRateHz: 80, isStreaming: false, isTextMode: true,
+        sensorKinds: [.hx711LoadCell, .forceSensingResistor, .synthetic, .none]
+    )
+
+    static let frames: [DeviceFrame] = [
+        .hello(info),
+        .hello(DeviceInfo(firmwareVersion: FirmwareVersion(major: 0, minor: 0, patch: 1), board: .other(42), deviceID: 0,
+                          sampleRateHz: 1000, isStreaming: true, sensorKinds: [.other(9)])),
+        .sample(Sample(sequence: 65_535, deviceTimeMicroseconds: 0xFFFF_FFFF, channelCount: 4,
+                       values: SIMD4(8_388_607, -8_388_608, 0, -1))),
+        .sample(Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: SIMD4(512, 0, 0, 0))),
+        .sample(Sample(sequence: 3, deviceTimeMicroseconds: 17, channelCount: 2, values: SIMD4(-5, 7, 0, 0))),
+        .fault(DeviceFault(deviceTimeMicroseconds: 5000, code: .sensorNotReady, channel: 2, value: 100)),
+        .fault(DeviceFault(deviceTimeMicroseconds: 6000, code: .droppedSamples, channel: DeviceFault.deviceChannel, value: 17)),
+        .fault(DeviceFault(deviceTimeMicroseconds: 1, code: .watchdogReset, channel: 0xFF, value: 0)),
+        .reply(CommandReply(command: 0x81, tag: 9, status: .ok, data: Array("abc".utf8))),
+        .reply(CommandReply(command: 0x99, tag: 3, status: .unknownCommand)),
+        .reply(CommandReply(command: 0x85, tag: 4, status: .badArgument, data: [0xE8, 0x03])),
+        .reply(CommandReply(command: 0x86, tag: 5, status: .other(200))),
+    ]
+
+    @Test(arguments: frames)
+    func frameRoundTripsThroughTheDecoder(_ frame: DeviceFrame) throws {
+        let decoded = try frame.body.withUnsafeBytes { (body) throws(DeviceFrame.Rejection) -> DeviceFrame in
+            try DeviceFrame(type: frame.type, body: body)
+        }
+        #expect(decoded == frame)
+        var decoder = FrameDecoder()
+        var events: [WireEvent] = []
+        decoder.feed(frame.encoded) { events.append($0) }
+        #expect(decoder.counters.frames == 1)
+        let expected: WireEvent = switch frame {
+        case .hello(let info): .info(info)
+        case .sample(let sample): .sample(sample)
+        case .fault(let fault): .fault(fault)
+        case .reply(let reply): .reply(reply)
+        }
+        #expect(events == [expected])
+    }
+
+    @Test func helloFieldsAreAtTheirDocumentedOffsets() {
+        let body = Self.info.body
+        #expect(body == [1, 1, 2, 3, 3, 0xEF, 0xBE, 0xAD, 0xDE, 80, 0, 0x02, 4, 1, 2, 3, 0])
+    }
+
+    @Test func sampleReadingsAreClampedToTwentyFourBits() {
+        let frame = DeviceFrame.sample(Sample(sequence: 1, deviceTimeMicroseconds: 2, channelCount: 3,
+                                              values: SIMD4(1e9, -1e9, .nan, 0)))
+        #expect(Array(frame.body[6...]) == [0xFF, 0xFF, 0x7F, 0x00, 0x00, 0x80, 0, 0, 0])
+    }
+
+    @Test func setRateReplyCarriesTheRate() {
+        #expect(CommandReply(command: 0x85, tag: 1, status: .ok, data: [0xE8, 0x03]).sampleRateHz == 1000)
+        #expect(CommandReply(command: 0x81, tag: 1, status: .ok, data: [0xE8, 0x03]).sampleRateHz == nil)
+    }
+
+    @Test func codesRoundTrip() {
+        for code in UInt8.min...UInt8.max {
+            #expect(Board(code: code).code == code)
+            #expect(SensorKind(code: code).code == code)
+            #expect(ReplyStatus(code: code).code == code)
+        }
+    }
+}
