@@ -168,8 +168,9 @@ public final class SessionRunner {
             do throws(SessionError) {
                 switch event {
                 case .info(let info):
+                    // A GET_INFO answer repeats the boot HELLO: tell the sink only what is new.
+                    if info != deviceInfo { sink?.sessionDidIdentify(info) }
                     deviceInfo = info
-                    sink?.sessionDidIdentify(info)
                     if pipeline == nil { try makePipeline(info) }
                 case .sample(let sample):
                     if pipeline == nil { try makePipeline(deviceInfo) }
@@ -185,7 +186,7 @@ public final class SessionRunner {
                 case .fault(let fault):
                     pipeline?.process(fault: fault, emit: emit)
                 case .gap(let missing, let t):
-                    pipeline?.process(gap: SampleGap(missingSamples: UInt64(missing), deviceTimeMicroseconds: t), emit: emit)
+                    pipeline?.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
                 case .reply(let reply):
                     replies.append(reply)
                 case .protocolDetected:

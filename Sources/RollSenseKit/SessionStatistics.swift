@@ -2,9 +2,17 @@ import RollSenseSignal
 
 /// What a session amounted to: built from every reading and event, not only the throttled ones,
 /// so a replay of a recording gives the same figures as the live session did.
-public struct SessionStatistics: Sendable, Equatable {
+public struct SessionStatistics: Sendable {
     /// One alert that started during the session.
     public struct Alert: Sendable, Equatable {
+        /// Makes an alert record.
+        public init(sessionSeconds: Double, kind: String, level: String, message: String) {
+            self.sessionSeconds = sessionSeconds
+            self.kind = kind
+            self.level = level
+            self.message = message
+        }
+
         /// Seconds of device time since the session started.
         public var sessionSeconds: Double
         /// What it was about (`EventKind` raw value).
@@ -41,6 +49,11 @@ public struct SessionStatistics: Sendable, Equatable {
     public var dailyLimitSeconds: Double = 0
     /// The area (region) the session was on.
     public var region: String = ""
+    /// Contact stretches as (start, end) in device seconds since the session started.
+    public var contactIntervals: [(startSeconds: Double, endSeconds: Double)] = []
+    /// Holds that reached a hold limit.
+    public var holdCount = 0
+    private var contactStart: Double?
 
     private var forceTimeIntegral: Double = 0
     private var pressureTimeIntegral: Double = 0
@@ -75,6 +88,14 @@ public struct SessionStatistics: Sendable, Equatable {
 
     /// Adds one event.
     public mutating func add(_ event: SignalEvent, sessionSeconds: Double) {
+        if event.kind == .contact {
+            if event.phase == .start { contactStart = sessionSeconds }
+            if event.phase == .end, let start = contactStart {
+                contactIntervals.append((start, sessionSeconds))
+                contactStart = nil
+            }
+        }
+        if event.kind == .hold && event.phase == .start { holdCount += 1 }
         guard event.level != .info, event.phase != .end, event.kind != .link else { return }
         alerts.append(Alert(sessionSeconds: sessionSeconds, kind: event.kind.rawValue, level: event.level.rawValue, message: event.message))
     }

@@ -17,8 +17,7 @@ final class JSONLinesOutput: SessionSink {
     }
 
     static func standardOutput(_ line: String) {
-        fputs(line + "\n", stdout)
-        fflush(stdout)
+        say(line)
     }
 
     func sessionDidIdentify(_ info: DeviceInfo) {

@@ -87,7 +87,7 @@ struct LiveViewState {
         case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
         case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
         case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
-        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted:
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
             return ("Sensor problem: \(event.message)", .fault)
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
