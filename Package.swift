@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseStoreTests",
-            dependencies: ["RollSenseStore", "RollSenseWire", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -90,6 +90,12 @@ let package = Package(
         .testTarget(
             name: "RollSenseCLITests",
             dependencies: ["RollSenseKit", "rollsense"],
+            swiftSettings: strictSettings
+        ),
+        // replay, report, export and history run as the built binary; CaptureByteSource in process.
+        .testTarget(
+            name: "RollSenseCommandsTests",
+            dependencies: ["RollSenseKit", "RollSenseStore", "RollSenseWire", "rollsense"],
             swiftSettings: strictSettings
         ),
     ],

@@ -1,0 +1,57 @@
+import Foundation
+import RollSenseStore
+import Testing
+
+@Suite("rollsense history")
+struct HistoryCommandTests {
+    @Test func emptyLedgerSaysSo() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["history"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("No contact recorded in the last 7 days."))
+    }
+
+    @Test func twoSessionsOnTheSameDayAddUp() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let first = try rollsense.run(["replay", file, "--json", "--ledger"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let contact = try #require(first.lines.last.flatMap(jsonObject)?["contactS"] as? Double)
+        #expect(try rollsense.run(["replay", file, "--json", "--ledger"]).status == 0)
+        // The fixture's start day (the recording's own time zone), whatever today is.
+        let ledger = try HistoryLedger(dataDirectory: rollsense.dataDirectory.path)
+        let session = try #require(try ledger.recentSessions(limit: 1).first)
+        try ledger.close()
+        let day = LocalDay(session.summary.start, in: session.summary.timeZone)
+        let daysBack = max(1, Int((Date().timeIntervalSince(session.summary.start) / 86_400).rounded(.up)) + 2)
+        let result = try rollsense.run(["history", "--json", "--days", String(daysBack)])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let row = try #require(result.lines.compactMap(jsonObject).first { $0["day"] as? String == day.description })
+        #expect(row["area"] as? String == "lowerBack")
+        #expect(abs((row["contactS"] as? Double ?? 0) - 2 * contact) < 0.2)
+        #expect(row["dailyLimitS"] as? Double == 300)
+        let table = try rollsense.run(["history", "--days", String(daysBack)])
+        #expect(table.stdout.contains(day.description))
+        #expect(table.stdout.contains("over the limit") == (2 * contact > 300))
+    }
+
+    @Test func badDaysIsAUsageError() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        #expect(try rollsense.run(["history", "--days", "0"]).status == 64)
+    }
+
+    @Test func corruptLedgerIsADataErrorAndIsKept() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        try FileManager.default.createDirectory(at: rollsense.dataDirectory, withIntermediateDirectories: true)
+        let path = rollsense.dataDirectory.appendingPathComponent("history.sqlite").path
+        let garbage = Data(repeating: 0x42, count: 8192)
+        _ = FileManager.default.createFile(atPath: path, contents: garbage)
+        let result = try rollsense.run(["history"])
+        #expect(result.status == 65)
+        #expect(FileManager.default.contents(atPath: path) == garbage)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import RollSenseStore
+import Testing
+
+/// `rollsense replay` as a subprocess: fixtures, damaged files, and recordings made by `live`
+/// against `rollsense simulate` replayed to the same events.
+@Suite("rollsense replay", .serialized)
+struct ReplayCommandTests {
+    // MARK: - Fixtures
+
+    @Test func cleanFixtureReplaysWithoutWarnings() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-clean.rscap"), "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let summary = try #require(result.lines.last.flatMap(jsonObject))
+        #expect(summary["type"] as? String == "summary")
+        #expect(summary["samples"] as? Int == 60)
+        #expect(!lines(ofType: "event", in: result.lines).isEmpty)
+    }
+
+    @Test func firmwareFixtureGivesItsAlerts() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try #require(result.lines.last.flatMap(jsonObject))
+        #expect(summary["samples"] as? Int == 8499)
+        let alerts = try #require(summary["alerts"] as? [[String: Any]])
+        #expect(alerts.map { $0["kind"] as? String } == ["jump", "zone", "hold"])
+    }
+
+    @Test func damagedFixtureWarnsAndGoesOn() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-damaged.rscap"), "--json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("skipped 61 damaged bytes at offset 627"))
+        let summary = try #require(result.lines.last.flatMap(jsonObject))
+        #expect(summary["samples"] as? Int == 57)
+    }
+
+    @Test func truncatedFixtureWarnsAndGoesOn() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-truncated.rscap"), "--json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("cut short"))
+        #expect(result.stderr.contains("not closed cleanly"))
+        #expect((result.lines.last.flatMap(jsonObject)?["samples"] as? Int ?? 0) > 0)
+    }
+
+    @Test(arguments: ["empty.rscap", "newer-major.rscap", "not-a-capture.txt", "no-such-file.rscap"])
+    func unusableFileIsADataError(name: String) throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture(name)])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("Cannot replay"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func badSpeedIsAUsageError() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        #expect(try rollsense.run(["replay", RollSenseProcess.fixture("session-clean.rscap"), "--speed", "0"]).status == 64)
+    }
+
+    @Test func noProgressBarWhenStderrIsNotATerminal() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"])
+        #expect(!result.stderr.contains("\r"))
+        #expect(!result.stderr.contains("%"))
+    }
+
+    @Test func replayFeedsTheLedgerOnlyWhenAsked() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        #expect(try rollsense.run(["replay", file, "--json"]).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: rollsense.dataDirectory.appendingPathComponent("history.sqlite").path))
+        #expect(try rollsense.run(["replay", file, "--json", "--ledger"]).status == 0)
+        let ledger = try HistoryLedger(dataDirectory: rollsense.dataDirectory.path)
+        defer { try? ledger.close() }
+        let sessions = try ledger.recentSessions(limit: 10)
+        #expect(sessions.count == 1)
+        #expect(sessions.first?.summary.source == .replay)
+    }
+
+    // MARK: - Round trip against the virtual board
+
+    @Test func liveRecordingReplaysToExactlyTheSameEventsAndReadings() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let link = rollsense.path("board")
+        let simulator = try rollsense.startSimulator(["--speed", "max"], link: link)
+        defer { stopSimulator(simulator) }
+        let capture = rollsense.path("session.rscap")
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "45", "--record", capture])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let replay = try rollsense.run(["replay", capture, "--json"])
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        #expect(replay.stderr.isEmpty)
+        let liveEvents = lines(ofType: "event", in: live.lines)
+        #expect(liveEvents.count > 10)
+        #expect(lines(ofType: "event", in: replay.lines) == liveEvents)
+        #expect(lines(ofType: "reading", in: replay.lines) == lines(ofType: "reading", in: live.lines))
+        #expect(lines(ofType: "device", in: replay.lines) == lines(ofType: "device", in: live.lines))
+        // At a real-time multiple, the same events again.
+        let paced = try rollsense.run(["replay", capture, "--json", "--speed", "50"])
+        #expect(lines(ofType: "event", in: paced.lines) == liveEvents)
+    }
+
+    @Test func recordingKilledMidWayReplaysUpToTheKill() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let link = rollsense.path("board")
+        let simulator = try rollsense.startSimulator(["--speed", "4"], link: link)
+        defer { stopSimulator(simulator) }
+        let capture = rollsense.path("killed.rscap")
+        let (recorder, _, _) = try rollsense.start(["record", "--json", "--device", link, "--out", capture])
+        // Wait until more than a second of data is synced (the writer syncs at least once a second).
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && recorder.isRunning {
+            let size = (try? FileManager.default.attributesOfItem(atPath: capture)[.size] as? Int) ?? 0
+            if size > 20_000 { break }
+            usleep(50_000)
+        }
+        kill(recorder.processIdentifier, SIGKILL)
+        recorder.waitUntilExit()
+        #expect(recorder.terminationReason == .uncaughtSignal)
+        let replay = try rollsense.run(["replay", capture, "--json"])
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        #expect(replay.stderr.contains("not closed cleanly"))
+        let summary = try #require(replay.lines.last.flatMap(jsonObject))
+        #expect((summary["samples"] as? Int ?? 0) > 100)
+    }
+}
+
+/// SIGKILL: a simulator waiting for a host to open its pty does not look at SIGTERM.
+func stopSimulator(_ process: Process) {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+}

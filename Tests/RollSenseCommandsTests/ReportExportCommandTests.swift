@@ -1,0 +1,85 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+@Suite("rollsense report and export")
+struct ReportExportCommandTests {
+    @Test func reportJSONMatchesTheReplaySummary() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let report = try rollsense.run(["report", file, "--json"])
+        #expect(report.status == 0, "stderr: \(report.stderr)")
+        let figures = try #require(report.lines.last.flatMap(jsonObject))
+        let replay = try #require(try rollsense.run(["replay", file, "--json"]).lines.last.flatMap(jsonObject))
+        #expect(figures["samples"] as? Int == replay["samples"] as? Int)
+        #expect(abs((figures["peakForceN"] as? Double ?? 0) - (replay["peakForceN"] as? Double ?? -1)) < 0.1)
+        #expect(abs((figures["contactS"] as? Double ?? 0) - (replay["contactS"] as? Double ?? -1)) < 0.05)
+        #expect((figures["alerts"] as? [Any])?.count == (replay["alerts"] as? [Any])?.count)
+        #expect(figures["holds"] as? Int == 1)
+    }
+
+    @Test func svgIsWellFormedXMLWithTheChartParts() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let out = rollsense.path("chart.svg")
+        let result = try rollsense.run(["report", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--svg", out])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("Alerts            3"))
+        let data = try #require(FileManager.default.contents(atPath: out))
+        let parser = XMLParser(data: data)
+        let collector = ElementCollector()
+        parser.delegate = collector
+        #expect(parser.parse(), "XML error: \(String(describing: parser.parserError))")
+        #expect(collector.names.first == "svg")
+        let classes = collector.classes
+        #expect(classes.filter { $0.hasPrefix("zone-") }.count == 4)
+        #expect(classes.filter { $0.hasPrefix("alert-") }.count == 3)
+        #expect(collector.text.contains("Force (N)"))
+    }
+
+    @Test func csvColumnsHoldTheFixturesKnownValues() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let csv = rollsense.path("out.csv"), events = rollsense.path("events.jsonl")
+        let result = try rollsense.run(["export", RollSenseProcess.fixture("session-clean.rscap"), "--csv", csv, "--events", events])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.first == ["time_s", "raw_0", "raw_1", "force_n", "pressure_kpa", "zone", "contact", "area"])
+        #expect(rows.count == 61)
+        // Fixtures/captures/make_captures.py: sample i 10 ms after the one before, channel 0 a
+        // triangle of 1500 counts a step up to sample 30 and back, channel 1 = 200 + i.
+        for (index, row) in rows.dropFirst().enumerated() {
+            #expect(abs((Double(row[0]) ?? -1) - Double(index) * 0.01) < 1e-9)
+            #expect(Int(row[1]) == (index < 30 ? index : 60 - index) * 1500)
+            #expect(Int(row[2]) == 200 + index)
+            #expect(row[7] == "lowerBack.left")
+            #expect(["0", "1"].contains(row[6]))
+        }
+        let eventLines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
+        #expect(!eventLines.isEmpty)
+        #expect(eventLines.allSatisfy { jsonObject(String($0))?["type"] as? String == "event" })
+    }
+
+    @Test func exportOfANonCaptureIsADataError() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["export", RollSenseProcess.fixture("not-a-capture.txt"), "--csv", rollsense.path("x.csv")])
+        #expect(result.status == 65)
+    }
+}
+
+/// Element names, `class` attributes and text of an XML document.
+final class ElementCollector: NSObject, XMLParserDelegate {
+    var names: [String] = []
+    var classes: [String] = []
+    var text = ""
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        names.append(elementName)
+        if let value = attributes["class"] { classes.append(value) }
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+}

@@ -1,0 +1,32 @@
+import RollSenseSignal
+import RollSenseStore
+import RollSenseWire
+import Testing
+
+@Suite("CSVExporter")
+struct CSVExporterTests {
+    @Test func headerNamesEveryChannel() {
+        #expect(CSVExporter(channelCount: 2).header == "time_s,raw_0,raw_1,force_n,pressure_kpa,zone,contact,area")
+        #expect(CSVExporter(channelCount: 4).header.split(separator: ",").count == 10)
+    }
+
+    @Test func rowHoldsTheKnownValues() {
+        let exporter = CSVExporter(channelCount: 2)
+        let sample = Sample(sequence: 7, deviceTimeMicroseconds: 1_500_000, channelCount: 2, values: SIMD4(-1500, 8_388_607, 0, 0))
+        let reading = ReportTestData.reading(index: 150)
+        let row = exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5)
+        #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,1,lowerBack.left")
+    }
+
+    @Test func missingChannelIsAnEmptyCell() {
+        let exporter = CSVExporter(channelCount: 2)
+        let sample = Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: SIMD4(12.25, 0, 0, 0), quantity: .rawCounts)
+        let row = exporter.row(sample: sample, reading: ReportTestData.reading(index: 0), sessionSeconds: 0)
+        #expect(row == "0.000000,12.250000,,0.000,0.000,none,0,lowerBack.left")
+    }
+
+    @Test func eventLineIsJSON() throws {
+        let line = CSVExporter.eventLine(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3)
+        #expect(line.hasPrefix("{\"type\":\"event\",\"t\":3.000,\"kind\":\"zone\",\"level\":\"caution\",\"phase\":\"start\",\"reason\":\"zoneCaution\""))
+    }
+}
