@@ -78,6 +78,19 @@ let package = Package(
             dependencies: ["RollSenseStore", "RollSenseWire", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
+        // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
+        // and the soak run; not shipped.
+        .target(name: "RollSenseScenario", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "soak",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RollSenseReliabilityTests",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
