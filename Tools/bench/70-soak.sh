@@ -19,7 +19,7 @@ swift build -c release --product soak >/dev/null
 soak="$(swift build -c release --show-bin-path)/soak"
 long_seconds=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
 
-field() { printf '%s\n' "$1" | sed -n "s/.*\"$2\":\([0-9.e+-]*\|true\|false\).*/\1/p"; }
+field() { printf '%s\n' "$1" | sed -n "s/.*\"$2\":\(true\|false\|[0-9][0-9.e+-]*\).*/\1/p"; }
 
 short="$("$soak" 600 "$work/short.rscap")"
 long="$("$soak" "$long_seconds" "$work/long.rscap")"
