@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "RollSenseSignal", targets: ["RollSenseSignal"]),
         .library(name: "RollSenseDevice", targets: ["RollSenseDevice"]),
         .library(name: "RollSenseStore", targets: ["RollSenseStore"]),
+        .library(name: "RollSenseKit", targets: ["RollSenseKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,8 @@ let package = Package(
                 "RollSenseWire",
                 "RollSenseSignal",
                 "RollSenseDevice",
+                "RollSenseStore",
+                "RollSenseKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -76,6 +79,17 @@ let package = Package(
         .testTarget(
             name: "RollSenseStoreTests",
             dependencies: ["RollSenseStore", "RollSenseWire", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "RollSenseKit",
+            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseDevice", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
+        // Runs the built `rollsense` binary: commands end to end, the terminal view under tmux.
+        .testTarget(
+            name: "RollSenseCLITests",
+            dependencies: ["RollSenseKit", "rollsense"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests

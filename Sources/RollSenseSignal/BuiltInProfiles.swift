@@ -23,7 +23,7 @@ extension Profile {
         contact: ContactProfile(onNewtons: 20, offNewtons: 10, onDelaySeconds: 0.2, offDelaySeconds: 0.5),
         zones: ZoneProfile(
             unit: .kilopascals,
-            target: 10, caution: 35, stop: 52,  // 33 kPa foam / 52 kPa rigid roller: Curran et al. 2008
+            target: 10, caution: 44, stop: 52,  // 33 kPa foam / 52 kPa rigid roller: Curran et al. 2008; caution between them (estimate)
             deadband: 2, onDelaySeconds: 0.5, offDelaySeconds: 1),
         jump: JumpProfile(riseNewtons: 150, windowSeconds: 0.2, refractorySeconds: 2),
         spine: SpineProfile(

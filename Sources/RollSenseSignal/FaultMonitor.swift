@@ -12,6 +12,8 @@ public enum FaultKind: Int, Sendable, Equatable, CaseIterable {
     case sensorNotReady
     /// Samples lost on the way (a sequence gap or a device report).
     case droppedSamples
+    /// A sample with a NaN or infinite value, dropped.
+    case invalidValue
 
     /// The event reason for this fault.
     public var reason: EventReason {
@@ -21,6 +23,7 @@ public enum FaultKind: Int, Sendable, Equatable, CaseIterable {
         case .disconnected: return .disconnected
         case .sensorNotReady: return .sensorNotReady
         case .droppedSamples: return .droppedSamples
+        case .invalidValue: return .invalidValue
         }
     }
 }
@@ -36,7 +39,10 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Raw magnitude at or above this is saturated.
     public let saturationCounts: Double
 
-    static let kindCount = 5
+    static let kindCount = 6
+    /// Samples between two flat-line checks.
+    public static let flatLineStride = 8
+    private var flatLineCountdown = 1
     private var lastSeen = SIMD8<Int64>(repeating: .min)
     private var channelOfKind = SIMD8<Int64>(repeating: -1)
     private var valueOfKind = SIMD8<Double>(repeating: 0)
@@ -79,28 +85,58 @@ public struct FaultMonitor: Sendable, Equatable {
 
     /// Checks a raw sample for saturation and a flat line (lanes past `channelCount` ignored).
     /// Zero readings never count as flat: an unloaded FSR reads exactly 0.
-    @inline(__always)
     public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
-        var saturatedChannel = -1
-        var stuckChannel = -1
-        // Unrolled per lane with scalar fields: lane stores into a SIMD4<Int64> stall.
-        @inline(__always)
-        func check(_ c: Int, _ v: Double, _ previous: Double, _ lastChange: inout Int64) {
-            if abs(v) >= saturationCounts && saturatedChannel < 0 { saturatedChannel = c }
-            // A NaN in lastRaw (no history) compares unequal, so the first value is a change.
-            if v != previous || v == 0 {
-                lastChange = t
-            } else if t - lastChange >= flatLineMicroseconds && stuckChannel < 0 {
-                stuckChannel = c
-            }
+        observe(rawValues: rawValues, channelCount: channelCount,
+                laneMask: SIMD4<Double>.laneMask(count: channelCount), timeMicroseconds: t)
+    }
+
+    /// `observe` with the lane mask (1 for lanes in use, 0 after) already at hand.
+    @inline(__always)
+    public mutating func observe(rawValues: SIMD4<Double>, channelCount: Int, laneMask: SIMD4<Double>,
+                                 timeMicroseconds t: Int64) {
+        // Saturation: one vector test in the common case (nothing near full scale).
+        if (rawValues * laneMask).lanesAbs.lanesMaximum >= saturationCounts {
+            noteSaturation(rawValues, channelCount: channelCount, timeMicroseconds: t)
         }
-        check(0, rawValues[0], lastRaw[0], &lastChange0)
-        if channelCount > 1 { check(1, rawValues[1], lastRaw[1], &lastChange1) }
-        if channelCount > 2 { check(2, rawValues[2], lastRaw[2], &lastChange2) }
-        if channelCount > 3 { check(3, rawValues[3], lastRaw[3], &lastChange3) }
+        // Flat line: every `flatLineStride`-th sample (see `checkFlatLine`).
+        flatLineCountdown &-= 1
+        if flatLineCountdown <= 0 {
+            flatLineCountdown = FaultMonitor.flatLineStride
+            checkFlatLine(rawValues, channelCount: channelCount, timeMicroseconds: t)
+        }
+    }
+
+    @inline(never)
+    private mutating func noteSaturation(_ rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
+        // Infinite and NaN readings are not a sensor at full scale: the pipeline drops them.
+        for c in 0..<min(channelCount, 4) where rawValues[c].isFinite && abs(rawValues[c]) >= saturationCounts {
+            see(.saturated, channel: c, value: rawValues[c], timeMicroseconds: t)
+            return
+        }
+    }
+
+    // A lane whose value equals the one at the previous check (and is not zero) is checked
+    // against the time of its last change. A live 24-bit reading never lands on the same value
+    // check after check for seconds; a frozen one always does. Scalar fields per lane: lane
+    // stores into a SIMD4<Int64> stall store forwarding.
+    @inline(never)
+    private mutating func checkFlatLine(_ rawValues: SIMD4<Double>, channelCount: Int, timeMicroseconds t: Int64) {
+        let previous = lastRaw
         lastRaw = rawValues
-        if saturatedChannel >= 0 {
-            see(.saturated, channel: saturatedChannel, value: rawValues[saturatedChannel], timeMicroseconds: t)
+        var stuckChannel = -1
+        if rawValues[0] != previous[0] || rawValues[0] == 0 { lastChange0 = t }
+        else if t - lastChange0 >= flatLineMicroseconds { stuckChannel = 0 }
+        if channelCount > 1 {
+            if rawValues[1] != previous[1] || rawValues[1] == 0 { lastChange1 = t }
+            else if t - lastChange1 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 1 }
+        }
+        if channelCount > 2 {
+            if rawValues[2] != previous[2] || rawValues[2] == 0 { lastChange2 = t }
+            else if t - lastChange2 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 2 }
+        }
+        if channelCount > 3 {
+            if rawValues[3] != previous[3] || rawValues[3] == 0 { lastChange3 = t }
+            else if t - lastChange3 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 3 }
         }
         if stuckChannel >= 0 {
             see(.flatLine, channel: stuckChannel, value: rawValues[stuckChannel], timeMicroseconds: t)
@@ -110,6 +146,7 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Forgets the flat-line history (after a reconnect the values restart).
     public mutating func resetHistory() {
         lastRaw = SIMD4(repeating: .nan)
+        flatLineCountdown = 1
     }
 
     /// Starts and ends faults as of `timeMicroseconds`; `report` gets (kind, channel, value, started).

@@ -4,6 +4,16 @@ import RollSenseWire
 /// time on area and alerts. Feed it samples, gaps, faults and link changes in device-time order;
 /// it returns a `Reading` per sample and emits `SignalEvent`s. Pure and deterministic: no clock,
 /// no I/O, no allocation per sample.
+///
+/// ```swift
+/// var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: stored,
+///                                   priorDailyMicroseconds: ledgerTotalToday)
+/// decoder.feed(bytes) { wireEvent in
+///     if let reading = pipeline.process(wireEvent, emit: { sink.write($0) }) { view.show(reading) }
+/// }
+/// pipeline.disconnect(atDeviceTimeMicroseconds: pipeline.lastReading.deviceTimeMicroseconds) { sink.write($0) }
+/// pipeline.finish(atDeviceTimeMicroseconds: end) { sink.write($0) }  // closes open events
+/// ```
 public struct SignalPipeline: Sendable {
     /// The profile it runs.
     public let profile: Profile
@@ -44,6 +54,8 @@ public struct SignalPipeline: Sendable {
 
     // State.
     private var lastTime: Int64 = .min
+    private var maskedChannelCount = 0
+    private var channelMask = SIMD4<Double>(repeating: 0)
     private var linkDown = false
     private var reportedZone: Zone = .none
     private var holdNoticeOpen = false
@@ -51,6 +63,9 @@ public struct SignalPipeline: Sendable {
     private var dailyWarningOpen = false
     private var dailyLimitOpen = false
     private var lastReminder: Int64 = .min
+    // 0 until the first check in contact sets them from the limits.
+    private var nextHoldAlertMicroseconds: Int64 = 0
+    private var nextDailyAlertMicroseconds: Int64 = 0
     private var zeroDriftReported = false
     private var last: Reading
 
@@ -173,6 +188,33 @@ public struct SignalPipeline: Sendable {
         let t = sample.deviceTimeMicroseconds
         if linkDown { endLink(at: t, emit: emit) }
 
+        // Calibration (raw counts only), lanes past the channel count forced to zero.
+        let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
+        if count != maskedChannelCount {
+            maskedChannelCount = count
+            channelMask = SIMD4<Double>.laneMask(count: count)
+        }
+        let lanes = channelMask
+        var forces: SIMD4<Double>
+        if sample.quantity == .rawCounts {
+            faults.observe(rawValues: sample.values, channelCount: count, laneMask: lanes, timeMicroseconds: t)
+            // Linear curves (load cells) in one vector step; other curves lane by lane.
+            forces = linearCalibration
+                ? (sample.values - offsetCounts) * newtonsPerCount
+                : SignalPipeline.calibrate(sample.values, offsetCounts: offsetCounts, curves: curves)
+            forces -= rezero.zeroNewtons
+        } else {
+            forces = sample.values
+        }
+        forces *= lanes
+
+        // A NaN or infinite value (or one that overflows in calibration) would stick in every
+        // filter: the sample is dropped as a fault instead, and its time goes to the next one.
+        guard forces.lanesSum.isFinite else {
+            dropInvalid(forces, at: t, emit: emit)
+            return last
+        }
+
         // Time step from the device clock; a step backwards or too long is a clock jump.
         var dt: Int64 = 0
         if lastTime != .min {
@@ -186,22 +228,6 @@ public struct SignalPipeline: Sendable {
         }
         lastTime = t
         let dtSeconds = Double(dt) * 1e-6
-
-        // Calibration (raw counts only), lanes past the channel count forced to zero.
-        let count = min(max(sample.channelCount, 1), Sample.maxChannelCount)
-        let lanes = SIMD4<Double>.laneMask(count: count)
-        var forces: SIMD4<Double>
-        if sample.quantity == .rawCounts {
-            faults.observe(rawValues: sample.values, channelCount: count, timeMicroseconds: t)
-            // Linear curves (load cells) in one vector step; other curves lane by lane.
-            forces = linearCalibration
-                ? (sample.values - offsetCounts) * newtonsPerCount
-                : SignalPipeline.calibrate(sample.values, offsetCounts: offsetCounts, curves: curves)
-            forces -= rezero.zeroNewtons
-        } else {
-            forces = sample.values
-        }
-        forces *= lanes
 
         // Faults seen so far start or end now.
         emitFaultTransitions(at: t, emit: emit)
@@ -256,15 +282,17 @@ public struct SignalPipeline: Sendable {
 
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
-            last.holdMicroseconds += dt
-            sessionMicroseconds += dt
+            // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
+            // in any session (2^63 µs is 292 000 years), so wrapping adds skip the checks.
+            last.holdMicroseconds &+= dt
+            sessionMicroseconds &+= dt
             switch last.area.side {
-            case .whole: wholeMicroseconds += dt
-            case .left: leftMicroseconds += dt
-            case .centre: centreMicroseconds += dt
-            case .right: rightMicroseconds += dt
+            case .whole: wholeMicroseconds &+= dt
+            case .left: leftMicroseconds &+= dt
+            case .centre: centreMicroseconds &+= dt
+            case .right: rightMicroseconds &+= dt
             }
-            last.dailyMicroseconds = priorDailyMicroseconds + sessionMicroseconds
+            last.dailyMicroseconds = priorDailyMicroseconds &+ sessionMicroseconds
         }
 
         // Contact.
@@ -320,6 +348,25 @@ public struct SignalPipeline: Sendable {
 
     // MARK: - Other inputs
 
+    /// Feeds one event from the wire decoder: samples, faults and gaps go to their inputs; a
+    /// HELLO after samples means the device restarted; replies and protocol detection are not
+    /// signal. Returns the reading when the event was a sample.
+    public mutating func process(_ wireEvent: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
+        switch wireEvent {
+        case .sample(let sample):
+            return process(sample, emit: emit)
+        case .fault(let fault):
+            process(fault: fault, emit: emit)
+        case .gap(let missing, let t):
+            process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
+        case .info:
+            if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
+        case .reply, .protocolDetected:
+            break
+        }
+        return nil
+    }
+
     /// A sequence gap reported by the wire decoder: the missing samples are a fault.
     public mutating func process(gap: SampleGap, emit: (SignalEvent) -> Void) {
         faults.see(.droppedSamples, channel: nil, value: Double(gap.missingSamples), timeMicroseconds: gap.deviceTimeMicroseconds)
@@ -337,12 +384,18 @@ public struct SignalPipeline: Sendable {
         case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
         case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
         case .watchdogReset:
-            emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
-            resetFilters()
-            faults.resetHistory()
+            restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
         }
         faultsChanged(at: t, emit: emit)
+    }
+
+    /// The device restarted (a watchdog FAULT, or a HELLO in the middle of a stream): its
+    /// filters start over with the next sample; contact and time on area carry on.
+    public mutating func restart(atDeviceTimeMicroseconds t: Int64, value: Double = 0, emit: (SignalEvent) -> Void) {
+        emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
+        resetFilters()
+        faults.resetHistory()
     }
 
     /// The device went away (unplugged, port error): contact and zone end, the zone reads fault.
@@ -390,6 +443,7 @@ public struct SignalPipeline: Sendable {
             dailyLimitOpen = false
             emit(event(.daily, .stop, .end, .dailyLimit, at: t, value: daily, limit: Double(dailyLimitMicroseconds) * 1e-6))
         }
+        refreshNextAlerts()
     }
 
     // MARK: - Helpers
@@ -420,6 +474,16 @@ public struct SignalPipeline: Sendable {
         lastTime = .min
     }
 
+    @inline(never)
+    private mutating func dropInvalid(_ forces: SIMD4<Double>, at t: Int64, emit: (SignalEvent) -> Void) {
+        var channel = 0
+        while channel < 3 && forces[channel].isFinite { channel += 1 }
+        // The value stays 0: NaN or infinity would not survive JSON output.
+        faults.see(.invalidValue, channel: channel, value: 0, timeMicroseconds: t)
+        last.deviceTimeMicroseconds = t
+        faultsChanged(at: t, emit: emit)
+    }
+
     private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {
         emitFaultTransitions(at: t, emit: emit)
         updateReportedZone(at: t, emit: emit)
@@ -435,6 +499,7 @@ public struct SignalPipeline: Sendable {
             holdNoticeOpen = false
             emit(event(.hold, .info, .end, .holdNotice, at: t, value: hold, limit: Double(holdNoticeMicroseconds) * 1e-6))
         }
+        refreshNextAlerts()
         last.contact = false
         zoneClassifier.reset()
         if spineSwitch.isOn {
@@ -483,8 +548,23 @@ public struct SignalPipeline: Sendable {
         }
     }
 
+    private mutating func refreshNextAlerts() {
+        var nextHold = Int64.max
+        if holdNoticeMicroseconds > 0 && !holdNoticeOpen { nextHold = holdNoticeMicroseconds }
+        if !holdCautionOpen { nextHold = min(nextHold, holdCautionMicroseconds) }
+        nextHoldAlertMicroseconds = nextHold
+        var nextDaily = Int64.max
+        if !dailyWarningOpen { nextDaily = dailyWarningMicroseconds }
+        if !dailyLimitOpen { nextDaily = min(nextDaily, dailyLimitMicroseconds) }
+        nextDailyAlertMicroseconds = nextDaily
+    }
+
     @inline(__always)
     private mutating func checkTimeLimits(at t: Int64, emit: (SignalEvent) -> Void) {
+        // One comparison each in the common case: the next hold or daily limit not yet passed.
+        guard last.holdMicroseconds >= nextHoldAlertMicroseconds || last.dailyMicroseconds >= nextDailyAlertMicroseconds
+        else { return }
+        defer { refreshNextAlerts() }
         let hold = last.holdMicroseconds
         if holdNoticeMicroseconds > 0 && !holdNoticeOpen && hold >= holdNoticeMicroseconds {
             holdNoticeOpen = true
@@ -516,7 +596,8 @@ public struct SignalPipeline: Sendable {
         }
     }
 
-    @inline(__always)
+    // Events are rare: kept out of line so the per-sample path stays small.
+    @inline(never)
     private mutating func event(
         _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, at t: Int64,
         value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
@@ -525,7 +606,7 @@ public struct SignalPipeline: Sendable {
                                  channel: channel, zone: zone, forceNewtons: forceNewtons)
     }
 
-    @inline(__always)
+    @inline(never)
     private static func makeEvent(
         _ reading: Reading, _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason,
         at t: Int64, value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil

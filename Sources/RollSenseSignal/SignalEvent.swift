@@ -137,6 +137,8 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
     case sensorNotReady
     /// Samples were lost.
     case droppedSamples
+    /// A sample held a NaN or infinite value and was dropped.
+    case invalidValue
     /// The device clock jumped or went backwards.
     case clockJump
     /// The device is gone.
@@ -183,7 +185,7 @@ public struct SignalEvent: Sendable, Equatable {
             return "s"
         case .jump, .zeroDriftBound, .contact: return "N"
         case .droppedSamples: return "samples"
-        case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted: return "raw"
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"
         case .loadOnSpine: return "mm"
         case .zoneLight, .zoneTarget, .zoneCaution, .zoneStop: return "zone unit"
         }
@@ -210,6 +212,7 @@ public struct SignalEvent: Sendable, Equatable {
         case .disconnected: return "sensor disconnected\(ending)"
         case .sensorNotReady: return "sensor not ready\(ending)"
         case .droppedSamples: return phase == .end ? "samples flowing again" : "\(Int(value)) samples lost"
+        case .invalidValue: return phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
         case .clockJump: return "device clock jumped by \(value) s"
         case .deviceDisconnected: return phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
@@ -242,15 +245,16 @@ public struct Reading: Sendable, Equatable {
     public var dailyMicroseconds: Int64
 }
 
-/// Samples the wire decoder found missing (a sequence gap).
+/// Samples the wire decoder found missing (a sequence gap): its
+/// `WireEvent.gap(missingSamples:atDeviceTimeMicroseconds:)` maps field for field.
 public struct SampleGap: Sendable, Equatable {
     /// How many samples were skipped.
-    public var missingSamples: UInt64
+    public var missingSamples: Int
     /// Device time at which the gap was noticed (the first sample after it).
     public var deviceTimeMicroseconds: Int64
 
     /// Makes a gap record.
-    public init(missingSamples: UInt64, deviceTimeMicroseconds: Int64) {
+    public init(missingSamples: Int, deviceTimeMicroseconds: Int64) {
         self.missingSamples = missingSamples
         self.deviceTimeMicroseconds = deviceTimeMicroseconds
     }

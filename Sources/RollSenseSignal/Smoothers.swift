@@ -60,12 +60,13 @@ public struct OneEuroFilter: Sendable, Equatable {
             cachedDerivativeAlpha = smoothingFactor(cutoffHertz: derivativeCutoffHertz, dtSeconds: dtSeconds)
             cachedMinimumAlpha = smoothingFactor(cutoffHertz: minCutoffHertz, dtSeconds: dtSeconds)
         }
-        let rawDerivative = (x - estimate) * cachedInverseStep
-        derivative += cachedDerivativeAlpha * (rawDerivative - derivative)
         if beta == 0 {
-            // cutoff = minCutoff exactly: the same factor for every lane.
+            // cutoff = minCutoff exactly: the same factor for every lane, and the derivative
+            // (which only feeds beta × |dx|) is not needed.
             estimate += cachedMinimumAlpha * (x - estimate)
         } else {
+            let rawDerivative = (x - estimate) * cachedInverseStep
+            derivative += cachedDerivativeAlpha * (rawDerivative - derivative)
             let cutoff = minCutoffHertz + beta * derivative.lanesAbs
             estimate += smoothingFactor(cutoffHertz: cutoff, dtSeconds: dtSeconds) * (x - estimate)
         }

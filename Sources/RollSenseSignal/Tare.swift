@@ -4,7 +4,8 @@ import RollSenseWire
 ///
 /// "Loaded" is judged with the current calibration: a tare that would hide a load already on
 /// the sensors is refused, as is one taken while the readings move (HX711_ADC waits for a
-/// settled signal before taring for the same reason).
+/// settled signal before taring for the same reason). A first tare, with no calibration to
+/// judge the load by, passes `loadedLimitNewtons: .infinity` and relies on the user.
 public struct TareEstimator: Sendable {
     /// Calibration in use before this tare; its curves turn count spans into newtons.
     public var calibration: Calibration

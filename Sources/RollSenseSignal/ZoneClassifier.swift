@@ -12,7 +12,12 @@ public struct ZoneClassifier: Sendable, Equatable {
     public let offDelayMicroseconds: Int64
     private let lowThresholds: SIMD3<Double>
     /// Current level: 0 light, 1 target, 2 caution, 3 stop.
-    public private(set) var level = 0
+    public private(set) var level = 0 {
+        didSet { updateBand() }
+    }
+    // The band [stayLow, stayHigh) in which the current level neither rises nor falls.
+    private var stayLow = -Double.infinity
+    private var stayHigh = 0.0
     private var pendingLevel = 0
     private var pendingSinceMicroseconds: Int64 = .min
 
@@ -24,6 +29,12 @@ public struct ZoneClassifier: Sendable, Equatable {
         lowThresholds = SIMD3(target - deadband, caution - deadband, stop - deadband)
         self.onDelayMicroseconds = onDelayMicroseconds
         self.offDelayMicroseconds = offDelayMicroseconds
+        updateBand()
+    }
+
+    private mutating func updateBand() {
+        stayLow = level == 0 ? -.infinity : lowThresholds[level - 1]
+        stayHigh = level == 3 ? .infinity : thresholds[level]
     }
 
     /// Back to light with nothing pending.
@@ -46,6 +57,8 @@ public struct ZoneClassifier: Sendable, Equatable {
     /// Feeds one value; returns true when the level changed at `timeMicroseconds`.
     @inline(__always)
     public mutating func update(_ value: Double, timeMicroseconds: Int64) -> Bool {
+        // Fast path: inside the current zone's band with nothing pending, nothing can change.
+        if pendingSinceMicroseconds == .min && value >= stayLow && value < stayHigh { return false }
         // Level reached going up (value at or above a threshold) and level kept going down
         // (value above threshold minus deadband); nothing between them moves the zone.
         let up = (value >= thresholds[0] ? 1 : 0) + (value >= thresholds[1] ? 1 : 0) + (value >= thresholds[2] ? 1 : 0)

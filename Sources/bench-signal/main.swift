@@ -84,38 +84,65 @@ typealias Counter = @convention(c) () -> UInt64
 let mallocCounter: Counter? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "rollsense_allocation_calls")
     .map { unsafeBitCast($0, to: Counter.self) }
 
-var pipeline: SignalPipeline
-do {
-    pipeline = try SignalPipeline(profile: profile, calibration: calibration, priorDailyMicroseconds: 0)
-} catch {
-    fail("\(error)", status: 1)
+struct Pass {
+    var seconds = 0.0
+    var events = 0
+    var stopEvents = 0
+    var checksum = 0.0
+    var contactSeconds = 0.0
+    var allocations: UInt64 = 0
 }
-var generator = Generator(channels: channelCount, peakNewtons: profile.tool == .foamRoller ? 300 : 30)
-var buffer = [Sample](repeating: Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: .zero), count: chunkSize)
-var eventCount = 0
-var stopEvents = 0
-var checksum = 0.0
-var processSeconds = 0.0
-var allocationsInLoop: UInt64 = 0
-var remaining = sampleCount
-while remaining > 0 {
-    let n = min(remaining, chunkSize)
-    if n < buffer.count { buffer.removeLast(buffer.count - n) }
-    generator.fill(&buffer)
-    let allocationsBefore = mallocCounter?() ?? 0
-    let start = nowSeconds()
-    let reading = buffer.withUnsafeBufferPointer { samples in
-        pipeline.process(samples) { event in
-            eventCount += 1
-            if event.level == .stop { stopEvents += 1 }
-        }
+
+/// One run over the whole session with a fresh pipeline; only `process` calls are timed.
+func runPass() -> Pass {
+    var pipeline: SignalPipeline
+    do {
+        pipeline = try SignalPipeline(profile: profile, calibration: calibration, priorDailyMicroseconds: 0)
+    } catch {
+        fail("\(error)", status: 1)
     }
-    processSeconds += nowSeconds() - start
-    allocationsInLoop += (mallocCounter?() ?? 0) - allocationsBefore
-    checksum += reading?.forceNewtons ?? 0
-    remaining -= n
+    var generator = Generator(channels: channelCount, peakNewtons: profile.tool == .foamRoller ? 300 : 30)
+    var buffer = [Sample](repeating: Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: .zero), count: chunkSize)
+    var pass = Pass()
+    var remaining = sampleCount
+    while remaining > 0 {
+        let n = min(remaining, chunkSize)
+        if n < buffer.count { buffer.removeLast(buffer.count - n) }
+        generator.fill(&buffer)
+        var events = 0
+        var stopEvents = 0
+        let allocationsBefore = mallocCounter?() ?? 0
+        let start = nowSeconds()
+        let reading = buffer.withUnsafeBufferPointer { samples in
+            pipeline.process(samples) { event in
+                events += 1
+                if event.level == .stop { stopEvents += 1 }
+            }
+        }
+        pass.seconds += nowSeconds() - start
+        pass.allocations += (mallocCounter?() ?? 0) - allocationsBefore
+        pass.events += events
+        pass.stopEvents += stopEvents
+        pass.checksum += reading?.forceNewtons ?? 0
+        remaining -= n
+    }
+    pipeline.finish(atDeviceTimeMicroseconds: Int64(sampleCount) * periodMicroseconds) { _ in pass.events += 1 }
+    pass.contactSeconds = Double(pipeline.sessionMicroseconds) * 1e-6
+    return pass
 }
-pipeline.finish(atDeviceTimeMicroseconds: Int64(sampleCount) * periodMicroseconds) { _ in eventCount += 1 }
+
+// The machine is shared: the fastest of a few passes is the least disturbed one.
+let repeats = max(1, CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 3 : 3)
+var passes: [Pass] = []
+for _ in 0..<repeats { passes.append(runPass()) }
+let best = passes.min { $0.seconds < $1.seconds }!
+let sortedSeconds = passes.map(\.seconds).sorted()
+let medianSeconds = sortedSeconds[sortedSeconds.count / 2]
+let processSeconds = best.seconds
+let eventCount = best.events
+let stopEvents = best.stopEvents
+let checksum = best.checksum
+let allocationsInLoop = passes.reduce(0) { $0 + $1.allocations }
 
 let rate = Double(sampleCount) / processSeconds
 print("swift.profile=\(profile.name)")
@@ -127,7 +154,11 @@ print("swift.nanoseconds_per_sample=\(processSeconds / Double(sampleCount) * 1e9
 print("swift.events=\(eventCount)")
 print("swift.stop_events=\(stopEvents)")
 print("swift.checksum=\(checksum)")
-print("swift.contact_seconds=\(Double(pipeline.sessionMicroseconds) * 1e-6)")
+print("swift.contact_seconds=\(best.contactSeconds)")
+print("swift.passes=\(repeats)")
+print("swift.median_samples_per_second=\(Int(Double(sampleCount) / medianSeconds))")
+print("swift.same_result_every_pass=\(passes.allSatisfy { $0.events == best.events && $0.checksum == best.checksum })")
+print("swift.pipeline_state_bytes=\(MemoryLayout<SignalPipeline>.size)")
 print("swift.vmhwm_kib=\(peakResidentKibibytes())")
 print("swift.allocation_calls_in_pipeline=\(mallocCounter == nil ? "not-measured" : String(allocationsInLoop))")
 // The process-wide count shows the counter is live (the generator and runtime do allocate).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `rollsense` command: measures pressure during self-massage on a roller or ball.
 @main
@@ -11,12 +12,38 @@ struct RollSense: ParsableCommand {
             and warns about too much pressure, long holds and the daily time on each body area.
             It informs; it does not diagnose.
 
-            Example:
+            Exit codes: 0 success, 64 usage (a wrong option or value, on the command line or in
+            config.json), 65 data (a damaged or unreadable file), 69 device (not found, busy, no
+            permission, silent or gone), 70 internal error.
+
+            Examples:
+              rollsense demo
               rollsense devices
+              rollsense live --body-weight 75
             """,
         version: RollSenseVersion.string,
-        subcommands: [DevicesCommand.self]
+        subcommands: [
+            DevicesCommand.self, LiveCommand.self, RecordCommand.self, DemoCommand.self,
+            SimulateCommand.self, CalibrateCommand.self,
+        ]
     )
+
+    /// Parses and runs the command; every failure is one line on stderr and an exit code from
+    /// README.md's table (ArgumentParser's own usage errors already exit 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error where error is ExitCode || error is CleanExit || error is ValidationError
+            || String(describing: type(of: error)).contains("ParserError") || String(describing: type(of: error)).contains("CommandError")
+        {
+            exit(withError: error)
+        } catch {
+            let failure = CommandFailure.classify(error)
+            printError("rollsense: " + failure.message)
+            exit(withError: ExitCode(failure.exitCode))
+        }
+    }
 }
 
 /// The program's version, printed by `--version` and written into recordings.

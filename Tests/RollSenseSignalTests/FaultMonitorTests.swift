@@ -35,7 +35,9 @@ import Testing
     @Test func aFrozenChannelIsFlatLined() {
         var m = monitor()
         let log = run(&m, values: { i in SIMD4(1234, Double(i % 9), 0, 0) }, count: 30, channels: 2)
-        #expect(log.map(\.0) == [2_000_000])
+        // Checked every 8th sample (0.8 s here): the first check at or after 2 s is at 2.4 s.
+        #expect(FaultMonitor.flatLineStride == 8)
+        #expect(log.map(\.0) == [2_400_000])
         #expect(log.map(\.1) == [.flatLine])
         #expect(log.map(\.2) == [0])
     }

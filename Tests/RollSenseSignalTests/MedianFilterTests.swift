@@ -43,6 +43,19 @@ import Testing
         }
     }
 
+    @Test(arguments: [3, 5]) func runningMedianMatchesSortingTheWindow(length: Int) async {
+        await propertyCheck(input: Gen.double(in: -100...100).array(of: 5...60)) { values in
+            var filter = MedianFilter(length: length)
+            for (i, x) in values.enumerated() {
+                let got = filter.update(SIMD4(x, -x, 2 * x, 0))
+                guard i >= length - 1 else { continue }
+                let window = values[(i - length + 1)...i].sorted()
+                let expected = window[length / 2]
+                #expect(got == SIMD4(expected, -expected, 2 * expected, 0))
+            }
+        }
+    }
+
     @Test func lanesAreIndependent() {
         var filter = MedianFilter(length: 3)
         _ = filter.update(SIMD4(1, 100, 5, 0))

@@ -153,12 +153,66 @@ import Testing
         #expect(zones[300..<339].allSatisfy { $0 == .fault })
     }
 
+    @Test(arguments: [Double.nan, .infinity, -.infinity, 1e308])
+    func nonFiniteValuesAreDroppedAsAFault(bad: Double) throws {
+        // 1e308 raw counts overflow to infinity once scaled by the calibration.
+        let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: Array(repeating: .linear(newtonsPerCount: 10), count: 4))
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)
+        var events: [SignalEvent] = []
+        var readings: [Reading] = []
+        var noise = TestNoise(seed: 5)
+        for i in 0..<600 {
+            var values = SIMD4<Double>(repeating: 5 + noise.next(amplitude: 0.5))
+            if i >= 100 && i < 110 { values[2] = bad }
+            readings.append(pipeline.process(Sample(sequence: UInt64(i), deviceTimeMicroseconds: Int64(i) * Self.period,
+                                                    channelCount: 4, values: values)) { events.append($0) })
+        }
+        #expect(readings.allSatisfy { $0.forceNewtons.isFinite && $0.pressureKilopascals.isFinite })
+        #expect(readings[100..<110].allSatisfy { $0.zone == .fault })
+        let faults = events.filter { $0.reason == .invalidValue }
+        // 1e308 is a finite reading beyond full scale: saturated as well; NaN and infinity not.
+        #expect(events.contains { $0.reason == .saturated } == bad.isFinite)
+        #expect(faults.map(\.phase) == [.start, .end])
+        #expect(faults.map(\.channel) == [2, 2])
+        #expect(events.allSatisfy { $0.value.isFinite && $0.forceNewtons.isFinite })
+        #expect(pipeline.lastReading.contact)  // 200 N: the stream carried on
+    }
+
     @Test func watchdogResetIsALinkEvent() throws {
         var pipeline = try roller()
         var events: [SignalEvent] = []
         pipeline.process(fault: DeviceFault(deviceTimeMicroseconds: 5, code: .watchdogReset, channel: 0xFF, value: 0)) { events.append($0) }
         #expect(events.map(\.reason) == [.deviceRestarted])
         #expect(events.first?.kind == .link && events.first?.phase == .instant)
+    }
+
+    @Test func restartKeepsContactAndRestartsFilters() throws {
+        var pipeline = try roller()
+        var events: [SignalEvent] = []
+        for i in 0..<200 { _ = pipeline.process(newtonsSample(i, SIMD4(repeating: 50))) { events.append($0) } }
+        pipeline.restart(atDeviceTimeMicroseconds: 200 * Self.period) { events.append($0) }
+        // After a restart the first sample passes the filters unchanged.
+        let reading = pipeline.process(newtonsSample(200, SIMD4(repeating: 10))) { events.append($0) }
+        #expect(reading.forceNewtons == 40)
+        #expect(events.filter { $0.kind == .link }.map(\.reason) == [.deviceRestarted])
+        #expect(!events.contains { $0.kind == .contact && $0.phase == .end })
+    }
+
+    @Test func wireEventsGoToTheirInputs() throws {
+        var pipeline = try roller()
+        var events: [SignalEvent] = []
+        let hello = WireEvent.info(DeviceInfo(
+            firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .uno, deviceID: 7,
+            sampleRateHz: 80, isStreaming: true, sensorKinds: [.hx711LoadCell]))
+        #expect(pipeline.process(hello) { events.append($0) } == nil)
+        #expect(events.isEmpty)  // a HELLO before any sample is just the start
+        let first = pipeline.process(.sample(newtonsSample(0, SIMD4(10, 0, 0, 0), channels: 1))) { events.append($0) }
+        #expect(first?.forceNewtons == 10)
+        _ = pipeline.process(.gap(missingSamples: 3, atDeviceTimeMicroseconds: 50_000)) { events.append($0) }
+        _ = pipeline.process(.fault(DeviceFault(deviceTimeMicroseconds: 50_000, code: .sensorNotReady, channel: 0, value: 500))) { events.append($0) }
+        _ = pipeline.process(.protocolDetected(.binary)) { events.append($0) }
+        _ = pipeline.process(hello) { events.append($0) }  // mid-stream: the device restarted
+        #expect(events.map(\.reason) == [.droppedSamples, .sensorNotReady, .deviceRestarted])
     }
 
     // MARK: - Limits

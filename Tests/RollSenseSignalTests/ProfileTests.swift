@@ -41,7 +41,7 @@ import Testing
 
     @Test func errorsNameTheKeyAndTheProblem() {
         #expect(problem { $0.zones.caution = 5 } == "zones.caution: must be above zones.target (5.0 <= 10.0)")
-        #expect(problem { $0.zones.stop = 35 } == "zones.stop: must be above zones.caution (35.0 <= 35.0)")
+        #expect(problem { $0.zones.stop = 44 } == "zones.stop: must be above zones.caution (44.0 <= 44.0)")
         #expect(problem { $0.contact.offNewtons = 30 } == "contact.offNewtons: must be below contact.onNewtons (30.0 >= 20.0)")
         #expect(problem { $0.filter.medianLength = 4 } == "filter.medianLength: must be 1, 3 or 5 (got 4)")
         #expect(problem { $0.filter.minCutoffHertz = -1 } == "filter.minCutoffHertz: must be a number > 0 (got -1.0)")

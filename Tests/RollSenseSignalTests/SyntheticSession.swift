@@ -54,7 +54,7 @@ struct SyntheticSession {
                     skip -= 1
                     if skip == 0 {
                         let missing = gaps.first { $0.0 <= t && t < $0.0 + Int64($0.1) * Self.periodMicroseconds }!.1
-                        inputs.append(.gap(SampleGap(missingSamples: UInt64(missing), deviceTimeMicroseconds: t + Self.periodMicroseconds)))
+                        inputs.append(.gap(SampleGap(missingSamples: missing, deviceTimeMicroseconds: t + Self.periodMicroseconds)))
                     }
                 } else {
                     var counts = SIMD4<Double>(repeating: 0)
@@ -79,8 +79,8 @@ struct SyntheticSession {
             Segment(seconds: 2, forcesNewtons: .zero),
             Segment(seconds: 1, forcesNewtons: SIMD4(0, 0, 100, 100)),  // onto the right side, 200 N
             Segment(seconds: 7, forcesNewtons: SIMD4(0, 0, 100, 100)),
-            Segment(seconds: 1, forcesNewtons: SIMD4(0, 0, 150, 150)),  // 300 N = 44 kPa: caution
-            Segment(seconds: 9, forcesNewtons: SIMD4(0, 0, 150, 150)),
+            Segment(seconds: 1, forcesNewtons: SIMD4(0, 0, 160, 160)),  // 320 N = 47 kPa: caution
+            Segment(seconds: 9, forcesNewtons: SIMD4(0, 0, 160, 160)),
             Segment(seconds: 1, forcesNewtons: SIMD4(0, 0, 100, 100)),  // back to target
             Segment(seconds: 1, forcesNewtons: SIMD4(0, 100, 100, 0)),  // onto the spine
             Segment(seconds: 3, forcesNewtons: SIMD4(0, 100, 100, 0)),

@@ -4,9 +4,11 @@
 # numpy/scipy (Tools/bench/signal_baseline.py) in this same command. Prints samples/s, the
 # ratio, peak memory, and the allocation calls counted inside the pipeline's timed loop
 # (malloc_counter.c preloaded). Results also go to bench-out/20-signal-pipeline.txt.
+# SIGNAL_BENCH_SAMPLES and SIGNAL_BENCH_PASSES override the defaults (10 million, 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 samples="${SIGNAL_BENCH_SAMPLES:-10000000}"
+passes="${SIGNAL_BENCH_PASSES:-3}"  # each side reports its fastest pass (shared machine)
 python="${PYTHON:-python3}"
 out=bench-out/20-signal-pipeline.txt
 mkdir -p bench-out
@@ -20,16 +22,17 @@ if cc -O2 -shared -fPIC -o "$counter" Tools/bench/malloc_counter.c 2>/dev/null; 
     preload=(env "LD_PRELOAD=$PWD/$counter")
 fi
 
-swift_out="$("${preload[@]}" "$bin" "$samples")"
-numpy_out="$("$python" Tools/bench/signal_baseline.py "$samples")"
+swift_out="$("${preload[@]}" "$bin" "$samples" foam-roller-lower-back "$passes")"
+numpy_out="$("$python" Tools/bench/signal_baseline.py "$samples" "$passes")"
 
 value() { printf '%s\n' "$1" | sed -n "s/^$2=//p"; }
 swift_rate="$(value "$swift_out" swift.samples_per_second)"
 numpy_rate="$(value "$numpy_out" numpy.samples_per_second)"
 ratio="$(awk -v a="$swift_rate" -v b="$numpy_rate" 'BEGIN { printf "%.1f", a / b }')"
 {
-    echo "samples: $samples x 4 channels, 1 kHz synthetic rolling session, profile foam-roller-lower-back"
-    echo "swift  : $(awk -v r="$swift_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s ($(value "$swift_out" swift.nanoseconds_per_sample | cut -c1-5) ns/sample), peak RSS $(value "$swift_out" swift.vmhwm_kib) KiB, events $(value "$swift_out" swift.events)"
+    echo "samples: $samples x 4 channels, 1 kHz synthetic rolling session, profile foam-roller-lower-back; fastest of $passes passes each"
+    echo "load   : $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) on $(nproc) cores"
+    echo "swift  : $(awk -v r="$swift_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s ($(value "$swift_out" swift.nanoseconds_per_sample | cut -c1-5) ns/sample), peak RSS $(value "$swift_out" swift.vmhwm_kib) KiB (pipeline state $(value "$swift_out" swift.pipeline_state_bytes) bytes), events $(value "$swift_out" swift.events)"
     echo "numpy  : $(awk -v r="$numpy_rate" 'BEGIN { printf "%.2f", r / 1e6 }') M samples/s, peak RSS $(value "$numpy_out" numpy.peak_rss_kib) KiB ($(value "$numpy_out" numpy.versions))"
     echo "ratio  : swift / numpy = ${ratio}x"
     echo "allocation calls inside the timed pipeline loop: $(value "$swift_out" swift.allocation_calls_in_pipeline) (whole process: $(value "$swift_out" swift.allocation_calls_total))"

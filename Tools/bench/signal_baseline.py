@@ -105,8 +105,7 @@ def process(raw, zi):
     return zi, events, contact_time, total[-1]
 
 
-def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+def run_pass(count):
     rng = np.random.default_rng(1)
     r = 2 * np.pi * PERIOD_S
     alpha = r / (r + 1)
@@ -120,8 +119,7 @@ def main():
         n = min(CHUNK, count - done)
         raw = generate(done, n, rng)
         if done == 0:
-            zi = signal.lfilter_zi([alpha], [1, alpha - 1])[None, :] * ((raw[0] - OFFSETS) * SCALES)[None, :]
-            zi = zi.reshape(1, 4)
+            zi = (signal.lfilter_zi([alpha], [1, alpha - 1])[None, :] * ((raw[0] - OFFSETS) * SCALES)[None, :]).reshape(1, 4)
         start = time.perf_counter()
         zi, e, c, last = process(raw, zi)
         seconds += time.perf_counter() - start
@@ -129,12 +127,22 @@ def main():
         contact += c
         checksum += last
         done += n
+    return seconds, events, contact.sum(), checksum
+
+
+def main():
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
+    passes = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    # The machine is shared: the fastest pass is the least disturbed one (as in bench-signal).
+    results = [run_pass(count) for _ in range(passes)]
+    seconds, events, contact, _ = min(results, key=lambda r: r[0])
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"numpy.samples={count}")
+    print(f"numpy.passes={passes}")
     print(f"numpy.seconds={seconds}")
     print(f"numpy.samples_per_second={int(count / seconds)}")
     print(f"numpy.events={events}")
-    print(f"numpy.contact_seconds={contact.sum():.3f}")
+    print(f"numpy.contact_seconds={contact:.3f}")
     print(f"numpy.peak_rss_kib={peak_kib}")
     print(f"numpy.versions=numpy {np.__version__}, scipy {__import__('scipy').__version__}")
 

@@ -26,9 +26,13 @@ struct LiveViewModel: Sendable {
     var title: String
     var forceNewtons: Double
     var pressureKilopascals: Double
+    /// The value on the gauge: pressure for kPa zones, force for newton zones.
+    var gaugeValue: Double
+    /// "kPa" or "N".
+    var gaugeUnit: String
     var zone: ZoneStyle
     var zoneLabel: String
-    /// Bands in rising order; the last runs to `gaugeMaximumKilopascals`.
+    /// Bands in rising order, in the gauge's unit; the last runs to `gaugeMaximumKilopascals`.
     var bands: [Band]
     var gaugeMaximumKilopascals: Double
     var inContact: Bool

@@ -30,10 +30,17 @@ struct LiveViewRenderer {
         lines.append("  " + sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals))
         lines.append("")
         if let alert = model.alert {
+            // Three rows in the alert's colour, the words in capitals in the middle one: readable
+            // from a roller on the floor.
             let text = "  " + alert.text.uppercased() + "  "
             let padded = String(repeating: " ", count: max(0, (width - text.count) / 2)) + text
+            let blank = String(repeating: " ", count: width)
+            lines.append(paint(blank, "7;" + alert.style.ansiColor))
             lines.append(paint(fit(padded, width: width), "1;7;" + alert.style.ansiColor))
+            lines.append(paint(blank, "7;" + alert.style.ansiColor))
         } else {
+            lines.append("")
+            lines.append(paint(fit("  " + (model.inContact ? "keep rolling" : "lie on the roller to start"), width: width), "2"))
             lines.append("")
         }
         lines.append("")
@@ -46,7 +53,7 @@ struct LiveViewRenderer {
     private func gauge(_ model: LiveViewModel, width: Int) -> String {
         let cells = width - 2
         let maximum = max(model.gaugeMaximumKilopascals, 1)
-        let filled = Int((min(max(model.pressureKilopascals, 0), maximum) / maximum * Double(cells)).rounded())
+        let filled = Int((min(max(model.gaugeValue, 0), maximum) / maximum * Double(cells)).rounded())
         var out = " "
         var runStyle: ZoneStyle?
         var run = ""

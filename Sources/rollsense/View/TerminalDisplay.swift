@@ -54,8 +54,8 @@ final class TerminalDisplay {
             frame += flash ? "\u{1B}[?5h" : "\u{1B}[?5l"
             flashing = flash
         }
-        for line in lines { frame += line + "\u{1B}[K\r\n" }
-        frame += "\u{1B}[J"
+        // No line end after the last line: on the bottom row it would scroll the screen.
+        frame += lines.joined(separator: "\u{1B}[K\r\n") + "\u{1B}[K\u{1B}[J"
         if bell { frame += "\u{07}" }
         write(frame)
     }

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import RollSenseWire
+
+/// Why the virtual device could not be served.
+public enum PseudoTerminalError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `openpty` failed (no free ptys, or /dev/pts is not mounted).
+    case openFailed(errno: Int32)
+    /// The symlink asked for could not be made.
+    case linkFailed(path: String, errno: Int32)
+    /// Writing to or reading from the pty failed.
+    case ioFailed(function: String, errno: Int32)
+
+    /// One line: the cause and what to do.
+    public var description: String {
+        switch self {
+        case .openFailed(let code):
+            return "Could not open a pseudo-terminal (\(String(cString: strerror(code)))): check that /dev/pts is mounted."
+        case .linkFailed(let path, let code):
+            return "Could not make the link \(path) (\(String(cString: strerror(code)))): choose a path in a writable folder where no file exists."
+        case .ioFailed(let function, let code):
+            return "The pseudo-terminal failed in \(function) (\(String(cString: strerror(code)))): run it again."
+        }
+    }
+}
+
+/// Serves a `VirtualDevice` on the master side of a pty: a program opens `path` as if it were
+/// the board's serial port. Runs on the calling thread until stopped or the scenario ends.
+public final class PseudoTerminalDevice {
+    /// The slave side's path (`/dev/pts/N`), to give to `rollsense live --device`.
+    public let path: String
+    /// The symlink made to `path`, if any (removed on close).
+    public let linkPath: String?
+    private var master: Int32
+    private var slave: Int32
+
+    /// Opens a pty in raw mode; with `linkPath`, also makes a symlink to it (replacing an old symlink).
+    public init(linkPath: String? = nil) throws(PseudoTerminalError) {
+        var masterFD: Int32 = -1
+        var slaveFD: Int32 = -1
+        guard openpty(&masterFD, &slaveFD, nil, nil, nil) == 0 else { throw .openFailed(errno: errno) }
+        // Raw on the slave so the line discipline neither echoes nor edits the host's bytes.
+        var attributes = termios()
+        tcgetattr(slaveFD, &attributes)
+        cfmakeraw(&attributes)
+        tcsetattr(slaveFD, TCSANOW, &attributes)
+        master = masterFD
+        slave = slaveFD
+        path = String(cString: ttyname(slaveFD))
+        if let linkPath {
+            var status = stat()
+            if lstat(linkPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK { unlink(linkPath) }
+            guard symlink(path, linkPath) == 0 else {
+                let code = errno
+                Glibc.close(masterFD)
+                Glibc.close(slaveFD)
+                throw .linkFailed(path: linkPath, errno: code)
+            }
+        }
+        self.linkPath = linkPath
+    }
+
+    deinit { close() }
+
+    /// Closes both sides and removes the link.
+    public func close() {
+        if master >= 0 { Glibc.close(master); master = -1 }
+        if slave >= 0 { Glibc.close(slave); slave = -1 }
+        if let linkPath { unlink(linkPath) }
+    }
+
+    /// Plays `device` on the pty. `speed` 1 is real time, N is N times faster, nil is as fast as
+    /// the reader reads. Stops after `seconds` of device time (nil: the scenario's end, or never
+    /// for a repeating one) or when `shouldStop` answers true (polled at least every 50 ms).
+    /// In real time, samples that do not fit because nobody reads are dropped, as a board does.
+    public func serve(_ device: inout VirtualDevice, speed: Double?, seconds: Double? = nil, shouldStop: () -> Bool) throws(PseudoTerminalError) {
+        try write(device.bootBytes(), blocking: false)
+        let startHost = hostMonotonicMicroseconds()
+        let startDevice = device.deviceTimeMicroseconds
+        let period = device.scenario.repeats ? nil : device.scenario.periodSeconds
+        let limitSeconds = [seconds, period].compactMap { $0 }.min()
+        var input = [UInt8](repeating: 0, count: 256)
+        while !shouldStop() {
+            let elapsedDevice = device.deviceTimeMicroseconds - startDevice
+            if let limitSeconds, Double(elapsedDevice) * 1e-6 >= limitSeconds { break }
+            var waitMilliseconds: Int32 = 0
+            if let speed {
+                let due = startHost + Int64(Double(elapsedDevice) / speed)
+                waitMilliseconds = Int32(clamping: max(0, min(50, (due - hostMonotonicMicroseconds()) / 1_000)))
+            }
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, waitMilliseconds)
+            if ready > 0 && descriptor.revents & Int16(POLLIN) != 0 {
+                let count = input.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    let reply = device.receive(Array(input[0..<count]))
+                    if !reply.isEmpty { try write(reply, blocking: true) }
+                }
+            }
+            if let speed {
+                let due = startHost + Int64(Double(device.deviceTimeMicroseconds - startDevice) / speed)
+                guard hostMonotonicMicroseconds() >= due else { continue }
+                // Catch up in one write after a stall instead of one poll per late sample.
+                var bytes: [UInt8] = []
+                while bytes.count < 2_048 && hostMonotonicMicroseconds() >= startHost + Int64(Double(device.deviceTimeMicroseconds - startDevice) / speed) {
+                    bytes += device.nextSampleBytes()
+                }
+                try write(bytes, blocking: false)
+            } else {
+                var bytes: [UInt8] = []
+                for _ in 0..<32 { bytes += device.nextSampleBytes() }
+                try write(bytes, blocking: true, shouldStop: shouldStop)
+            }
+        }
+    }
+
+    /// Writes bytes to the master; blocking waits for room (as fast as the reader reads),
+    /// non-blocking drops what does not fit.
+    private func write(_ bytes: [UInt8], blocking: Bool, shouldStop: () -> Bool = { false }) throws(PseudoTerminalError) {
+        var offset = 0
+        while offset < bytes.count {
+            var descriptor = pollfd(fd: master, events: Int16(POLLOUT), revents: 0)
+            let ready = poll(&descriptor, 1, blocking ? 50 : 0)
+            if ready == 0 {
+                if !blocking || shouldStop() { return }
+                continue
+            }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw .ioFailed(function: "poll", errno: errno)
+            }
+            let written = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                throw .ioFailed(function: "write", errno: errno)
+            }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import RollSenseSignal
+import RollSenseWire
+
+/// The state of the link to the device, as a session sees it.
+public enum LinkState: Sendable, Equatable {
+    /// Bytes flow.
+    case connected
+    /// The device went away; a reconnecting source is waiting for it.
+    case disconnected
+    /// The device is back after `gapMicroseconds` of host time.
+    case reconnected(gapMicroseconds: Int64)
+}
+
+/// Where a `SessionRunner` hands what it learns. Called on the runner's thread, in stream order.
+public protocol SessionSink: AnyObject {
+    /// The device said who it is (a HELLO).
+    func sessionDidIdentify(_ info: DeviceInfo)
+    /// A reading, throttled to `SessionConfiguration.readingIntervalMicroseconds` of device time;
+    /// `sessionSeconds` is device time since the session's first sample.
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double)
+    /// Every event the pipeline emits; `sessionSeconds` as for readings.
+    func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double)
+    /// The link went down or came back (the pipeline's `link` events follow through `sessionDidEmit`).
+    func sessionLinkDidChange(_ state: LinkState)
+}

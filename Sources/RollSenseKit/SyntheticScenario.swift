@@ -1,0 +1,170 @@
+import Foundation
+import RollSenseSignal
+
+/// A synthetic session for the virtual device: a sequence of segments, each ramping the total
+/// load (percent of body weight) and the load centroid along the roller, with optional rolling
+/// strokes on top. Deterministic: the same scenario gives the same samples on every run.
+public struct SyntheticScenario: Codable, Sendable, Equatable {
+    /// One stretch of the session.
+    public struct Segment: Codable, Sendable, Equatable {
+        /// What it shows (for people reading the scenario).
+        public var label: String
+        /// Its length in seconds.
+        public var seconds: Double
+        /// Total load at its start and end, in percent of body weight (linear in between).
+        public var fromLoadPercent: Double
+        public var toLoadPercent: Double
+        /// Load centroid along the roller, in mm from its centre (negative: left), at start and end.
+        public var fromCentroidMillimetres: Double
+        public var toCentroidMillimetres: Double
+        /// Rolling strokes: amplitude in percent of body weight and frequency (0: none).
+        public var strokePercent: Double
+        public var strokeHertz: Double
+
+        /// Makes a segment.
+        public init(_ label: String, seconds: Double, load: (Double, Double), centroid: (Double, Double),
+                    strokePercent: Double = 0, strokeHertz: Double = 0) {
+            self.label = label
+            self.seconds = seconds
+            fromLoadPercent = load.0
+            toLoadPercent = load.1
+            fromCentroidMillimetres = centroid.0
+            toCentroidMillimetres = centroid.1
+            self.strokePercent = strokePercent
+            self.strokeHertz = strokeHertz
+        }
+    }
+
+    /// The person's body mass in kilograms.
+    public var bodyMassKilograms: Double
+    /// Samples per second the device starts with.
+    public var sampleRateHz: Int
+    /// Whether the session starts again after its last segment.
+    public var repeats: Bool
+    /// Peak-to-peak sensor noise in newtons per channel.
+    public var noiseNewtons: Double
+    /// The stretches, in order.
+    public var segments: [Segment]
+
+    /// Makes a scenario.
+    public init(bodyMassKilograms: Double, sampleRateHz: Int, repeats: Bool, noiseNewtons: Double, segments: [Segment]) {
+        self.bodyMassKilograms = bodyMassKilograms
+        self.sampleRateHz = sampleRateHz
+        self.repeats = repeats
+        self.noiseNewtons = noiseNewtons
+        self.segments = segments
+    }
+
+    /// Load-cell positions along the roller, mm from its centre: the default profile's layout.
+    public static let channelPositionsMillimetres: [Double] = Profile.foamRollerLowerBack.spine.channelPositionsMillimetres
+
+    /// A foam roller under the lower back of a 75 kg person, built so that the default profile's
+    /// zones and alerts fire within the first minute. Loads from Baumgart et al. 2019 (rolling
+    /// 32-34 % of body weight, peaks 51-55 %); 0.3 Hz strokes (cadence 0.25-0.5 Hz).
+    /// With 68 cm² of contact (Curran et al. 2008) 1 % of 75 kg is 1.08 kPa: 30 % is 32 kPa
+    /// (target), 36 % is 39 kPa (caution), 55 % is 59 kPa (stop).
+    public static let lowerBackRoller = SyntheticScenario(
+        bodyMassKilograms: 75, sampleRateHz: 80, repeats: true, noiseNewtons: 1,
+        segments: [
+            Segment("rest, nothing on the roller", seconds: 1, load: (0, 0), centroid: (-90, -90)),
+            Segment("approach: lowering onto the roller", seconds: 1, load: (0, 28), centroid: (-90, -90)),
+            Segment("rolling strokes left of the spine", seconds: 18, load: (28, 28), centroid: (-90, -90),
+                    strokePercent: 5, strokeHertz: 0.3),
+            Segment("a hold on one spot", seconds: 8, load: (30, 30), centroid: (-90, -70)),
+            Segment("load drifting onto the spine", seconds: 3, load: (30, 32), centroid: (-70, 0)),
+            Segment("on the spine centre line", seconds: 5, load: (32, 32), centroid: (0, 5)),
+            Segment("moving to the right side", seconds: 3, load: (32, 30), centroid: (5, 90)),
+            Segment("sudden push: over-pressure", seconds: 0.15, load: (30, 56), centroid: (90, 90)),
+            Segment("over the stop level", seconds: 3, load: (56, 56), centroid: (90, 90)),
+            Segment("easing off", seconds: 2, load: (56, 28), centroid: (90, 90)),
+            Segment("rolling strokes right of the spine", seconds: 18.35, load: (28, 28), centroid: (90, 90),
+                    strokePercent: 5, strokeHertz: 0.3),
+            Segment("lift-off", seconds: 1, load: (28, 0), centroid: (90, 90)),
+            Segment("rest", seconds: 6, load: (0, 0), centroid: (90, 90)),
+        ])
+
+    /// Total length of one pass, in seconds.
+    public var periodSeconds: Double { segments.reduce(0) { $0 + $1.seconds } }
+
+    /// Checks the values; the error names the key.
+    public func validate() throws(ScenarioError) {
+        guard bodyMassKilograms > 0, bodyMassKilograms.isFinite else { throw ScenarioError(key: "bodyMassKilograms", problem: "must be a positive number") }
+        guard (1...1000).contains(sampleRateHz) else { throw ScenarioError(key: "sampleRateHz", problem: "must be 1 to 1000") }
+        guard noiseNewtons >= 0, noiseNewtons.isFinite else { throw ScenarioError(key: "noiseNewtons", problem: "must be zero or more") }
+        guard !segments.isEmpty else { throw ScenarioError(key: "segments", problem: "needs at least one segment") }
+        for (i, s) in segments.enumerated() {
+            guard s.seconds > 0, s.seconds.isFinite else { throw ScenarioError(key: "segments[\(i)].seconds", problem: "must be positive") }
+            for (key, v) in [("fromLoadPercent", s.fromLoadPercent), ("toLoadPercent", s.toLoadPercent), ("strokePercent", s.strokePercent)] {
+                guard v >= 0, v <= 300 else { throw ScenarioError(key: "segments[\(i)].\(key)", problem: "must be 0 to 300") }
+            }
+            for (key, v) in [("fromCentroidMillimetres", s.fromCentroidMillimetres), ("toCentroidMillimetres", s.toCentroidMillimetres)] {
+                guard abs(v) <= 150 else { throw ScenarioError(key: "segments[\(i)].\(key)", problem: "must be within -150 to 150 mm (the outer load cells)") }
+            }
+            guard s.strokeHertz >= 0, s.strokeHertz <= 10 else { throw ScenarioError(key: "segments[\(i)].strokeHertz", problem: "must be 0 to 10") }
+        }
+    }
+
+    /// Loads a scenario from a JSON file.
+    public static func load(path: String) throws(ScenarioError) -> SyntheticScenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(key: path, problem: "cannot be read: check the path")
+        }
+        let scenario: SyntheticScenario
+        do {
+            scenario = try JSONDecoder().decode(SyntheticScenario.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ScenarioError(key: (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."), problem: "is missing")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw ScenarioError(key: context.codingPath.map(\.stringValue).joined(separator: "."), problem: "has the wrong type")
+        } catch {
+            throw ScenarioError(key: path, problem: "is not valid JSON (\(error.localizedDescription))")
+        }
+        try scenario.validate()
+        return scenario
+    }
+
+    /// Force per channel in newtons at `seconds` since the start (noise not included).
+    public func channelForcesNewtons(atSeconds seconds: Double) -> SIMD4<Double> {
+        let period = periodSeconds
+        var t = seconds
+        if repeats { t = t.truncatingRemainder(dividingBy: period) } else if t >= period { return .zero }
+        var start = 0.0
+        var segment = segments[segments.count - 1]
+        for candidate in segments {
+            if t < start + candidate.seconds { segment = candidate; break }
+            start += candidate.seconds
+        }
+        let fraction = min(max((t - start) / segment.seconds, 0), 1)
+        var percent = segment.fromLoadPercent + (segment.toLoadPercent - segment.fromLoadPercent) * fraction
+        if segment.strokeHertz > 0 {
+            percent += segment.strokePercent * sin(2 * Double.pi * segment.strokeHertz * (t - start))
+        }
+        let total = max(0, percent) / 100 * bodyMassKilograms * standardGravityMetresPerSecondSquared
+        let centroid = segment.fromCentroidMillimetres + (segment.toCentroidMillimetres - segment.fromCentroidMillimetres) * fraction
+        return Self.split(total, centroidMillimetres: centroid)
+    }
+
+    /// Shares `total` between the two load cells either side of the centroid, so the pipeline's
+    /// centroid (force-weighted mean position) comes out at `centroidMillimetres` exactly.
+    static func split(_ total: Double, centroidMillimetres: Double) -> SIMD4<Double> {
+        let positions = channelPositionsMillimetres
+        var forces = SIMD4<Double>.zero
+        let c = min(max(centroidMillimetres, positions[0]), positions[positions.count - 1])
+        var left = 0
+        while left < positions.count - 2 && c > positions[left + 1] { left += 1 }
+        let share = (c - positions[left]) / (positions[left + 1] - positions[left])
+        forces[left] = total * (1 - share)
+        forces[left + 1] = total * share
+        return forces
+    }
+}
+
+/// A scenario value that is out of range or missing; `key` names it.
+public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The JSON key (or file) at fault.
+    public var key: String
+    /// What is wrong with it.
+    public var problem: String
+    /// One line naming the key.
+    public var description: String { "Scenario \(key) \(problem)." }
+}

@@ -1,0 +1,128 @@
+import RollSenseSignal
+import RollSenseWire
+
+/// The device side of the protocol, without I/O: a virtual RollSense board with four HX711 load
+/// cells playing a `SyntheticScenario`. It answers commands like the firmware does and produces
+/// the bytes a board would send; `PseudoTerminalDevice` serves it on a pty.
+public struct VirtualDevice: Sendable {
+    /// The HX711 zero of each virtual load cell, in counts (a typical unloaded bridge offset).
+    public static let offsetCounts: [Double] = [8_120, -12_440, 5_310, 15_760]
+    /// Newtons per count of each virtual cell: about 420 counts per kilogram, an HX711 at gain 128
+    /// on a 50 kg half-bridge cell (estimate).
+    public static let newtonsPerCount = standardGravityMetresPerSecondSquared / 420
+    /// The calibration that turns this device's counts back into newtons: what a host uses for
+    /// a board that says it is the virtual device.
+    public static let calibration = Calibration(
+        offsetCounts: offsetCounts,
+        curves: Array(repeating: .linear(newtonsPerCount: newtonsPerCount), count: 4))
+    /// The firmware version it claims.
+    public static let firmwareVersion = FirmwareVersion(major: 1, minor: 0, patch: 0)
+    /// Its device id (HELLO `device_id`): fixed, so stored calibrations find it again.
+    public static let deviceID: UInt32 = 0x5253_5644  // "RSVD"
+
+    /// The session it plays.
+    public let scenario: SyntheticScenario
+    /// Samples per second now.
+    public private(set) var sampleRateHz: Int
+    /// Whether SAMPLE frames are being sent.
+    public private(set) var isStreaming = true
+    /// Whether it prints Serial Plotter text instead of frames.
+    public private(set) var isTextMode = false
+    /// Device time of the next sample, in microseconds since boot.
+    public private(set) var deviceTimeMicroseconds: Int64 = 0
+    private var sequence: UInt64 = 0
+    private var commands = CommandDecoder()
+    private var noiseState: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// Makes a device at boot.
+    public init(scenario: SyntheticScenario = .lowerBackRoller) {
+        self.scenario = scenario
+        sampleRateHz = scenario.sampleRateHz
+    }
+
+    /// What it says about itself.
+    public var info: DeviceInfo {
+        DeviceInfo(firmwareVersion: Self.firmwareVersion, board: .virtualDevice, deviceID: Self.deviceID,
+                   sampleRateHz: sampleRateHz, isStreaming: isStreaming, isTextMode: isTextMode,
+                   sensorKinds: Array(repeating: .hx711LoadCell, count: 4))
+    }
+
+    /// The bytes it sends at boot: a lone delimiter that flushes a receiver, then HELLO.
+    public func bootBytes() -> [UInt8] {
+        [WireFormat.delimiter] + DeviceFrame.hello(info).encoded
+    }
+
+    /// Microseconds between samples at the current rate.
+    public var sampleIntervalMicroseconds: Int64 { Int64(1_000_000 / sampleRateHz) }
+
+    /// Takes the next sample (time advances whether or not it is streaming) and returns its
+    /// bytes, empty when not streaming.
+    public mutating func nextSampleBytes() -> [UInt8] {
+        let t = deviceTimeMicroseconds
+        deviceTimeMicroseconds += sampleIntervalMicroseconds
+        let seq = sequence
+        sequence &+= 1
+        let forces = scenario.channelForcesNewtons(atSeconds: Double(t) * 1e-6)
+        var counts = SIMD4<Double>.zero
+        for channel in 0..<4 {
+            let noise = scenario.noiseNewtons * (nextNoise() - 0.5)
+            counts[channel] = (Self.offsetCounts[channel] + (forces[channel] + noise) / Self.newtonsPerCount).rounded()
+        }
+        guard isStreaming else { return [] }
+        if isTextMode {
+            let line = (0..<4).map { String(Int(counts[$0])) }.joined(separator: "\t") + "\n"
+            return Array(line.utf8)
+        }
+        let sample = Sample(sequence: seq, deviceTimeMicroseconds: t, channelCount: 4, values: counts)
+        return DeviceFrame.sample(sample).encoded
+    }
+
+    /// Feeds bytes from the host; returns the bytes to send back (replies, HELLO for GET_INFO).
+    public mutating func receive(_ bytes: [UInt8]) -> [UInt8] {
+        var received: [ReceivedCommand] = []
+        commands.feed(bytes) { received.append($0) }
+        var out: [UInt8] = []
+        for command in received { out += answer(command) }
+        return out
+    }
+
+    private mutating func answer(_ received: ReceivedCommand) -> [UInt8] {
+        let command = received.command
+        func reply(_ status: ReplyStatus, _ data: [UInt8] = []) -> [UInt8] {
+            DeviceFrame.reply(CommandReply(command: command.type, tag: received.tag, status: status, data: data)).encoded
+        }
+        switch command {
+        case .ping(let data):
+            return reply(.ok, data)
+        case .getInfo:
+            return DeviceFrame.hello(info).encoded + reply(.ok)
+        case .start:
+            isStreaming = true
+            return reply(.ok)
+        case .stop:
+            isStreaming = false
+            return reply(.ok)
+        case .setRate(let hz):
+            sampleRateHz = hz
+            return reply(.ok, [UInt8(hz & 0xFF), UInt8(hz >> 8)])
+        case .setMode(let mode):
+            // The reply goes out in the old mode, then the switch happens (docs/PROTOCOL.md).
+            let bytes = reply(.ok)
+            isTextMode = mode == .text
+            return bytes
+        case .raw(let type, _):
+            let known: [UInt8] = [WireFormat.CommandType.ping, WireFormat.CommandType.getInfo, WireFormat.CommandType.start,
+                                  WireFormat.CommandType.stop, WireFormat.CommandType.setRate, WireFormat.CommandType.setMode]
+            guard known.contains(type) else { return reply(.unknownCommand) }
+            return reply(type == WireFormat.CommandType.setRate || type == WireFormat.CommandType.setMode ? .badArgument : .badLength)
+        }
+    }
+
+    /// Uniform 0..<1 from a fixed-seed xorshift, so every run sends the same counts.
+    private mutating func nextNoise() -> Double {
+        noiseState ^= noiseState << 13
+        noiseState ^= noiseState >> 7
+        noiseState ^= noiseState << 17
+        return Double(noiseState >> 11) / Double(1 << 53)
+    }
+}

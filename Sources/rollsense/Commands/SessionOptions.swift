@@ -1,0 +1,44 @@
+import ArgumentParser
+import RollSenseSignal
+
+/// The options every session command shares (`live`, `record`, `demo` takes none of them).
+struct SessionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Body area: \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    var area: String?
+
+    @Option(help: ArgumentHelp("Tool: \(Tool.allCases.map(\.rawValue).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    var tool: String?
+
+    @Option(help: ArgumentHelp("Safety profile: a built-in name (\(Profile.builtIn.map(\.name).joined(separator: ", "))) or a JSON file.", valueName: "name|file"))
+    var profile: String?
+
+    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Your body weight in kilograms (20-300), for zones in percent of body weight.", valueName: "kg"))
+    var bodyWeight: Double?
+
+    @Option(help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
+    var duration: Double?
+
+    @Flag(help: "Print JSON lines (reading, event, summary) instead of the full-screen view; the default when stdout is not a terminal.")
+    var json = false
+
+    @Flag(help: "No terminal bell when an alert starts (the screen still flashes).")
+    var noBell = false
+
+    @Option(help: ArgumentHelp("Folder of the history ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
+    var dataDir: String?
+
+    func validate() throws {
+        if let area, BodyRegion(rawValue: area) == nil {
+            throw ValidationError("--area '\(area)' is not an area; use one of \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if let tool, Tool(rawValue: tool) == nil {
+            throw ValidationError("--tool '\(tool)' is not a tool; use one of \(Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
+            throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")
+        }
+        if let duration, !(duration.isFinite && duration > 0) {
+            throw ValidationError("--duration must be a positive number of seconds (got \(duration)).")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import RollSenseKit
+import RollSenseSignal
+import RollSenseWire
+
+/// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `summary`.
+/// Hand-written with fixed decimals so the same session always gives the same bytes.
+final class JSONLinesOutput: SessionSink {
+    private let write: (String) -> Void
+    private var areaName: String
+
+    init(region: BodyRegion, write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
+        self.write = write
+        areaName = region.rawValue
+    }
+
+    static func standardOutput(_ line: String) {
+        say(line)
+    }
+
+    func sessionDidIdentify(_ info: DeviceInfo) {
+        write("{\"type\":\"device\",\"board\":\(quote(info.board.description)),\"firmware\":\(quote(info.firmwareVersion.description)),\"deviceId\":\(info.deviceID),\"sampleRateHz\":\(info.sampleRateHz),\"channels\":\(info.channelCount)}")
+    }
+
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
+        write("{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}")
+    }
+
+    func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
+        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
+        write("{\"type\":\"event\",\"t\":\(number(sessionSeconds, digits: 3)),\"kind\":\(quote(event.kind.rawValue)),\"level\":\(quote(event.level.rawValue)),\"phase\":\(quote(phase)),\"reason\":\(quote(event.reason.rawValue)),\"message\":\(quote(event.message)),\"zone\":\(quote(event.zone.rawValue)),\"area\":\(quote(event.area.name))}")
+    }
+
+    func sessionLinkDidChange(_ state: LinkState) {}
+
+    func summary(_ stats: SessionStatistics) {
+        func object(_ values: [String: Double]) -> String {
+            "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 2))" }.joined(separator: ",") + "}"
+        }
+        let alerts = stats.alerts.map {
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote($0.message))}"
+        }.joined(separator: ",")
+        write("{\"type\":\"summary\",\"durationS\":\(number(stats.durationSeconds, digits: 2)),\"samples\":\(stats.sampleCount),\"contactS\":\(number(stats.contactSeconds, digits: 2)),\"contactSByArea\":\(object(stats.contactSecondsByArea)),\"peakForceN\":\(number(stats.peakForceNewtons, digits: 1)),\"meanForceN\":\(number(stats.meanForceNewtons, digits: 1)),\"peakPressureKPa\":\(number(stats.peakPressureKilopascals, digits: 2)),\"meanPressureKPa\":\(number(stats.meanPressureKilopascals, digits: 2)),\"secondsByZone\":\(object(stats.secondsByZone)),\"todayS\":\(number(stats.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(stats.dailyLimitSeconds, digits: 0)),\"alerts\":[\(alerts)]}")
+    }
+}
+
+/// A JSON string literal.
+func quote(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
+
+/// A JSON number with fixed decimals; `null` for NaN or infinity.
+func number(_ value: Double, digits: Int) -> String {
+    value.isFinite ? format(value, digits: digits) : "null"
+}

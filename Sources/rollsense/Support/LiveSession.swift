@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import RollSenseDevice
+import RollSenseKit
+import RollSenseSignal
+import RollSenseStore
+import RollSenseWire
+import Synchronization
+
+/// Everything a live session needs, resolved from flags, config and defaults.
+struct LiveSessionSettings {
+    var profile: Profile
+    var bodyMassKilograms: Double?
+    var durationSeconds: Double?
+    var json: Bool
+    var bell: Bool
+    var color: Bool
+    var recordPath: String?
+    var dataDirectory: String
+    /// Added to today's total from the ledger (the demo starts part-way into the day).
+    var extraPriorDailySeconds: Double = 0
+    var title: String
+
+    /// Resolves flags over config over defaults; errors name the flag or key.
+    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
+        let config = try UserConfig.load(environment: environment)
+        let profile = try ProfileResolver.resolve(
+            name: options.profile ?? config.profile,
+            tool: options.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
+            area: options.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
+            overrides: config.profileOverrides)
+        let dataDirectory: String
+        do { dataDirectory = try DataDirectory.resolve(flag: options.dataDir, environment: environment) } catch {
+            throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
+        }
+        let json = options.json || !standardOutputIsTerminal()
+        return LiveSessionSettings(
+            profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
+            durationSeconds: options.duration, json: json,
+            bell: !options.noBell && (config.bell ?? true),
+            color: colorEnabled(environment: environment), recordPath: recordPath,
+            dataDirectory: dataDirectory, title: title)
+    }
+}
+
+/// Runs a live session on a source with the terminal view or JSON lines, recording and the
+/// history ledger; used by `live`, `record` and `demo`.
+enum LiveSession {
+    static func run(source: any ByteSource, usbSerial: String?, settings: LiveSessionSettings,
+                    environment: [String: String] = ProcessInfo.processInfo.environment,
+                    extraStop: @escaping () -> Bool = { false }) throws {
+        let profile = settings.profile
+        let region = profile.region.rawValue
+        let timeZone = TimeZone.current
+        let startWall = Date()
+
+        // History: today's earlier contact on the region in, this session's contact out.
+        let ledger: HistoryLedger
+        do { ledger = try HistoryLedger(dataDirectory: settings.dataDirectory) } catch {
+            throw CommandFailure.data("\(error)")
+        }
+        let priorSeconds: Double
+        do { priorSeconds = try ledger.todayTotalSeconds(area: region, day: LocalDay(startWall, in: timeZone)) } catch {
+            throw CommandFailure.data("\(error)")
+        }
+
+        let stored = try CalibrationStore(environment: environment).all()
+        let calibrationStore = CalibrationStore(environment: environment)
+        let uncalibrated = Atomic<Bool>(false)
+        let configuration = SessionConfiguration(
+            profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
+            priorDailyMicroseconds: Int64((priorSeconds + settings.extraPriorDailySeconds) * 1_000_000),
+            maximumDurationSeconds: settings.durationSeconds,
+            calibration: { info in
+                let (calibration, known) = calibrationStore.calibration(usbSerial: usbSerial, info: info, stored: stored)
+                if !known { uncalibrated.store(true, ordering: .relaxed) }
+                return calibration
+            })
+
+        var capture: CaptureWriter?
+        if let path = settings.recordPath {
+            let metadata = CaptureMetadata(
+                programVersion: RollSenseVersion.string, startWallClock: startWall, timeZoneIdentifier: timeZone.identifier,
+                profileName: profile.name, area: region, tool: profile.tool.rawValue)
+            do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
+                throw CommandFailure.data("Cannot record to \(path): \(error)")
+            }
+        }
+
+        installStopHandlers()
+        let json = JSONLinesOutput(region: profile.region)
+        var terminal: LiveTerminalOutput?
+        if !settings.json {
+            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+        }
+        let sink: any SessionSink = terminal ?? json
+        let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
+        terminal?.open()
+        var failure: (any Error)?
+        var stats = SessionStatistics()
+        do {
+            stats = try runner.run {
+                terminal?.tick()
+                return stopRequested.load(ordering: .relaxed) || extraStop()
+            }
+        } catch {
+            failure = error
+            stats = runner.statistics
+        }
+        terminal?.close()
+        source.close()
+        // Close the recording and write the ledger even when the session failed part-way.
+        var closeError: (any Error)?
+        do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
+        let contacts = stats.contactIntervals.map {
+            ContactInterval(area: region, start: startWall.addingTimeInterval($0.startSeconds), end: startWall.addingTimeInterval($0.endSeconds))
+        }
+        let summary = SessionSummary(
+            start: startWall, end: startWall.addingTimeInterval(stats.durationSeconds), timeZone: timeZone,
+            deviceID: runner.deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: profile.tool.rawValue,
+            profileName: profile.name, source: .live, capturePath: settings.recordPath,
+            peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
+            peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
+            holdCount: stats.holdCount, contacts: contacts)
+        if stats.sampleCount > 0 {
+            do { _ = try ledger.record(summary) } catch { closeError = closeError ?? CommandFailure.data("The history ledger was not updated: \(error)") }
+        }
+        try? ledger.close()
+
+        if stats.sampleCount > 0 || failure == nil {
+            if settings.json {
+                json.summary(stats)
+            } else {
+                print(SummaryText.render(stats, profile: profile, recordPath: settings.recordPath,
+                                         uncalibrated: uncalibrated.load(ordering: .relaxed)))
+            }
+        }
+        if uncalibrated.load(ordering: .relaxed) && settings.json {
+            printError("rollsense: no calibration stored for this board, so forces are raw counts: run `rollsense calibrate` once.")
+        }
+        if let failure { throw failure }
+        if let closeError { throw closeError }
+    }
+}
+
+/// The one-screen summary printed after the terminal view closes.
+enum SummaryText {
+    static func render(_ stats: SessionStatistics, profile: Profile, recordPath: String?, uncalibrated: Bool) -> String {
+        let region = LiveViewState.regionName(profile.region)
+        var lines = ["RollSense session summary", ""]
+        lines.append("  Duration          \(clock(stats.durationSeconds))")
+        lines.append("  Contact           \(clock(stats.contactSeconds))")
+        for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
+            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
+        }
+        lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
+        lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")
+        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in
+            stats.secondsByZone[zone].map { "\(zone) \(clock($0))" }
+        }
+        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
+        lines.append("  Today on \(region)  \(clock(stats.dailySeconds)) of \(clock(stats.dailyLimitSeconds))")
+        lines.append("  Alerts            \(stats.alerts.count)")
+        for alert in stats.alerts.prefix(8) {
+            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
+        }
+        if stats.alerts.count > 8 { lines.append("    ... and \(stats.alerts.count - 8) more") }
+        if let recordPath { lines.append("  Recorded to       \(recordPath)") }
+        if uncalibrated { lines.append(contentsOf: ["", "  No calibration stored for this board: forces were raw counts. Run `rollsense calibrate`."]) }
+        return lines.joined(separator: "\n")
+    }
+}

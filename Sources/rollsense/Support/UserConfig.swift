@@ -1,0 +1,76 @@
+import Foundation
+import RollSenseSignal
+
+/// `$XDG_CONFIG_HOME/rollsense/config.json`: the user's defaults; flags override them.
+///
+/// Keys: `bodyWeightKg` (number), `tool`, `area`, `profile` (strings), `profileOverrides` (an
+/// object with any profile keys, e.g. `{"zones": {"stop": 48}}`), `bell` (true/false).
+struct UserConfig {
+    var bodyWeightKilograms: Double?
+    var tool: Tool?
+    var area: BodyRegion?
+    var profile: String?
+    var profileOverrides: [String: Any] = [:]
+    var bell: Bool?
+
+    static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell"]
+
+    /// The rollsense folder under `$XDG_CONFIG_HOME` (default `~/.config`).
+    static func directory(environment: [String: String]) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/rollsense" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/rollsense"
+    }
+
+    /// Loads the config file; a missing file is an empty config. Errors name the key.
+    static func load(environment: [String: String]) throws(CommandFailure) -> UserConfig {
+        let path = directory(environment: environment) + "/config.json"
+        guard FileManager.default.fileExists(atPath: path) else { return UserConfig() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .usage("Cannot read \(path): check its permissions.")
+        }
+        return try parse(data, path: path)
+    }
+
+    static func parse(_ data: Data, path: String) throws(CommandFailure) -> UserConfig {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw .usage("\(path) is not valid JSON: fix it or remove it (keys: \(knownKeys.sorted().joined(separator: ", "))).")
+        }
+        guard let fields = object as? [String: Any] else { throw .usage("\(path) must hold a JSON object.") }
+        func bad(_ key: String, _ problem: String) -> CommandFailure {
+            .usage("\(path): key \"\(key)\" \(problem).")
+        }
+        var config = UserConfig()
+        for (key, value) in fields {
+            switch key {
+            case "bodyWeightKg":
+                guard let number = value as? Double, number.isFinite, (20...300).contains(number) else {
+                    throw bad(key, "must be a number of kilograms from 20 to 300")
+                }
+                config.bodyWeightKilograms = number
+            case "tool":
+                guard let text = value as? String, let tool = Tool(rawValue: text) else {
+                    throw bad(key, "must be one of \(Tool.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.tool = tool
+            case "area":
+                guard let text = value as? String, let area = BodyRegion(rawValue: text) else {
+                    throw bad(key, "must be one of \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                config.area = area
+            case "profile":
+                guard let text = value as? String, !text.isEmpty else { throw bad(key, "must be a profile name or a path") }
+                config.profile = text
+            case "profileOverrides":
+                guard let overrides = value as? [String: Any] else { throw bad(key, "must be an object of profile keys") }
+                config.profileOverrides = overrides
+            case "bell":
+                guard let flag = value as? Bool else { throw bad(key, "must be true or false") }
+                config.bell = flag
+            default:
+                throw bad(key, "is not a setting (known: \(knownKeys.sorted().joined(separator: ", ")))")
+            }
+        }
+        return config
+    }
+}

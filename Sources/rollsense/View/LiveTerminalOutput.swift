@@ -1,0 +1,57 @@
+import RollSenseKit
+import RollSenseSignal
+import RollSenseWire
+
+/// The full-screen live view as a session sink: collects state from the session and redraws at a
+/// steady rate in host time (`tick`), never per sample.
+final class LiveTerminalOutput: SessionSink {
+    /// About 15 redraws a second: smooth to the eye, far below any sample rate.
+    static let redrawIntervalMicroseconds: Int64 = 66_000
+    /// How long the screen stays reversed after an alert starts.
+    static let flashMicroseconds: Int64 = 200_000
+
+    private(set) var state: LiveViewState
+    private let display = TerminalDisplay()
+    private let color: Bool
+    private let bell: Bool
+    private var dirty = true
+    private var lastDraw: Int64 = .min
+    private var flashUntil: Int64 = .min
+
+    init(state: LiveViewState, color: Bool, bell: Bool) {
+        self.state = state
+        self.color = color
+        self.bell = bell
+    }
+
+    func open() {
+        display.open()
+        tick(force: true)
+    }
+
+    func close() { display.close() }
+
+    func sessionDidIdentify(_ info: DeviceInfo) { state.identify(info); dirty = true }
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { state.read(reading, sessionSeconds: sessionSeconds); dirty = true; tick() }
+    func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { state.handle(event, sessionSeconds: sessionSeconds); dirty = true }
+    func sessionLinkDidChange(_ linkState: LinkState) { state.link(linkState); dirty = true; tick(force: true) }
+
+    /// Redraws if something changed and the last redraw is old enough (or a flash must end).
+    func tick(force: Bool = false) {
+        let now = hostMonotonicMicroseconds()
+        let flashing = now < flashUntil
+        guard force || dirty || flashing != (lastDraw < flashUntil) else { return }
+        guard force || now - lastDraw >= Self.redrawIntervalMicroseconds else { return }
+        var ring = false
+        if state.alertStarted {
+            state.alertStarted = false
+            ring = bell
+            flashUntil = now + Self.flashMicroseconds
+        }
+        let size = display.size()
+        let renderer = LiveViewRenderer(width: size.columns, height: size.rows, color: color)
+        display.draw(renderer.render(state.model(flash: now < flashUntil)), bell: ring, flash: now < flashUntil)
+        lastDraw = now
+        dirty = false
+    }
+}

@@ -1,0 +1,142 @@
+import RollSenseKit
+import RollSenseSignal
+import RollSenseWire
+
+/// Turns the session's readings and events into what the live view shows: the latest values,
+/// recent pressures, the alert to show and whether one just started. Pure state, no terminal.
+struct LiveViewState {
+    /// Device seconds an instant alert (a jump) stays on screen.
+    static let instantAlertSeconds = 3.0
+    /// Seconds of history in the sparkline at the reading rate (15/s).
+    static let historyCount = 300
+
+    let profile: Profile
+    let title: String
+    private(set) var reading: Reading?
+    private(set) var sessionSeconds = 0.0
+    private(set) var recent: [Double] = []
+    private(set) var linkStatus: String?
+    /// Open alerts by reason, with when they started (device seconds) and their words.
+    private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
+    private var instant: (until: Double, text: String, style: ZoneStyle)?
+    /// Set when an alert starts; the display rings and flashes, then clears it.
+    var alertStarted = false
+
+    init(profile: Profile, title: String) {
+        self.profile = profile
+        self.title = title
+        linkStatus = "waiting for the board"
+    }
+
+    /// The gauge shows pressure for kPa zones and force otherwise.
+    var gaugeInKilopascals: Bool { profile.zones.unit == .kilopascals }
+
+    mutating func identify(_ info: DeviceInfo) {
+        if linkStatus == "waiting for the board" { linkStatus = nil }
+    }
+
+    mutating func read(_ reading: Reading, sessionSeconds: Double) {
+        self.reading = reading
+        self.sessionSeconds = sessionSeconds
+        linkStatus = nil
+        recent.append(gaugeInKilopascals ? reading.pressureKilopascals : reading.forceNewtons)
+        if recent.count > Self.historyCount { recent.removeFirst(recent.count - Self.historyCount) }
+    }
+
+    mutating func link(_ state: LinkState) {
+        switch state {
+        case .disconnected: linkStatus = "disconnected, waiting for the board"
+        case .reconnected: linkStatus = "reconnected, waiting for data"
+        case .connected: linkStatus = nil
+        }
+    }
+
+    mutating func handle(_ event: SignalEvent, sessionSeconds: Double) {
+        guard let (text, style) = Self.words(for: event, profile: profile) else { return }
+        switch event.phase {
+        case .start:
+            open[event.reason] = (sessionSeconds, text, style)
+            alertStarted = alertStarted || style == .caution || style == .stop
+        case .end:
+            open[event.reason] = nil
+            // A zone end closes the other pressure alerts too: the zone moved.
+            if event.kind == .zone { open[.zoneCaution] = nil; open[.zoneStop] = nil }
+        case .instant:
+            instant = (sessionSeconds + Self.instantAlertSeconds, text, style)
+            alertStarted = alertStarted || style == .caution || style == .stop
+        }
+    }
+
+    /// The alert to show: the most serious open one, the newest among equals.
+    var alert: (text: String, style: ZoneStyle)? {
+        var candidates = open.values.map { (since: $0.since, text: $0.text, style: $0.style) }
+        if let instant, instant.until > sessionSeconds { candidates.append((since: instant.until, text: instant.text, style: instant.style)) }
+        func rank(_ style: ZoneStyle) -> Int { style == .stop ? 3 : (style == .fault ? 2 : (style == .caution ? 1 : 0)) }
+        return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
+    }
+
+    /// Large plain words for an event, or nil for events that are not alerts.
+    static func words(for event: SignalEvent, profile: Profile) -> (String, ZoneStyle)? {
+        let region = regionName(event.area.region)
+        switch event.reason {
+        case .zoneStop: return ("Ease off: over the stop level", .stop)
+        case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
+        case .holdCaution: return ("Move on: \(Int(event.limit)) s on one spot", .caution)
+        case .holdNotice: return ("Move on: \(Int(event.limit)) s on one spot", .light)
+        case .dailyWarning: return ("\(clock(event.value)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(region)", .caution)
+        case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
+        case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
+        case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
+            return ("Sensor problem: \(event.message)", .fault)
+        case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
+        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
+        }
+    }
+
+    /// `lowerBack` as "lower back".
+    static func regionName(_ region: BodyRegion) -> String {
+        var words = ""
+        for character in region.rawValue {
+            if character.isUppercase { words += " " + character.lowercased() } else { words.append(character) }
+        }
+        return words
+    }
+
+    /// The model for one redraw.
+    func model(flash: Bool) -> LiveViewModel {
+        let zones = profile.zones
+        let unitScale = 1.0
+        let stop = zones.stop * unitScale
+        let bands = [
+            LiveViewModel.Band(fromKilopascals: 0, style: .light),
+            LiveViewModel.Band(fromKilopascals: zones.target * unitScale, style: .target),
+            LiveViewModel.Band(fromKilopascals: zones.caution * unitScale, style: .caution),
+            LiveViewModel.Band(fromKilopascals: stop, style: .stop),
+        ]
+        let zone = reading?.zone ?? .none
+        let inContact = reading?.contact ?? false
+        let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
+        return LiveViewModel(
+            title: title,
+            forceNewtons: reading?.forceNewtons ?? 0,
+            pressureKilopascals: reading?.pressureKilopascals ?? 0,
+            gaugeValue: value,
+            gaugeUnit: gaugeInKilopascals ? "kPa" : "N",
+            zone: ZoneStyle(rawValue: zone.rawValue) ?? .none,
+            zoneLabel: zone == .none ? "no contact" : zone.rawValue,
+            bands: bands,
+            gaugeMaximumKilopascals: stop * 1.3,
+            inContact: inContact,
+            holdSeconds: Double(reading?.holdMicroseconds ?? 0) * 1e-6,
+            areaName: reading.map { Self.regionName($0.area.region) + ($0.area.side == .whole ? "" : " (\($0.area.side.rawValue))") }
+                ?? Self.regionName(profile.region),
+            dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
+            dailyLimitSeconds: profile.limits.dailyLimitSeconds,
+            sessionSeconds: sessionSeconds,
+            recentKilopascals: recent,
+            alert: alert,
+            linkStatus: linkStatus,
+            flash: flash)
+    }
+}

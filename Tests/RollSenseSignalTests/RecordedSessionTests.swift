@@ -1,0 +1,254 @@
+import Foundation
+import RollSenseWire
+import Testing
+@testable import RollSenseSignal
+
+/// The recorded sessions of the simulated firmware (Fixtures/firmware, made by
+/// Firmware/sim/record-fixtures.sh from Firmware/sim/make-scenarios.py), decoded by the real
+/// FrameDecoder and run through the pipeline: the events they must produce, at the times they
+/// must. Calibration follows make-scenarios.py: HX711 cells at 4.3 mV full scale over 50 kg, tared
+/// on the empty first seconds; the FSR through its divider curve.
+@Suite struct RecordedSessionTests {
+    static let captures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/firmware/captures")
+
+    /// make-scenarios.py: COUNTS_PER_NEWTON = 4.3 × (2^23 / 16.8) / (50 × g).
+    static let countsPerNewton = 4.3 * (Double(1 << 23) / 16.8) / (50 * standardGravityMetresPerSecondSquared)
+
+    /// make-scenarios.py's FSR divider (30 kΩ at 1 N, exponent 0.9, 10 kΩ divider, 470 kΩ
+    /// bleed, 5 V) sampled into a piecewise-linear curve of 10-bit ADC counts.
+    static func fsrCurve() throws -> CalibrationCurve {
+        func counts(_ newtons: Double) -> Double {
+            let fsr = newtons > 0 ? Elementary.power(newtons, 0.9) / 30_000 : 0
+            let upper = 1 / (1 / 470_000.0 + fsr)
+            return 5000 * 10_000 / (10_000 + upper) * 1023 / 5000
+        }
+        let forces: [Double] = [0, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 25, 30, 35, 40, 50, 60]
+        return try Calibration.piecewiseFit(points: forces.map { CalibrationPoint(counts: counts($0), newtons: $0) })
+    }
+
+    static func decode(_ name: String) throws -> [WireEvent] {
+        let bytes = try Data(contentsOf: captures.appendingPathComponent("\(name).bin"))
+        var decoder = FrameDecoder()
+        var events: [WireEvent] = []
+        decoder.feed(Array(bytes)) { events.append($0) }
+        return events
+    }
+
+    /// Tares channels from the first samples (up to `untilMicroseconds`), keeping `curves`.
+    static func tare(_ events: [WireEvent], curves: [CalibrationCurve], untilMicroseconds: Int64) throws -> Calibration {
+        var tare = TareEstimator(calibration: Calibration(offsetCounts: [0, 0, 0, 0], curves: curves),
+                                 loadedLimitNewtons: .infinity)  // a first tare: nothing to judge the load by
+        for case .sample(let s) in events where s.deviceTimeMicroseconds < untilMicroseconds { tare.add(s) }
+        return try tare.result()
+    }
+
+    static func run(_ events: [WireEvent], profile: Profile, calibration: Calibration) throws -> [SignalEvent] {
+        var pipeline = try SignalPipeline(profile: profile, calibration: calibration)
+        var out: [SignalEvent] = []
+        var end: Int64 = 0
+        for event in events {
+            if let reading = pipeline.process(event, emit: { out.append($0) }) { end = reading.deviceTimeMicroseconds }
+        }
+        pipeline.finish(atDeviceTimeMicroseconds: end) { out.append($0) }
+        return out
+    }
+
+    static func foamRollerEvents() throws -> [SignalEvent] {
+        let events = try decode("foam-roller-lower-back")
+        let scale = CalibrationCurve.linear(newtonsPerCount: 1 / countsPerNewton)
+        let calibration = try tare(events, curves: Array(repeating: scale, count: 4), untilMicroseconds: 4_000_000)
+        var profile = Profile.foamRollerLowerBack
+        // The rig: cells 0 and 2 under the left half of the board, 1 and 3 under the right.
+        profile.spine.channelPositionsMillimetres = [-150, 150, -150, 150]
+        return try run(events, profile: profile, calibration: calibration)
+    }
+
+    static func ballEvents() throws -> [SignalEvent] {
+        let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: [try fsrCurve()])
+        return try run(try decode("massage-ball"), profile: .massageBallLowerBack, calibration: calibration)
+    }
+
+    static func unpluggedEvents() throws -> [SignalEvent] {
+        // The session starts mid-approach, so there is no empty stretch to tare on: the stored
+        // calibration is make-scenarios.py's zero offsets plus the board's weight (1.6 kg / 4).
+        let scale = CalibrationCurve.linear(newtonsPerCount: 1 / countsPerNewton)
+        let boardCounts = 1.6 * standardGravityMetresPerSecondSquared / 4 * countsPerNewton
+        let calibration = Calibration(offsetCounts: [84213 + boardCounts, -31022 + boardCounts, 0, 0],
+                                      curves: [scale, scale, try fsrCurve(), try fsrCurve()])
+        var profile = Profile.foamRollerLowerBack
+        profile.spine.channelPositionsMillimetres = []  // cells at head and foot: no left/right
+        return try run(try decode("sensor-unplugged"), profile: profile, calibration: calibration)
+    }
+
+    static func seconds(_ events: [SignalEvent], _ reason: EventReason, _ phase: EventPhase) -> [Double] {
+        events.filter { $0.reason == reason && $0.phase == phase }.map { Double($0.deviceTimeMicroseconds) / 1e6 }
+    }
+
+    // MARK: - Foam roller: 75 kg, approach 5-9 s, strokes 9-69 s (33 ± 6 % body weight, peaks
+    // to 53 % at 40-52 s), hold 69-116 s (42 %), over-pressure 116-120 s (62 %), off by 122 s.
+
+    @Test func foamRollerGolden() throws {
+        #expect(try Self.foamRollerEvents().map(\.line) == Self.foamRollerExpected.split(separator: "\n").map(String.init))
+    }
+
+    @Test func foamRollerFollowsTheScenario() throws {
+        let events = try Self.foamRollerEvents()
+        let contact = try #require(Self.seconds(events, .contact, .start).first)
+        #expect(contact > 5 && contact < 6.5)  // 20 N early in the approach
+        #expect(Self.seconds(events, .contact, .end).map { $0 > 120 && $0 < 123.5 } == [true])
+        // Strokes at 33 ± 6 % of 735.5 N over 68 cm² (29-42 kPa) stay under the 44 kPa caution
+        // edge; the 42 % hold (45 kPa) is caution.
+        #expect(Self.seconds(events, .zoneCaution, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 69 && $0 < 117) })
+        #expect(Self.seconds(events, .zoneCaution, .start).contains { $0 > 69 && $0 < 73 })
+        // Stop only at the 53 % peaks (40-52 s) and the 62 % over-pressure (116-120 s), after delays.
+        #expect(Self.seconds(events, .zoneStop, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 116 && $0 < 121) })
+        #expect(Self.seconds(events, .zoneStop, .start).contains { $0 > 116 })
+        // The hold caution 60 s into the contact; the centred load warns of the spine throughout.
+        #expect(abs(try #require(Self.seconds(events, .holdCaution, .start).first) - contact - 60) < 0.02)
+        #expect(Self.seconds(events, .loadOnSpine, .start).count == 1)
+        #expect(!events.contains { $0.kind == .fault || $0.kind == .jump })
+    }
+
+    static let foamRollerExpected = """
+        5.753968 contact info start contact lowerBack.centre
+        5.753968 zone info start zoneLight lowerBack.centre
+        6.753972 spine caution start loadOnSpine lowerBack.centre
+        6.923956 zone info end zoneLight lowerBack.centre
+        6.923956 zone info start zoneTarget lowerBack.centre
+        40.514428 zone info end zoneTarget lowerBack.centre
+        40.514428 zone caution start zoneCaution lowerBack.centre
+        41.693964 zone caution end zoneCaution lowerBack.centre
+        41.693964 zone info start zoneTarget lowerBack.centre
+        43.233972 zone info end zoneTarget lowerBack.centre
+        43.233972 zone stop start zoneStop lowerBack.centre
+        44.783956 zone stop end zoneStop lowerBack.centre
+        44.783956 zone info start zoneTarget lowerBack.centre
+        46.573952 zone info end zoneTarget lowerBack.centre
+        46.573952 zone stop start zoneStop lowerBack.centre
+        48.123972 zone stop end zoneStop lowerBack.centre
+        48.123972 zone info start zoneTarget lowerBack.centre
+        49.903956 zone info end zoneTarget lowerBack.centre
+        49.903956 zone stop start zoneStop lowerBack.centre
+        51.443964 zone stop end zoneStop lowerBack.centre
+        51.443964 zone info start zoneTarget lowerBack.centre
+        65.76422 hold caution start holdCaution lowerBack.centre
+        71.393972 zone info end zoneTarget lowerBack.centre
+        71.393972 zone caution start zoneCaution lowerBack.centre
+        116.983976 zone caution end zoneCaution lowerBack.centre
+        116.983976 zone stop start zoneStop lowerBack.centre
+        120.97396 zone stop end zoneStop lowerBack.centre
+        120.97396 zone info start zoneTarget lowerBack.centre
+        122.693972 hold caution end holdCaution lowerBack.centre
+        122.693972 spine caution end loadOnSpine lowerBack.centre
+        122.693972 zone info end zoneTarget lowerBack.centre
+        122.693972 contact info end contact lowerBack.centre
+        """
+
+    // MARK: - Massage ball: leaning in 3-5 s to 18 N, circles 18 ± 8 N, five 5-s presses at 35 N
+    // (35-70 s), stepping away 70-72 s.
+
+    @Test func massageBallGolden() throws {
+        #expect(try Self.ballEvents().map(\.line) == Self.ballExpected.split(separator: "\n").map(String.init))
+    }
+
+    @Test func massageBallFollowsTheScenario() throws {
+        let events = try Self.ballEvents()
+        let contact = try #require(Self.seconds(events, .contact, .start).first)
+        #expect(contact > 3 && contact < 4)
+        // The presses stay below the 40 N caution edge; the 5 s notice comes 5 s into the contact.
+        #expect(!events.contains { $0.reason == .zoneCaution || $0.reason == .zoneStop })
+        #expect(abs(try #require(Self.seconds(events, .holdNotice, .start).first) - contact - 5) < 0.02)
+        #expect(Self.seconds(events, .contact, .end).map { $0 > 70 && $0 < 73 } == [true])
+    }
+
+    static let ballExpected = """
+        3.703908 contact info start contact lowerBack
+        3.703908 zone info start zoneLight lowerBack
+        4.783908 zone info end zoneLight lowerBack
+        4.783908 zone info start zoneTarget lowerBack
+        8.703908 hold info start holdNotice lowerBack
+        63.703916 hold caution start holdCaution lowerBack
+        72.313912 zone info end zoneTarget lowerBack
+        72.313912 zone info start zoneLight lowerBack
+        72.523912 hold caution end holdCaution lowerBack
+        72.523912 hold info end holdNotice lowerBack
+        72.523912 zone info end zoneLight lowerBack
+        72.523912 contact info end contact lowerBack
+        """
+
+    // MARK: - Sensor unplugged: load cell 1 not ready 20-40 s (holding its last value), FSR on
+    // channel 3 unplugged 30-45 s.
+
+    @Test func sensorUnpluggedGolden() throws {
+        #expect(try Self.unpluggedEvents().map(\.line) == Self.unpluggedExpected.split(separator: "\n").map(String.init))
+    }
+
+    @Test func sensorFaultsReadAsFault() throws {
+        let events = try Self.unpluggedEvents()
+        let notReady = Self.seconds(events, .sensorNotReady, .start) + Self.seconds(events, .sensorNotReady, .end)
+        #expect(notReady.count == 2 && notReady[0] > 20 && notReady[0] < 20.2 && notReady[1] > 40 && notReady[1] < 42.1)
+        let unplugged = Self.seconds(events, .disconnected, .start) + Self.seconds(events, .disconnected, .end)
+        #expect(unplugged.count == 2 && unplugged[0] > 30 && unplugged[0] < 30.2 && unplugged[1] > 45 && unplugged[1] < 47.1)
+        #expect(events.filter { $0.kind == .fault && $0.phase == .start }.allSatisfy { $0.channel == 1 || $0.channel == 3 })
+        // No zone episode is open while a fault lasts (the zone reads fault).
+        #expect(!events.contains { $0.kind == .zone && $0.phase == .start && $0.deviceTimeMicroseconds > 20_100_000
+            && $0.deviceTimeMicroseconds < 46_000_000 })
+    }
+
+    static let unpluggedExpected = """
+        0.71396 contact info start contact lowerBack
+        0.71396 zone info start zoneLight lowerBack
+        1.82396 zone info end zoneLight lowerBack
+        1.82396 zone info start zoneTarget lowerBack
+        5.14396 zone info end zoneTarget lowerBack
+        5.14396 zone caution start zoneCaution lowerBack
+        6.60396 zone caution end zoneCaution lowerBack
+        6.60396 zone info start zoneTarget lowerBack
+        8.463944 zone info end zoneTarget lowerBack
+        8.463944 zone caution start zoneCaution lowerBack
+        9.933944 zone caution end zoneCaution lowerBack
+        9.933944 zone info start zoneTarget lowerBack
+        11.81396 zone info end zoneTarget lowerBack
+        11.81396 zone caution start zoneCaution lowerBack
+        13.273944 zone caution end zoneCaution lowerBack
+        13.273944 zone info start zoneTarget lowerBack
+        15.133944 zone info end zoneTarget lowerBack
+        15.133944 zone caution start zoneCaution lowerBack
+        16.60396 zone caution end zoneCaution lowerBack
+        16.60396 zone info start zoneTarget lowerBack
+        18.463944 zone info end zoneTarget lowerBack
+        18.463944 zone caution start zoneCaution lowerBack
+        19.933944 zone caution end zoneCaution lowerBack
+        19.933944 zone info start zoneTarget lowerBack
+        20.093984 fault caution start sensorNotReady lowerBack
+        20.093984 zone info end zoneTarget lowerBack
+        22.013968 fault caution start flatLine lowerBack
+        30.004216 fault caution start disconnected lowerBack
+        41.123936 fault caution end sensorNotReady lowerBack
+        41.933944 fault caution end flatLine lowerBack
+        46.053944 fault caution end disconnected lowerBack
+        46.053944 zone stop start zoneStop lowerBack
+        46.573944 zone stop end zoneStop lowerBack
+        46.573944 zone info start zoneTarget lowerBack
+        48.473944 zone info end zoneTarget lowerBack
+        48.473944 zone caution start zoneCaution lowerBack
+        49.94396 zone caution end zoneCaution lowerBack
+        49.94396 zone info start zoneTarget lowerBack
+        51.80396 zone info end zoneTarget lowerBack
+        51.80396 zone caution start zoneCaution lowerBack
+        53.273944 zone caution end zoneCaution lowerBack
+        53.273944 zone info start zoneTarget lowerBack
+        55.133944 zone info end zoneTarget lowerBack
+        55.133944 zone caution start zoneCaution lowerBack
+        56.60396 zone caution end zoneCaution lowerBack
+        56.60396 zone info start zoneTarget lowerBack
+        58.464164 zone info end zoneTarget lowerBack
+        58.464164 zone caution start zoneCaution lowerBack
+        59.933944 zone caution end zoneCaution lowerBack
+        59.933944 zone info start zoneTarget lowerBack
+        59.993944 zone info end zoneTarget lowerBack
+        59.993944 contact info end contact lowerBack
+        """
+}
