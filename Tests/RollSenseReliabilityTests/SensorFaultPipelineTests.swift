@@ -29,7 +29,7 @@ private func runPipeline(
         case .fault(let fault):
             pipeline.process(fault: fault) { events.append($0) }
         case .gap(let missing, let time):
-            pipeline.process(gap: SampleGap(missingSamples: UInt64(missing), deviceTimeMicroseconds: time)) { events.append($0) }
+            pipeline.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: time)) { events.append($0) }
         default:
             break
         }

@@ -219,7 +219,7 @@ func checkAgainstSent(_ decoded: Decoded, _ sent: [SentSample], timeBase: Int64 
                     lastTime = sample.deviceTimeMicroseconds
                     _ = pipeline.process(sample) { events.append($0) }
                 case .gap(let missing, let time):
-                    pipeline.process(gap: SampleGap(missingSamples: UInt64(missing), deviceTimeMicroseconds: time)) { events.append($0) }
+                    pipeline.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: time)) { events.append($0) }
                 case .fault(let fault):
                     pipeline.process(fault: fault) { events.append($0) }
                 default: break
