@@ -92,6 +92,19 @@ let package = Package(
             dependencies: ["RollSenseKit", "rollsense"],
             swiftSettings: strictSettings
         ),
+        // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
+        // and the soak run; not shipped.
+        .target(name: "RollSenseScenario", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "soak",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RollSenseReliabilityTests",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
