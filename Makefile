@@ -31,3 +31,10 @@ fuzz: setup
 
 clean:
 	rm -rf .build Fuzz/.build Firmware/build bench-out
+
+# A short bounded run of every fuzz target (Tools/fuzz/*.sh, 15 s each) as part of `make test`:
+# about 1 min of fuzzing plus the sanitizer build. `make fuzz` runs them longer (60 s each).
+.PHONY: test-fuzz
+test: test-fuzz
+test-fuzz: setup
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} Tools/fuzz.sh

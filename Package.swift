@@ -88,8 +88,26 @@ let package = Package(
         ),
         // Runs the built `rollsense` binary: commands end to end, the terminal view under tmux.
         .testTarget(
+            name: "RollSenseKitTests",
+            dependencies: ["RollSenseKit", "RollSenseDevice", "RollSenseSignal", "RollSenseWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RollSenseCLITests",
             dependencies: ["RollSenseKit", "rollsense"],
+            swiftSettings: strictSettings
+        ),
+        // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
+        // and the soak run; not shipped.
+        .target(name: "RollSenseScenario", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "soak",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RollSenseReliabilityTests",
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
             swiftSettings: strictSettings
         ),
         // replay, report, export and history run as the built binary; CaptureByteSource in process.

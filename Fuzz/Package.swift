@@ -19,5 +19,13 @@ let package = Package(
             name: "FuzzPlotterText",
             dependencies: [.product(name: "RollSenseWire", package: "RollSense")]
         ),
+        .executableTarget(
+            name: "FuzzCaptureReader",
+            dependencies: [.product(name: "RollSenseStore", package: "RollSense")]
+        ),
+        .executableTarget(
+            name: "FuzzProfileJSON",
+            dependencies: [.product(name: "RollSenseSignal", package: "RollSense")]
+        ),
     ]
 )

@@ -37,9 +37,9 @@ enum CaptureAnalysis {
 }
 
 /// Passes a capture's reads through and decodes a copy of each chunk into a queue of samples.
-final class SampleTapSource: ByteSource {
+final class SampleTapSource: ReceiveTimedByteSource {
     private let inner: CaptureByteSource
-    private var decoder = FrameDecoder()
+    private var decoder = WireDecoder()
     private(set) var samples: [Sample] = []
     private var head = 0
 
@@ -50,7 +50,7 @@ final class SampleTapSource: ByteSource {
     func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
         let result = try inner.read(into: buffer, timeoutMilliseconds: timeoutMilliseconds)
         if case .bytes(let count) = result {
-            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { event in
+            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), hostTimeMicroseconds: inner.lastReadHostTimeMicroseconds) { event in
                 if case .sample(let sample) = event { samples.append(sample) }
             }
         }
@@ -78,6 +78,9 @@ final class SampleTapSource: ByteSource {
             head = 0
         }
     }
+
+    /// The recording's receive time of the last read, as the runner stamps text samples with it.
+    var lastReadHostTimeMicroseconds: Int64 { inner.lastReadHostTimeMicroseconds }
 
     func write(_ bytes: [UInt8]) throws {}
     func close() { inner.close() }
