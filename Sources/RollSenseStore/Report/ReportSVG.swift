@@ -25,8 +25,8 @@ public enum ReportSVG {
     public static let widthPixels = 960
     /// Chart height in pixels.
     public static let heightPixels = 440
-    /// Alert markers drawn at most; more would hide the force line (the report lists them all).
-    public static let maximumAlertMarkers = 200
+    /// Alert markers drawn at most: one per 3-pixel slot of the plot (the report lists them all).
+    public static let maximumAlertMarkers = 300
 
     static let marginLeft = 72, marginRight = 24, marginTop = 76, marginBottom = 56
 
@@ -105,11 +105,21 @@ public enum ReportSVG {
         svg += "</g>\n"
         // Alerts: a dashed line and a triangle at the top of the plot, coloured by level.
         svg += "<g id=\"alerts\">\n"
-        for alert in report.alerts.prefix(maximumAlertMarkers) {
+        // One marker per 3-pixel slot (a stop outranks a caution), so a long session with many
+        // alerts stays readable and every part of it still shows where alerts were.
+        var slots: [Int: SessionReport.Alert] = [:]
+        for alert in report.alerts {
+            let slot = Int(x(alert.sessionSeconds) / 3)
+            if let kept = slots[slot], kept.level == "stop" || alert.level != "stop" { continue }
+            slots[slot] = alert
+        }
+        let marked = slots.sorted { $0.key < $1.key }.map(\.value)
+        let lineOpacity = marked.count > 40 ? "0.35" : "0.9"
+        for alert in marked.prefix(maximumAlertMarkers) {
             let colour = alert.level == "stop" ? "#c0392b" : "#e67e22"
             let px = x(alert.sessionSeconds)
             svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + alert.message))</title>"
-            svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight)\" stroke=\"\(colour)\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>"
+            svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight)\" stroke=\"\(colour)\" stroke-opacity=\"\(lineOpacity)\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>"
             svg += "<path d=\"M\(coordinate(px - 5)) \(marginTop - 9)h10l-5 8z\" fill=\"\(colour)\"/></g>\n"
         }
         svg += "</g>\n"
