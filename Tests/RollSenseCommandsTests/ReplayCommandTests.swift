@@ -147,3 +147,36 @@ func stopSimulator(_ process: Process) {
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
 }
+
+@Suite("rollsense replay progress")
+struct ReplayProgressTests {
+    @Test func progressBarOnATerminalStderr() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        var master: Int32 = -1, slave: Int32 = -1
+        #expect(openpty(&master, &slave, nil, nil, nil) == 0)
+        defer { close(master) }
+        let process = Process()
+        process.executableURL = RollSenseProcess.executable
+        process.arguments = ["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"]
+        process.environment = rollsense.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        var flags = fcntl(master, F_GETFL)
+        flags |= O_NONBLOCK
+        _ = fcntl(master, F_SETFL, flags)
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(master, &buffer, buffer.count)
+            if count <= 0 { break }
+            output += buffer[0..<count]
+        }
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.contains("\r["))
+        #expect(text.contains("] 100%"))
+    }
+}

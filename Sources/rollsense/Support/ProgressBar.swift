@@ -12,7 +12,7 @@ final class ProgressBar {
     static let redrawMicroseconds: Int64 = 100_000
 
     private let totalBytes: Int64
-    private var lastDrawn: Int64 = .min
+    private var lastDrawn: Int64?
 
     init?(totalBytes: Int64, standardErrorIsTerminal: Bool = isatty(STDERR_FILENO) == 1) {
         guard standardErrorIsTerminal, totalBytes > 0 else { return nil }
@@ -22,7 +22,7 @@ final class ProgressBar {
     /// Redraws when 100 ms passed since the last time.
     func update(doneBytes: Int64) {
         let now = hostMonotonicMicroseconds()
-        guard now - lastDrawn >= Self.redrawMicroseconds else { return }
+        if let lastDrawn, now - lastDrawn < Self.redrawMicroseconds { return }
         lastDrawn = now
         draw(fraction: Double(min(doneBytes, totalBytes)) / Double(totalBytes))
     }
