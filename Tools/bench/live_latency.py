@@ -2,10 +2,11 @@
 """Live-mode latency and CPU at 1 kHz on a pty (Tools/bench/90-live-latency.sh).
 
 Plays a 1-channel device on a pseudo-terminal: a HELLO, then SAMPLE frames written at 1 kHz of
-wall-clock time (contact 20 counts for 0.6 s, rest 0 for 0.6 s, +-1 count noise), and runs a
+wall-clock time (rest 0 counts for 1.5 s, contact 20 counts for 1 s, +-1 count noise), and runs a
 reader command on the pty's path. Every JSON line the reader prints with a session time "t"
 (seconds since its first sample, 1 ms steps) is matched to the write time of the frame with that
-time: latency = line read from the reader's stdout - frame written to the pty. Prints one JSON
+time: latency = line read from the reader's stdout - frame written to the pty (lines printed on
+shutdown, after the last frame, are left out). Prints one JSON
 line: latency median and p99 (ms) for readings and events, the reader's CPU use (user+system
 time / wall time, from /proc/PID/stat) and how many frames were written.
 
@@ -52,9 +53,13 @@ def main():
     write_ns = [0] * total
     arrivals = []  # (kind, t, arrival_ns)
 
+    keep = open(os.environ["LIVE_BENCH_LINES"], "wb") if os.environ.get("LIVE_BENCH_LINES") else None
+
     def collect():
         for line in reader.stdout:
             arrival = time.monotonic_ns()
+            if keep:
+                keep.write(b"%d " % ((arrival - start) // 1000) + line)
             try:
                 record = json.loads(line)
             except ValueError:
@@ -62,12 +67,15 @@ def main():
             if isinstance(record, dict) and "t" in record and record.get("type") in ("reading", "event"):
                 arrivals.append((record["type"], record["t"], arrival, record.get("reason", record.get("kind", ""))))
 
+    started = threading.Event()
+    start = time.monotonic_ns()
     thread = threading.Thread(target=collect, daemon=True)
     thread.start()
     time.sleep(0.5)  # let the reader open the pty before the device "boots"
     os.write(master, b"\x00" + wire.encode_frame(wire.HELLO, wire.hello_body(rate=1000, kinds=(2,), board=0)))
     start_cpu = cpu_seconds(reader.pid)
     start = time.monotonic_ns()
+    started.set()
     state = 1
     written = 0
     while written < total:
@@ -76,7 +84,7 @@ def main():
             chunk = bytearray()
             for index in range(written, due):
                 state = (state * 1103515245 + 12345) & 0x7FFFFFFF
-                level = 20 if (index // 600) % 2 == 1 else 0
+                level = 20 if index % 2500 >= 1500 else 0
                 chunk += wire.encode_frame(wire.SAMPLE, wire.sample_body(index & 0xFFFF, index * 1000, [level + state % 3 - 1]))
             try:
                 os.write(master, bytes(chunk))
@@ -91,7 +99,8 @@ def main():
         except (BlockingIOError, OSError):
             pass
         time.sleep(0.0002)
-    wall = (time.monotonic_ns() - start) / 1e9
+    end_ns = time.monotonic_ns()
+    wall = (end_ns - start) / 1e9
     time.sleep(1.0)
     used_cpu = cpu_seconds(reader.pid) - start_cpu if reader.poll() is None else None
     reader.terminate()
@@ -105,7 +114,8 @@ def main():
     worst = {}
     for kind, t, arrival, reason in arrivals:
         index = int(round(t * 1000))
-        if 0 <= index < total and write_ns[index]:
+        # Lines after the writing stopped are the reader's shutdown (finish events), not latency.
+        if 0 <= index < total and write_ns[index] and arrival <= end_ns:
             latency = (arrival - write_ns[index]) / 1e6
             latencies[kind].append(latency)
             if latency > worst.get(kind, (0, ""))[0]:
