@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseStore",
-            dependencies: ["RollSenseWire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseWire", "RollSenseSignal", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // A child process for the store's crash, permission and concurrency tests (kill -9 mid-write,

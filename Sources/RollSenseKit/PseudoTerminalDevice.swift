@@ -46,8 +46,11 @@ public final class PseudoTerminalDevice {
         cfmakeraw(&attributes)
         tcsetattr(slaveFD, TCSANOW, &attributes)
         master = masterFD
-        slave = slaveFD
         path = String(cString: ttyname(slaveFD))
+        // Closed at once: while no program has the slave open the master reads as hung up, which
+        // is how `serve` knows when a host arrives (and the board "boots" for it).
+        Glibc.close(slaveFD)
+        slave = -1
         if let linkPath {
             var status = stat()
             if lstat(linkPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK { unlink(linkPath) }
@@ -75,9 +78,12 @@ public final class PseudoTerminalDevice {
     /// for a repeating one) or when `shouldStop` answers true (polled at least every 50 ms).
     /// In real time, samples that do not fit because nobody reads are dropped, as a board does.
     public func serve(_ device: inout VirtualDevice, speed: Double?, seconds: Double? = nil, shouldStop: () -> Bool) throws(PseudoTerminalError) {
+        // Like a board reset by the host opening its port: nothing happens before a host is
+        // there, so the host sees the HELLO and the session from device time 0.
+        guard waitForHost(shouldStop: shouldStop) else { return }
         try write(device.bootBytes(), blocking: false)
-        let startHost = hostMonotonicMicroseconds()
-        let startDevice = device.deviceTimeMicroseconds
+        var startHost = hostMonotonicMicroseconds()
+        var startDevice = device.deviceTimeMicroseconds
         let period = device.scenario.repeats ? nil : device.scenario.periodSeconds
         let limitSeconds = [seconds, period].compactMap { $0 }.min()
         var input = [UInt8](repeating: 0, count: 256)
@@ -91,6 +97,15 @@ public final class PseudoTerminalDevice {
             }
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, waitMilliseconds)
+            if ready > 0 && descriptor.revents & Int16(POLLHUP) != 0 {
+                // The host closed the port: wait for the next one and boot again for it, the
+                // device clock running on (a HELLO restarts the host's sequence tracking).
+                guard waitForHost(shouldStop: shouldStop) else { return }
+                try write(device.bootBytes(), blocking: false)
+                startHost = hostMonotonicMicroseconds()
+                startDevice = device.deviceTimeMicroseconds
+                continue
+            }
             if ready > 0 && descriptor.revents & Int16(POLLIN) != 0 {
                 let count = input.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, $0.count) }
                 if count > 0 {
@@ -113,6 +128,17 @@ public final class PseudoTerminalDevice {
                 try write(bytes, blocking: true, shouldStop: shouldStop)
             }
         }
+    }
+
+    /// Waits until a program has the slave side open; false when asked to stop first.
+    private func waitForHost(shouldStop: () -> Bool) -> Bool {
+        while !shouldStop() {
+            var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, 0)
+            if descriptor.revents & Int16(POLLHUP) == 0 { return true }
+            usleep(20_000)
+        }
+        return false
     }
 
     /// Writes bytes to the master; blocking waits for room (as fast as the reader reads),

@@ -1,0 +1,84 @@
+import Foundation
+
+import RollSenseSignal
+import RollSenseWire
+
+/// One CSV row per sample for spreadsheets and pandas: time, raw value per channel, force,
+/// pressure, zone, contact, area. Comma separated, `.` decimals, a header row, RFC 4180 quoting
+/// (only the area name could ever need it).
+public struct CSVExporter: Sendable {
+    /// Channels in the raw columns (the device's channel count).
+    public let channelCount: Int
+
+    /// An exporter for `channelCount` raw channels (1-4).
+    public init(channelCount: Int) {
+        self.channelCount = min(max(channelCount, 1), 4)
+    }
+
+    /// The header row.
+    public var header: String {
+        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "contact", "area"])
+            .joined(separator: ",")
+    }
+
+    /// The row for a sample and the reading the pipeline made of it; `sessionSeconds` is device
+    /// time since the session's first sample.
+    public func row(sample: Sample, reading: Reading, sessionSeconds: Double) -> String {
+        var fields = [Self.decimal(sessionSeconds, digits: 6)]
+        for channel in 0..<channelCount {
+            let raw = channel < sample.channelCount ? sample.values[channel] : .nan
+            fields.append(raw == raw.rounded() ? Self.decimal(raw, digits: 0) : Self.decimal(raw, digits: 6))
+        }
+        fields.append(Self.decimal(reading.forceNewtons, digits: 3))
+        fields.append(Self.decimal(reading.pressureKilopascals, digits: 3))
+        fields.append(reading.zone.rawValue)
+        fields.append(reading.contact ? "1" : "0")
+        fields.append(Self.quoted(reading.area.name))
+        return fields.joined(separator: ",")
+    }
+
+    /// One JSON line for an event (the shape of `live --json`'s event lines).
+    public static func eventLine(_ event: SignalEvent, sessionSeconds: Double) -> String {
+        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
+        return "{\"type\":\"event\",\"t\":\(decimal(sessionSeconds, digits: 3)),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(jsonString(event.message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(jsonString(event.area.name))}"
+    }
+
+    /// A number with fixed decimals; empty for NaN or infinity (an empty CSV cell).
+    static func decimal(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e15 else { return String(value) }
+        let units = Int64(scaled)
+        let whole = units / Int64(scale), fraction = units % Int64(scale)
+        let sign = value < 0 && units > 0 ? "-" : ""
+        guard digits > 0 else { return sign + String(whole) }
+        let fractionText = String(fraction)
+        return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    }
+
+    static func quoted(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+
+/// The lower edges of the zones, in newtons, for the chart's bands.
+public struct ZoneEdges: Sendable, Equatable {
+    /// Lower edge of the target zone (below it: light).
+    public var targetNewtons: Double
+    /// Lower edge of the caution zone.
+    public var cautionNewtons: Double
+    /// Lower edge of the stop zone.
+    public var stopNewtons: Double
+
+    /// Makes edges; they should rise.
+    public init(targetNewtons: Double, cautionNewtons: Double, stopNewtons: Double) {
+        self.targetNewtons = targetNewtons
+        self.cautionNewtons = cautionNewtons
+        self.stopNewtons = stopNewtons
+    }
+}
+
+/// An SVG chart of force over time: the zone bands shaded behind the force envelope (min/max per
+/// pixel column, so an 8-hour session stays a few hundred kilobytes), alerts marked, axes in
+/// seconds or minutes and newtons, and a legend. Self-contained: no scripts, fonts or images.
+public enum ReportSVG {
+    /// Chart size in pixels; 960 wide fits a laptop screen and a printed page.
+    public static let widthPixels = 960
+    /// Chart height in pixels.
+    public static let heightPixels = 440
+    /// Alert markers drawn at most; more would hide the force line (the report lists them all).
+    public static let maximumAlertMarkers = 200
+
+    static let marginLeft = 72, marginRight = 24, marginTop = 76, marginBottom = 56
+
+    /// The SVG document for a session.
+    public static func render(title: String, envelope: ForceEnvelope, report: SessionReport, zones: ZoneEdges?) -> String {
+        let plotWidth = widthPixels - marginLeft - marginRight
+        let plotHeight = heightPixels - marginTop - marginBottom
+        let durationSeconds = max(report.durationSeconds, Double(envelope.endMicroseconds - (envelope.startMicroseconds ?? 0)) * 1e-6, 1)
+        let columns = envelope.columns(plotWidth)
+        let dataMaximum = columns.compactMap { $0?.maximumNewtons }.max() ?? 0
+        let zoneTop = zones.map { $0.stopNewtons * 1.25 } ?? 0
+        let (yStep, yMaximum) = niceScale(maximum: max(dataMaximum * 1.08, zoneTop, 10))
+        let (xStep, _) = niceScale(maximum: durationSeconds < 120 ? durationSeconds : durationSeconds / 60, targetTicks: 8)
+        let inMinutes = durationSeconds >= 120
+
+        func x(_ seconds: Double) -> Double { Double(marginLeft) + seconds / durationSeconds * Double(plotWidth) }
+        func y(_ newtons: Double) -> Double {
+            Double(marginTop) + Double(plotHeight) * (1 - min(max(newtons, 0), yMaximum) / yMaximum)
+        }
+
+        var svg = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(widthPixels)" height="\(heightPixels)" viewBox="0 0 \(widthPixels) \(heightPixels)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+            <title>\(escape(title))</title>
+            <rect x="0" y="0" width="\(widthPixels)" height="\(heightPixels)" fill="#ffffff"/>
+            <text x="\(marginLeft)" y="24" font-size="16" font-weight="bold" fill="#222">\(escape(title))</text>
+
+            """
+        // Zone bands, light to stop.
+        if let zones {
+            let bands: [(String, Double, Double, String)] = [
+                ("light", 0, zones.targetNewtons, "#dbe9f6"),
+                ("target", zones.targetNewtons, zones.cautionNewtons, "#d3efd3"),
+                ("caution", zones.cautionNewtons, zones.stopNewtons, "#fbe7c2"),
+                ("stop", zones.stopNewtons, yMaximum, "#f8d0cc"),
+            ]
+            svg += "<g id=\"zones\">\n"
+            for (name, low, high, colour) in bands where high > low && low < yMaximum {
+                svg += "<rect class=\"zone-\(name)\" x=\"\(marginLeft)\" y=\(attr(y(high))) width=\"\(plotWidth)\" height=\(attr(y(low) - y(high))) fill=\"\(colour)\"/>\n"
+            }
+            svg += "</g>\n"
+        }
+        // Grid and axes.
+        svg += "<g id=\"axes\" stroke=\"#888\" stroke-width=\"1\">\n"
+        var tick = 0.0
+        while tick <= yMaximum + yStep * 1e-9 {
+            svg += "<line x1=\"\(marginLeft)\" y1=\(attr(y(tick))) x2=\"\(marginLeft + plotWidth)\" y2=\(attr(y(tick))) stroke=\"#000\" stroke-opacity=\"0.08\"/>\n"
+            svg += "<text x=\"\(marginLeft - 8)\" y=\(attr(y(tick) + 4)) text-anchor=\"end\" stroke=\"none\" fill=\"#333\">\(label(tick))</text>\n"
+            tick += yStep
+        }
+        tick = 0
+        let xLimit = inMinutes ? durationSeconds / 60 : durationSeconds
+        while tick <= xLimit + xStep * 1e-9 {
+            let px = x(inMinutes ? tick * 60 : tick)
+            svg += "<line x1=\(attr(px)) y1=\"\(marginTop + plotHeight)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight + 5)\"/>\n"
+            svg += "<text x=\(attr(px)) y=\"\(marginTop + plotHeight + 19)\" text-anchor=\"middle\" stroke=\"none\" fill=\"#333\">\(label(tick))</text>\n"
+            tick += xStep
+        }
+        svg += "<rect x=\"\(marginLeft)\" y=\"\(marginTop)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\"/>\n"
+        svg += "<text x=\"\(marginLeft + plotWidth / 2)\" y=\"\(heightPixels - 12)\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">Time (\(inMinutes ? "min" : "s"))</text>\n"
+        svg += "<text transform=\"translate(18 \(marginTop + plotHeight / 2)) rotate(-90)\" text-anchor=\"middle\" stroke=\"none\" fill=\"#222\">Force (N)</text>\n"
+        svg += "</g>\n"
+        // Force: the min-max envelope per column and a line through the maxima.
+        var envelopePath = "", linePath = ""
+        for (index, column) in columns.enumerated() {
+            guard let column else { continue }
+            let px = Double(marginLeft) + Double(index) + 0.5
+            envelopePath += "M\(coordinate(px)) \(coordinate(y(column.maximumNewtons)))V\(coordinate(y(column.minimumNewtons) + 0.01))"
+            linePath += (linePath.isEmpty ? "M" : "L") + "\(coordinate(px)) \(coordinate(y(column.maximumNewtons)))"
+        }
+        svg += "<g id=\"force\" fill=\"none\" stroke=\"#1f4e79\">\n"
+        if !envelopePath.isEmpty {
+            svg += "<path d=\"\(envelopePath)\" stroke-width=\"1\" stroke-opacity=\"0.55\"/>\n"
+            svg += "<path d=\"\(linePath)\" stroke-width=\"1.4\" stroke-linejoin=\"round\"/>\n"
+        }
+        svg += "</g>\n"
+        // Alerts: a dashed line and a triangle at the top of the plot, coloured by level.
+        svg += "<g id=\"alerts\">\n"
+        for alert in report.alerts.prefix(maximumAlertMarkers) {
+            let colour = alert.level == "stop" ? "#c0392b" : "#e67e22"
+            let px = x(alert.sessionSeconds)
+            svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + alert.message))</title>"
+            svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight)\" stroke=\"\(colour)\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>"
+            svg += "<path d=\"M\(coordinate(px - 5)) \(marginTop - 9)h10l-5 8z\" fill=\"\(colour)\"/></g>\n"
+        }
+        svg += "</g>\n"
+        // Legend above the plot.
+        var legendX = Double(marginLeft)
+        let legendY = 44
+        svg += "<g id=\"legend\" font-size=\"11\" fill=\"#333\">\n"
+        func item(_ swatch: String, _ text: String) {
+            svg += swatch.replacingPlaceholder(x: legendX, y: Double(legendY))
+            svg += "<text x=\(attr(legendX + 18)) y=\"\(legendY + 9)\">\(escape(text))</text>\n"
+            legendX += 18 + Double(text.count) * 6.4 + 16
+        }
+        item("<path d=\"M{x} {y5}h14\" stroke=\"#1f4e79\" stroke-width=\"2\"/>", "force")
+        if let zones {
+            item("<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"10\" fill=\"#dbe9f6\"/>", "light < \(label(zones.targetNewtons)) N")
+            item("<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"10\" fill=\"#d3efd3\"/>", "target")
+            item("<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"10\" fill=\"#fbe7c2\"/>", "caution \u{2265} \(label(zones.cautionNewtons)) N")
+            item("<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"10\" fill=\"#f8d0cc\"/>", "stop \u{2265} \(label(zones.stopNewtons)) N")
+        }
+        item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#e67e22\"/>", "caution alert")
+        item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#c0392b\"/>", "stop alert")
+        svg += "</g>\n</svg>\n"
+        return svg
+    }
+
+    /// A round step (1, 2 or 5 times a power of ten) giving about `targetTicks` ticks, and the
+    /// axis maximum rounded up to it.
+    static func niceScale(maximum: Double, targetTicks: Double = 6) -> (step: Double, maximum: Double) {
+        let raw = max(maximum, 1e-9) / targetTicks
+        var power = 1.0
+        while power * 10 <= raw { power *= 10 }
+        while power > raw { power /= 10 }
+        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw } ?? power * 10
+        return (step, (maximum / step).rounded(.up) * step)
+    }
+
+    static func label(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : coordinate(rounded)
+    }
+
+    static func coordinate(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+
+    static func attr(_ value: Double) -> String { "\"\(coordinate(value))\"" }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(max(seconds, 0))
+        return "\(total / 60):\(total % 60 < 10 ? "0" : "")\(total % 60)"
+    }
+
+    /// Text made safe for XML character data and attributes.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Fills the legend swatch placeholders `{x}`, `{y}` and `{y5}` (the swatch's middle).
+    fileprivate func replacingPlaceholder(x: Double, y: Double) -> String {
+        var text = self
+        for (key, value) in [("{x}", x), ("{y5}", y + 5), ("{y}", y)] {
+            while let range = text.range(of: key) { text.replaceSubrange(range, with: ReportSVG.coordinate(value)) }
+        }
+        return text + "\n"
+    }
+}

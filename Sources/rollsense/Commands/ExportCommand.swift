@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import RollSenseStore
+import RollSenseWire
+
+/// `rollsense export`: a recording as CSV (one row per sample) and optionally its events as JSON lines.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a recording as CSV, one row per sample, for spreadsheets and pandas.",
+        discussion: """
+            Columns: time_s (device time since the first sample), raw_0.. (the device's values \
+            per channel, as sent), force_n, pressure_kpa, zone, contact (1/0), area. The samples \
+            go through the same pipeline as live. --events writes every event as a JSON line.
+
+            Examples:
+              rollsense export today.rscap --csv today.csv
+              rollsense export today.rscap --csv today.csv --events today-events.jsonl
+            """
+    )
+
+    @OptionGroup var capture: CaptureOptions
+
+    @Option(help: ArgumentHelp("Write the CSV here (replaced if it exists).", valueName: "out.csv"))
+    var csv: String
+
+    @Option(help: ArgumentHelp("Also write the events as JSON lines here.", valueName: "out.jsonl"))
+    var events: String?
+
+    func run() throws {
+        let setup = try CaptureSessionSetup.open(capture)
+        let csvFile = try OutputFile(path: csv)
+        let eventsFile = try events.map { try OutputFile(path: $0) }
+        var exporter: CSVExporter?
+        var writeError: (any Error)?
+        let (_, _) = try CaptureAnalysis.run(
+            setup: setup, progress: ProgressBar(totalBytes: fileSize(capture.file)),
+            onSample: { sample, reading, seconds in
+                guard writeError == nil else { return }
+                do {
+                    if exporter == nil {
+                        exporter = CSVExporter(channelCount: sample.channelCount)
+                        try csvFile.writeLine(exporter!.header)
+                    }
+                    try csvFile.writeLine(exporter!.row(sample: sample, reading: reading, sessionSeconds: seconds))
+                } catch { writeError = error }
+            },
+            onEvent: { event, seconds in
+                guard writeError == nil, let eventsFile else { return }
+                do { try eventsFile.writeLine(CSVExporter.eventLine(event, sessionSeconds: seconds)) } catch { writeError = error }
+            })
+        if let writeError { throw writeError }
+        if exporter == nil { try csvFile.writeLine(CSVExporter(channelCount: 1).header) }
+        try csvFile.flush()
+        try eventsFile?.flush()
+        setup.printWarnings()
+    }
+}

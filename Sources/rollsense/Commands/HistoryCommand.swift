@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RollSenseSignal
+import RollSenseStore
+
+/// `rollsense history`: contact time per day and body area against the daily limit.
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show contact time per day and body area against the daily limit.",
+        discussion: """
+            Live sessions add their contact time to the history ledger (history.sqlite in the data \
+            folder); replays only with `replay --ledger`. Days without contact are not listed.
+
+            Examples:
+              rollsense history
+              rollsense history --days 30 --json
+            """
+    )
+
+    /// The daily limit when no built-in profile covers an area: the source article's 5 minutes.
+    static let fallbackDailyLimitSeconds: Double = 300
+
+    @Option(help: ArgumentHelp("How many days back, today included (1-3660).", valueName: "n"))
+    var days: Int = 7
+
+    @Flag(help: "Print one JSON object per day and area instead of a table.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Folder of the history ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
+    var dataDir: String?
+
+    func validate() throws {
+        guard (1...3660).contains(days) else { throw ValidationError("--days must be 1 to 3660 (got \(days)).") }
+    }
+
+    func run() throws {
+        let directory: String
+        do { directory = try DataDirectory.resolve(flag: dataDir, environment: ProcessInfo.processInfo.environment) } catch {
+            throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
+        }
+        let rows: [DailyAreaTotal]
+        do {
+            let ledger = try HistoryLedger(dataDirectory: directory)
+            rows = try ledger.history(days: days, endingOn: LocalDay(Date(), in: TimeZone.current))
+            try ledger.close()
+        } catch {
+            throw CommandFailure.data("\(error)")
+        }
+        if json {
+            for row in rows {
+                let limit = Self.dailyLimitSeconds(area: row.area)
+                say("{\"day\":\(quote(row.day.description)),\"area\":\(quote(row.area)),\"contactS\":\(number(row.contactSeconds, digits: 1)),\"dailyLimitS\":\(number(limit, digits: 0)),\"overLimit\":\(row.contactSeconds > limit)}")
+            }
+            return
+        }
+        print(Self.table(rows, days: days))
+    }
+
+    /// The daily limit of the built-in profile for `area` (the ledger keeps region names).
+    static func dailyLimitSeconds(area: String) -> Double {
+        let region = area.split(separator: ".").first.map(String.init) ?? area
+        return Profile.builtIn.first { $0.region.rawValue == region }?.limits.dailyLimitSeconds ?? fallbackDailyLimitSeconds
+    }
+
+    /// A table with a bar per row: the share of the daily limit used, `!` past it.
+    static func table(_ rows: [DailyAreaTotal], days: Int) -> String {
+        guard !rows.isEmpty else { return "No contact recorded in the last \(days) day\(days == 1 ? "" : "s")." }
+        let barWidth = 20
+        var lines = ["Day         Area          Contact  Limit  Used"]
+        for row in rows {
+            let limit = dailyLimitSeconds(area: row.area)
+            let share = row.contactSeconds / limit
+            let filled = min(barWidth, Int((share * Double(barWidth)).rounded(.down)))
+            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
+            let over = share > 1 ? "  over the limit" : ""
+            lines.append("\(row.day)  \(row.area.padding(toLength: 12, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(clock(limit), 5))  [\(bar)] \(Int((share * 100).rounded()))%\(over)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}

@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Foundation
+import RollSenseKit
+import RollSenseSignal
+import RollSenseStore
+import RollSenseWire
+import Synchronization
+
+/// `rollsense replay`: a recording through the same decoder, pipeline and alerts as live.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a recording through the live pipeline: the same events the live session gave.",
+        discussion: """
+            The bytes the device sent are decoded and processed exactly as live (the pipeline runs \
+            on the device's clock), so a replay gives the events the live session gave. Damage in \
+            the file is skipped with a warning on stderr; a file that is not a capture exits 65. \
+            A replay does not count toward today's time unless --ledger is given.
+
+            Examples:
+              rollsense replay today.rscap --speed max --json | jq -c 'select(.type == "event")'
+              rollsense replay today.rscap --speed 4
+            """
+    )
+
+    @OptionGroup var capture: CaptureOptions
+
+    @Option(help: ArgumentHelp("1 = as recorded, N = N times faster, max = as fast as possible.", valueName: "1|N|max"))
+    var speed: String = "max"
+
+    @Flag(help: "Print JSON lines (reading, event, summary) as `live --json` does.")
+    var json = false
+
+    @Flag(help: "Add the replayed contact time to the history ledger (off by default).")
+    var ledger = false
+
+    @Option(help: ArgumentHelp("Folder of the history ledger, with --ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
+    var dataDir: String?
+
+    func validate() throws {
+        if ReplaySpeed(argument: speed) == nil {
+            throw ValidationError("--speed must be 1, a factor such as 4 or 0.5, or max (got '\(speed)').")
+        }
+    }
+
+    func run() throws {
+        let setup = try CaptureSessionSetup.open(capture, speed: ReplaySpeed(argument: speed)!)
+        let profile = setup.profile
+        let configuration = SessionConfiguration(
+            profile: profile, bodyMassKilograms: setup.bodyMassKilograms, sendsCommands: false,
+            silenceTimeoutSeconds: nil, calibration: setup.calibration)
+        let jsonOutput = JSONLinesOutput(region: profile.region)
+        let textOutput = ReplayTextOutput()
+        let sink: any SessionSink = json ? jsonOutput : textOutput
+        let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
+        let progress = ProgressBar(totalBytes: fileSize(capture.file))
+        installStopHandlers()
+        var failure: CommandFailure?
+        var stats: SessionStatistics
+        do {
+            stats = try runner.run {
+                progress?.update(doneBytes: setup.source.recordBytesRead)
+                return stopRequested.load(ordering: .relaxed)
+            }
+        } catch {
+            failure = CaptureSessionSetup.classify(error)
+            stats = runner.statistics
+        }
+        progress?.finish()
+        setup.printWarnings()
+        if ledger, stats.sampleCount > 0 {
+            try recordInLedger(stats, setup: setup, deviceInfo: runner.deviceInfo)
+        }
+        if json {
+            jsonOutput.summary(stats)
+        } else {
+            print(SummaryText.render(stats, profile: profile, recordPath: nil, uncalibrated: false))
+        }
+        if let failure { throw failure }
+    }
+
+    private func recordInLedger(_ stats: SessionStatistics, setup: CaptureSessionSetup, deviceInfo: DeviceInfo?) throws {
+        let dataDirectory: String
+        do { dataDirectory = try DataDirectory.resolve(flag: dataDir, environment: ProcessInfo.processInfo.environment) } catch {
+            throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
+        }
+        let metadata = setup.source.reader.metadata
+        let start = metadata.startWallClock
+            ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
+        let timeZone = metadata.timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
+        let region = setup.profile.region.rawValue
+        let contacts = stats.contactIntervals.map {
+            ContactInterval(area: region, start: start.addingTimeInterval($0.startSeconds), end: start.addingTimeInterval($0.endSeconds))
+        }
+        let summary = SessionSummary(
+            start: start, end: start.addingTimeInterval(stats.durationSeconds), timeZone: timeZone,
+            deviceID: deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: setup.profile.tool.rawValue,
+            profileName: setup.profile.name, source: .replay, capturePath: capture.file,
+            peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
+            peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
+            holdCount: stats.holdCount, contacts: contacts)
+        do {
+            let history = try HistoryLedger(dataDirectory: dataDirectory)
+            _ = try history.record(summary)
+            try history.close()
+        } catch {
+            throw CommandFailure.data("The history ledger was not updated: \(error)")
+        }
+    }
+}
+
+/// Replay without --json: alerts as they happen, one line each; the summary follows.
+final class ReplayTextOutput: SessionSink {
+    func sessionDidIdentify(_ info: DeviceInfo) {
+        say("Device: \(info.board), firmware \(info.firmwareVersion), \(info.sampleRateHz) samples/s, \(info.channelCount) channels")
+    }
+
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {}
+
+    func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
+        guard event.level != .info, event.phase != .end else { return }
+        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(event.message)")
+    }
+
+    func sessionLinkDidChange(_ state: LinkState) {
+        switch state {
+        case .connected: break
+        case .disconnected: say("Device disconnected")
+        case .reconnected(let gap): say("Device back after \(format(Double(gap) * 1e-6, digits: 1)) s")
+        }
+    }
+}
+
+/// The size of a file in bytes (0 when it cannot be read).
+func fileSize(_ path: String) -> Int64 {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+}

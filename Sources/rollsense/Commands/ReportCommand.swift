@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import RollSenseSignal
+import RollSenseKit
+import RollSenseStore
+
+/// `rollsense report`: a recording's figures, and a chart of force over time.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Summarise a recording: times, forces, pressures, zones, holds, alerts; an SVG chart.",
+        discussion: """
+            The recording goes through the same pipeline as live. --svg writes a chart of force \
+            over time with the zone bands shaded and alerts marked (open it in a browser).
+
+            Examples:
+              rollsense report today.rscap
+              rollsense report today.rscap --json
+              rollsense report today.rscap --svg today.svg
+            """
+    )
+
+    @OptionGroup var capture: CaptureOptions
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write a chart of force over time as SVG here (replaced if it exists).", valueName: "out.svg"))
+    var svg: String?
+
+    func run() throws {
+        let setup = try CaptureSessionSetup.open(capture)
+        var report = SessionReport()
+        var envelope = ForceEnvelope()
+        _ = try CaptureAnalysis.run(
+            setup: setup, progress: ProgressBar(totalBytes: fileSize(capture.file)),
+            onSample: { _, reading, _ in
+                report.add(reading)
+                envelope.add(forceNewtons: reading.forceNewtons, atMicroseconds: reading.deviceTimeMicroseconds)
+            },
+            onEvent: { event, seconds in report.add(event, sessionSeconds: seconds) })
+        setup.printWarnings()
+        let metadata = setup.source.reader.metadata
+        let start = metadata.startWallClock
+            ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
+        if let svg {
+            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.rawValue), "
+                + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
+            let document = ReportSVG.render(title: title, envelope: envelope, report: report,
+                                            zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms))
+            let file = try OutputFile(path: svg)
+            try file.writeLine(document)
+            try file.flush()
+        }
+        say(json ? Self.jsonText(report, profile: setup.profile, start: start) : Self.text(report, profile: setup.profile, start: start))
+    }
+
+    static func isoMinute(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate, .withSpaceBetweenDateAndTime]
+        return String(formatter.string(from: date).prefix(16))
+    }
+
+    static func text(_ report: SessionReport, profile: Profile, start: Date) -> String {
+        var lines = ["RollSense report: \(profile.name), started \(isoMinute(start)) UTC", ""]
+        lines.append("  Duration          \(clock(report.durationSeconds))")
+        lines.append("  Contact           \(clock(report.contactSeconds))")
+        for (area, seconds) in report.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
+            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
+        }
+        lines.append("  Force             peak \(format(report.peakForceNewtons, digits: 0)) N, mean \(format(report.meanForceNewtons, digits: 0)) N")
+        lines.append("  Pressure          peak \(format(report.peakPressureKilopascals, digits: 1)) kPa, mean \(format(report.meanPressureKilopascals, digits: 1)) kPa")
+        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in report.secondsByZone[zone].map { "\(zone) \(clock($0))" } }
+        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
+        lines.append("  Holds             \(report.holdCount), longest \(format(report.longestHoldSeconds, digits: 1)) s")
+        lines.append("  Alerts            \(report.alertCount)")
+        for alert in report.alerts {
+            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func jsonText(_ report: SessionReport, profile: Profile, start: Date) -> String {
+        func object(_ values: [String: Double]) -> String {
+            "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 3))" }.joined(separator: ",") + "}"
+        }
+        let alerts = report.alerts.map {
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote($0.message))}"
+        }.joined(separator: ",")
+        return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]}"
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import RollSenseKit
+import RollSenseSignal
+import RollSenseStore
+import RollSenseWire
+
+/// Options shared by `replay`, `report` and `export`: the file and what the recording did not keep.
+struct CaptureOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("A capture file written by `rollsense record` or `live --record`.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file. Default: the one the recording names.", valueName: "name|file"))
+    var profile: String?
+
+    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Body weight in kilograms, as given to the live session (it is not recorded).", valueName: "kg"))
+    var bodyWeight: Double?
+
+    func validate() throws {
+        if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
+            throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")
+        }
+    }
+}
+
+/// A capture opened for replay with the profile and calibration the live session would have used.
+struct CaptureSessionSetup {
+    var source: CaptureByteSource
+    var profile: Profile
+    var bodyMassKilograms: Double?
+    var calibration: @Sendable (DeviceInfo?) -> Calibration
+
+    /// Opens the file (an unreadable or non-capture file is a data error, exit 65) and resolves
+    /// the profile: flag, else the recording's name, area and tool, else the config's.
+    static func open(_ options: CaptureOptions, speed: ReplaySpeed = .maximum,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CaptureSessionSetup {
+        let source: CaptureByteSource
+        do { source = try CaptureByteSource(path: options.file, speed: speed) } catch {
+            throw CommandFailure.data("Cannot replay: \(error).")
+        }
+        let metadata = source.reader.metadata
+        let config = try UserConfig.load(environment: environment)
+        let profile = try ProfileResolver.resolve(
+            name: options.profile ?? metadata.profileName ?? config.profile,
+            tool: metadata.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
+            area: metadata.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
+            overrides: config.profileOverrides)
+        let store = CalibrationStore(environment: environment)
+        let stored = try store.all()
+        return CaptureSessionSetup(
+            source: source, profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
+            calibration: { info in store.calibration(usbSerial: nil, info: info, stored: stored).0 })
+    }
+
+    /// The recording's damage, one warning line each on stderr.
+    func printWarnings() {
+        for warning in source.warnings {
+            printError("rollsense: warning: \(source.reader.path): \(warning)")
+        }
+        if source.reader.warningCount > source.warnings.count {
+            printError("rollsense: warning: \(source.reader.warningCount - source.warnings.count) more warnings not shown")
+        }
+    }
+
+    /// A session error from a replay, classified: a file that fails mid-read is a data error.
+    static func classify(_ error: any Error) -> CommandFailure {
+        if case .source(let inner as CaptureReadError) = error as? SessionError {
+            return .data("Cannot replay: \(inner).")
+        }
+        if let inner = error as? CaptureReadError { return .data("Cannot replay: \(inner).") }
+        return CommandFailure.classify(error)
+    }
+}
