@@ -88,6 +88,11 @@ let package = Package(
         ),
         // Runs the built `rollsense` binary: commands end to end, the terminal view under tmux.
         .testTarget(
+            name: "RollSenseKitTests",
+            dependencies: ["RollSenseKit", "RollSenseDevice", "RollSenseSignal", "RollSenseWire"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "RollSenseCLITests",
             dependencies: ["RollSenseKit", "rollsense"],
             swiftSettings: strictSettings

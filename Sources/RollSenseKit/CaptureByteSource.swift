@@ -31,7 +31,7 @@ public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
 /// paced by their host receive times, `disconnected`/`reconnected` events mapped to the live
 /// source's answers, and `end` at the end of the file. Damage the reader worked around is in
 /// `warnings` once the file is done; a read error is thrown from `read`.
-public final class CaptureByteSource: ByteSource {
+public final class CaptureByteSource: ReceiveTimedByteSource {
     /// The reader this source walks; its `metadata` fills in as records are read.
     public let reader: CaptureReader
     /// The pacing.
@@ -62,6 +62,9 @@ public final class CaptureByteSource: ByteSource {
     public convenience init(path: String, speed: ReplaySpeed = .maximum) throws(CaptureReadError) {
         self.init(reader: try CaptureReader(path: path), speed: speed)
     }
+
+    /// Host receive time of the chunk the last `read` came from, as recorded.
+    public var lastReadHostTimeMicroseconds: Int64 { pendingHostTime }
 
     /// What the reader worked around (truncated tail, damaged records, no END record).
     public var warnings: [CaptureWarning] { reader.warnings }

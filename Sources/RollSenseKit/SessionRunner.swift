@@ -96,7 +96,7 @@ public final class SessionRunner {
     /// The device's HELLO, once seen.
     public private(set) var deviceInfo: DeviceInfo?
     /// The decoder's counters at the end.
-    public private(set) var wireCounters = FrameCounters()
+    public private(set) var wireCounters = WireCounters()
     /// The figures so far (complete after `run` returns).
     public private(set) var statistics = SessionStatistics()
     /// Replies received, in order (commands such as `calibrate` look for theirs).
@@ -114,8 +114,9 @@ public final class SessionRunner {
     /// answers true (polled every read, at least every 100 ms); then closes every open condition
     /// and returns the session's figures.
     public func run(shouldStop: () -> Bool = { false }) throws(SessionError) -> SessionStatistics {
-        // One line to change when an auto-detecting decoder (binary or text) is wanted.
-        var decoder = FrameDecoder()
+        // Detects binary frames or Serial Plotter text from the first bytes (docs/PROTOCOL.md).
+        var decoder = WireDecoder()
+        let timedSource = source as? any ReceiveTimedByteSource
         var pipeline: SignalPipeline?
         var originTime: Int64?
         var lastTime: Int64 = 0
@@ -216,7 +217,8 @@ public final class SessionRunner {
                 if let capture {
                     do { try capture.append(bytes: chunk, hostTimeMicroseconds: now - startHost) } catch { throw .capture(error) }
                 }
-                decoder.feed(chunk, handle)
+                let receivedAt = timedSource?.lastReadHostTimeMicroseconds ?? now - startHost
+                decoder.feed(chunk, hostTimeMicroseconds: receivedAt, handle)
                 if let failure { throw failure }
             case .timeout:
                 break

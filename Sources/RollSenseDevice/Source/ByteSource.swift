@@ -64,3 +64,12 @@ public final class SerialPortByteSource: ByteSource, @unchecked Sendable {
         port.close()
     }
 }
+
+/// A source that knows when its bytes first reached a host (a recording): Serial Plotter text
+/// carries no device clock, so its samples are stamped with this time, and a replay then gives
+/// the same times as the live session did.
+public protocol ReceiveTimedByteSource: ByteSource {
+    /// Host receive time, in microseconds since the session started, of the bytes the last
+    /// `read` returned.
+    var lastReadHostTimeMicroseconds: Int64 { get }
+}
