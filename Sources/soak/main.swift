@@ -24,7 +24,7 @@ func peakResidentKibibytes() -> Int {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let seconds = Int(arguments[1]), seconds > 0 else {
-    fail("usage: soak SECONDS CAPTURE_PATH (the capture must not exist yet; it is removed afterwards)")
+    fail("usage: soak SECONDS CAPTURE_PATH (the capture must not exist yet; it is removed afterwards unless SOAK_KEEP_CAPTURE=1)")
 }
 let capturePath = arguments[2]
 let clock = ContinuousClock()
@@ -106,7 +106,10 @@ do throws(CaptureReadError) {
 }
 pipeline.finish(atDeviceTimeMicroseconds: lastTime) { _ in eventCount += 1 }
 let finished = clock.now
-try? FileManager.default.removeItem(atPath: capturePath)
+// SOAK_KEEP_CAPTURE=1 keeps the capture for the replay benchmark (Tools/bench/75-replay.sh).
+if ProcessInfo.processInfo.environment["SOAK_KEEP_CAPTURE"] != "1" {
+    try? FileManager.default.removeItem(atPath: capturePath)
+}
 
 let delayMicroseconds = Int64(((profile.contact.offDelaySeconds - profile.contact.onDelaySeconds) * 1_000_000).rounded())
 let expected = session.contactMicroseconds + Int64(session.completedContacts) * delayMicroseconds

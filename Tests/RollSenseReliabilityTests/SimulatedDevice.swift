@@ -186,6 +186,13 @@ final class SimulatedDevice {
         return String(decoding: collected, as: UTF8.self)
     }
 
+    /// The next bytes from the pty as they arrive (empty after `seconds` with none), for a test
+    /// that decodes them itself. (Added in this copy: the reliability tests feed one decoder
+    /// from two harness runs.)
+    func rawChunk(waitingAtMost seconds: Double) throws -> [UInt8] {
+        try readChunk(waitingAtMost: seconds)
+    }
+
     private func readChunk(waitingAtMost seconds: Double) throws -> [UInt8] {
         try waitFor(events: Int16(POLLIN), milliseconds: Int32(min(seconds, 1) * 1000))
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -247,6 +247,33 @@ func checkAgainstSent(_ decoded: Decoded, _ sent: [SentSample], timeBase: Int64 
         #expect(events.filter { $0.kind == .contact && $0.phase == .start }.count == session.completedContacts)
     }
 
+    @Test func onePercentCorruptionIsDroppedSampleFaultsNeverATargetOrAClockJump() throws {
+        var session = ContactSession(seconds: 60, seed: 13)
+        var bytes: [UInt8] = []
+        session.generate(maxSamples: .max, into: &bytes)
+        var random = TestRandom(seed: 99)
+        for index in bytes.indices where random.next() % 100 == 0 {
+            bytes[index] ^= UInt8(1 + random.next() % 255)
+        }
+        let (pipeline, events, lastTime) = try Self.run(bytes)
+        // Lost frames are a few milliseconds apart at most: gaps, never a clock jump.
+        #expect(!events.contains { $0.reason == .clockJump })
+        #expect(events.contains { $0.reason == .droppedSamples && $0.phase == .start })
+        #expect(lastTime >= 59_990_000)
+        // Contact time never exceeds what was there (it may stop counting during faults).
+        #expect(pipeline.sessionMicroseconds <= Self.expectedContact(session))
+        var faultStart: Int64?
+        for event in events {
+            if event.kind == .fault && event.reason == .droppedSamples {
+                faultStart = event.phase == .start ? event.deviceTimeMicroseconds : nil
+                continue
+            }
+            if let start = faultStart, event.deviceTimeMicroseconds > start {
+                #expect(event.zone != .target, "target zone during a fault: \(event)")
+            }
+        }
+    }
+
     @Test func droppedSamplesAreAFaultAndNeverATargetDuringIt() throws {
         var session = ContactSession(seconds: 60, seed: 9)
         var bytes: [UInt8] = []
