@@ -56,8 +56,8 @@ public final class PseudoTerminalDevice {
             if lstat(linkPath, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK { unlink(linkPath) }
             guard symlink(path, linkPath) == 0 else {
                 let code = errno
+                // The slave is already closed: closing it again could close another file.
                 Glibc.close(masterFD)
-                Glibc.close(slaveFD)
                 throw .linkFailed(path: linkPath, errno: code)
             }
         }

@@ -60,6 +60,9 @@ public final class CaptureWriter: @unchecked Sendable {
         if metadata.startWallClock == nil { metadata.startWallClock = startWallClock }
         let payload = metadata.encodedPayload()
         guard payload.count <= CaptureFormat.maxPayloadByteCount else {
+            // deinit runs for this half-made writer: mark it closed so it does not close the
+            // descriptor a second time (by then the number may belong to another file).
+            isClosed = true
             _ = calls.close(fd)
             throw .recordTooLarge(byteCount: payload.count)
         }
