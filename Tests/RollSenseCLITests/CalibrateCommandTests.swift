@@ -5,7 +5,7 @@ import Testing
 /// `rollsense calibrate --yes` against `simulate` with a known mass put on the virtual roller.
 @Suite("rollsense calibrate")
 struct CalibrateCommandTests {
-    @Test func knownMassGivesTheVirtualBoardsCalibrationAndLiveUsesIt() throws {
+    @Test func knownMassGivesTheVirtualBoardsCalibrationAndLiveReadsTheMass() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         // 4 s empty, then 20 kg resting on the middle of the roller (100 % of a 20 kg "body").
@@ -33,5 +33,12 @@ struct CalibrateCommandTests {
         let curves = try #require(entry["curves"] as? [[String: Any]])
         let scale = try #require((curves.first?["linear"] as? [String: Any])?["newtonsPerCount"] as? Double)
         #expect(abs(scale / VirtualDevice.newtonsPerCount - 1) < 0.01, "scale \(scale) vs \(VirtualDevice.newtonsPerCount)")
+
+        // The next session on the same board reads the 20 kg as 196 N.
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "2"], timeoutSeconds: 60)
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let forces = live.lines.compactMap(jsonObject).filter { $0["type"] as? String == "reading" }.compactMap { $0["forceN"] as? Double }
+        let last = try #require(forces.last)
+        #expect(abs(last - 20 * 9.80665) < 5, "20 kg read as \(last) N")
     }
 }
