@@ -81,7 +81,7 @@ public final class PseudoTerminalDevice {
         // Like a board reset by the host opening its port: nothing happens before a host is
         // there, so the host sees the HELLO and the session from device time 0.
         guard waitForHost(shouldStop: shouldStop) else { return }
-        try write(device.bootBytes(), blocking: false)
+        try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
         var startHost = hostMonotonicMicroseconds()
         var startDevice = device.deviceTimeMicroseconds
         let period = device.scenario.repeats ? nil : device.scenario.periodSeconds
@@ -101,7 +101,7 @@ public final class PseudoTerminalDevice {
                 // The host closed the port: wait for the next one and boot again for it, the
                 // device clock running on (a HELLO restarts the host's sequence tracking).
                 guard waitForHost(shouldStop: shouldStop) else { return }
-                try write(device.bootBytes(), blocking: false)
+                try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
                 startHost = hostMonotonicMicroseconds()
                 startDevice = device.deviceTimeMicroseconds
                 continue
@@ -110,7 +110,7 @@ public final class PseudoTerminalDevice {
                 let count = input.withUnsafeMutableBytes { Glibc.read(master, $0.baseAddress, $0.count) }
                 if count > 0 {
                     let reply = device.receive(Array(input[0..<count]))
-                    if !reply.isEmpty { try write(reply, blocking: true) }
+                    if !reply.isEmpty { try write(reply, blocking: true, shouldStop: shouldStop) }
                 }
             }
             if let speed {
@@ -121,7 +121,7 @@ public final class PseudoTerminalDevice {
                 while bytes.count < 2_048 && hostMonotonicMicroseconds() >= startHost + Int64(Double(device.deviceTimeMicroseconds - startDevice) / speed) {
                     bytes += device.nextSampleBytes()
                 }
-                try write(bytes, blocking: false)
+                try write(bytes, blocking: false, shouldStop: shouldStop)
             } else {
                 var bytes: [UInt8] = []
                 for _ in 0..<32 { bytes += device.nextSampleBytes() }
@@ -143,7 +143,7 @@ public final class PseudoTerminalDevice {
 
     /// Writes bytes to the master; blocking waits for room (as fast as the reader reads),
     /// non-blocking drops what does not fit.
-    private func write(_ bytes: [UInt8], blocking: Bool, shouldStop: () -> Bool = { false }) throws(PseudoTerminalError) {
+    private func write(_ bytes: [UInt8], blocking: Bool, shouldStop: () -> Bool) throws(PseudoTerminalError) {
         var offset = 0
         while offset < bytes.count {
             var descriptor = pollfd(fd: master, events: Int16(POLLOUT), revents: 0)
@@ -156,9 +156,12 @@ public final class PseudoTerminalDevice {
                 if errno == EINTR { continue }
                 throw .ioFailed(function: "poll", errno: errno)
             }
+            // The host closed the port: what it did not read is lost, as on a real link.
+            if descriptor.revents & Int16(POLLHUP) != 0 { return }
             let written = bytes.withUnsafeBytes { Glibc.write(master, $0.baseAddress! + offset, bytes.count - offset) }
             if written < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
+                if errno == EIO { return }
                 throw .ioFailed(function: "write", errno: errno)
             }
             offset += written

@@ -87,6 +87,8 @@ public final class SessionRunner {
     public static let readTimeoutMilliseconds = 100
     /// Resend GET_INFO this often while the device has not answered with a HELLO.
     static let infoRetryMicroseconds: Int64 = 1_000_000
+    /// How long a live session ignores samples while waiting for the device's HELLO.
+    static let helloWaitMicroseconds: Int64 = 2_000_000
 
     private let source: any ByteSource
     private let configuration: SessionConfiguration
@@ -163,8 +165,11 @@ public final class SessionRunner {
         }
 
         var failure: SessionError?
+        // Samples past the duration are not processed, whatever the read chunking: a replay
+        // ends on exactly the same sample as the live session did.
+        var reachedLimit = false
         func handle(_ event: WireEvent) {
-            guard failure == nil else { return }
+            guard failure == nil, !reachedLimit else { return }
             lastDecodedHost = hostMonotonicMicroseconds()
             do throws(SessionError) {
                 switch event {
@@ -174,9 +179,20 @@ public final class SessionRunner {
                     deviceInfo = info
                     if pipeline == nil { try makePipeline(info) }
                 case .sample(let sample):
+                    // Live, the calibration depends on who the device is: samples before its
+                    // HELLO (left in the port from an earlier session) wait for it, a while.
+                    if pipeline == nil && deviceInfo == nil && configuration.sendsCommands
+                        && hostMonotonicMicroseconds() - startHost < Self.helloWaitMicroseconds
+                    {
+                        return
+                    }
                     if pipeline == nil { try makePipeline(deviceInfo) }
                     let t = sample.deviceTimeMicroseconds
                     if originTime == nil { originTime = t }
+                    if let limit = configuration.maximumDurationSeconds, seconds(t) > limit {
+                        reachedLimit = true
+                        return
+                    }
                     let reading = pipeline!.process(sample, emit: emit)
                     stats.add(reading)
                     lastTime = t
@@ -201,7 +217,7 @@ public final class SessionRunner {
         try requestStream()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferCount, alignment: 16)
         defer { buffer.deallocate() }
-        reading: while !shouldStop() {
+        reading: while !shouldStop() && !reachedLimit {
             if let limit = configuration.maximumDurationSeconds, originTime != nil, seconds(lastTime) >= limit { break }
             let result: ByteSourceRead
             do {

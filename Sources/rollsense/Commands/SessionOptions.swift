@@ -24,6 +24,9 @@ struct SessionOptions: ParsableArguments {
     @Flag(help: "No terminal bell when an alert starts (the screen still flashes).")
     var noBell = false
 
+    @Option(help: ArgumentHelp("A calibration JSON file ({offsetCounts, curves}) to use instead of the one stored for the board.", valueName: "file"))
+    var calibration: String?
+
     @Option(help: ArgumentHelp("Folder of the history ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
     var dataDir: String?
 

@@ -22,6 +22,8 @@ struct LiveSessionSettings {
     /// Added to today's total from the ledger (the demo starts part-way into the day).
     var extraPriorDailySeconds: Double = 0
     var title: String
+    /// A calibration that overrides the stored ones (`--calibration FILE`).
+    var calibration: Calibration?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
     static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
@@ -37,12 +39,23 @@ struct LiveSessionSettings {
             throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
         }
         let json = options.json || !standardOutputIsTerminal()
-        return LiveSessionSettings(
+        var calibration: Calibration?
+        if let path = options.calibration {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure.usage("--calibration \(path) cannot be read: check the path.")
+            }
+            do { calibration = try JSONDecoder().decode(Calibration.self, from: data) } catch {
+                throw CommandFailure.data("--calibration \(path) is not a calibration ({\"offsetCounts\": [...], \"curves\": [...]}): \(error)")
+            }
+        }
+        var settings = LiveSessionSettings(
             profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
             durationSeconds: options.duration, json: json,
             bell: !options.noBell && (config.bell ?? true),
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
+        settings.calibration = calibration
+        return settings
     }
 }
 
@@ -74,7 +87,8 @@ enum LiveSession {
             profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
             priorDailyMicroseconds: Int64((priorSeconds + settings.extraPriorDailySeconds) * 1_000_000),
             maximumDurationSeconds: settings.durationSeconds,
-            calibration: { info in
+            calibration: { [override = settings.calibration] info in
+                if let override { return override }
                 let (calibration, known) = calibrationStore.calibration(usbSerial: usbSerial, info: info, stored: stored)
                 if !known { uncalibrated.store(true, ordering: .relaxed) }
                 return calibration
@@ -154,7 +168,7 @@ enum SummaryText {
         lines.append("  Duration          \(clock(stats.durationSeconds))")
         lines.append("  Contact           \(clock(stats.contactSeconds))")
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
+            lines.append("    \(area.padding(toLength: 18, withPad: " ", startingAt: 0))\(clock(seconds))")
         }
         lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
         lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")

@@ -21,11 +21,13 @@ struct LiveViewRenderer {
                 + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor))
         let hold = model.inContact ? clock(model.holdSeconds) : "-"
         let daily = "\(clock(model.dailySeconds)) / \(clock(model.dailyLimitSeconds))"
-        let dailyBarWidth = max(0, min(20, width - 50))
+        let holdLine = "  Hold \(hold)   Today on \(model.areaName) \(daily) "
+        // The bar takes what room is left (2 columns for its brackets), at most 20 cells.
+        let dailyBarWidth = max(0, min(20, width - holdLine.count - 2))
         let dailyFraction = model.dailyLimitSeconds > 0 ? model.dailySeconds / model.dailyLimitSeconds : 0
         let dailyStyle: ZoneStyle = dailyFraction >= 1 ? .stop : (dailyFraction >= 0.8 ? .caution : .target)
         lines.append(
-            "  Hold \(hold)   Today on \(model.areaName) \(daily) "
+            (dailyBarWidth > 0 ? holdLine : fit(holdLine, width: width))
                 + paint(bar(fraction: dailyFraction, width: dailyBarWidth), dailyStyle.ansiColor))
         lines.append("  " + sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals))
         lines.append("")

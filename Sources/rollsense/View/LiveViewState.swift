@@ -35,6 +35,11 @@ struct LiveViewState {
         if linkStatus == "waiting for the board" { linkStatus = nil }
     }
 
+    /// Moves the view's clock (device seconds since the session started).
+    mutating func advance(to sessionSeconds: Double) {
+        self.sessionSeconds = sessionSeconds
+    }
+
     mutating func read(_ reading: Reading, sessionSeconds: Double) {
         self.reading = reading
         self.sessionSeconds = sessionSeconds
@@ -52,6 +57,10 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: SignalEvent, sessionSeconds: Double) {
+        handle(EventFacts(event), sessionSeconds: sessionSeconds)
+    }
+
+    mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
         guard let (text, style) = Self.words(for: event, profile: profile) else { return }
         switch event.phase {
         case .start:
@@ -76,8 +85,8 @@ struct LiveViewState {
     }
 
     /// Large plain words for an event, or nil for events that are not alerts.
-    static func words(for event: SignalEvent, profile: Profile) -> (String, ZoneStyle)? {
-        let region = regionName(event.area.region)
+    static func words(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
+        let region = regionName(event.region)
         switch event.reason {
         case .zoneStop: return ("Ease off: over the stop level", .stop)
         case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
@@ -138,5 +147,34 @@ struct LiveViewState {
             alert: alert,
             linkStatus: linkStatus,
             flash: flash)
+    }
+}
+
+/// What the view needs from a `SignalEvent` (a plain value the tests can make).
+struct EventFacts {
+    var kind: EventKind
+    var level: AlertLevel
+    var phase: EventPhase
+    var reason: EventReason
+    var region: BodyRegion
+    var value: Double
+    var limit: Double
+    var message: String
+
+    init(kind: EventKind, level: AlertLevel, phase: EventPhase, reason: EventReason, region: BodyRegion = .lowerBack,
+         value: Double = 0, limit: Double = 0, message: String = "") {
+        self.kind = kind
+        self.level = level
+        self.phase = phase
+        self.reason = reason
+        self.region = region
+        self.value = value
+        self.limit = limit
+        self.message = message
+    }
+
+    init(_ event: SignalEvent) {
+        self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
+                  value: event.value, limit: event.limit, message: event.message)
     }
 }

@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// Failures: one line naming the cause and what to do, and the exit code of README.md's table.
+@Suite("rollsense failures")
+struct CommandErrorTests {
+    private func run(_ arguments: [String], config: String? = nil) throws -> BuiltRollSense.Result {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        if let config { try rollsense.writeConfig(config) }
+        return try rollsense.run(arguments, timeoutSeconds: 30)
+    }
+
+    // MARK: - Device (69)
+
+    @Test func unknownDeviceExits69NamingIt() throws {
+        let result = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"])
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("No serial device matches '/dev/rollsense-no-such-board'"))
+    }
+
+    @Test func silentDeviceExits69() throws {
+        // A pty nobody writes to: the session gives up after its silence timeout.
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        #expect(openpty(&master, &slave, nil, nil, nil) == 0)
+        defer { close(master); close(slave) }
+        let path = String(cString: ttyname(slave))
+        let result = try run(["live", "--json", "--device", path, "--no-reset"])
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("sent nothing"))
+    }
+
+    // MARK: - Usage (64)
+
+    @Test(arguments: [
+        (["live", "--body-weight", "5"], "--body-weight"),
+        (["live", "--area", "elbow"], "--area 'elbow'"),
+        (["live", "--tool", "hammer"], "--tool 'hammer'"),
+        (["live", "--duration", "-3"], "--duration"),
+        (["live", "--profile", "no-such-profile", "--device", "/dev/null"], "--profile 'no-such-profile'"),
+        (["simulate", "--speed", "fast"], "--speed"),
+        (["calibrate", "--mass-kg", "0"], "--mass-kg"),
+        (["live", "--no-such-flag"], "--no-such-flag"),
+    ])
+    func badOptionValuesExit64NamingTheOption(arguments: [String], named: String) throws {
+        let result = try run(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(named), "\(arguments): \(result.stderr)")
+    }
+
+    @Test(arguments: [
+        (#"{"bodyWeightKg": "heavy"}"#, "bodyWeightKg"),
+        (#"{"tool": "hammer"}"#, "\"tool\""),
+        (#"{"bell": 3}"#, "\"bell\""),
+        (#"{"colour": "red"}"#, "\"colour\""),
+        (#"{"profileOverrides": {"zones": {"stop": -1}}}"#, "zones"),
+        (#"{"profileOverrides": {"zonez": {}}}"#, "profileOverrides.zonez"),
+        ("{not json", "not valid JSON"),
+    ])
+    func badConfigExits64NamingTheKey(config: String, named: String) throws {
+        let result = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"], config: config)
+        #expect(result.status == 64, "\(config): \(result.stderr)")
+        #expect(result.stderr.contains(named), "\(config): \(result.stderr)")
+        #expect(result.stderr.contains("config.json"), "names the file: \(result.stderr)")
+    }
+
+    // MARK: - Data (65)
+
+    @Test func badScenarioFileExits65NamingTheKey() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let file = rollsense.home.appendingPathComponent("bad.json")
+        try #"{"bodyMassKilograms": 75, "sampleRateHz": 5000, "repeats": false, "noiseNewtons": 0, "segments": []}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let result = try rollsense.run(["simulate", "--scenario", file.path], timeoutSeconds: 30)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("sampleRateHz"))
+    }
+
+    @Test func recordingOverAnExistingFileExits65() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let existing = rollsense.home.appendingPathComponent("taken.rscap")
+        try "keep me".write(to: existing, atomically: true, encoding: .utf8)
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--link", link])
+        defer { stop(simulator.process) }
+        let result = try rollsense.run(["record", "--json", "--device", link, "--out", existing.path], timeoutSeconds: 30)
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me")
+    }
+
+    // MARK: - Help
+
+    @Test(arguments: ["live", "record", "demo", "simulate", "calibrate", "devices"])
+    func everyCommandsHelpHasAnExample(command: String) throws {
+        let result = try run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("rollsense \(command)"), "\(command) --help shows an example")
+    }
+}

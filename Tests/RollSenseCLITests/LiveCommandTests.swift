@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+/// `rollsense live --json` against a device on a pty: the virtual board of `rollsense simulate`
+/// and the real firmware under simavr.
+@Suite("rollsense live")
+struct LiveCommandTests {
+    // MARK: - Against simulate
+
+    @Test func eventsAgainstSimulateComeAtTheScenarioDeviceTimes() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "8", "--link", link])
+        defer { stop(simulator.process) }
+        #expect(simulator.path.hasPrefix("/dev/pts/"))
+        let result = try rollsense.run(["live", "--json", "--device", link, "--duration", "42"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let found = events(in: result.lines)
+        let spine = try #require(found.first { $0.reason == "loadOnSpine" && $0.phase == "start" })
+        #expect(abs(spine.t - 31.1) < 0.5)
+        let stop = try #require(found.first { $0.reason == "zoneStop" && $0.phase == "start" })
+        #expect(abs(stop.t - 39.6) < 0.5)
+        // --duration ends the session on device time and closes what is open.
+        let last = try #require(found.last)
+        #expect(last.t == 42)
+        #expect(found.contains { $0.reason == "contact" && $0.phase == "end" })
+        // The ledger got this session's contact.
+        #expect(FileManager.default.fileExists(atPath: rollsense.dataDirectory.appendingPathComponent("history.sqlite").path))
+        let summary = try #require(result.lines.last.flatMap(jsonObject))
+        #expect(summary["type"] as? String == "summary")
+        #expect(((summary["contactS"] as? Double) ?? 0) > 35)
+    }
+
+    @Test func todaysEarlierContactCountsTowardsTheDailyLimit() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "max", "--link", link])
+        defer { stop(simulator.process) }
+        let first = try rollsense.run(["live", "--json", "--device", link, "--duration", "30"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let firstSummary = try #require(first.lines.last.flatMap(jsonObject))
+        let second = try rollsense.run(["live", "--json", "--device", link, "--duration", "5"])
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+        let secondSummary = try #require(second.lines.last.flatMap(jsonObject))
+        let contactBefore = try #require(firstSummary["contactS"] as? Double)
+        let today = try #require(secondSummary["todayS"] as? Double)
+        #expect(today > contactBefore, "today \(today) s includes the earlier \(contactBefore) s")
+    }
+
+    // MARK: - Against the firmware under simavr
+
+    static let firmwareHarness = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
+    static let firmware = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim-hx4/rollsense.elf")
+    static var firmwareBuilt: Bool {
+        FileManager.default.isExecutableFile(atPath: firmwareHarness.path) && FileManager.default.fileExists(atPath: firmware.path)
+    }
+
+    /// Two load cells left of the spine (channels 0 and 1 at -150 and -50 mm): rest, 200 N
+    /// (29 kPa over the foam roller's 68 cm², target) from 2 s, 400 N (59 kPa, stop) from 5.1 s,
+    /// lift-off at 8 s. The calibration written for the board is 100 counts per newton.
+    static let scenario = """
+        seed 3
+        0 hx711 0 0
+        0 hx711 1 0
+        0 hx711 0 noise 20
+        0 hx711 1 noise 20
+        1 hx711 0 0
+        1 hx711 1 0
+        2 hx711 0 10000 ramp
+        2 hx711 1 10000 ramp
+        5 hx711 0 10000
+        5 hx711 1 10000
+        5.1 hx711 0 20000 ramp
+        5.1 hx711 1 20000 ramp
+        7.5 hx711 0 20000
+        7.5 hx711 1 20000
+        8 hx711 0 0 ramp
+        8 hx711 1 0 ramp
+        """
+
+    private func runFirmware(_ rollsense: BuiltRollSense, seconds: String, extra: [String] = []) throws -> BuiltRollSense.Result {
+        let scenarioFile = rollsense.home.appendingPathComponent("session.scenario")
+        try Self.scenario.write(to: scenarioFile, atomically: true, encoding: .utf8)
+        let link = rollsense.home.appendingPathComponent("firmware").path
+        let harness = Process()
+        harness.executableURL = Self.firmwareHarness
+        harness.arguments = ["--seconds", "12", "--scenario", scenarioFile.path, "--link", link, Self.firmware.path]
+        harness.standardOutput = FileHandle.nullDevice
+        harness.standardError = FileHandle.nullDevice
+        try harness.run()
+        defer { stop(harness) }
+        while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
+        return try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", seconds] + extra)
+    }
+
+    @Test(.enabled(if: LiveCommandTests.firmwareBuilt || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))
+    func eventsAgainstTheFirmwareUnderSimavrComeAtTheScenarioTimes() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        // First run: without a calibration, a warning says what to do.
+        let probe = try runFirmware(rollsense, seconds: "0.5")
+        #expect(probe.status == 0, "stderr: \(probe.stderr)")
+        #expect(probe.stderr.contains("rollsense calibrate"))
+        let device = try #require(probe.lines.compactMap(jsonObject).first { $0["type"] as? String == "device" })
+        #expect(device["board"] as? String == "simavr simulator")
+        // The simulated board draws a new device id each run (its EEPROM starts blank), so the
+        // calibration is given as a file rather than stored for the id.
+        let calibration = """
+            {"offsetCounts": [0, 0, 0, 0], "curves": [\
+            {"linear": {"newtonsPerCount": 0.01}}, {"linear": {"newtonsPerCount": 0.01}}, \
+            {"linear": {"newtonsPerCount": 0.01}}, {"linear": {"newtonsPerCount": 0.01}}]}
+            """
+        let calibrationFile = rollsense.home.appendingPathComponent("calibration.json")
+        try calibration.write(to: calibrationFile, atomically: true, encoding: .utf8)
+
+        let result = try runFirmware(rollsense, seconds: "10", extra: ["--calibration", calibrationFile.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("rollsense calibrate"))
+        let found = events(in: result.lines)
+        let contact = try #require(found.first { $0.reason == "contact" && $0.phase == "start" })
+        #expect(contact.t > 1 && contact.t < 1.6, "20 N is reached at 1.1 s, plus the 0.2 s on-delay: \(contact.t)")
+        let target = try #require(found.first { $0.reason == "zoneTarget" && $0.phase == "start" })
+        #expect(target.t > 1.5 && target.t < 2.6)
+        let stop = try #require(found.first { $0.reason == "zoneStop" && $0.phase == "start" })
+        #expect(stop.t > 5.0 && stop.t < 6.0, "stop level (52 kPa) passed near 5.07 s, plus the 0.5 s on-delay: \(stop.t)")
+        let end = try #require(found.first { $0.reason == "contact" && $0.phase == "end" })
+        #expect(end.t > 8.0 && end.t < 9.0)
+        #expect(!found.contains { $0.reason == "loadOnSpine" }, "the load sits left of the spine")
+        let summary = try #require(result.lines.last.flatMap(jsonObject))
+        #expect(((summary["peakForceN"] as? Double) ?? 0) > 380 && ((summary["peakForceN"] as? Double) ?? 0) < 420)
+    }
+}

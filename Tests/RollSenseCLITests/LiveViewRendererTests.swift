@@ -1,0 +1,131 @@
+import Testing
+@testable import rollsense
+import RollSenseKit
+import RollSenseSignal
+
+/// The pure layout of the live view: same model and size, same lines.
+@Suite("Live view renderer")
+struct LiveViewRendererTests {
+    private func model(pressure: Double = 30, alert: (String, ZoneStyle)? = nil, link: String? = nil) -> LiveViewModel {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "test")
+        state.link(.connected)
+        var model = state.model(flash: false)
+        model.forceNewtons = pressure * 6.8
+        model.pressureKilopascals = pressure
+        model.gaugeValue = pressure
+        model.zone = .target
+        model.zoneLabel = "target"
+        model.inContact = true
+        model.holdSeconds = 12
+        model.dailySeconds = 100
+        model.recentKilopascals = [10, 20, 30, 40, 50]
+        model.alert = alert.map { (text: $0.0, style: $0.1) }
+        model.linkStatus = link
+        return model
+    }
+
+    private func visible(_ line: String) -> String {
+        var out = ""
+        var inEscape = false
+        for character in line {
+            if inEscape { if character.isLetter { inEscape = false }; continue }
+            if character == "\u{1B}" { inEscape = true; continue }
+            out.append(character)
+        }
+        return out
+    }
+
+    @Test(arguments: [40, 80, 132])
+    func everyLineFitsTheWidth(width: Int) {
+        let lines = LiveViewRenderer(width: width, height: 30, color: true).render(model(alert: ("Ease off: over the stop level", .stop)))
+        for line in lines { #expect(visible(line).count <= width, "\(visible(line))") }
+    }
+
+    @Test func showsForcePressureZoneHoldAndToday() {
+        let text = LiveViewRenderer(width: 80, height: 30, color: false).render(model()).joined(separator: "\n")
+        #expect(text.contains("204 N"))
+        #expect(text.contains("30.0 kPa"))
+        #expect(text.contains("TARGET"))
+        #expect(text.contains("Hold 0:12"))
+        #expect(text.contains("1:40 / 5:00"))
+        #expect(text.contains("caution") && text.contains("stop"), "the scale names the bands")
+    }
+
+    @Test func gaugeFillsInProportionToTheValue() {
+        let renderer = LiveViewRenderer(width: 80, height: 30, color: false)
+        func filled(_ pressure: Double) -> Int { visible(renderer.render(model(pressure: pressure))[2]).filter { $0 == "█" }.count }
+        #expect(filled(0) == 0)
+        #expect(filled(20) < filled(40))
+        let maximum = Profile.foamRollerLowerBack.zones.stop * 1.3
+        #expect(filled(maximum * 2) == 78, "clamped at full width")
+    }
+
+    @Test func noColorMeansNoEscapes() {
+        let lines = LiveViewRenderer(width: 80, height: 30, color: false).render(model(alert: ("Ease off", .stop)))
+        #expect(!lines.joined().contains("\u{1B}"))
+        let coloured = LiveViewRenderer(width: 80, height: 30, color: true).render(model(alert: ("Ease off", .stop)))
+        #expect(coloured.joined().contains("\u{1B}[31m"), "stop band in red")
+    }
+
+    @Test func alertInCapitalsAndLinkStatusShown() {
+        let text = LiveViewRenderer(width: 80, height: 30, color: false)
+            .render(model(alert: ("Daily limit for lower back reached", .stop), link: "disconnected, waiting for the board"))
+            .joined(separator: "\n")
+        #expect(text.contains("DAILY LIMIT FOR LOWER BACK REACHED"))
+        #expect(text.contains("disconnected, waiting for the board"))
+    }
+
+    @Test func neverTallerThanTheTerminal() {
+        #expect(LiveViewRenderer(width: 80, height: 5, color: false).render(model()).count == 5)
+    }
+
+    @Test func sameModelSameLines() {
+        let renderer = LiveViewRenderer(width: 90, height: 30, color: true)
+        #expect(renderer.render(model()) == renderer.render(model()))
+    }
+}
+
+/// Events to words and the alert shown.
+@Suite("Live view state")
+struct LiveViewStateTests {
+    private func event(_ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, limit: Double = 0) -> EventFacts {
+        EventFacts(kind: kind, level: level, phase: phase, reason: reason, limit: limit)
+    }
+
+    @Test func stopOutranksCautionAndEndsClearIt() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
+        state.handle(event(.hold, .caution, .start, .holdCaution, limit: 60), sessionSeconds: 1)
+        #expect(state.alert?.text == "Move on: 60 s on one spot")
+        #expect(state.alertStarted)
+        state.alertStarted = false
+        state.handle(event(.zone, .stop, .start, .zoneStop), sessionSeconds: 2)
+        #expect(state.alert?.text == "Ease off: over the stop level")
+        #expect(state.alertStarted)
+        state.handle(event(.zone, .stop, .end, .zoneStop), sessionSeconds: 3)
+        #expect(state.alert?.text == "Move on: 60 s on one spot")
+        state.handle(event(.hold, .caution, .end, .holdCaution), sessionSeconds: 4)
+        #expect(state.alert == nil)
+    }
+
+    @Test func dailyLimitInPlainWords() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
+        state.handle(event(.daily, .stop, .start, .dailyLimit, limit: 300), sessionSeconds: 1)
+        #expect(state.alert?.text == "Daily limit for lower back reached")
+    }
+
+    @Test func instantAlertsFadeAfterThreeSecondsOfDeviceTime() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
+        state.handle(event(.jump, .caution, .instant, .jump), sessionSeconds: 10)
+        #expect(state.alert != nil)
+        state.advance(to: 12.9)
+        #expect(state.alert != nil)
+        state.advance(to: 13.1)
+        #expect(state.alert == nil)
+    }
+
+    @Test func disconnectIsShown() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
+        state.link(.disconnected)
+        #expect(state.model(flash: false).linkStatus == "disconnected, waiting for the board")
+    }
+}
