@@ -6,6 +6,8 @@ set -euo pipefail
 export ROLLSENSE_REQUIRE_UMOCKDEV=1
 # The firmware end-to-end tests fail, rather than skip, when the simulated firmware is missing.
 export ROLLSENSE_REQUIRE_FIRMWARE=1
+# The terminal view test under tmux runs, rather than skips, under `make test`.
+export ROLLSENSE_REQUIRE_TMUX=1
 if command -v umockdev-wrapper >/dev/null; then
     exec umockdev-wrapper swift test --skip-build "$@"
 fi

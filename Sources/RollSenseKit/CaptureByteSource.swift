@@ -41,6 +41,8 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
     /// Approximate file offset reached, in bytes: the sum of records read so far.
     public private(set) var recordBytesRead: Int64 = 0
 
+    /// A record read ahead by `readLeadingMetadata`, handed out first.
+    private var readAhead: CaptureRecord?
     private var pending: [UInt8] = []
     private var pendingOffset = 0
     private var pendingHostTime: Int64 = 0
@@ -63,6 +65,15 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
         self.init(reader: try CaptureReader(path: path), speed: speed)
     }
 
+    /// Reads the metadata records at the head of the file, so `reader.metadata` names the
+    /// session's profile, area, tool and duration before the first byte is replayed.
+    public func readLeadingMetadata() throws(CaptureReadError) {
+        while readAhead == nil, let record = try reader.nextRecord() {
+            if case .metadata = record { continue }
+            readAhead = record
+        }
+    }
+
     /// Host receive time of the chunk the last `read` came from, as recorded.
     public var lastReadHostTimeMicroseconds: Int64 { pendingHostTime }
 
@@ -74,7 +85,9 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
         guard !finished else { return .end }
         while pendingOffset >= pending.count {
-            guard let record = try reader.nextRecord() else {
+            let next = readAhead
+            readAhead = nil
+            guard let record = try next ?? reader.nextRecord() else {
                 finished = true
                 return .end
             }

@@ -168,6 +168,8 @@ public final class SessionRunner {
         // Samples past the duration are not processed, whatever the read chunking: a replay
         // ends on exactly the same sample as the live session did.
         var reachedLimit = false
+        // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
+        var speaksText = false
         func handle(_ event: WireEvent) {
             guard failure == nil, !reachedLimit else { return }
             lastDecodedHost = hostMonotonicMicroseconds()
@@ -181,7 +183,7 @@ public final class SessionRunner {
                 case .sample(let sample):
                     // Live, the calibration depends on who the device is: samples before its
                     // HELLO (left in the port from an earlier session) wait for it, a while.
-                    if pipeline == nil && deviceInfo == nil && configuration.sendsCommands
+                    if pipeline == nil && deviceInfo == nil && configuration.sendsCommands && !speaksText
                         && hostMonotonicMicroseconds() - startHost < Self.helloWaitMicroseconds
                     {
                         return
@@ -206,8 +208,8 @@ public final class SessionRunner {
                     pipeline?.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
                 case .reply(let reply):
                     replies.append(reply)
-                case .protocolDetected:
-                    break
+                case .protocolDetected(let kind):
+                    speaksText = kind == .text
                 }
             } catch {
                 failure = error

@@ -1,6 +1,15 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct TmuxFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 /// The full-screen view in a real terminal: tmux runs `rollsense demo` in a detached session of
 /// a fixed size; capture-pane reads the screen, resize-window changes it, send-keys presses Ctrl-C.
 @Suite("Terminal view under tmux", .serialized)
@@ -13,22 +22,26 @@ struct TerminalViewTests {
 
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TerminalViewTests.tmux!)
-            process.arguments = ["-L", socket] + arguments
             // Output through a file, not a pipe: the first command forks the tmux server, which
-            // would hold a pipe's write end open forever.
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString).out")
-            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: file) }
-            let handle = try FileHandle(forWritingTo: file)
-            process.standardOutput = handle
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            try handle.close()
-            return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            // would hold a pipe's write end open forever. Spawned and reaped with posix_spawn and
+            // waitpid rather than Foundation's Process, whose waitUntilExit never saw this
+            // client exit (it stayed a zombie) under the test runner.
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString).out").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = ([TerminalViewTests.tmux!, "-L", socket] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            let spawned = posix_spawn(&pid, TerminalViewTests.tmux!, &actions, nil, argv, environ)
+            guard spawned == 0 else { throw TmuxFailure(message: "posix_spawn tmux: \(spawned)") }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         }
 
         func screen() throws -> [String] {
@@ -49,11 +62,9 @@ struct TerminalViewTests {
         deinit { _ = try? run(["kill-server"]) }
     }
 
-    // Opt-in for now (ROLLSENSE_TMUX_TESTS=1): under `swift test` the first tmux call does not
-    // return (the forked server seems to keep the client's output open); by hand the same steps
-    // pass. Left for the lead to finish.
-    @Test(.enabled(if: TerminalViewTests.tmux != nil && ProcessInfo.processInfo.environment["ROLLSENSE_TMUX_TESTS"] == "1"))
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
     func demoShowsGaugeZoneAndAlertRedrawsOnResizeAndCtrlCRestoresTheTerminal() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let server = Server()

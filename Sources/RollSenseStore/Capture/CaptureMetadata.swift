@@ -94,6 +94,19 @@ public struct CaptureMetadata: Sendable, Equatable {
         set { fields["tool"] = newValue.map(JSONValue.string) }
     }
 
+    /// The live session's `--duration`: it stopped at this much device time, though bytes after
+    /// it were already recorded, so a replay stops there too and gives the same events.
+    public var durationLimitSeconds: Double? {
+        get {
+            switch fields["durationLimitSeconds"] {
+            case .number(let value): value
+            case .integer(let value): Double(value)
+            default: nil
+            }
+        }
+        set { fields["durationLimitSeconds"] = newValue.map(JSONValue.number) }
+    }
+
     /// Adds `other`'s keys, replacing ones already present.
     public mutating func merge(_ other: CaptureMetadata) {
         fields.merge(other.fields) { _, new in new }

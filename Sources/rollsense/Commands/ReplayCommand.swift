@@ -50,7 +50,8 @@ struct ReplayCommand: ParsableCommand {
         let setup = try CaptureSessionSetup.open(capture, speed: ReplaySpeed(argument: speed)!)
         let profile = setup.profile
         let configuration = SessionConfiguration(
-            profile: profile, bodyMassKilograms: setup.bodyMassKilograms, sendsCommands: false,
+            profile: profile, bodyMassKilograms: setup.bodyMassKilograms,
+            maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false,
             silenceTimeoutSeconds: nil, calibration: setup.calibration)
         let jsonOutput = JSONLinesOutput(region: profile.region)
         let textOutput = ReplayTextOutput()

@@ -20,7 +20,7 @@ enum CaptureAnalysis {
         let sink = AnalysisSink(tap: tap, onSample: onSample, onEvent: onEvent)
         let configuration = SessionConfiguration(
             profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms,
-            readingIntervalMicroseconds: 0, sendsCommands: false, silenceTimeoutSeconds: nil,
+            readingIntervalMicroseconds: 0, maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false, silenceTimeoutSeconds: nil,
             calibration: setup.calibration)
         let runner = SessionRunner(source: tap, configuration: configuration, sink: sink)
         defer { progress?.finish() }

@@ -10,7 +10,7 @@ struct CaptureOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("A capture file written by `rollsense record` or `live --record`.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file. Default: the one the recording names.", valueName: "name|file"))
+    @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file. Default: the one the recording names, if built in, else the one for its tool.", valueName: "name|file"))
     var profile: String?
 
     @Option(name: .customLong("body-weight"), help: ArgumentHelp("Body weight in kilograms, as given to the live session (it is not recorded).", valueName: "kg"))
@@ -29,19 +29,26 @@ struct CaptureSessionSetup {
     var profile: Profile
     var bodyMassKilograms: Double?
     var calibration: @Sendable (DeviceInfo?) -> Calibration
+    /// Where the live session stopped (`--duration`), so the replay stops there too.
+    var durationLimitSeconds: Double?
 
     /// Opens the file (an unreadable or non-capture file is a data error, exit 65) and resolves
     /// the profile: flag, else the recording's name, area and tool, else the config's.
     static func open(_ options: CaptureOptions, speed: ReplaySpeed = .maximum,
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CaptureSessionSetup {
         let source: CaptureByteSource
-        do { source = try CaptureByteSource(path: options.file, speed: speed) } catch {
+        do {
+            source = try CaptureByteSource(path: options.file, speed: speed)
+            try source.readLeadingMetadata()
+        } catch {
             throw CommandFailure.data("Cannot replay: \(error).")
         }
         let metadata = source.reader.metadata
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
-            name: options.profile ?? metadata.profileName ?? config.profile,
+            // A profile the recording names but this program does not have (a file on another
+            // machine) falls back to the defaults for its tool and area.
+            name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
             tool: metadata.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
             area: metadata.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
             overrides: config.profileOverrides)
@@ -49,7 +56,8 @@ struct CaptureSessionSetup {
         let stored = try store.all()
         return CaptureSessionSetup(
             source: source, profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
-            calibration: { info in store.calibration(usbSerial: nil, info: info, stored: stored).0 })
+            calibration: { info in store.calibration(usbSerial: nil, info: info, stored: stored).0 },
+            durationLimitSeconds: metadata.durationLimitSeconds)
     }
 
     /// The recording's damage, one warning line each on stderr.

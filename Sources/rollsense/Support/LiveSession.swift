@@ -96,9 +96,10 @@ enum LiveSession {
 
         var capture: CaptureWriter?
         if let path = settings.recordPath {
-            let metadata = CaptureMetadata(
+            var metadata = CaptureMetadata(
                 programVersion: RollSenseVersion.string, startWallClock: startWall, timeZoneIdentifier: timeZone.identifier,
                 profileName: profile.name, area: region, tool: profile.tool.rawValue)
+            metadata.durationLimitSeconds = settings.durationSeconds
             do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
                 throw CommandFailure.data("Cannot record to \(path): \(error)")
             }
