@@ -65,8 +65,9 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
         self.init(reader: try CaptureReader(path: path), speed: speed)
     }
 
-    /// Reads the metadata records at the head of the file, so `reader.metadata` names the
-    /// session's profile, area, tool and duration before the first byte is replayed.
+    /// Reads the metadata records that come next (at the head of the file: the session's
+    /// profile, area, tool and duration), so `reader.metadata` holds them before the bytes that
+    /// follow are replayed.
     public func readLeadingMetadata() throws(CaptureReadError) {
         while readAhead == nil, let record = try reader.nextRecord() {
             if case .metadata = record { continue }
@@ -98,6 +99,9 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
                 pending = chunk.bytes
                 pendingOffset = 0
                 pendingHostTime = chunk.hostTimeMicroseconds
+                // Metadata written right after these bytes (the calibration chosen on their
+                // HELLO) is merged before the decoder sees them.
+                try readLeadingMetadata()
             case .event(let event):
                 recordBytesRead += Int64(event.note.utf8.count) + 22
                 switch event.kind {

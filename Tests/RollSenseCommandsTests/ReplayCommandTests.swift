@@ -116,6 +116,32 @@ struct ReplayCommandTests {
         #expect(lines(ofType: "event", in: paced.lines) == liveEvents)
     }
 
+    @Test func replayUsesTheCalibrationProfileAndBodyMassTheLiveSessionRecorded() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let link = rollsense.path("board")
+        let simulator = try rollsense.startSimulator(["--speed", "max"], link: link)
+        defer { stopSimulator(simulator) }
+        // A calibration this machine does not store: twice the virtual board's own scale, so
+        // the replay gives the live events only if it takes the calibration from the file.
+        let calibrationFile = rollsense.path("calibration.json")
+        try """
+            {"offsetCounts": [0, 0, 0, 0], "curves": [\
+            {"linear": {"newtonsPerCount": 0.05}}, {"linear": {"newtonsPerCount": 0.05}}, \
+            {"linear": {"newtonsPerCount": 0.05}}, {"linear": {"newtonsPerCount": 0.05}}]}
+            """.write(toFile: calibrationFile, atomically: true, encoding: .utf8)
+        let capture = rollsense.path("calibrated.rscap")
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "20",
+                                      "--calibration", calibrationFile, "--body-weight", "90", "--record", capture])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let replay = try rollsense.run(["replay", capture, "--json"])
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        let liveEvents = lines(ofType: "event", in: live.lines)
+        #expect(liveEvents.contains { $0.contains("zoneStop") })
+        #expect(lines(ofType: "event", in: replay.lines) == liveEvents)
+        #expect(lines(ofType: "reading", in: replay.lines) == lines(ofType: "reading", in: live.lines))
+    }
+
     @Test func recordingKilledMidWayReplaysUpToTheKill() throws {
         let rollsense = try RollSenseProcess()
         defer { rollsense.removeHome() }

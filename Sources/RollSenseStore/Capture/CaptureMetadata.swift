@@ -107,6 +107,18 @@ public struct CaptureMetadata: Sendable, Equatable {
         set { fields["durationLimitSeconds"] = newValue.map(JSONValue.number) }
     }
 
+    /// The user's body mass given to the live session (zones in percent of body weight need it).
+    public var bodyMassKilograms: Double? {
+        get {
+            switch fields["bodyMassKilograms"] {
+            case .number(let value): value
+            case .integer(let value): Double(value)
+            default: nil
+            }
+        }
+        set { fields["bodyMassKilograms"] = newValue.map(JSONValue.number) }
+    }
+
     /// Adds `other`'s keys, replacing ones already present.
     public mutating func merge(_ other: CaptureMetadata) {
         fields.merge(other.fields) { _, new in new }

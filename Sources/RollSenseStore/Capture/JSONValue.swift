@@ -24,6 +24,18 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         self = value
     }
 
+    /// The JSON form of any encodable value (a profile, a calibration); nil if it cannot encode.
+    public init?(encoding value: some Encodable) {
+        guard let data = try? JSONEncoder().encode(value),
+              let decoded = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = decoded
+    }
+
+    /// Decodes this JSON into `type`; the error says which key did not fit.
+    public func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(jsonText.utf8))
+    }
+
     /// The value as compact JSON text with sorted keys.
     public var jsonText: String {
         let encoder = JSONEncoder()

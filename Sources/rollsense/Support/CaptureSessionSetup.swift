@@ -13,7 +13,7 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file. Default: the one the recording names, if built in, else the one for its tool.", valueName: "name|file"))
     var profile: String?
 
-    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Body weight in kilograms, as given to the live session (it is not recorded).", valueName: "kg"))
+    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Body weight in kilograms. Default: the one the live session recorded.", valueName: "kg"))
     var bodyWeight: Double?
 
     func validate() throws {
@@ -45,7 +45,13 @@ struct CaptureSessionSetup {
         }
         let metadata = source.reader.metadata
         let config = try UserConfig.load(environment: environment)
-        let profile = try ProfileResolver.resolve(
+        // The recording's own profile (overrides included) replays exactly what the live run
+        // judged; a flag overrides it, and older recordings name theirs only.
+        let recordedProfile: Profile? = options.profile == nil ? metadata.profile.flatMap { value in
+            guard let profile = try? value.decoded(as: Profile.self), (try? profile.validate()) != nil else { return nil }
+            return profile
+        } : nil
+        let profile = try recordedProfile ?? ProfileResolver.resolve(
             // A profile the recording names but this program does not have (a file on another
             // machine) falls back to the defaults for its tool and area.
             name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
@@ -54,9 +60,19 @@ struct CaptureSessionSetup {
             overrides: config.profileOverrides)
         let store = CalibrationStore(environment: environment)
         let stored = try store.all()
+        // The runner calls the calibration closure on the thread that reads this reader.
+        nonisolated(unsafe) let reader = source.reader
         return CaptureSessionSetup(
-            source: source, profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
-            calibration: { info in store.calibration(usbSerial: nil, info: info, stored: stored).0 },
+            source: source, profile: profile,
+            bodyMassKilograms: options.bodyWeight ?? metadata.bodyMassKilograms ?? config.bodyWeightKilograms,
+            calibration: { info in
+                // The calibration the live session used, recorded after the HELLO; else this
+                // machine's stored one for the board.
+                if let recorded = reader.metadata.calibration, let calibration = try? recorded.decoded(as: Calibration.self) {
+                    return calibration
+                }
+                return store.calibration(usbSerial: nil, info: info, stored: stored).0
+            },
             durationLimitSeconds: metadata.durationLimitSeconds)
     }
 

@@ -80,6 +80,22 @@ enum LiveSession {
             throw CommandFailure.data("\(error)")
         }
 
+        var capture: CaptureWriter?
+        if let path = settings.recordPath {
+            var metadata = CaptureMetadata(
+                programVersion: RollSenseVersion.string, startWallClock: startWall, timeZoneIdentifier: timeZone.identifier,
+                profileName: profile.name, area: region, tool: profile.tool.rawValue)
+            metadata.durationLimitSeconds = settings.durationSeconds
+            // What a replay on another machine needs to give the same events: the whole profile
+            // (overrides included) and the body mass; the calibration follows once the device
+            // has said who it is.
+            metadata.profile = JSONValue(encoding: profile)
+            metadata.bodyMassKilograms = settings.bodyMassKilograms
+            do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
+                throw CommandFailure.data("Cannot record to \(path): \(error)")
+            }
+        }
+
         let stored = try CalibrationStore(environment: environment).all()
         let calibrationStore = CalibrationStore(environment: environment)
         let uncalibrated = Atomic<Bool>(false)
@@ -87,23 +103,17 @@ enum LiveSession {
             profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
             priorDailyMicroseconds: Int64((priorSeconds + settings.extraPriorDailySeconds) * 1_000_000),
             maximumDurationSeconds: settings.durationSeconds,
-            calibration: { [override = settings.calibration] info in
-                if let override { return override }
-                let (calibration, known) = calibrationStore.calibration(usbSerial: usbSerial, info: info, stored: stored)
-                if !known { uncalibrated.store(true, ordering: .relaxed) }
-                return calibration
+            calibration: { [override = settings.calibration, capture] info in
+                var chosen = override
+                if chosen == nil {
+                    let (calibration, known) = calibrationStore.calibration(usbSerial: usbSerial, info: info, stored: stored)
+                    if !known { uncalibrated.store(true, ordering: .relaxed) }
+                    chosen = calibration
+                }
+                // Recorded right after the bytes holding the HELLO, where a replay looks for it.
+                try? capture?.append(metadata: CaptureMetadata(calibration: JSONValue(encoding: chosen!)))
+                return chosen!
             })
-
-        var capture: CaptureWriter?
-        if let path = settings.recordPath {
-            var metadata = CaptureMetadata(
-                programVersion: RollSenseVersion.string, startWallClock: startWall, timeZoneIdentifier: timeZone.identifier,
-                profileName: profile.name, area: region, tool: profile.tool.rawValue)
-            metadata.durationLimitSeconds = settings.durationSeconds
-            do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
-                throw CommandFailure.data("Cannot record to \(path): \(error)")
-            }
-        }
 
         installStopHandlers()
         let json = JSONLinesOutput(region: profile.region)
