@@ -67,7 +67,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
-        .testTarget(name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // The real firmware under the simavr harness, for the firmware and reliability tests.
+        .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire"], path: "Tests/SimulatorSupport",
+                swiftSettings: strictSettings),
+        .testTarget(
+            name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire", "RollSenseSimulatorSupport"],
+            swiftSettings: strictSettings),
         .target(
             name: "RollSenseStore",
             dependencies: ["RollSenseWire", "RollSenseSignal", .product(name: "GRDB", package: "GRDB.swift")],
@@ -102,12 +107,12 @@ let package = Package(
         .target(name: "RollSenseScenario", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .executableTarget(
             name: "soak",
-            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore", "RollSenseSimulatorSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "RollSenseReliabilityTests",
-            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore"],
+            dependencies: ["RollSenseScenario", "RollSenseWire", "RollSenseSignal", "RollSenseStore", "RollSenseSimulatorSupport"],
             swiftSettings: strictSettings
         ),
         // replay, report, export and history run as the built binary; CaptureByteSource in process.

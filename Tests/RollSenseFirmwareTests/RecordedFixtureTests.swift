@@ -1,4 +1,5 @@
 import Foundation
+import RollSenseSimulatorSupport
 import RollSenseWire
 import Testing
 

@@ -4,6 +4,7 @@
 // has no udev entry, so here the test plays the session's part: disconnect, reopen, reconnect.
 import Foundation
 import RollSenseSignal
+import RollSenseSimulatorSupport
 import RollSenseWire
 import Testing
 

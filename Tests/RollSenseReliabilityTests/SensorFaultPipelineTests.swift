@@ -3,6 +3,7 @@
 // and an open FSR each become fault events, and the zone is never "target" while one is open.
 import Foundation
 import RollSenseSignal
+import RollSenseSimulatorSupport
 import RollSenseWire
 import Testing
 

@@ -1,5 +1,5 @@
-// Copied from Tests/RollSenseFirmwareTests/SimulatedDevice.swift (test targets cannot share
-// files); keep the two in step.
+// Test support shared by the firmware end-to-end and the reliability tests: the real firmware
+// under the simavr harness, spoken to over its pty. Not shipped.
 import Foundation
 import RollSenseWire
 #if canImport(Glibc)
@@ -7,17 +7,17 @@ import Glibc
 #endif
 
 /// Where the firmware build puts what the end-to-end tests run (Firmware/Makefile).
-enum FirmwareBuild {
-    /// The repository root, found from this file's path (Tests/RollSenseFirmwareTests/...).
-    static let root = URL(fileURLWithPath: #filePath)
+public enum FirmwareBuild {
+    /// The repository root, found from this file's path (Tests/SimulatorSupport/...).
+    public static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let harness = root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
-    static let loadCellFirmware = root.appendingPathComponent("Firmware/build/sim-hx4/rollsense.elf")
-    static let mixedFirmware = root.appendingPathComponent("Firmware/build/sim-mix/rollsense.elf")
-    static let steadyScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-steady.scenario")
-    static let faultScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-faults.scenario")
+    public static let harness = root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
+    public static let loadCellFirmware = root.appendingPathComponent("Firmware/build/sim-hx4/rollsense.elf")
+    public static let mixedFirmware = root.appendingPathComponent("Firmware/build/sim-mix/rollsense.elf")
+    public static let steadyScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-steady.scenario")
+    public static let faultScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-faults.scenario")
 
-    static var isBuilt: Bool {
+    public static var isBuilt: Bool {
         FileManager.default.isExecutableFile(atPath: harness.path)
             && FileManager.default.fileExists(atPath: loadCellFirmware.path)
             && FileManager.default.fileExists(atPath: mixedFirmware.path)
@@ -25,22 +25,22 @@ enum FirmwareBuild {
 
     /// CI sets ROLLSENSE_REQUIRE_FIRMWARE=1 (Tools/run-swift-tests.sh): a missing build then fails
     /// the tests instead of skipping them.
-    static var isRequired: Bool {
+    public static var isRequired: Bool {
         ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"
     }
 
-    static let missingMessage =
+    public static let missingMessage =
         "the simulated firmware is not built: run `make -C Firmware` (needs gcc-avr, arduino-core-avr, libsimavr-dev; Tools/setup.sh)"
 }
 
 /// What went wrong talking to the simulator.
-enum SimulatedDeviceError: Error, CustomStringConvertible {
+public enum SimulatedDeviceError: Error, CustomStringConvertible {
     case launchFailed(String)
     case noPtyPath
     case system(call: String, errno: Int32)
     case timedOut(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .launchFailed(let why): return "cannot start rollsense-sim: \(why)"
         case .noPtyPath: return "rollsense-sim did not print its pty path"
@@ -53,17 +53,17 @@ enum SimulatedDeviceError: Error, CustomStringConvertible {
 /// The real firmware ELF running under the simavr harness, reached through its pty exactly as a
 /// host reaches a board: open, raw termios, poll, read, write (Glibc only; the package's own
 /// serial port is tested elsewhere). What it reads goes through RollSenseWire's `FrameDecoder`.
-final class SimulatedDevice {
+public final class SimulatedDevice {
     private let process = Process()
     private let fd: Int32
     /// The project's decoder; its counters say whether the stream had gaps or bad frames.
-    private(set) var decoder = FrameDecoder()
+    public private(set) var decoder = FrameDecoder()
     private var pending: [WireEvent] = []
     /// Bytes after the last 0x00 seen: the start of text-mode output after a SET_MODE reply.
     private var bytesSinceDelimiter: [UInt8] = []
 
     /// Starts the harness (unthrottled, deterministic) and opens its pty.
-    init(firmware: URL = FirmwareBuild.loadCellFirmware, scenario: URL? = FirmwareBuild.steadyScenario,
+    public init(firmware: URL = FirmwareBuild.loadCellFirmware, scenario: URL? = FirmwareBuild.steadyScenario,
          simulatedSeconds: Int = 120) throws {
         process.executableURL = FirmwareBuild.harness
         var arguments = ["--seconds", String(simulatedSeconds)]
@@ -108,14 +108,14 @@ final class SimulatedDevice {
     /// Waits for the HELLO the firmware sends at boot, as a host waits for a board it has just
     /// reset by opening its port, and returns it.
     @discardableResult
-    func waitForHello() throws -> DeviceInfo {
+    public func waitForHello() throws -> DeviceInfo {
         let events = try events(until: "the boot HELLO") { if case .info = $0 { true } else { false } }
         guard case .info(let info) = events.last else { throw SimulatedDeviceError.timedOut("the boot HELLO") }
         return info
     }
 
     /// Sends one command, encoded by RollSenseWire.
-    func send(_ command: Command, tag: UInt8) throws {
+    public func send(_ command: Command, tag: UInt8) throws {
         let bytes = try command.encoded(tag: tag)
         var offset = 0
         while offset < bytes.count {
@@ -130,7 +130,7 @@ final class SimulatedDevice {
 
     /// The next decoded event, waiting at most `seconds` of wall-clock time (a limit so a broken
     /// firmware fails the test instead of hanging it, not a speed check).
-    func nextEvent(within seconds: Double = 10) throws -> WireEvent {
+    public func nextEvent(within seconds: Double = 10) throws -> WireEvent {
         let deadline = Date().addingTimeInterval(seconds)
         while pending.isEmpty {
             let left = deadline.timeIntervalSinceNow
@@ -142,7 +142,7 @@ final class SimulatedDevice {
     }
 
     /// Events up to and including the first one `stop` accepts.
-    func events(until what: String, within seconds: Double = 10, _ stop: (WireEvent) -> Bool) throws -> [WireEvent] {
+    public func events(until what: String, within seconds: Double = 10, _ stop: (WireEvent) -> Bool) throws -> [WireEvent] {
         let deadline = Date().addingTimeInterval(seconds)
         var events: [WireEvent] = []
         while true {
@@ -155,7 +155,7 @@ final class SimulatedDevice {
     }
 
     /// The next `count` samples, and every other event seen on the way.
-    func samples(_ count: Int) throws -> (samples: [Sample], others: [WireEvent]) {
+    public func samples(_ count: Int) throws -> (samples: [Sample], others: [WireEvent]) {
         var samples: [Sample] = []
         var others: [WireEvent] = []
         while samples.count < count {
@@ -166,7 +166,7 @@ final class SimulatedDevice {
     }
 
     /// Sends a command and returns the events up to its REPLY (the REPLY last).
-    func command(_ command: Command, tag: UInt8) throws -> [WireEvent] {
+    public func command(_ command: Command, tag: UInt8) throws -> [WireEvent] {
         try send(command, tag: tag)
         return try events(until: "the reply to \(command)") { event in
             if case .reply(let reply) = event { return reply.command == command.type && reply.tag == tag }
@@ -175,7 +175,7 @@ final class SimulatedDevice {
     }
 
     /// Raw text after the last frame, for text mode.
-    func readText(bytes wanted: Int, within seconds: Double = 10) throws -> String {
+    public func readText(bytes wanted: Int, within seconds: Double = 10) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var collected = bytesSinceDelimiter
         while collected.count < wanted {
@@ -187,9 +187,9 @@ final class SimulatedDevice {
     }
 
     /// The next bytes from the pty as they arrive (empty after `seconds` with none), for a test
-    /// that decodes them itself. (Added in this copy: the reliability tests feed one decoder
-    /// from two harness runs.)
-    func rawChunk(waitingAtMost seconds: Double) throws -> [UInt8] {
+    /// that decodes them itself. (The reliability tests feed one decoder from two harness
+    /// runs.)
+    public func rawChunk(waitingAtMost seconds: Double) throws -> [UInt8] {
         try readChunk(waitingAtMost: seconds)
     }
 
