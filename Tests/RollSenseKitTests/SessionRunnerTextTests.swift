@@ -26,7 +26,14 @@ import Glibc
         var device: Int32 = -1
         var name = [CChar](repeating: 0, count: 128)
         #expect(openpty(&controller, &device, &name, nil, nil) == 0)
-        defer { close(controller); close(device) }
+        // The writer thread must be done before the descriptors close: a write to a closed
+        // number the kernel has handed to another test's file or pty lands in that test.
+        let writerDone = DispatchSemaphore(value: 0)
+        defer {
+            writerDone.wait()
+            close(controller)
+            close(device)
+        }
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let controllerFD = controller
         // Start mid-line, as a port opened on a running sketch does; then 2 s of 150 N.
@@ -41,9 +48,14 @@ import Glibc
                 offset += count
                 usleep(20_000)  // 40 bytes every 20 ms: ~3 lines per 20 ms
             }
+            writerDone.signal()
         }
         // Open (raw mode) before the sketch talks, so no cooked line discipline touches the bytes.
-        let port = try SerialPort(path: path, options: SerialPortOptions(dtrPolicy: .leaveUnchanged))
+        let port: SerialPort
+        do { port = try SerialPort(path: path, options: SerialPortOptions(dtrPolicy: .leaveUnchanged)) } catch {
+            writerDone.signal()  // the writer never started
+            throw error
+        }
         writer.start()
         let source = SerialPortByteSource(port: port)
         let sink = Collector()
