@@ -37,7 +37,8 @@ public struct CSVExporter: Sendable {
         return fields.joined(separator: ",")
     }
 
-    /// One JSON line for an event (the shape of `live --json`'s event lines).
+    /// One JSON line for an event: `live --json`, `replay --json` and `export --events` all
+    /// write this line.
     public static func eventLine(_ event: SignalEvent, sessionSeconds: Double) -> String {
         let phase = event.phase == .instant ? "instant" : event.phase.rawValue
         return "{\"type\":\"event\",\"t\":\(decimal(sessionSeconds, digits: 3)),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(jsonString(event.message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(jsonString(event.area.name))}"

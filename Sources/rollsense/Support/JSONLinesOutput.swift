@@ -3,6 +3,7 @@ import Glibc
 #endif
 import RollSenseKit
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `summary`.
@@ -29,8 +30,8 @@ final class JSONLinesOutput: SessionSink {
     }
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
-        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
-        write("{\"type\":\"event\",\"t\":\(number(sessionSeconds, digits: 3)),\"kind\":\(quote(event.kind.rawValue)),\"level\":\(quote(event.level.rawValue)),\"phase\":\(quote(phase)),\"reason\":\(quote(event.reason.rawValue)),\"message\":\(quote(event.message)),\"zone\":\(quote(event.zone.rawValue)),\"area\":\(quote(event.area.name))}")
+        // The same line `export --events` writes, from the one place that builds it.
+        write(CSVExporter.eventLine(event, sessionSeconds: sessionSeconds))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {}
