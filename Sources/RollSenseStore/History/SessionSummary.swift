@@ -45,6 +45,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var source: SessionSource
     /// Capture file written or replayed, if any.
     public var capturePath: String?
+    /// The recording's own id (`CaptureMetadata.recordingID`): a recording is in the ledger once.
+    public var recordingID: String?
     /// Largest force seen, newtons.
     public var peakForceNewtons: Double?
     /// Mean force during contact, newtons.
@@ -63,8 +65,9 @@ public struct SessionSummary: Sendable, Equatable {
         start: Date, end: Date? = nil, timeZone: TimeZone, deviceID: String? = nil, area: String? = nil,
         tool: String? = nil, profileName: String? = nil, source: SessionSource, capturePath: String? = nil,
         peakForceNewtons: Double? = nil, meanForceNewtons: Double? = nil, peakPressureKilopascals: Double? = nil,
-        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = []
+        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = [], recordingID: String? = nil
     ) {
+        self.recordingID = recordingID
         self.start = start
         self.end = end
         self.timeZone = timeZone

@@ -29,7 +29,8 @@ struct ReportCommand: ParsableCommand {
     var svg: String?
 
     func run() throws {
-        let setup = try CaptureSessionSetup.open(capture)
+        let setup = try CaptureSessionSetup.open(capture, verb: "report on")
+        let svgFile = try svg.map { try OutputFile(path: $0, option: "--svg", inputs: [capture.file]) }
         var report = SessionReport()
         var envelope = ForceEnvelope()
         _ = try CaptureAnalysis.run(
@@ -43,14 +44,13 @@ struct ReportCommand: ParsableCommand {
         let metadata = setup.source.reader.metadata
         let start = metadata.startWallClock
             ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
-        if let svg {
-            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.rawValue), "
+        if let svgFile {
+            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(OptionValue.kebab(setup.profile.tool.rawValue)), "
                 + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
             let document = ReportSVG.render(title: title, envelope: envelope, report: report,
                                             zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms))
-            let file = try OutputFile(path: svg)
-            try file.writeLine(document)
-            try file.flush()
+            try svgFile.writeLine(document)
+            try svgFile.commit()
         }
         say(json ? Self.jsonText(report, profile: setup.profile, start: start) : Self.text(report, profile: setup.profile, start: start))
     }
@@ -66,7 +66,7 @@ struct ReportCommand: ParsableCommand {
         lines.append("  Duration          \(clock(report.durationSeconds))")
         lines.append("  Contact           \(clock(report.contactSeconds))")
         for (area, seconds) in report.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
+            lines.append("    \(OptionValue.kebabArea(area).padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
         }
         lines.append("  Force             peak \(format(report.peakForceNewtons, digits: 0)) N, mean \(format(report.meanForceNewtons, digits: 0)) N")
         lines.append("  Pressure          peak \(format(report.peakPressureKilopascals, digits: 1)) kPa, mean \(format(report.meanPressureKilopascals, digits: 1)) kPa")

@@ -31,8 +31,8 @@ struct LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
             name: options.profile ?? config.profile,
-            tool: options.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
-            area: options.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
+            tool: options.tool.flatMap { OptionValue.parse($0, as: Tool.self) } ?? config.tool,
+            area: options.area.flatMap { OptionValue.parse($0, as: BodyRegion.self) } ?? config.area,
             overrides: config.profileOverrides)
         let dataDirectory: String
         do { dataDirectory = try DataDirectory.resolve(flag: options.dataDir, environment: environment) } catch {
@@ -62,7 +62,7 @@ struct LiveSessionSettings {
 /// Runs a live session on a source with the terminal view or JSON lines, recording and the
 /// history ledger; used by `live`, `record` and `demo`.
 enum LiveSession {
-    static func run(source: any ByteSource, usbSerial: String?, settings: LiveSessionSettings,
+    static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
                     extraStop: @escaping () -> Bool = { false }) throws {
         let profile = settings.profile
@@ -81,11 +81,15 @@ enum LiveSession {
         }
 
         var capture: CaptureWriter?
+        // The history knows a recorded session by this id, so replaying the recording with
+        // --ledger later does not count it a second time.
+        let recordingID = settings.recordPath == nil ? nil : UUID().uuidString.lowercased()
         if let path = settings.recordPath {
             var metadata = CaptureMetadata(
                 programVersion: RollSenseVersion.string, startWallClock: startWall, timeZoneIdentifier: timeZone.identifier,
                 profileName: profile.name, area: region, tool: profile.tool.rawValue)
             metadata.durationLimitSeconds = settings.durationSeconds
+            metadata.recordingID = recordingID
             // What a replay on another machine needs to give the same events: the whole profile
             // (overrides included) and the body mass; the calibration follows once the device
             // has said who it is.
@@ -106,7 +110,7 @@ enum LiveSession {
             calibration: { [override = settings.calibration, capture] info in
                 var chosen = override
                 if chosen == nil {
-                    let (calibration, known) = calibrationStore.calibration(usbSerial: usbSerial, info: info, stored: stored)
+                    let (calibration, known) = calibrationStore.calibration(identity, info: info, stored: stored)
                     if !known { uncalibrated.store(true, ordering: .relaxed) }
                     chosen = calibration
                 }
@@ -149,7 +153,7 @@ enum LiveSession {
             profileName: profile.name, source: .live, capturePath: settings.recordPath,
             peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
             peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
-            holdCount: stats.holdCount, contacts: contacts)
+            holdCount: stats.holdCount, contacts: contacts, recordingID: recordingID)
         if stats.sampleCount > 0 {
             do { _ = try ledger.record(summary) } catch { closeError = closeError ?? CommandFailure.data("The history ledger was not updated: \(error)") }
         }
@@ -179,7 +183,7 @@ enum SummaryText {
         lines.append("  Duration          \(clock(stats.durationSeconds))")
         lines.append("  Contact           \(clock(stats.contactSeconds))")
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 18, withPad: " ", startingAt: 0))\(clock(seconds))")
+            lines.append("    \(OptionValue.kebabArea(area).padding(toLength: 18, withPad: " ", startingAt: 0))\(clock(seconds))")
         }
         lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
         lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")
