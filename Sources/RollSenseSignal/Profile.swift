@@ -229,6 +229,8 @@ extension Profile {
         try check(!name.isEmpty, "name", "must not be empty")
         if tool == .custom {
             try finitePositive(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres", maximum: 10_000)
+        } else {
+            try finiteNonNegative(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres", maximum: 10_000)
         }
         try check([1, 3, 5].contains(filter.medianLength), "filter.medianLength", "must be 1, 3 or 5 (got \(filter.medianLength))")
         try finitePositive(filter.minCutoffHertz, "filter.minCutoffHertz", maximum: Self.maximumHertz)

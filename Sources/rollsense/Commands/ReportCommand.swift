@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     var svg: String?
 
     func run() throws {
-        let setup = try CaptureSessionSetup.open(capture, verb: "report on")
+        let setup = try CaptureSessionSetup.open(capture, verb: "report")
         let svgFile = try svg.map { try OutputFile(path: $0, option: "--svg", inputs: [capture.file]) }
         var report = SessionReport()
         var envelope = ForceEnvelope()
