@@ -1,6 +1,9 @@
 import Foundation
 import RollSenseKit
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `rollsense calibrate --yes` against `simulate` with a known mass put on the virtual roller.
 @Suite("rollsense calibrate")
@@ -40,5 +43,174 @@ struct CalibrateCommandTests {
         let forces = live.lines.compactMap(jsonObject).filter { $0["type"] as? String == "reading" }.compactMap { $0["forceN"] as? Double }
         let last = try #require(forces.last)
         #expect(abs(last - 20 * 9.80665) < 5, "20 kg read as \(last) N")
+    }
+
+    /// A virtual board serving `segments` once, at 4x, behind a link in the test's home.
+    private func board(_ rollsense: BuiltRollSense, _ segments: [SyntheticScenario.Segment]) throws -> (process: Process, link: String) {
+        let scenario = SyntheticScenario(bodyMassKilograms: 20, sampleRateHz: 80, repeats: false, noiseNewtons: 1, segments: segments)
+        let file = rollsense.home.appendingPathComponent("scenario-\(UUID().uuidString).json")
+        try JSONEncoder().encode(scenario).write(to: file)
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--scenario", file.path, "--speed", "4", "--link", link])
+        return (simulator.process, link)
+    }
+
+    private var calibrationsFile: (BuiltRollSense) -> URL { { $0.configDirectory.appendingPathComponent("calibrations.json") } }
+    private let virtualKey = "device:" + String(VirtualDevice.deviceID, radix: 16)
+
+    /// Stores a calibration for the virtual board with its true zero and `scaleFactor` times its scale.
+    private func storeVirtualCalibration(_ rollsense: BuiltRollSense, scaleFactor: Double) throws {
+        let curve = ["linear": ["newtonsPerCount": VirtualDevice.newtonsPerCount * scaleFactor]]
+        let entry: [String: Any] = ["offsetCounts": VirtualDevice.offsetCounts, "curves": Array(repeating: curve, count: 4)]
+        try JSONSerialization.data(withJSONObject: [virtualKey: entry]).write(to: calibrationsFile(rollsense))
+    }
+
+    private func storedScale(_ rollsense: BuiltRollSense) throws -> Double? {
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: calibrationsFile(rollsense))) as? [String: Any]
+        let curves = (stored?[virtualKey] as? [String: Any])?["curves"] as? [[String: Any]]
+        return (curves?.first?["linear"] as? [String: Any])?["newtonsPerCount"] as? Double
+    }
+
+    /// Issue 17: a zero taken under 412 N was saved and every later session read the empty
+    /// roller as a load. The tare is judged (TareEstimator) and refused; nothing is saved.
+    @Test func aTareUnderLoadIsRefusedAndNothingSaved() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let (simulator, link) = try board(rollsense, [.init("someone on the roller", seconds: 120, load: (210, 210), centroid: (0, 0))])
+        defer { stop(simulator) }
+        let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
+        #expect(result.status == 65, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stderr.contains("Not tared"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: calibrationsFile(rollsense).path))
+    }
+
+    @Test func aLoadThatIsNotSteadyWhileMeasuredIsRefused() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        // Steady for the one second the wait needs, then the load climbs while it is averaged.
+        let (simulator, link) = try board(rollsense, [
+            .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
+            .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
+            .init("mass resting", seconds: 1.3, load: (100, 100), centroid: (0, 0)),
+            .init("pressed on", seconds: 2, load: (100, 200), centroid: (0, 0)),
+            .init("held down", seconds: 120, load: (200, 200), centroid: (0, 0)),
+        ])
+        defer { stop(simulator) }
+        let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
+        #expect(result.status == 65, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stderr.contains("not steady"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: calibrationsFile(rollsense).path))
+    }
+
+    @Test func aScaleFarFromTheStoredOneIsRefusedShowingBothSideBySide() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        try storeVirtualCalibration(rollsense, scaleFactor: 0.25)
+        let (simulator, link) = try board(rollsense, [
+            .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
+            .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
+            .init("mass resting", seconds: 120, load: (100, 100), centroid: (0, 0)),
+        ])
+        defer { stop(simulator) }
+        let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
+        #expect(result.status == 65, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stderr.contains("times the stored one"))
+        // Side by side: the stored scale reads the 20 kg as a quarter of its weight.
+        let row = try #require(result.lines.first { $0.contains("20.0 kg") })
+        #expect(row.contains("49."), "\(row)")
+        #expect(row.contains("196."), "\(row)")
+        #expect(abs(try #require(try storedScale(rollsense)) / (VirtualDevice.newtonsPerCount * 0.25) - 1) < 1e-9)
+    }
+
+    @Test func aNewCalibrationKeepsTheOldOneForUndoAndShowListsBoth() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        try storeVirtualCalibration(rollsense, scaleFactor: 1.5)
+        let (simulator, link) = try board(rollsense, [
+            .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
+            .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
+            .init("mass resting", seconds: 120, load: (100, 100), centroid: (0, 0)),
+        ])
+        defer { stop(simulator) }
+        let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("stored"), "the old calibration is shown next to the new")
+        #expect(result.stdout.contains("--undo puts it back"))
+        let saved = try #require(try storedScale(rollsense))
+        #expect(abs(saved / VirtualDevice.newtonsPerCount - 1) < 0.01)
+
+        let show = try rollsense.run(["calibrate", "--show"], timeoutSeconds: 30)
+        #expect(show.status == 0, "stderr: \(show.stderr)")
+        #expect(show.stdout.contains(virtualKey))
+        #expect(show.stdout.contains("earlier (--undo)"))
+
+        let undo = try rollsense.run(["calibrate", "--device", link, "--undo"], timeoutSeconds: 60)
+        #expect(undo.status == 0, "stderr: \(undo.stderr)")
+        #expect(abs(try #require(try storedScale(rollsense)) / (VirtualDevice.newtonsPerCount * 1.5) - 1) < 1e-9)
+        let again = try rollsense.run(["calibrate", "--device", link, "--undo"], timeoutSeconds: 60)
+        #expect(again.status == 64, "only one step back is kept: \(again.stderr)")
+    }
+
+    /// How the sketch below prints a raw reading: a label without a unit, which the text parser
+    /// on main reads as raw counts (the HX711 examples' `HX711 reading: 84111` needs the parser
+    /// that reads a label with spaces; this test holds for either form).
+    static let rawCountLinePrefix = "reading:"
+
+    /// A Serial Plotter sketch printing raw HX711 counts (`reading:84111`) is calibrated
+    /// host-side, stored by the path it was opened by (no USB serial, no by-id name on a pty),
+    /// and `live` applies it next time without being told.
+    @Test func aTextSketchOfRawCountsIsCalibratedAndLiveUsesIt() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        var controller: Int32 = -1
+        var device: Int32 = -1
+        var name = [CChar](repeating: 0, count: 128)
+        #expect(openpty(&controller, &device, &name, nil, nil) == 0)
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let link = rollsense.home.appendingPathComponent("hx711").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        // 84111 counts empty, 50 counts per newton: 20 kg is 9807 counts more.
+        let zero = 84_111.0, countsPerNewton = 50.0
+        let stopWriter = Locked(false)
+        let writerDone = DispatchSemaphore(value: 0)
+        let controllerFD = controller
+        let started = Date()
+        let writer = Thread {
+            var line = 0
+            while !stopWriter.get() {
+                let loaded = Date().timeIntervalSince(started) > 5
+                let counts = zero + (loaded ? 20 * 9.80665 * countsPerNewton : 0) + Double(line % 3) * 4
+                let text = Array("\(Self.rawCountLinePrefix)\(Int(counts))\r\n".utf8)
+                _ = text.withUnsafeBytes { write(controllerFD, $0.baseAddress, $0.count) }
+                // Drain what rollsense writes (its GET_INFO probe), so the pty never fills.
+                var scratch = [UInt8](repeating: 0, count: 256)
+                var poller = pollfd(fd: controllerFD, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 0) > 0 { _ = read(controllerFD, &scratch, scratch.count) }
+                line += 1
+                usleep(12_500)  // 80 lines a second, as an HX711 at 80 SPS
+            }
+            writerDone.signal()
+        }
+        writer.start()
+        defer {
+            stopWriter.set(true)
+            writerDone.wait()
+            close(controller)
+            close(device)
+        }
+        let result = try rollsense.run(["calibrate", "--device", link, "--no-reset", "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
+        #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
+        #expect(result.stdout.contains("Saved for path:\(link)"), "\(result.stdout)")
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: calibrationsFile(rollsense))) as? [String: Any]
+        let entry = try #require(stored?["path:" + link] as? [String: Any])
+        let offset = try #require((entry["offsetCounts"] as? [Double])?.first)
+        #expect(abs(offset - zero) < 10, "zero \(offset)")
+
+        let live = try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", "2"], timeoutSeconds: 60)
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let forces = live.lines.compactMap(jsonObject).filter { $0["type"] as? String == "reading" }.compactMap { $0["forceN"] as? Double }
+        let last = try #require(forces.last)
+        #expect(abs(last - 20 * 9.80665) < 5, "20 kg read as \(last) N")
+        #expect(!live.stderr.contains("raw counts"), "calibrated: no raw-count warning: \(live.stderr)")
     }
 }

@@ -278,6 +278,17 @@ final class RawSampleReader {
             }
             try pump { samples.append($0) }
         }
+        // A board speaking frames says who it is (the key its calibration is stored by); its
+        // boot HELLO may have been lost while the port opened, so the GET_INFO answer is awaited.
+        let helloDeadline = min(deadline, hostMonotonicMicroseconds() + 2_000_000)
+        while info == nil && decoder.protocolKind == .binary && hostMonotonicMicroseconds() < helloDeadline {
+            try pump { _ in }
+        }
+        if info == nil && decoder.protocolKind == .binary { try source.write(Command.getInfo.encoded(tag: 3)) }
+        let retryDeadline = min(deadline, hostMonotonicMicroseconds() + 2_000_000)
+        while info == nil && decoder.protocolKind == .binary && hostMonotonicMicroseconds() < retryDeadline {
+            try pump { _ in }
+        }
     }
 
     /// The samples of `seconds` of device time (receive time, for a text sketch).
