@@ -45,6 +45,13 @@ struct CalibrateCommandTests {
         #expect(abs(last - 20 * 9.80665) < 5, "20 kg read as \(last) N")
     }
 
+    /// 4 s empty, then the mass (100 % of the 20 kg "body") put down and left resting.
+    static let emptyThenMass: [SyntheticScenario.Segment] = [
+        .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
+        .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
+        .init("mass resting", seconds: 120, load: (100, 100), centroid: (0, 0)),
+    ]
+
     /// A virtual board serving `segments` once, at 4x, behind a link in the test's home.
     private func board(_ rollsense: BuiltRollSense, _ segments: [SyntheticScenario.Segment]) throws -> (process: Process, link: String) {
         let scenario = SyntheticScenario(bodyMassKilograms: 20, sampleRateHz: 80, repeats: false, noiseNewtons: 1, segments: segments)
@@ -106,11 +113,7 @@ struct CalibrateCommandTests {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         try storeVirtualCalibration(rollsense, scaleFactor: 0.25)
-        let (simulator, link) = try board(rollsense, [
-            .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
-            .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
-            .init("mass resting", seconds: 120, load: (100, 100), centroid: (0, 0)),
-        ])
+        let (simulator, link) = try board(rollsense, Self.emptyThenMass)
         defer { stop(simulator) }
         let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
         #expect(result.status == 65, "stdout: \(result.stdout) stderr: \(result.stderr)")
@@ -126,11 +129,7 @@ struct CalibrateCommandTests {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         try storeVirtualCalibration(rollsense, scaleFactor: 1.5)
-        let (simulator, link) = try board(rollsense, [
-            .init("empty", seconds: 4, load: (0, 0), centroid: (0, 0)),
-            .init("mass put down", seconds: 0.5, load: (0, 100), centroid: (0, 0)),
-            .init("mass resting", seconds: 120, load: (100, 100), centroid: (0, 0)),
-        ])
+        let (simulator, link) = try board(rollsense, Self.emptyThenMass)
         defer { stop(simulator) }
         let result = try rollsense.run(["calibrate", "--device", link, "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
         #expect(result.status == 0, "stderr: \(result.stderr)")
