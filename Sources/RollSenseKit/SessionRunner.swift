@@ -103,6 +103,11 @@ public final class SessionRunner {
     public private(set) var statistics = SessionStatistics()
     /// Replies received, in order (commands such as `calibrate` look for theirs).
     public private(set) var replies: [CommandReply] = []
+    /// Why the recording stopped, if it did; the session went on without it (a full disk must
+    /// not cost the live view, the alerts and the day's history).
+    public private(set) var recordingFailure: CaptureWriteError?
+    /// Session seconds of the last sample processed before the recording stopped.
+    public private(set) var recordingStoppedAtSeconds: Double?
 
     /// Makes a runner; it does not own `capture` (the caller closes it) but owns nothing else either.
     public init(source: any ByteSource, configuration: SessionConfiguration, capture: CaptureWriter? = nil, sink: any SessionSink) {
@@ -216,6 +221,16 @@ public final class SessionRunner {
             }
         }
 
+        // The recording is a tee: when it fails it stops, and the session goes on.
+        func tee(_ write: (CaptureWriter) throws(CaptureWriteError) -> Void) {
+            guard let capture, recordingFailure == nil else { return }
+            do { try write(capture) } catch {
+                recordingFailure = error
+                recordingStoppedAtSeconds = seconds(lastTime)
+                sink?.sessionRecordingDidStop(error, sessionSeconds: seconds(lastTime))
+            }
+        }
+
         try requestStream()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.readBufferCount, alignment: 16)
         defer { buffer.deallocate() }
@@ -232,9 +247,7 @@ public final class SessionRunner {
             case .bytes(let count):
                 bytesReceived += count
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                if let capture {
-                    do { try capture.append(bytes: chunk, hostTimeMicroseconds: now - startHost) } catch { throw .capture(error) }
-                }
+                tee { capture throws(CaptureWriteError) in try capture.append(bytes: chunk, hostTimeMicroseconds: now - startHost) }
                 let receivedAt = timedSource?.lastReadHostTimeMicroseconds ?? now - startHost
                 decoder.feed(chunk, hostTimeMicroseconds: receivedAt, handle)
                 if let failure { throw failure }
@@ -244,17 +257,13 @@ public final class SessionRunner {
                 break reading
             case .disconnected:
                 linkDown = true
-                if let capture {
-                    do { try capture.append(event: CaptureEvent(hostTimeMicroseconds: now - startHost, kind: .disconnected)) } catch { throw .capture(error) }
-                }
+                tee { capture throws(CaptureWriteError) in try capture.append(event: CaptureEvent(hostTimeMicroseconds: now - startHost, kind: .disconnected)) }
                 sink?.sessionLinkDidChange(.disconnected)
                 pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime, emit: emit)
             case .reconnected(let gap):
                 linkDown = false
                 lastDecodedHost = now
-                if let capture {
-                    do { try capture.append(event: CaptureEvent(hostTimeMicroseconds: now - startHost, kind: .reconnected)) } catch { throw .capture(error) }
-                }
+                tee { capture throws(CaptureWriteError) in try capture.append(event: CaptureEvent(hostTimeMicroseconds: now - startHost, kind: .reconnected)) }
                 sink?.sessionLinkDidChange(.reconnected(gapMicroseconds: gap))
                 try requestStream()
             }

@@ -1,4 +1,5 @@
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// The state of the link to the device, as a session sees it.
@@ -22,4 +23,12 @@ public protocol SessionSink: AnyObject {
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double)
     /// The link went down or came back (the pipeline's `link` events follow through `sessionDidEmit`).
     func sessionLinkDidChange(_ state: LinkState)
+    /// Writing the recording failed at `sessionSeconds`: the recording stopped there, the
+    /// session goes on without it (`error` says how much of the file is safe).
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double)
+}
+
+extension SessionSink {
+    /// Most sinks leave it to the command to say, once the session ends.
+    public func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {}
 }

@@ -142,8 +142,14 @@ enum LiveSession {
         terminal?.close()
         source.close()
         // Close the recording and write the ledger even when the session failed part-way.
-        var closeError: (any Error)?
-        do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
+        var closeError: CommandFailure?
+        if let stopped = runner.recordingFailure {
+            // The writer gave up at the failure; what it synced before stays readable.
+            try? capture?.close()
+            closeError = CommandFailure.data(RecordingStop.message(stopped, atSeconds: runner.recordingStoppedAtSeconds ?? 0, path: settings.recordPath ?? ""))
+        } else {
+            do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
+        }
         let contacts = stats.contactIntervals.map {
             ContactInterval(area: region, start: startWall.addingTimeInterval($0.startSeconds), end: startWall.addingTimeInterval($0.endSeconds))
         }
@@ -155,7 +161,11 @@ enum LiveSession {
             peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
             holdCount: stats.holdCount, contacts: contacts, recordingID: recordingID)
         if stats.sampleCount > 0 {
-            do { _ = try ledger.record(summary) } catch { closeError = closeError ?? CommandFailure.data("The history ledger was not updated: \(error)") }
+            do { _ = try ledger.record(summary) } catch {
+                // Both are said: a stopped recording must not hide a history that was not written.
+                let ledgerMessage = "The history ledger was not updated: \(error)"
+                closeError = .data(closeError.map { $0.message + " " + ledgerMessage } ?? ledgerMessage)
+            }
         }
         try? ledger.close()
 
@@ -172,6 +182,14 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+    }
+}
+
+/// What a person is told when the recording stopped and the session went on.
+enum RecordingStop {
+    static func message(_ error: CaptureWriteError, atSeconds seconds: Double, path: String) -> String {
+        "The recording stopped at \(clock(seconds)) of the session (\(error)). The part before it is safe: "
+            + "`rollsense replay \(absolutePath(path))`. The session went on: its summary and today's history are complete."
     }
 }
 
