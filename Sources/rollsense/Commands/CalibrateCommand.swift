@@ -219,10 +219,15 @@ struct CalibrateCommand: ParsableCommand {
             return "not linear"
         }
         let width = max(zeros(old).count, scale(old).count, oldTitle.count) + 3
+        let wide = 12 + width + max(zeros(new).count, scale(new).count, newTitle.count) <= TerminalDisplay.size().columns
         func row(_ label: String, _ left: String, _ right: String) -> String {
-            "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0) + left.padding(toLength: width, withPad: " ", startingAt: 0) + right
+            // A narrow terminal gets the two values under each other instead of side by side.
+            guard wide else {
+                return label.isEmpty ? "" : "  \(label)\n    \(oldTitle): \(left)\n    \(newTitle): \(right)"
+            }
+            return "  " + label.padding(toLength: 10, withPad: " ", startingAt: 0) + left.padding(toLength: width, withPad: " ", startingAt: 0) + right
         }
-        var lines = [row("", oldTitle, newTitle), row("zero", zeros(old), zeros(new)), row("scale", scale(old), scale(new))]
+        var lines = [row("", oldTitle, newTitle), row("zero", zeros(old), zeros(new)), row("scale", scale(old), scale(new))].filter { !$0.isEmpty }
         if let massKilograms, let old, case .linear(let oldScale) = old.curves.first ?? .linear(newtonsPerCount: 0),
            case .linear(let newScale) = new.curves.first ?? .linear(newtonsPerCount: 0), newScale != 0
         {
