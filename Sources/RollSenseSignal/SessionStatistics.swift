@@ -1,5 +1,3 @@
-import RollSenseSignal
-
 /// What a session amounted to: built from every reading and event, not only the throttled ones,
 /// so a replay of a recording gives the same figures as the live session did.
 public struct SessionStatistics: Sendable {
