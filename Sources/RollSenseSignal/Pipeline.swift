@@ -5,13 +5,13 @@ import RollSenseWire
 /// it returns a `Reading` per sample and emits `SignalEvent`s. Pure and deterministic: no clock,
 /// no I/O, no allocation per sample.
 ///
+/// `SessionCore` is its one caller in the product: it routes the decoder's events here.
+///
 /// ```swift
 /// var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: stored,
 ///                                   priorDailyMicroseconds: ledgerTotalToday)
-/// decoder.feed(bytes) { wireEvent in
-///     if let reading = pipeline.process(wireEvent, emit: { sink.write($0) }) { view.show(reading) }
-/// }
-/// pipeline.disconnect(atDeviceTimeMicroseconds: pipeline.lastReading.deviceTimeMicroseconds) { sink.write($0) }
+/// let reading = pipeline.process(sample) { sink.write($0) }
+/// pipeline.disconnect(atDeviceTimeMicroseconds: reading.deviceTimeMicroseconds) { sink.write($0) }
 /// pipeline.finish(atDeviceTimeMicroseconds: end) { sink.write($0) }  // closes open events
 /// ```
 public struct SignalPipeline: Sendable {
@@ -348,25 +348,6 @@ public struct SignalPipeline: Sendable {
 
     // MARK: - Other inputs
 
-    /// Feeds one event from the wire decoder: samples, faults and gaps go to their inputs; a
-    /// HELLO after samples means the device restarted; replies and protocol detection are not
-    /// signal. Returns the reading when the event was a sample.
-    public mutating func process(_ wireEvent: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
-        switch wireEvent {
-        case .sample(let sample):
-            return process(sample, emit: emit)
-        case .fault(let fault):
-            process(fault: fault, emit: emit)
-        case .gap(let missing, let t):
-            process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
-        case .info:
-            if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
-        case .reply, .protocolDetected:
-            break
-        }
-        return nil
-    }
-
     /// A sequence gap reported by the wire decoder: the missing samples are a fault.
     public mutating func process(gap: SampleGap, emit: (SignalEvent) -> Void) {
         faults.see(.droppedSamples, channel: nil, value: Double(gap.missingSamples), timeMicroseconds: gap.deviceTimeMicroseconds)
@@ -411,12 +392,6 @@ public struct SignalPipeline: Sendable {
             emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
         }
         updateReportedZone(at: t, emit: emit)
-    }
-
-    /// The device is back; filters restart with its next sample.
-    public mutating func reconnect(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
-        guard linkDown else { return }
-        endLink(at: t, emit: emit)
     }
 
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
