@@ -1,4 +1,5 @@
 import Foundation
+import RollSenseSignal
 
 /// The lower edges of the zones, in newtons, for the chart's bands.
 public struct ZoneEdges: Sendable, Equatable {
@@ -31,7 +32,7 @@ public enum ReportSVG {
     static let marginLeft = 72, marginRight = 24, marginTop = 76, marginBottom = 56
 
     /// The SVG document for a session.
-    public static func render(title: String, envelope: ForceEnvelope, report: SessionReport, zones: ZoneEdges?) -> String {
+    public static func render(title: String, envelope: ForceEnvelope, report: SessionStatistics, zones: ZoneEdges?) -> String {
         let plotWidth = widthPixels - marginLeft - marginRight
         let plotHeight = heightPixels - marginTop - marginBottom
         let durationSeconds = max(report.durationSeconds, Double(envelope.endMicroseconds - (envelope.startMicroseconds ?? 0)) * 1e-6, 1)
@@ -107,7 +108,7 @@ public enum ReportSVG {
         svg += "<g id=\"alerts\">\n"
         // One marker per 3-pixel slot (a stop outranks a caution), so a long session with many
         // alerts stays readable and every part of it still shows where alerts were.
-        var slots: [Int: SessionReport.Alert] = [:]
+        var slots: [Int: SessionStatistics.Alert] = [:]
         for alert in report.alerts {
             let slot = Int(x(alert.sessionSeconds) / 3)
             if let kept = slots[slot], kept.level == "stop" || alert.level != "stop" { continue }

@@ -20,7 +20,7 @@ struct ReportSVGTests {
     }
 
     static func render(title: String = "Session & <test>") -> String {
-        var report = SessionReport()
+        var report = SessionStatistics()
         var envelope = ForceEnvelope()
         for index in 0..<ReportTestData.readingCount {
             let reading = ReportTestData.reading(index: index)
@@ -70,7 +70,7 @@ struct ReportSVGTests {
     }
 
     @Test func anEightHourSessionStaysSmall() throws {
-        var report = SessionReport()
+        var report = SessionStatistics()
         var envelope = ForceEnvelope()
         for index in stride(from: 0, to: 8 * 3600 * 100, by: 1) {
             let t = Int64(index) * 10_000
