@@ -104,14 +104,8 @@ public struct SignalPipeline: Sendable {
 
         pressureModel = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
         let zones = profile.zones
-        var scale = 1.0
-        switch zones.unit {
-        case .newtons, .kilopascals: break
-        case .percentBodyWeight:
-            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else {
-                throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
-            }
-            scale = mass * standardGravityMetresPerSecondSquared / 100
+        guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else {
+            throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
         }
         zonesUsePressure = zones.unit == .kilopascals
         zoneClassifier = ZoneClassifier(

@@ -60,9 +60,8 @@ func zoneEdgesNewtons(profile: Profile, bodyMassKilograms: Double?) -> ZoneEdges
     case .newtons:
         toNewtons = { $0 }
     case .percentBodyWeight:
-        guard let mass = bodyMassKilograms else { return nil }
-        // Standard gravity, 9.80665 m/s² (CGPM 1901).
-        toNewtons = { $0 / 100 * mass * 9.80665 }
+        guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else { return nil }
+        toNewtons = { $0 * scale }
     case .kilopascals:
         let model = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
         // Pressure rises with force in every model, so bisection finds the force of a pressure.

@@ -119,7 +119,7 @@ enum LiveSession {
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
         }
         let sink: any SessionSink = terminal ?? json
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)

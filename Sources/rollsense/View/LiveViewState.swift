@@ -12,6 +12,8 @@ struct LiveViewState {
 
     let profile: Profile
     let title: String
+    /// Profile zone units to gauge units (newtons or kilopascals): converts percent of body weight.
+    private let gaugeUnitsPerZoneUnit: Double
     private(set) var reading: Reading?
     private(set) var sessionSeconds = 0.0
     private(set) var recent: [Double] = []
@@ -22,9 +24,12 @@ struct LiveViewState {
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
 
-    init(profile: Profile, title: String) {
+    /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
+    init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
         self.profile = profile
         self.title = title
+        // Without a mass the pipeline refuses to start, so the view is never shown with this 1.
+        gaugeUnitsPerZoneUnit = profile.zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) ?? 1
         linkStatus = "waiting for the board"
     }
 
@@ -115,12 +120,12 @@ struct LiveViewState {
     /// The model for one redraw.
     func model(flash: Bool) -> LiveViewModel {
         let zones = profile.zones
-        let unitScale = 1.0
-        let stop = zones.stop * unitScale
+        let scale = gaugeUnitsPerZoneUnit
+        let stop = zones.stop * scale
         let bands = [
             LiveViewModel.Band(fromKilopascals: 0, style: .light),
-            LiveViewModel.Band(fromKilopascals: zones.target * unitScale, style: .target),
-            LiveViewModel.Band(fromKilopascals: zones.caution * unitScale, style: .caution),
+            LiveViewModel.Band(fromKilopascals: zones.target * scale, style: .target),
+            LiveViewModel.Band(fromKilopascals: zones.caution * scale, style: .caution),
             LiveViewModel.Band(fromKilopascals: stop, style: .stop),
         ]
         let zone = reading?.zone ?? .none
@@ -142,6 +147,7 @@ struct LiveViewState {
                 ?? Self.regionName(profile.region),
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
+            dailyWarningSeconds: profile.limits.dailyWarningSeconds,
             sessionSeconds: sessionSeconds,
             recentKilopascals: recent,
             alert: alert,
