@@ -19,8 +19,6 @@ public struct SessionStatistics: Sendable {
         public var kind: String { event.kind.rawValue }
         /// `caution` or `stop`.
         public var level: String { event.level.rawValue }
-        /// The event's sentence.
-        public var message: String { event.message }
     }
 
     /// Alerts kept in `alerts`; later ones are only counted (a runaway file cannot grow memory).

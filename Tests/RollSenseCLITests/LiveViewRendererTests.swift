@@ -150,6 +150,13 @@ struct LiveViewStateTests {
         #expect(dailyLine(300).contains(painted(.stop)))
     }
 
+    @Test(arguments: EventReason.allCases)
+    func everyReasonHasASentence(reason: EventReason) {
+        for phase in EventPhase.allCases {
+            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300)).isEmpty)
+        }
+    }
+
     @Test func disconnectIsShown() {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.link(.disconnected)

@@ -31,8 +31,10 @@ public enum ReportSVG {
 
     static let marginLeft = 72, marginRight = 24, marginTop = 76, marginBottom = 56
 
-    /// The SVG document for a session.
-    public static func render(title: String, envelope: ForceEnvelope, report: SessionStatistics, zones: ZoneEdges?) -> String {
+    /// The SVG document for a session; `message` words an alert's event for its tooltip.
+    public static func render(
+        title: String, envelope: ForceEnvelope, report: SessionStatistics, zones: ZoneEdges?, message: (SignalEvent) -> String
+    ) -> String {
         let plotWidth = widthPixels - marginLeft - marginRight
         let plotHeight = heightPixels - marginTop - marginBottom
         let durationSeconds = max(report.durationSeconds, Double(envelope.endMicroseconds - (envelope.startMicroseconds ?? 0)) * 1e-6, 1)
@@ -119,7 +121,7 @@ public enum ReportSVG {
         for alert in marked.prefix(maximumAlertMarkers) {
             let colour = alert.level == "stop" ? "#c0392b" : "#e67e22"
             let px = x(alert.sessionSeconds)
-            svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + alert.message))</title>"
+            svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + message(alert.event)))</title>"
             svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight)\" stroke=\"\(colour)\" stroke-opacity=\"\(lineOpacity)\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>"
             svg += "<path d=\"M\(coordinate(px - 5)) \(marginTop - 9)h10l-5 8z\" fill=\"\(colour)\"/></g>\n"
         }

@@ -114,7 +114,7 @@ final class ReplayTextOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         guard event.level != .info, event.phase != .end else { return }
-        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(event.message)")
+        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(event))")
     }
 
     func sessionLinkDidChange(_ state: LinkState) {

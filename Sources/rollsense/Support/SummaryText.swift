@@ -31,7 +31,7 @@ enum SummaryText {
         lines.append("  Alerts            \(stats.alertCount)")
         let shown = maximumAlertLines.map { Array(stats.alerts.prefix($0)) } ?? stats.alerts
         for alert in shown {
-            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
+            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(alert.event))")
         }
         if stats.alertCount > shown.count { lines.append("    ... and \(stats.alertCount - shown.count) more") }
         if let recordPath { lines.append("  Recorded to       \(recordPath)") }

@@ -66,7 +66,7 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
-        guard let (text, style) = Self.words(for: event, profile: profile) else { return }
+        guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
         switch event.phase {
         case .start:
             open[event.reason] = (sessionSeconds, text, style)
@@ -87,25 +87,6 @@ struct LiveViewState {
         if let instant, instant.until > sessionSeconds { candidates.append((since: instant.until, text: instant.text, style: instant.style)) }
         func rank(_ style: ZoneStyle) -> Int { style == .stop ? 3 : (style == .fault ? 2 : (style == .caution ? 1 : 0)) }
         return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
-    }
-
-    /// Large plain words for an event, or nil for events that are not alerts.
-    static func words(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
-        let region = regionName(event.region)
-        switch event.reason {
-        case .zoneStop: return ("Ease off: over the stop level", .stop)
-        case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
-        case .holdCaution: return ("Move on: \(Int(event.limit)) s on one spot", .caution)
-        case .holdNotice: return ("Move on: \(Int(event.limit)) s on one spot", .light)
-        case .dailyWarning: return ("\(clock(event.value)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(region)", .caution)
-        case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
-        case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
-        case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
-        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
-            return ("Sensor problem: \(event.message)", .fault)
-        case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
-        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
-        }
     }
 
     /// `lowerBack` as "lower back".
@@ -153,34 +134,5 @@ struct LiveViewState {
             alert: alert,
             linkStatus: linkStatus,
             flash: flash)
-    }
-}
-
-/// What the view needs from a `SignalEvent` (a plain value the tests can make).
-struct EventFacts {
-    var kind: EventKind
-    var level: AlertLevel
-    var phase: EventPhase
-    var reason: EventReason
-    var region: BodyRegion
-    var value: Double
-    var limit: Double
-    var message: String
-
-    init(kind: EventKind, level: AlertLevel, phase: EventPhase, reason: EventReason, region: BodyRegion = .lowerBack,
-         value: Double = 0, limit: Double = 0, message: String = "") {
-        self.kind = kind
-        self.level = level
-        self.phase = phase
-        self.reason = reason
-        self.region = region
-        self.value = value
-        self.limit = limit
-        self.message = message
-    }
-
-    init(_ event: SignalEvent) {
-        self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
-                  value: event.value, limit: event.limit, message: event.message)
     }
 }
