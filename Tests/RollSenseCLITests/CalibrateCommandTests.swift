@@ -161,42 +161,14 @@ struct CalibrateCommandTests {
     @Test func aTextSketchOfRawCountsIsCalibratedAndLiveUsesIt() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        var controller: Int32 = -1
-        var device: Int32 = -1
-        var name = [CChar](repeating: 0, count: 128)
-        #expect(openpty(&controller, &device, &name, nil, nil) == 0)
-        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let link = rollsense.home.appendingPathComponent("hx711").path
-        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
         // 84111 counts empty, 50 counts per newton: 20 kg is 9807 counts more.
         let zero = 84_111.0, countsPerNewton = 50.0
-        let stopWriter = Locked(false)
-        let writerDone = DispatchSemaphore(value: 0)
-        let controllerFD = controller
-        let started = Date()
-        let writer = Thread {
-            var line = 0
-            while !stopWriter.get() {
-                let loaded = Date().timeIntervalSince(started) > 5
-                let counts = zero + (loaded ? 20 * 9.80665 * countsPerNewton : 0) + Double(line % 3) * 4
-                let text = Array("\(Self.rawCountLinePrefix)\(Int(counts))\r\n".utf8)
-                _ = text.withUnsafeBytes { write(controllerFD, $0.baseAddress, $0.count) }
-                // Drain what rollsense writes (its GET_INFO probe), so the pty never fills.
-                var scratch = [UInt8](repeating: 0, count: 256)
-                var poller = pollfd(fd: controllerFD, events: Int16(POLLIN), revents: 0)
-                if poll(&poller, 1, 0) > 0 { _ = read(controllerFD, &scratch, scratch.count) }
-                line += 1
-                usleep(12_500)  // 80 lines a second, as an HX711 at 80 SPS
-            }
-            writerDone.signal()
+        let sketch = try TextSketch(link: link) { elapsed, line in
+            let counts = zero + (elapsed > 5 ? 20 * 9.80665 * countsPerNewton : 0) + Double(line % 3) * 4
+            return "\(Self.rawCountLinePrefix)\(Int(counts))"
         }
-        writer.start()
-        defer {
-            stopWriter.set(true)
-            writerDone.wait()
-            close(controller)
-            close(device)
-        }
+        defer { sketch.stop() }
         let result = try rollsense.run(["calibrate", "--device", link, "--no-reset", "--mass-kg", "20", "--yes"], timeoutSeconds: 60)
         #expect(result.status == 0, "stdout: \(result.stdout) stderr: \(result.stderr)")
         #expect(result.stdout.contains("Saved for path:\(link)"), "\(result.stdout)")
@@ -211,5 +183,60 @@ struct CalibrateCommandTests {
         let last = try #require(forces.last)
         #expect(abs(last - 20 * 9.80665) < 5, "20 kg read as \(last) N")
         #expect(!live.stderr.contains("raw counts"), "calibrated: no raw-count warning: \(live.stderr)")
+    }
+
+    /// Issue 17: forces labelled with a unit still printed "forces are raw counts". The warning
+    /// is given only when the values are raw counts and no calibration is stored.
+    @Test(arguments: [("force_N:", false), (CalibrateCommandTests.rawCountLinePrefix, true)])
+    func theRawCountWarningOnlyForRawCounts(prefix: String, warns: Bool) throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("sketch").path
+        let sketch = try TextSketch(link: link) { _, _ in "\(prefix)150" }
+        defer { sketch.stop() }
+        let live = try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", "1"], timeoutSeconds: 60)
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        #expect(live.stderr.contains("raw counts") == warns, "\(prefix): \(live.stderr)")
+    }
+}
+
+/// A Serial Plotter sketch on a pty behind `link`: 80 lines a second, each from `line(elapsed
+/// seconds, line number)`, and what the host writes drained so the pty never fills.
+final class TextSketch: @unchecked Sendable {
+    private var controller: Int32 = -1
+    private var device: Int32 = -1
+    private let stopped = Locked(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(link: String, line: @escaping @Sendable (Double, Int) -> String) throws {
+        var name = [CChar](repeating: 0, count: 128)
+        guard openpty(&controller, &device, &name, nil, nil) == 0 else { throw POSIXError(.EIO) }
+        let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let controllerFD = controller
+        let started = Date()
+        let stopped = self.stopped, done = self.done
+        Thread {
+            var number = 0
+            var scratch = [UInt8](repeating: 0, count: 256)
+            while !stopped.get() {
+                let text = Array((line(Date().timeIntervalSince(started), number) + "\r\n").utf8)
+                _ = text.withUnsafeBytes { write(controllerFD, $0.baseAddress, $0.count) }
+                var poller = pollfd(fd: controllerFD, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 0) > 0 { _ = read(controllerFD, &scratch, scratch.count) }
+                number += 1
+                usleep(12_500)  // 80 lines a second, as an HX711 at 80 SPS
+            }
+            done.signal()
+        }.start()
+    }
+
+    /// Ends the writer before the descriptors close (a write to a reused number would land in
+    /// another test's file).
+    func stop() {
+        stopped.set(true)
+        done.wait()
+        close(controller)
+        close(device)
     }
 }

@@ -123,10 +123,10 @@ enum LiveSession {
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
         }
-        let sink: any SessionSink = terminal ?? json
-        let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
+        let watch = RawCountWatch(inner: terminal ?? json)
+        let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: watch)
         terminal?.open()
         var failure: (any Error)?
         var stats = SessionStatistics()
@@ -150,16 +150,8 @@ enum LiveSession {
         } else {
             do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
         }
-        let contacts = stats.contactIntervals.map {
-            ContactInterval(area: region, start: startWall.addingTimeInterval($0.startSeconds), end: startWall.addingTimeInterval($0.endSeconds))
-        }
-        let summary = SessionSummary(
-            start: startWall, end: startWall.addingTimeInterval(stats.durationSeconds), timeZone: timeZone,
-            deviceID: runner.deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: profile.tool.rawValue,
-            profileName: profile.name, source: .live, capturePath: settings.recordPath,
-            peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
-            peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
-            holdCount: stats.holdCount, contacts: contacts, recordingID: recordingID)
+        let summary = SessionSummary(statistics: stats, start: startWall, timeZone: timeZone, deviceInfo: runner.deviceInfo,
+                                     profile: profile, source: .live, capturePath: settings.recordPath, recordingID: recordingID)
         if stats.sampleCount > 0 {
             do { _ = try ledger.record(summary) } catch {
                 // Both are said: a stopped recording must not hide a history that was not written.
@@ -169,19 +161,43 @@ enum LiveSession {
         }
         try? ledger.close()
 
+        // Forces labelled with a unit (a text sketch's `force_N:`) need no calibration: the
+        // warning is for values that really were raw counts.
+        let rawCounts = uncalibrated.load(ordering: .relaxed) && watch.sawRawCounts
         if stats.sampleCount > 0 || failure == nil {
             if settings.json {
                 json.summary(stats)
             } else {
-                print(SummaryText.render(stats, profile: profile, recordPath: settings.recordPath,
-                                         uncalibrated: uncalibrated.load(ordering: .relaxed)))
+                print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
+                                         maximumAlertLines: 8, recordPath: settings.recordPath,
+                                         uncalibrated: rawCounts))
             }
         }
-        if uncalibrated.load(ordering: .relaxed) && settings.json {
+        if rawCounts && settings.json {
             printError("rollsense: no calibration stored for this board, so forces are raw counts: run `rollsense calibrate` once.")
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+    }
+}
+
+/// Passes everything to `inner` and notes whether any sample was raw counts (not newtons).
+final class RawCountWatch: SessionSink {
+    private let inner: any SessionSink
+    private(set) var sawRawCounts = false
+
+    init(inner: any SessionSink) { self.inner = inner }
+
+    func sessionDidIdentify(_ info: DeviceInfo) { inner.sessionDidIdentify(info) }
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { inner.sessionDidRead(reading, sessionSeconds: sessionSeconds) }
+    func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { inner.sessionDidEmit(event, sessionSeconds: sessionSeconds) }
+    func sessionLinkDidChange(_ state: LinkState) { inner.sessionLinkDidChange(state) }
+    func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
+        if sample.quantity == .rawCounts { sawRawCounts = true }
+        inner.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)
+    }
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
+        inner.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds)
     }
 }
 
@@ -190,33 +206,5 @@ enum RecordingStop {
     static func message(_ error: CaptureWriteError, atSeconds seconds: Double, path: String) -> String {
         "The recording stopped at \(clock(seconds)) of the session (\(error)). The part before it is safe: "
             + "`rollsense replay \(absolutePath(path))`. The session went on: its summary and today's history are complete."
-    }
-}
-
-/// The one-screen summary printed after the terminal view closes.
-enum SummaryText {
-    static func render(_ stats: SessionStatistics, profile: Profile, recordPath: String?, uncalibrated: Bool) -> String {
-        let region = LiveViewState.regionName(profile.region)
-        var lines = ["RollSense session summary", ""]
-        lines.append("  Duration          \(clock(stats.durationSeconds))")
-        lines.append("  Contact           \(clock(stats.contactSeconds))")
-        for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(OptionValue.kebabArea(area).padding(toLength: 18, withPad: " ", startingAt: 0))\(clock(seconds))")
-        }
-        lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
-        lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")
-        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in
-            stats.secondsByZone[zone].map { "\(zone) \(clock($0))" }
-        }
-        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
-        lines.append("  Today on \(region)  \(clock(stats.dailySeconds)) of \(clock(stats.dailyLimitSeconds))")
-        lines.append("  Alerts            \(stats.alerts.count)")
-        for alert in stats.alerts.prefix(8) {
-            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
-        }
-        if stats.alerts.count > 8 { lines.append("    ... and \(stats.alerts.count - 8) more") }
-        if let recordPath { lines.append("  Recorded to       \(recordPath)") }
-        if uncalibrated { lines.append(contentsOf: ["", "  No calibration stored for this board: forces were raw counts. Run `rollsense calibrate`."]) }
-        return lines.joined(separator: "\n")
     }
 }
