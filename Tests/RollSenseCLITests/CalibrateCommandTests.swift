@@ -1,5 +1,6 @@
 import Foundation
 import RollSenseKit
+import RollSenseWire
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -176,6 +177,8 @@ struct CalibrateCommandTests {
         let entry = try #require(stored?["path:" + link] as? [String: Any])
         let offset = try #require((entry["offsetCounts"] as? [Double])?.first)
         #expect(abs(offset - zero) < 10, "zero \(offset)")
+        // One probe (GET_INFO) and nothing else to a device that never said it is a RollSense board.
+        #expect(sketch.received == (try Command.getInfo.encoded(tag: 1)), "host wrote \(sketch.received)")
 
         let live = try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", "2"], timeoutSeconds: 60)
         #expect(live.status == 0, "stderr: \(live.stderr)")
@@ -207,15 +210,24 @@ final class TextSketch: @unchecked Sendable {
     private var device: Int32 = -1
     private let stopped = Locked(false)
     private let done = DispatchSemaphore(value: 0)
+    private let receivedBytes = Locked<[UInt8]>([])
+
+    /// What the host wrote to the sketch so far.
+    var received: [UInt8] { receivedBytes.get() }
 
     init(link: String, line: @escaping @Sendable (Double, Int) -> String) throws {
         var name = [CChar](repeating: 0, count: 128)
         guard openpty(&controller, &device, &name, nil, nil) == 0 else { throw POSIXError(.EIO) }
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Raw from the start: a cooked pty would echo the sketch's own lines back as "received".
+        var settings = termios()
+        tcgetattr(device, &settings)
+        cfmakeraw(&settings)
+        tcsetattr(device, TCSANOW, &settings)
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
         let controllerFD = controller
         let started = Date()
-        let stopped = self.stopped, done = self.done
+        let stopped = self.stopped, done = self.done, receivedBytes = self.receivedBytes
         Thread {
             var number = 0
             var scratch = [UInt8](repeating: 0, count: 256)
@@ -223,7 +235,10 @@ final class TextSketch: @unchecked Sendable {
                 let text = Array((line(Date().timeIntervalSince(started), number) + "\r\n").utf8)
                 _ = text.withUnsafeBytes { write(controllerFD, $0.baseAddress, $0.count) }
                 var poller = pollfd(fd: controllerFD, events: Int16(POLLIN), revents: 0)
-                if poll(&poller, 1, 0) > 0 { _ = read(controllerFD, &scratch, scratch.count) }
+                if poll(&poller, 1, 0) > 0 {
+                    let count = read(controllerFD, &scratch, scratch.count)
+                    if count > 0 { receivedBytes.set(receivedBytes.get() + scratch[0..<count]) }
+                }
                 number += 1
                 usleep(12_500)  // 80 lines a second, as an HX711 at 80 SPS
             }

@@ -272,16 +272,22 @@ final class RawSampleReader {
     init(source: any ByteSource) { self.source = source }
 
     /// Asks for info and streaming and waits for the first sample.
+    /// GET_INFO is the one probe; START follows only once the board said it is a RollSense
+    /// board (another sketch may take command bytes as its own single-letter commands).
     func start(timeoutSeconds: Double) throws {
         try source.write(Command.getInfo.encoded(tag: 1))
-        try source.write(Command.start.encoded(tag: 2))
         let deadline = hostMonotonicMicroseconds() + Int64(timeoutSeconds * 1e6)
         var samples: [Sample] = []
+        var started = false
         while samples.isEmpty {
             guard hostMonotonicMicroseconds() < deadline else {
                 throw CommandFailure.device("The board sent no samples in \(Int(timeoutSeconds)) s: check that it runs the RollSense firmware or a sketch that prints readings, at the same --baud, then try again.")
             }
             try pump { samples.append($0) }
+            if info != nil && !started {
+                started = true
+                try source.write(Command.start.encoded(tag: 2))
+            }
         }
         // A board speaking frames says who it is (the key its calibration is stored by); its
         // boot HELLO may have been lost while the port opened, so the GET_INFO answer is awaited.
