@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// Why a serial port could not be opened, configured, read or written; each message says what to do.
@@ -29,12 +28,16 @@ public enum SerialPortError: Error, Equatable, Sendable, CustomStringConvertible
     /// The rule file as an absolute path that works from any folder: the copy in the source tree
     /// the running program was built in (an ancestor of the executable), else the packaged one.
     public static var udevRuleAbsolutePath: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? absolute(CommandLine.arguments.first ?? "")
-        var folder = (executable as NSString).deletingLastPathComponent
-        while folder.count > 1 {
+        var target = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &target, target.count - 1)
+        let executable = length > 0
+            ? String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : absolute(CommandLine.arguments.first ?? "")
+        var folder = executable
+        while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            folder = String(folder[..<slash])
             let candidate = folder + "/" + udevRulePath
             if access(candidate, R_OK) == 0 { return candidate }
-            folder = (folder as NSString).deletingLastPathComponent
         }
         return "/usr/share/rollsense/99-rollsense.rules"
     }
