@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Who else has a serial port open, so a command can name the program to close.
+public enum PortUsers {
+    /// A process holding the port: its id and command name (`/proc/PID/comm`).
+    public struct Holder: Sendable, Equatable, CustomStringConvertible {
+        /// The process id.
+        public var processID: Int32
+        /// The command name, e.g. "screen" or "rollsense"; "?" when it cannot be read.
+        public var name: String
+        /// `name (pid N)`.
+        public var description: String { "\(name) (pid \(processID))" }
+    }
+
+    /// The processes other than this one with the device at `path` open (all of one's own
+    /// processes; other users' only when /proc lets us see their descriptors).
+    public static func holders(of path: String) -> [Holder] {
+        let system = SystemCalls.live
+        guard case .success(let device) = system.deviceNumberOfPath(path) else { return [] }
+        let own = system.processID()
+        return SerialPort.processesHolding(deviceNumber: device, excludingOwnDescriptor: nil, system: system)
+            .filter { $0 != own }
+            .map { pid in
+                let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return Holder(processID: pid, name: comm ?? "?")
+            }
+    }
+}
