@@ -436,6 +436,16 @@ static void wait_for_next_open(void)
     reset_by_dtr();
 }
 
+/* simavr stops on what a chip would survive (a stray write past RAM from a bootloader fed another
+ * bootloader's protocol): with a host on the pty the board restarts, as after a brown-out,
+ * rather than the pty vanishing under it. */
+static void restart_after_crash(void)
+{
+    fprintf(stderr, "rollsense-sim: the AVR crashed at %.6f s (PC 0x%x); restarting it\n", sim_seconds(), avr->pc);
+    avr_reset(avr);
+    hx711_last_run = adc_last_run = 0;
+}
+
 /* ---- Main -------------------------------------------------------------------------------- */
 static void on_signal(int sig)
 {
@@ -592,6 +602,10 @@ int main(int argc, char **argv)
     while (!stop_requested) {
         for (int i = 0; i < SERVICE_EVERY; i++) {
             int state = avr_run(avr);
+            if (state == cpu_Crashed && reset_on_open) {
+                restart_after_crash();
+                continue;
+            }
             if (state == cpu_Done || state == cpu_Crashed) {
                 fprintf(stderr, "rollsense-sim: firmware %s at %.6f s\n", state == cpu_Done ? "stopped" : "crashed", sim_seconds());
                 status = state == cpu_Crashed ? 3 : 0;

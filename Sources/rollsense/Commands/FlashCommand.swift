@@ -140,7 +140,7 @@ struct FlashCommand: ParsableCommand {
 
     private static func noAnswer(_ outcome: Avrdude.Outcome) -> Bool {
         let log = outcome.log.lowercased()
-        return log.contains("not in sync") || log.contains("not responding")
+        return log.contains("not in sync") || log.contains("not responding") || log.contains("did not respond")
     }
 
     private static func seconds(_ value: Double) -> String {

@@ -76,6 +76,7 @@ enum Avrdude {
     struct Outcome {
         var status: Int32
         var log: String
+        var terminatedByLimit = false
     }
 
     /// Runs avrdude, turning each "Writing | ####" / "Reading | ####" bar it prints into a
@@ -91,6 +92,10 @@ enum Avrdude {
         do { try process.run() } catch {
             throw CommandFailure.device("Cannot start \(executable): \(error.localizedDescription). Install avrdude: `sudo apt-get install avrdude`.")
         }
+        // avrdude 7.1 can spin forever on a port that vanished mid-run: give it a generous limit.
+        let limit = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Self.timeLimitSeconds), execute: limit)
+        defer { limit.cancel() }
         var progress = ProgressParser()
         var log = Data()
         let handle = pipe.fileHandleForReading
@@ -103,8 +108,12 @@ enum Avrdude {
         }
         process.waitUntilExit()
         progress.finish()
-        return Outcome(status: process.terminationStatus, log: String(decoding: log, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, log: String(decoding: log, as: UTF8.self),
+                       terminatedByLimit: process.terminationReason == .uncaughtSignal)
     }
+
+    /// A 32 KB upload and verify takes under 10 s at 57600 baud; several minutes means it hangs.
+    static let timeLimitSeconds = 180
 
     /// Follows avrdude's no-terminal progress output: `Writing | ` then one `#` per 2 % then ` | 100% 2.38s`.
     struct ProgressParser {
@@ -152,9 +161,12 @@ enum Avrdude {
     static func explain(_ outcome: Outcome, target: FlashBoard.Target, port: String) -> CommandFailure {
         let log = outcome.log
         let lower = log.lowercased()
+        if outcome.status == SIGTERM, outcome.terminatedByLimit {
+            return .device("avrdude did not finish within \(timeLimitSeconds / 60) minutes on \(port) and was stopped. Unplug the board, plug it back in and run flash again.")
+        }
         if let signature = firstMatch(in: log, after: "device signature = 0x"), lower.contains("expected signature") {
             let chip = chipNames[signature.lowercased()] ?? "a chip with signature 0x\(signature)"
-            let fix = chipNames[signature.lowercased()] == nil ? "" : boardHint[signature.lowercased()].map { " Try \($0)." } ?? ""
+            let fix = " " + (boardHint[signature.lowercased()] ?? unsupported)
             return .device(
                 "Wrong board: the chip on \(port) is \(chip), but --board chose the \(target.name) (\(target.part)). Nothing was written.\(fix)")
         }
@@ -167,7 +179,7 @@ enum Avrdude {
             return .device("Permission denied on \(port): add yourself to the dialout group (`sudo adduser $USER dialout`, then log out and in) "
                 + "or install the udev rule (`rollsense doctor` tells what is missing).")
         }
-        if lower.contains("not in sync") || lower.contains("not responding") || lower.contains("timeout") || lower.contains("no response") {
+        if lower.contains("not in sync") || lower.contains("not responding") || lower.contains("did not respond") || lower.contains("initialization failed") || lower.contains("timeout") || lower.contains("no response") {
             let hint: String
             switch target.programmer {
             case "avr109":
@@ -191,12 +203,9 @@ enum Avrdude {
         "1e9587": "an ATmega32U4 (Leonardo, Micro)", "1e9801": "an ATmega2560 (Mega 2560)", "1e9307": "an ATmega8",
     ]
     static let boardHint: [String: String] = [
-        "1e950f": "--board uno (or nano, nano-old)", "1e9587": "--board leonardo (or micro)",
-        "1e9406": "another board: RollSense's firmware is built for the ATmega328P and ATmega32U4 only",
-        "1e9801": "another board: RollSense's firmware is built for the ATmega328P and ATmega32U4 only",
-        "1e9514": "another board: RollSense's firmware is built for the ATmega328P and ATmega32U4 only",
-        "1e9307": "another board: RollSense's firmware is built for the ATmega328P and ATmega32U4 only",
+        "1e950f": "Run flash again with --board uno (or nano, nano-old).", "1e9587": "Run flash again with --board leonardo (or micro).",
     ]
+    static let unsupported = "RollSense's firmware is built for the ATmega328P (Uno, Nano) and the ATmega32U4 (Leonardo, Micro) only."
 
     private static func firstMatch(in text: String, after marker: String) -> String? {
         guard let range = text.range(of: marker) else { return nil }

@@ -25,17 +25,18 @@ enum FirmwareImage {
             found.append(folder.appendingPathComponent("Firmware/build/\(variant)/rollsense.hex"))
         }
         found.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Firmware/build/\(variant)/rollsense.hex"))
-        return found
+        var seen = Set<String>()
+        return found.map(\.standardizedFileURL).filter { seen.insert($0.path).inserted }
     }
 
     /// The first image that exists, or a failure naming where it looked and how to build one.
     static func locate(variant: String) throws -> URL {
         let places = candidates(variant: variant)
-        if let hit = places.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) { return hit.standardizedFileURL }
+        if let hit = places.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }) { return hit }
         throw CommandFailure.device(
             "No firmware image for the \(variant) build. Build it with `make -C Firmware` in the RollSense checkout, "
                 + "install it with `make install`, or name a HEX file with --image. Looked in:\n"
-                + places.map { "  " + $0.standardizedFileURL.path }.joined(separator: "\n"))
+                + places.map { "  " + $0.path }.joined(separator: "\n"))
     }
 
     static var executableURL: URL {
