@@ -66,12 +66,12 @@ struct FlashCommand: ParsableCommand {
             if port != chosen.path { say("The bootloader came up on \(port).") }
         }
         let started = Date()
-        var outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), echo: verbose)
+        var outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), port: port, echo: verbose)
         if outcome.status != 0, guessed, boardChoice == .nano, Self.noAnswer(outcome) {
             // A clone's bridge says nothing of its bootloader: the old one listens at 57600.
             say("No answer at 115200 baud; trying the old Nano bootloader at 57600.")
             target = FlashBoard.nanoOld.target!
-            outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), echo: verbose)
+            outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), port: port, echo: verbose)
         }
         guard outcome.status == 0 else { throw Avrdude.explain(outcome, target: target, port: port) }
         say(String(format: "Written and verified in %.1f s.", Date().timeIntervalSince(started)))

@@ -3,6 +3,14 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import Synchronization
+
+/// A flag one thread raises and another reads.
+private final class SharedFlag: Sendable {
+    private let state = Mutex(false)
+    func raise() { state.withLock { $0 = true } }
+    var isRaised: Bool { state.withLock { $0 } }
+}
 
 /// The boards `rollsense flash` knows: which chip, bootloader protocol and speed each has.
 enum FlashBoard: String, CaseIterable, ExpressibleByArgument {
@@ -77,11 +85,12 @@ enum Avrdude {
         var status: Int32
         var log: String
         var terminatedByLimit = false
+        var portVanished = false
     }
 
     /// Runs avrdude, turning each "Writing | ####" / "Reading | ####" bar it prints into a
     /// progress bar (or a line per phase when stderr is not a terminal); `echo` prints its raw output.
-    static func run(executable: String, arguments: [String], echo: Bool) throws -> Outcome {
+    static func run(executable: String, arguments: [String], port: String, echo: Bool) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -92,10 +101,23 @@ enum Avrdude {
         do { try process.run() } catch {
             throw CommandFailure.device("Cannot start \(executable): \(error.localizedDescription). Install avrdude: `sudo apt-get install avrdude`.")
         }
-        // avrdude 7.1 can spin forever on a port that vanished mid-run: give it a generous limit.
-        let limit = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Self.timeLimitSeconds), execute: limit)
-        defer { limit.cancel() }
+        // avrdude 7.1 spins forever on a port that vanished mid-run (the board unplugged): stop
+        // it when the port goes away, and in any case after a generous limit.
+        let vanished = SharedFlag()
+        let started = Date()
+        let watch = DispatchSource.makeTimerSource(queue: .global())
+        watch.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        watch.setEventHandler {
+            guard process.isRunning else { return }
+            if !FileManager.default.fileExists(atPath: port) {
+                vanished.raise()
+                process.terminate()
+            } else if Date().timeIntervalSince(started) > Double(Self.timeLimitSeconds) {
+                process.terminate()
+            }
+        }
+        watch.resume()
+        defer { watch.cancel() }
         var progress = ProgressParser()
         var log = Data()
         let handle = pipe.fileHandleForReading
@@ -109,7 +131,7 @@ enum Avrdude {
         process.waitUntilExit()
         progress.finish()
         return Outcome(status: process.terminationStatus, log: String(decoding: log, as: UTF8.self),
-                       terminatedByLimit: process.terminationReason == .uncaughtSignal)
+                       terminatedByLimit: process.terminationReason == .uncaughtSignal && !vanished.isRaised, portVanished: vanished.isRaised)
     }
 
     /// A 32 KB upload and verify takes under 10 s at 57600 baud; several minutes means it hangs.
@@ -161,6 +183,9 @@ enum Avrdude {
     static func explain(_ outcome: Outcome, target: FlashBoard.Target, port: String) -> CommandFailure {
         let log = outcome.log
         let lower = log.lowercased()
+        if outcome.portVanished {
+            return .device("\(port) went away while avrdude was writing (unplugged?). The board keeps its bootloader: plug it back in and run flash again.")
+        }
         if outcome.status == SIGTERM, outcome.terminatedByLimit {
             return .device("avrdude did not finish within \(timeLimitSeconds / 60) minutes on \(port) and was stopped. Unplug the board, plug it back in and run flash again.")
         }
