@@ -75,6 +75,26 @@ struct FlashCommandTests {
         #expect(!result.stdout.contains("Note: this rollsense expects"), "the host's expected version drifted from config.h")
     }
 
+    /// At a terminal avrdude's progress is a bar that fits the width; at 40 columns it never wraps.
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func aTerminalSeesAProgressBarThatFitsFortyColumns() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        try #require(SimulatedBootloaderBoard.available)
+        let board = try SimulatedBootloaderBoard()
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let server = TerminalViewTests.Server()
+        let command = "env -u LD_PRELOAD -u UMOCKDEV_DIR '\(BuiltRollSense.executable.path)' flash --device '\(board.link)' --board uno; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "30", "sh", "-c", command])
+        let lines = try server.waitForScreen(seconds: 90) { $0.contains { $0.hasPrefix("exit status") } }
+        print("rollsense flash at 40 columns:\n" + lines.joined(separator: "\n"))
+        #expect(lines.contains("exit status 0"))
+        let bars = lines.filter { $0.hasPrefix("[") }
+        #expect(bars.count == 2, "one finished bar for writing, one for verifying")
+        #expect(bars.allSatisfy { $0.hasPrefix("[###") && $0.hasSuffix("] 100%") && $0.count < 40 })
+        #expect(lines.contains("Writing the firmware:") && lines.contains("Reading it back to verify:"))
+    }
+
     @Test func aBoardWithAnotherChipFailsOnTheSignatureWithAPlainMessage() throws {
         try #require(SimulatedBootloaderBoard.available)
         let board = try SimulatedBootloaderBoard(chip: "atmega168")

@@ -214,7 +214,7 @@ struct DoctorCommand: ParsableCommand {
             let writable = access(directory, W_OK) == 0 || access((directory as NSString).deletingLastPathComponent, W_OK) == 0
             return Check(name: name, status: writable ? .ok : .problem,
                          detail: writable ? "none yet; the first session creates \(path)" : "\(directory) is not writable",
-                         fix: "make \(directory) writable or set ROLLSENSE_DATA_DIR")
+                         fix: writable ? nil : "make \(directory) writable or set ROLLSENSE_DATA_DIR")
         }
         guard access(path, R_OK | W_OK) == 0, let handle = FileHandle(forReadingAtPath: path) else {
             return Check(name: name, status: .problem, detail: "\(path) cannot be read and written", fix: "check its owner and mode (ls -l \(path))")
