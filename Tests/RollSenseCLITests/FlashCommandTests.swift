@@ -6,7 +6,8 @@ import Glibc
 
 /// A blank board with a bootloader under simavr (Firmware/sim, `--bootloader --reset-on-open`):
 /// each open of its pty resets it into optiboot, as an Uno's DTR line does.
-final class SimulatedBootloaderBoard {
+/// Unchecked Sendable: its fields are set once; a test may stop it from another thread.
+final class SimulatedBootloaderBoard: @unchecked Sendable {
     static let simulator = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
     static func bootloader(_ chip: String) -> URL { BuiltRollSense.root.appendingPathComponent("Firmware/build/sim/optiboot_\(chip).hex") }
     static var available: Bool {
@@ -35,7 +36,9 @@ final class SimulatedBootloaderBoard {
     }
 
     deinit {
-        stop(process)
+        // SIGKILL: the test runner may hand its children a mask that blocks SIGTERM.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
         try? FileManager.default.removeItem(at: folder)
     }
 }
@@ -95,6 +98,26 @@ struct FlashCommandTests {
         #expect(lines.contains("Writing the firmware:") && lines.contains("Reading it back to verify:"))
     }
 
+    /// Two boards at a terminal: flash asks which, and goes on with the one chosen (here a Nano
+    /// clone's CH340 under umockdev, whose node avrdude cannot open: a plain device error).
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func twoBoardsAtATerminalAskWhichOne() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        let server = TerminalViewTests.Server()
+        let launcher = Self.fixtures("uno.umockdev", "nano-ch340.umockdev").map { "'\($0)'" }.joined(separator: " ")
+        let command = "env -u LD_PRELOAD -u UMOCKDEV_DIR \(launcher) '\(BuiltRollSense.executable.path)' flash; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "100", "-y", "30", "sh", "-c", command])
+        _ = try server.waitForScreen { $0.contains { $0.hasPrefix("Number (1-2):") } }
+        try server.run(["send-keys", "-t", "view", "2", "Enter"])
+        let lines = try server.waitForScreen(seconds: 60) { $0.contains { $0.hasPrefix("exit status") } }
+        print("two boards at a terminal:\n" + lines.joined(separator: "\n"))
+        #expect(lines.contains("Several boards are plugged in. Which one should be flashed?"))
+        #expect(lines.contains { $0.hasPrefix("  1) /dev/ttyACM0  Arduino Uno") })
+        // Long lines wrap at the terminal's width: look at the text as one.
+        #expect(lines.joined().contains("to the Arduino Nano on /dev/ttyUSB0 (board chosen from its USB id"))
+        #expect(lines.contains("exit status 69"))
+    }
+
     @Test func aBoardWithAnotherChipFailsOnTheSignatureWithAPlainMessage() throws {
         try #require(SimulatedBootloaderBoard.available)
         let board = try SimulatedBootloaderBoard(chip: "atmega168")
@@ -119,6 +142,26 @@ struct FlashCommandTests {
         #expect(result.status == 69)
         #expect(result.stderr.contains("No Arduino Leonardo bootloader answered"))
         #expect(result.stderr.contains("--board uno"))
+    }
+
+    /// The board unplugged mid-upload (the simulator stopped): avrdude 7.1 would spin on the
+    /// vanished pty for ever; flash stops it and says what happened.
+    @Test func unpluggingTheBoardDuringTheUploadIsReportedNotHung() throws {
+        try #require(SimulatedBootloaderBoard.available)
+        let board = try SimulatedBootloaderBoard()
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        // The whole upload takes 5-10 s; 2.5 s in, avrdude is syncing or writing. A thread of its
+        // own: run's pipe readers can hold every thread of Dispatch's global pool (2 cores).
+        Thread {
+            usleep(2_500_000)
+            kill(board.process.processIdentifier, SIGKILL)  // as abrupt as a pulled cable
+        }.start()
+        let started = Date()
+        let result = try cli.run(["flash", "--device", board.link, "--board", "uno"], timeoutSeconds: 60)
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("\(board.link) went away while avrdude was writing (unplugged?)"), "stderr: \(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func aDamagedImageIsRefusedBeforeTheBoardIsTouched() throws {

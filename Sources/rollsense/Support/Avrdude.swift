@@ -52,10 +52,11 @@ enum FlashBoard: String, CaseIterable, ExpressibleByArgument {
     /// tried at 115200 first, then 57600 (see FlashCommand).
     static func guess(fromUdevName name: String?) -> FlashBoard? {
         guard let name else { return nil }
-        if name.contains("Uno") { return .uno }
-        if name.contains("Leonardo") { return .leonardo }
-        if name.contains("Micro") { return .micro }
+        // Bridges first: "CH340 serial (Nano/Uno clone)" names the Uno too.
         if name.contains("CH340") || name.contains("FTDI") || name.contains("CP210x") || name.contains("CH9102") { return .nano }
+        if name.hasPrefix("Arduino Uno") { return .uno }
+        if name.hasPrefix("Arduino Leonardo") { return .leonardo }
+        if name.hasPrefix("Arduino Micro") { return .micro }
         return nil
     }
 }
@@ -109,11 +110,13 @@ enum Avrdude {
         watch.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
         watch.setEventHandler {
             guard process.isRunning else { return }
+            // SIGKILL: a spinning avrdude has nothing to save, and SIGTERM may be blocked in
+            // the signal mask rollsense's parent handed down.
             if !FileManager.default.fileExists(atPath: port) {
                 vanished.raise()
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
             } else if Date().timeIntervalSince(started) > Double(Self.timeLimitSeconds) {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
             }
         }
         watch.resume()
@@ -186,7 +189,7 @@ enum Avrdude {
         if outcome.portVanished {
             return .device("\(port) went away while avrdude was writing (unplugged?). The board keeps its bootloader: plug it back in and run flash again.")
         }
-        if outcome.status == SIGTERM, outcome.terminatedByLimit {
+        if outcome.terminatedByLimit {
             return .device("avrdude did not finish within \(timeLimitSeconds / 60) minutes on \(port) and was stopped. Unplug the board, plug it back in and run flash again.")
         }
         if let signature = firstMatch(in: log, after: "device signature = 0x"), lower.contains("expected signature") {
@@ -199,6 +202,13 @@ enum Avrdude {
             let detail = log.split(whereSeparator: \.isNewline).first { $0.lowercased().contains("mismatch") }.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
             return .device("Verify failed: the board's flash does not match the image after writing (\(detail)). Run flash again; "
                 + "if it fails the same way, the cable or the board's flash is faulty.")
+        }
+        if lower.contains("cannot open port") || lower.contains("unable to open programmer") {
+            let reason = log.split(whereSeparator: \.isNewline).first { $0.contains("OS error") && !$0.contains("TIOCM") }
+                .map { " (" + String($0).replacingOccurrences(of: "avrdude OS error: ", with: "") + ")" } ?? ""
+            if !lower.contains("permission denied") {
+                return .device("avrdude could not open \(port)\(reason). Check that the board is plugged in; `rollsense doctor` checks the set-up.")
+            }
         }
         if lower.contains("permission denied") {
             return .device("Permission denied on \(port): add yourself to the dialout group (`sudo adduser $USER dialout`, then log out and in) "
