@@ -1,7 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import Foundation
 
 /// Who else has a serial port open, so a command can name the program to close.
 public enum PortUsers {
@@ -23,10 +20,16 @@ public enum PortUsers {
         let own = system.processID()
         return SerialPort.processesHolding(deviceNumber: device, excludingOwnDescriptor: nil, system: system)
             .filter { $0 != own }
-            .map { pid in
-                let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                return Holder(processID: pid, name: comm ?? "?")
-            }
+            .map { Holder(processID: $0, name: commandName($0) ?? "?") }
+    }
+
+    /// `/proc/PID/comm`: the command name, at most 15 bytes and a newline.
+    private static func commandName(_ pid: Int32) -> String? {
+        guard let file = fopen("/proc/\(pid)/comm", "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.hasSuffix("\n") ? String(name.dropLast()) : name
     }
 }
