@@ -210,6 +210,8 @@ public final class SessionRunner {
                     replies.append(reply)
                 case .protocolDetected(let kind):
                     speaksText = kind == .text
+                case .textChannels:
+                    break
                 }
             } catch {
                 failure = error

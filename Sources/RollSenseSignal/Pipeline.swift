@@ -361,7 +361,7 @@ public struct SignalPipeline: Sendable {
             process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
         case .info:
             if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
-        case .reply, .protocolDetected:
+        case .reply, .protocolDetected, .textChannels:
             break
         }
         return nil
