@@ -101,6 +101,13 @@ public enum BaudRateSearch {
         public var verdict: LineRateCheck.Verdict?
         /// The bytes read at the chosen rate, for the decoder (nothing is lost to the search).
         public var bytes: [UInt8]
+
+        /// Makes an outcome.
+        public init(baudRate: Int, verdict: LineRateCheck.Verdict?, bytes: [UInt8]) {
+            self.baudRate = baudRate
+            self.verdict = verdict
+            self.bytes = bytes
+        }
     }
 
     /// The rates still worth trying after `verdicts` (garbled ones are dropped).
