@@ -141,6 +141,8 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
     case invalidValue
     /// The device clock jumped or went backwards.
     case clockJump
+    /// The device sends fewer samples a second than live alerts need.
+    case slowDevice
     /// The device is gone.
     case deviceDisconnected
     /// The device restarted (watchdog).
@@ -185,6 +187,7 @@ public struct SignalEvent: Sendable, Equatable {
             return "s"
         case .jump, .zeroDriftBound, .contact: return "N"
         case .droppedSamples: return "samples"
+        case .slowDevice: return "Hz"
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"
         case .loadOnSpine: return "mm"
         case .zoneLight, .zoneTarget, .zoneCaution, .zoneStop: return "zone unit"
@@ -214,6 +217,10 @@ public struct SignalEvent: Sendable, Equatable {
         case .droppedSamples: return phase == .end ? "samples flowing again" : "\(Int(value)) samples lost"
         case .invalidValue: return phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
         case .clockJump: return "device clock jumped by \(value) s"
+        case .slowDevice:
+            let rate = value >= 1 ? String(Int(value.rounded())) : String(Double(Int(value * 10)) / 10)
+            return phase == .end ? "device fast enough for live alerts again"
+                : "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(limit))/s)"
         case .deviceDisconnected: return phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
         case .zeroDriftBound: return "zero drifted \(value) N, bound \(limit) N: tare again"

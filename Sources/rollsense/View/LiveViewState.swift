@@ -99,6 +99,7 @@ struct LiveViewState {
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
             return ("Sensor problem: \(event.message)", .fault)
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
+        case .slowDevice: return ("Slow device: \(event.message)", .fault)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
         }
     }
