@@ -346,7 +346,14 @@ static void garble_host_bytes(size_t count)
 /* Returns -1 when the host closed the pty. */
 static int service_pty(void)
 {
-    host_rate = host_baud();
+    double rate = host_baud();
+    if (rate != host_rate) {
+        /* What was on the line at the old rate reached the host as that rate decoded it, and the
+         * host flushes it when it changes rates (tcflush): it never arrives at the new rate. */
+        to_host.count = 0;
+        out_length = 0;
+        host_rate = rate;
+    }
     service_mismatch();
     flush_output();
     struct pollfd p = {master_fd, POLLIN, 0};
@@ -418,6 +425,9 @@ static void open_pty(const char *path_file, const char *link_path, int wait_for_
             exit(0);
         }
         if (r == 0 || !(p.revents & POLLHUP)) {
+            /* A host sets its line rate right after opening: let it, before the firmware talks. */
+            usleep(50000);
+            host_rate = host_baud();
             return;
         }
         usleep(20000);

@@ -24,6 +24,8 @@ public struct PlotterTextParser: Sendable {
     /// Still inside the first, possibly partial, line.
     private var isDroppingFirstLine: Bool
     private var samples: UInt64 = 0
+    /// The time given to the last sample.
+    private var lastStampMicroseconds: Int64?
     /// The layout of sketch-text lines that give samples, once confirmed.
     private var settledShape: UInt64?
     /// Recent sketch-text lines of other layouts, oldest first.
@@ -165,9 +167,13 @@ public struct PlotterTextParser: Sendable {
     ) {
         counters.samples += 1
         counters.ignoredValues += ignoredValues
+        // Lines that came in one read share its receive time; each sample still needs a later
+        // time than the one before, or the pipeline would take the repeat for a clock fault.
+        let stamp = lastStampMicroseconds.map { max(hostTimeMicroseconds, $0 + 1) } ?? hostTimeMicroseconds
+        lastStampMicroseconds = stamp
         onSample(Sample(
             sequence: samples,
-            deviceTimeMicroseconds: hostTimeMicroseconds,
+            deviceTimeMicroseconds: stamp,
             channelCount: channelCount,
             values: values,
             quantity: quantity

@@ -126,7 +126,7 @@ struct SketchTextFixture: Sendable, CustomStringConvertible, Decodable {
         parser.feed(Array("w: 1 kg\r\n".utf8), hostTimeMicroseconds: 10) { samples.append($0) }
         #expect(samples.isEmpty)
         parser.feed(Array("w: 2 kg\r\nbanner\r\nw: 3 kg\r\n".utf8), hostTimeMicroseconds: 20) { samples.append($0) }
-        #expect(samples.map(\.deviceTimeMicroseconds) == [10, 20, 20])
+        #expect(samples.map(\.deviceTimeMicroseconds) == [10, 20, 21])
         #expect(samples.map(\.sequence) == [0, 1, 2])
         #expect(parser.counters.samples == 3 && parser.counters.sketchLines == 3 && parser.counters.malformedLines == 1)
         #expect(parser.counters.discardedBytes == "banner\r\n".utf8.count)
