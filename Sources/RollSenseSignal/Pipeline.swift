@@ -236,7 +236,9 @@ public struct SignalPipeline: Sendable {
         }
 
         // Spike rejection, jump detection on the unsmoothed force, then smoothing.
-        let medianForces = median.update(forces)
+        // Spike rejection over samples seconds apart (a slow sketch) would hold a real change back
+        // by whole samples: only a fast device's samples go through the median.
+        let medianForces = dt > Self.liveAlertMaximumIntervalMicroseconds ? forces : median.update(forces)
         let medianTotal = medianForces.lanesSum
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
         let smoothed: SIMD4<Double>

@@ -88,6 +88,8 @@ public struct SessionCore: Sendable {
         decoder.feed(bytes, hostTimeMicroseconds: receivedAtMicroseconds ?? now) { event in
             rules.handle(event, now: now, output)
         }
+        // A slow sketch's lines count as life even while its layout waits to repeat.
+        if decoder.protocolKind == .text && !bytes.isEmpty { rules.heard(at: now) }
         rules.checkDuration(output)
         rules.tick(at: now, decoder: decoder, output)
     }
@@ -168,6 +170,8 @@ struct SessionRules: Sendable {
             stop(.silentDevice(seconds: silence, bytesReceived: bytesReceived), output)
         }
     }
+
+    mutating func heard(at now: Int64) { lastDecodedHost = now }
 
     mutating func linkLost(_ output: (SessionOutput) -> Void) {
         guard end == nil, !linkDown else { return }

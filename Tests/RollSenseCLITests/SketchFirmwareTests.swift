@@ -36,15 +36,15 @@ struct SketchFormatCase: Sendable, CustomStringConvertible {
         SketchFormatCase(format: 2, name: "bogde HX711_full_example", baud: 38_400, newtonsPerValue: [2280 / countsPerNewton],
                          durationSeconds: 11, truthNewtons: 60),
         SketchFormatCase(format: 3, name: "olkal HX711_ADC Read_1x_load_cell", baud: 57_600, newtonsPerValue: [696 / countsPerNewton],
-                         durationSeconds: 4, truthNewtons: 60),
+                         durationSeconds: 6, truthNewtons: 60),
         SketchFormatCase(format: 4, name: "olkal HX711_ADC Read_2x_load_cell", baud: 57_600,
-                         newtonsPerValue: [696 / countsPerNewton, 696 / countsPerNewton], durationSeconds: 4, truthNewtons: 90),
+                         newtonsPerValue: [696 / countsPerNewton, 696 / countsPerNewton], durationSeconds: 6, truthNewtons: 90),
         SketchFormatCase(format: 5, name: "SparkFun HX711 example (lbs)", baud: 9_600, newtonsPerValue: nil, durationSeconds: 4, truthNewtons: 60),
         // 2500 mV on A0 reads 511; the calibration says 511.5 counts is 60 N.
         SketchFormatCase(format: 6, name: "Adafruit FSR analog reading", baud: 9_600, newtonsPerValue: [60 / 511.5],
                          durationSeconds: 6, truthNewtons: 60),
         SketchFormatCase(format: 7, name: "RobTillaart HX711_plotter", baud: 115_200, newtonsPerValue: [420 / countsPerNewton],
-                         durationSeconds: 4, truthNewtons: 60),
+                         durationSeconds: 6, truthNewtons: 60),
     ]
 }
 
