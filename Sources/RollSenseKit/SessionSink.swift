@@ -1,4 +1,5 @@
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// Where a `SessionRunner` hands what it learns. Called on the runner's thread, in stream order.
@@ -16,6 +17,9 @@ public protocol SessionSink: AnyObject {
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double)
     /// A text device's labelled values that became the channels (docs/PROTOCOL.md, "Sketch text").
     func sessionDidNameChannels(_ channels: TextChannels)
+    /// Writing the recording failed at `sessionSeconds`: the recording stopped there, the
+    /// session goes on without it (`error` says how much of the file is safe).
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double)
 }
 
 extension SessionSink {
@@ -23,4 +27,6 @@ extension SessionSink {
     public func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {}
     /// Sinks that do not show the device's labels ignore them.
     public func sessionDidNameChannels(_ channels: TextChannels) {}
+    /// Most sinks leave it to the command to say, once the session ends.
+    public func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {}
 }

@@ -131,7 +131,7 @@ struct DeviceOptions: ParsableArguments {
         valueName: "path|by-id|serial"))
     var device: String?
 
-    @Option(name: .customLong("baud"), help: ArgumentHelp(
+    @Option(name: .customLong("baud"), parsing: .unconditional, help: ArgumentHelp(
         "Line speed in bits per second (any rate the adapter supports), or auto: listen at 115200, 57600, 38400, 19200 and 9600 and take the rate whose bytes are frames or text lines.",
         valueName: "auto|rate"))
     var baudSetting: BaudSetting = .auto
