@@ -34,7 +34,7 @@ struct SketchFormatCase: Sendable, CustomStringConvertible {
         SketchFormatCase(format: 1, name: "bogde HX711_basic_example", baud: 57_600, newtonsPerValue: [1 / countsPerNewton],
                          offset: [8000, 0], durationSeconds: 6, truthNewtons: 60),
         SketchFormatCase(format: 2, name: "bogde HX711_full_example", baud: 38_400, newtonsPerValue: [2280 / countsPerNewton],
-                         durationSeconds: 11, truthNewtons: 60),
+                         durationSeconds: 16, truthNewtons: 60),
         SketchFormatCase(format: 3, name: "olkal HX711_ADC Read_1x_load_cell", baud: 57_600, newtonsPerValue: [696 / countsPerNewton],
                          durationSeconds: 6, truthNewtons: 60),
         SketchFormatCase(format: 4, name: "olkal HX711_ADC Read_2x_load_cell", baud: 57_600,
