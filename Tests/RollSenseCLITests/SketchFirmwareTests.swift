@@ -102,7 +102,7 @@ struct SketchFormatCase: Sendable, CustomStringConvertible {
         if sketch.format == 2 {
             // Known issue: one sample per 5 s settles only to 50-59 N of 60 in the smoothing; the
             // pipeline's filters are not yet scaled to the detected rate (issue 13 report).
-            withKnownIssue {
+            withKnownIssue(isIntermittent: true) {
                 #expect(abs(last - sketch.truthNewtons) <= 0.02 * sketch.truthNewtons, "\(sketch): \(forces.suffix(5))")
             }
         } else {
