@@ -1,3 +1,5 @@
+// CUdev owns `struct stat` for this module (its shim includes <sys/stat.h>), so NodeKind needs it.
+import CUdev
 import Glibc
 
 /// Why a serial port could not be opened, configured, read or written; each message says what to do.
