@@ -91,6 +91,8 @@ public struct ZoneProfile: Codable, Sendable, Equatable {
     public var onDelaySeconds: Double
     /// How long a lower zone must hold before the higher one is left.
     public var offDelaySeconds: Double
+    /// A caution or stop alert stays raised at least this long (ISA-18.2 latching).
+    public var minimumLatchSeconds: Double
 }
 
 /// Sudden rise of force (a fall onto the roller).
@@ -110,6 +112,9 @@ public struct SpineProfile: Codable, Sendable, Equatable {
     public var channelPositionsMillimetres: [Double]
     /// Half width of the centre band that counts as "on the spine".
     public var halfWidthMillimetres: Double
+    /// Share of the load the channels inside `centreChannelsMillimetres` must carry for the
+    /// load to count as concentrated on the centre line (the rig must have channels outside too).
+    public var centreShare: Double
     /// How long the load must sit in the band before the warning.
     public var onDelaySeconds: Double
     /// How long it must be out of the band before the warning ends.
@@ -155,6 +160,26 @@ public struct RezeroProfile: Codable, Sendable, Equatable {
     public var maxDriftNewtons: Double
 }
 
+/// Telling a hold on one spot from rolling (`StillnessDetector`).
+public struct StillnessProfile: Codable, Sendable, Equatable {
+    /// The load must be steady this long to be still; longer than the slowest stroke.
+    public var windowSeconds: Double
+    /// Fixed part of the force span a still load may show (noise, breathing).
+    public var forceSpanNewtons: Double
+    /// Part of the allowed force span proportional to the mean force.
+    public var forceSpanFraction: Double
+    /// Span of the load centroid a still load may show.
+    public var centroidSpanMillimetres: Double
+}
+
+/// The range the rig measures honestly (`SensorRange`).
+public struct RangeProfile: Codable, Sendable, Equatable {
+    /// Raw magnitude on any channel from which a reading is over range (0: not checked).
+    public var overRangeCounts: Double
+    /// Force on any one channel from which a reading is over range (0: not checked).
+    public var overRangeChannelNewtons: Double
+}
+
 /// Everything the pipeline needs to know about a tool on a body region: data a user can edit.
 public struct Profile: Codable, Sendable, Equatable {
     /// Short identifier, e.g. `foam-roller-lower-back`.
@@ -181,6 +206,10 @@ public struct Profile: Codable, Sendable, Equatable {
     public var faults: FaultProfile
     /// Automatic re-zero.
     public var rezero: RezeroProfile
+    /// Stillness detection for hold timers.
+    public var stillness: StillnessProfile
+    /// The measurable range of the rig.
+    public var range: RangeProfile
 }
 
 /// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
@@ -239,6 +268,7 @@ extension Profile {
                   "zones.deadband", "must be smaller than the gap between two zone thresholds")
         try finiteNonNegative(zones.onDelaySeconds, "zones.onDelaySeconds")
         try finiteNonNegative(zones.offDelaySeconds, "zones.offDelaySeconds")
+        try finiteNonNegative(zones.minimumLatchSeconds, "zones.minimumLatchSeconds")
 
         try finitePositive(jump.riseNewtons, "jump.riseNewtons")
         try finitePositive(jump.windowSeconds, "jump.windowSeconds")
@@ -250,6 +280,8 @@ extension Profile {
             try check(x.isFinite, "spine.channelPositionsMillimetres[\(i)]", "must be a finite number")
         }
         try finiteNonNegative(spine.halfWidthMillimetres, "spine.halfWidthMillimetres")
+        try check(spine.centreShare.isFinite && spine.centreShare > 0.5 && spine.centreShare <= 1, "spine.centreShare",
+                  "must be above 0.5 and at most 1 (got \(spine.centreShare))")
         try finiteNonNegative(spine.onDelaySeconds, "spine.onDelaySeconds")
         try finiteNonNegative(spine.offDelaySeconds, "spine.offDelaySeconds")
 
@@ -267,6 +299,13 @@ extension Profile {
         try finitePositive(faults.saturationCounts, "faults.saturationCounts")
         try finitePositive(faults.holdSeconds, "faults.holdSeconds")
         try finitePositive(faults.maxSampleIntervalSeconds, "faults.maxSampleIntervalSeconds")
+
+        try finitePositive(stillness.windowSeconds, "stillness.windowSeconds")
+        try finiteNonNegative(stillness.forceSpanNewtons, "stillness.forceSpanNewtons")
+        try finiteNonNegative(stillness.forceSpanFraction, "stillness.forceSpanFraction")
+        try finiteNonNegative(stillness.centroidSpanMillimetres, "stillness.centroidSpanMillimetres")
+        try finiteNonNegative(range.overRangeCounts, "range.overRangeCounts")
+        try finiteNonNegative(range.overRangeChannelNewtons, "range.overRangeChannelNewtons")
 
         try finitePositive(rezero.windowSeconds, "rezero.windowSeconds")
         try finitePositive(rezero.stillNewtons, "rezero.stillNewtons")

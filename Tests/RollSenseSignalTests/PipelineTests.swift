@@ -256,7 +256,7 @@ import Testing
     @Test func percentOfBodyWeightZones() throws {
         var profile = Profile.foamRollerLowerBack
         profile.zones = ZoneProfile(unit: .percentBodyWeight, target: 10, caution: 40, stop: 55, deadband: 2,
-                                    onDelaySeconds: 0, offDelaySeconds: 0)
+                                    onDelaySeconds: 0, offDelaySeconds: 0, minimumLatchSeconds: 0)
         var pipeline = try SignalPipeline(profile: profile, bodyMassKilograms: 70)
         // 45 % of 70 kg × 9.80665 = 308.9 N: caution.
         var reading = pipeline.process(newtonsSample(0, SIMD4(repeating: 308.9 / 4))) { _ in }

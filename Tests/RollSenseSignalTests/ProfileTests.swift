@@ -56,7 +56,7 @@ import Testing
     @Test func percentOfBodyWeightNeedsABodyMass() throws {
         var profile = Profile.foamRollerLowerBack
         profile.zones = ZoneProfile(unit: .percentBodyWeight, target: 10, caution: 35, stop: 55, deadband: 2,
-                                    onDelaySeconds: 0.5, offDelaySeconds: 1)
+                                    onDelaySeconds: 0.5, offDelaySeconds: 1, minimumLatchSeconds: 5)
         #expect(throws: ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")) {
             try SignalPipeline(profile: profile)
         }
