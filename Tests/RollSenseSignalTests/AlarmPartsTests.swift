@@ -55,10 +55,12 @@ import Testing
         var d = Self.detector()
         for i in 0..<800 { _ = d.update(forceNewtons: 200, centroidMillimetres: nil, timeMicroseconds: Int64(i) * 12_500) }
         #expect(d.isStill)
-        #expect(!d.update(forceNewtons: 320, centroidMillimetres: nil, timeMicroseconds: 800 * 12_500))
+        let moved = d.update(forceNewtons: 320, centroidMillimetres: nil, timeMicroseconds: 800 * 12_500)
+        #expect(!moved)
         #expect(d.stillSinceMicroseconds == nil)
         d.reset()
-        #expect(!d.update(forceNewtons: 200, centroidMillimetres: nil, timeMicroseconds: 900 * 12_500))
+        let afterReset = d.update(forceNewtons: 200, centroidMillimetres: nil, timeMicroseconds: 900 * 12_500)
+        #expect(!afterReset)
     }
 }
 
@@ -95,9 +97,11 @@ import Testing
         var alarm = Annunciator(onDelayMicroseconds: 500_000, offDelayMicroseconds: 0, minimumLatchMicroseconds: 0)
         for i in 0..<100 {
             let high = i % 40 < 30
-            #expect(alarm.update(raise: high, clear: !high, timeMicroseconds: Int64(i) * 10_000) == nil)
+            let change = alarm.update(raise: high, clear: !high, timeMicroseconds: Int64(i) * 10_000)
+            #expect(change == nil)
         }
-        #expect(alarm.reset() == false)
+        let wasActive = alarm.reset()
+        #expect(!wasActive)
     }
 }
 
@@ -113,5 +117,34 @@ import Testing
         let all = SIMD4<Double>(repeating: 1)
         #expect(cells.isOverRange(rawValues: nil, channelForcesNewtons: SIMD4(100, 450, 100, 0), laneMask: all))
         #expect(!cells.isOverRange(rawValues: nil, channelForcesNewtons: SIMD4(400, 400, 400, 400), laneMask: all))
+    }
+}
+
+@Suite struct PersonalLimitsTests {
+    @Test func theStopIsEightTenthsOfTheMedianMarkAndNeverAboveTheProfile() throws {
+        let base = Profile.massageBallLowerBack  // zones in newtons: 10 / 50 / 80
+        let none = PersonalLimits(profile: base, recentMarkForcesNewtons: [], bodyMassKilograms: nil)
+        #expect(none.profile == base)
+        #expect(none.source == .profile)
+        // Median of the newest five (60, 55, 70, 40, 65) is 60: stop 48 N, caution 40.8 N.
+        let marked = PersonalLimits(profile: base, recentMarkForcesNewtons: [60, 55, 70, 40, 65, 10], bodyMassKilograms: nil)
+        #expect(marked.profile.zones.stop == 48)
+        #expect(abs(marked.profile.zones.caution - 40.8) < 1e-9)
+        #expect(marked.source == .painMarks(count: 5, medianNewtons: 60))
+        try marked.profile.validate()
+        // Marks above the profile's stop never raise it.
+        let high = PersonalLimits(profile: base, recentMarkForcesNewtons: [200, 220], bodyMassKilograms: nil)
+        #expect(high.profile == base)
+    }
+
+    @Test func percentOfBodyWeightZonesConvertTheMarkWithTheBodyMass() throws {
+        let base = Profile.foamRollerLowerBack
+        let limits = PersonalLimits(profile: base, recentMarkForcesNewtons: [400], bodyMassKilograms: 100)
+        #expect(abs(limits.profile.zones.stop - 320 / (100 * 9.80665) * 100) < 1e-9)
+        try limits.profile.validate()
+        // A very low mark still gives a valid profile (target and deadband shrink with it).
+        let low = PersonalLimits(profile: base, recentMarkForcesNewtons: [60], bodyMassKilograms: 100)
+        try low.profile.validate()
+        #expect(low.profile.zones.stop < base.zones.target)
     }
 }
