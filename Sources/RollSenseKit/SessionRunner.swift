@@ -1,4 +1,5 @@
 import RollSenseDevice
+import Synchronization
 import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
@@ -56,6 +57,15 @@ public final class SessionRunner {
     public var statistics: SessionStatistics { core.statistics }
     /// Replies received, in order (commands such as `calibrate` look for theirs).
     public private(set) var replies: [CommandReply] = []
+
+    /// Pain marks asked for (from any thread) and not yet handed to the core.
+    private let painMarkRequests = Atomic<Int>(0)
+
+    /// The person pressed the pain key: marked at the next read, recorded in the capture. Safe
+    /// from any thread.
+    public func requestPainMark() {
+        painMarkRequests.add(1, ordering: .relaxed)
+    }
 
     /// Makes a runner; it does not own `capture` (the caller closes it). `clock` gives host time
     /// in microseconds (monotonic).
@@ -133,6 +143,11 @@ public final class SessionRunner {
             case .reconnected(let gap):
                 try record(.reconnected, at: now)
                 core.linkRestored(gapMicroseconds: gap, hostTimeMicroseconds: now, deliver)
+            }
+            let marks = painMarkRequests.exchange(0, ordering: .relaxed) + ((source as? any PainMarkSource)?.takePainMarks() ?? 0)
+            for _ in 0..<marks {
+                try record(.painMark, at: now)
+                core.markPain(deliver)
             }
             if let failure { throw failure }
         }

@@ -62,7 +62,8 @@ extension Profile {
             unit: .newtons,
             target: 10, caution: 50, stop: 80,  // 80 N: the ITF test load as a reference force (estimate)
             deadband: 3, onDelaySeconds: 0.5, offDelaySeconds: 5, minimumLatchSeconds: 5),
-        jump: JumpProfile(riseNewtons: 40, windowSeconds: 0.2, refractorySeconds: 2),
+        // Well above a deliberate quick press (100 N in 0.5 s rises 40 N per 0.2 s).
+        jump: JumpProfile(riseNewtons: 80, windowSeconds: 0.2, refractorySeconds: 2),
         spine: SpineProfile(channelPositionsMillimetres: [], halfWidthMillimetres: 0, centreShare: 0.85, onDelaySeconds: 1, offDelaySeconds: 1),
         limits: TimeLimitProfile(
             dailyLimitSeconds: 300, dailyWarningSeconds: 240,

@@ -107,6 +107,12 @@ public struct SessionCore: Sendable {
         rules.linkRestored(gapMicroseconds: gapMicroseconds, at: now, output)
     }
 
+    /// The person marked pain (the live view's key, or a recorded mark on replay): a `painMark`
+    /// event at the last sample's time with the force then. Nothing before the first sample.
+    public mutating func markPain(_ output: (SessionOutput) -> Void) {
+        rules.markPain(output)
+    }
+
     /// Closes every open condition at the last sample's time and hands out the figures; returns them.
     @discardableResult
     public mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
@@ -173,6 +179,11 @@ struct SessionRules: Sendable {
         requestStream(at: now, output)
     }
 
+    mutating func markPain(_ output: (SessionOutput) -> Void) {
+        guard end == nil, !finished, originTime != nil else { return }
+        pipeline?.markPain { Self.emit($0, &statistics, originTime, output) }
+    }
+
     mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
         guard !finished else { return statistics }
         finished = true
@@ -191,12 +202,15 @@ struct SessionRules: Sendable {
         lastDecodedHost = now
         switch event {
         case .info(let info):
+            // A board that resets when the port opens sends its boot HELLO and then answers our
+            // GET_INFO with the same HELLO, possibly after samples: that answer is no restart.
+            let deviceInfoBefore = deviceInfo
             // A GET_INFO answer repeats the boot HELLO: tell the sinks only what is new.
             if info != deviceInfo { output(.identified(info)) }
             deviceInfo = info
             if pipeline == nil {
                 makePipeline(info, output)
-            } else if samplesSinceHello && !awaitingInfo {
+            } else if samplesSinceHello && !awaitingInfo && !(info == deviceInfoBefore && now - lastInfoRequestHost <= 2 * SessionCore.infoRetryMicroseconds) {
                 // Nobody asked: the device rebooted mid-stream. Filters start over.
                 pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
             }
