@@ -39,7 +39,7 @@ def rest(seconds, centroid=0):
 
 
 def session(name, description, mass, segments, expect=(), must_not=(), profile="foam-roller-lower-back",
-            speed="max", text=False, burst=0, noise=1.0, rate=80):
+            speed="max", text=False, burst=0, noise=1.0, rate=80, holds=None):
     body = {
         "description": description,
         "profile": profile,
@@ -53,6 +53,8 @@ def session(name, description, mass, segments, expect=(), must_not=(), profile="
         "expect": [dict(zip(("reason", "level", "from", "to", "count", "overLimitAt"), e)) for e in expect],
         "mustNot": list(must_not),
     }
+    if holds is not None:
+        body["holds"] = holds
     if text:
         body["textMode"] = True
         body["startupBurstLines"] = burst
@@ -66,7 +68,7 @@ QUIET = ["zoneCaution", "zoneStop", "holdCaution", "loadOnSpine", "overRange", "
 # Ordinary rolling: Baumgart et al. 2019 mean loads 32-34 % of body weight, strokes at a
 # self-chosen 33 +- 10 per minute (Sezik et al. 2024), sets of 30-120 s (Behm et al. 2020).
 session("roller-100kg-ordinary-110s", "The issue's case: 100 kg, 34 % +- 8 % at 0.4 Hz beside the spine for 110 s.",
-        100, [on(34, -90), rolling(110, 34, 8, 0.4, -90), off(34, -90), rest(2)], must_not=QUIET)
+        100, [on(34, -90), rolling(110, 34, 8, 0.4, -90), off(34, -90), rest(2)], must_not=QUIET, holds=0)
 session("roller-45kg-both-sides", "45 kg, 30 % +- 6 % at 0.6 Hz, 60 s left of the spine then 60 s right.",
         45, [on(30, -90), rolling(60, 30, 6, 0.6, -90), seg("moving across", 3, (30, 30), (-90, 90)),
              rolling(60, 30, 6, 0.6, 90), off(30, 90), rest(2)], must_not=QUIET)
@@ -109,7 +111,7 @@ BALL = "massage-ball-lower-back"
 press = lambda n: [seg("press", 0.5, (0, n), (-150, -150), spread=0), seg("held press", 6, (n, n), (-150, -150), spread=0),
                    seg("release", 0.5, (n, 0), (-150, -150), spread=0), seg("between presses", 4, (0, 0), (-150, -150), spread=0)]
 session("ball-70kg-trigger-presses", "Six trigger-point presses of 6 s at 30 N (4.4 % of 70 kg) with the ball on a load cell.",
-        70, [x for _ in range(6) for x in press(4.4)], profile=BALL, must_not=QUIET)
+        70, [x for _ in range(6) for x in press(4.4)], profile=BALL, must_not=QUIET, holds=6)
 session("ball-70kg-over-limit", "Two presses at 30 N, then one at 100 N (over the 80 N stop) for 6 s.",
         70, press(4.4) + press(4.4) + press(14.6), profile=BALL,
         # The third press passes 80 N at 22 + 0.41 s.
