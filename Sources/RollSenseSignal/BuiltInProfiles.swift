@@ -67,7 +67,7 @@ extension Profile {
         spine: SpineProfile(channelPositionsMillimetres: [], halfWidthMillimetres: 0, centreShare: 0.85, onDelaySeconds: 1, offDelaySeconds: 1),
         limits: TimeLimitProfile(
             dailyLimitSeconds: 300, dailyWarningSeconds: 240,
-            holdNoticeSeconds: 5,  // source article: trigger-point presses about 5 s each
+            holdNoticeSeconds: 4,  // source article: presses of about 5 s; still 4 s counts one
             holdCautionSeconds: 90, reminderIntervalSeconds: 30),
         faults: FaultProfile(
             flatLineSeconds: 2, saturationCounts: 8_388_607,  // HX711 24-bit full scale 0x7FFFFF

@@ -552,10 +552,12 @@ public struct SignalPipeline: Sendable {
         let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: value < thresholds[1] - deadband, timeMicroseconds: t)
         let stop = stopAlarm.update(raise: value >= thresholds[2], clear: value < thresholds[2] - deadband, timeMicroseconds: t)
         guard caution != nil || stop != nil else { return }
+        // Ends before the shown zone changes, starts after it: events nest stop inside caution.
+        if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
+        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
         updateReportedZone(at: t, emit: emit)
         if caution == .raised { emit(event(.zone, .caution, .start, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if let stop { emit(event(.zone, .stop, stop == .raised ? .start : .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
+        if stop == .raised { emit(event(.zone, .stop, .start, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
     }
 
     /// Contact ended or the session finished: raised zone alarms clear now.

@@ -139,8 +139,10 @@ struct SessionRules: Sendable {
     private var linkDown = false
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
-    // A HELLO answering our GET_INFO is no restart; one nobody asked for after samples is.
-    private var awaitingInfo = false
+    // A HELLO after samples is an answer to GET_INFO or a reboot; the next sample tells (helloMidStream).
+    // A HELLO came after samples: a restart if the next sample's count went back.
+    private var helloMidStream = false
+    private var lastSequence: UInt64?
     private var samplesSinceHello = false
     private var finished = false
 
@@ -202,19 +204,17 @@ struct SessionRules: Sendable {
         lastDecodedHost = now
         switch event {
         case .info(let info):
-            // A board that resets when the port opens sends its boot HELLO and then answers our
-            // GET_INFO with the same HELLO, possibly after samples: that answer is no restart.
-            let deviceInfoBefore = deviceInfo
             // A GET_INFO answer repeats the boot HELLO: tell the sinks only what is new.
             if info != deviceInfo { output(.identified(info)) }
             deviceInfo = info
             if pipeline == nil {
                 makePipeline(info, output)
-            } else if samplesSinceHello && !awaitingInfo && !(info == deviceInfoBefore && now - lastInfoRequestHost <= 2 * SessionCore.infoRetryMicroseconds) {
-                // Nobody asked: the device rebooted mid-stream. Filters start over.
-                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            } else if samplesSinceHello {
+                // A board that resets when the port opens sends its boot HELLO and then answers
+                // our GET_INFO with the same HELLO, which may come after samples. A device that
+                // rebooted starts its sample count again: the next sample tells which it was.
+                helloMidStream = true
             }
-            awaitingInfo = false
             samplesSinceHello = false
         case .sample(let sample):
             process(sample, now: now, output)
@@ -250,6 +250,16 @@ struct SessionRules: Sendable {
             return
         }
         samplesSinceHello = true
+        if helloMidStream {
+            helloMidStream = false
+            // The decoder keeps counting after a HELLO: a rebooted device's count restarting at
+            // 0 shows as a jump, an answer as the next number.
+            if let last = lastSequence, sample.sequence != last &+ 1 {
+                // Nobody asked: the device rebooted mid-stream. Filters start over.
+                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            }
+        }
+        lastSequence = sample.sequence
         let reading = pipeline!.process(sample) { Self.emit($0, &statistics, originTime, output) }
         statistics.add(reading)
         lastTime = t
@@ -278,7 +288,6 @@ struct SessionRules: Sendable {
     private mutating func requestStream(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard configuration.sendsCommands else { return }
         lastInfoRequestHost = now
-        awaitingInfo = true
         send(.getInfo, output)
         send(.start, output)
     }

@@ -8,7 +8,7 @@ enum PersonalLimitsLoader {
     /// Whose marks apply when neither `--person` nor the config names anyone.
     static let defaultPerson = "default"
     /// Zones in percent of body weight without a body weight assume this (and say so).
-    static let assumedBodyMassKilograms = 75.0
+    static let assumedBodyMassKilograms = ZoneProfile.assumedBodyMassKilograms
 
     /// A person name: 1-64 letters, digits, `-` or `_`.
     static func isValidPerson(_ name: String) -> Bool {
