@@ -70,10 +70,10 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     public static let channelPositionsMillimetres: [Double] = Profile.foamRollerLowerBack.spine.channelPositionsMillimetres
 
     /// A foam roller under the lower back of a 75 kg person, built so that the default profile's
-    /// zones and alerts fire within the first minute. Loads from Baumgart et al. 2019 (rolling
-    /// 32-34 % of body weight, peaks 51-55 %); 0.3 Hz strokes (cadence 0.25-0.5 Hz).
-    /// With 68 cm² of contact (Curran et al. 2008) 1 % of 75 kg is 1.08 kPa: 30 % is 32 kPa
-    /// (target), 36 % is 39 kPa (caution), 55 % is 59 kPa (stop).
+    /// alerts fire within the first minute: ordinary rolling (Baumgart et al. 2019: 32-34 % of
+    /// body weight; 0.3 Hz strokes) stays target, a narrow load on the centre line warns of the
+    /// spine, and a sudden push to 70 % (past the 65 % stop) is a jump and a stop. The 8 s hold is
+    /// under the 90 s still-hold limit.
     public static let lowerBackRoller = SyntheticScenario(
         bodyMassKilograms: 75, sampleRateHz: 80, repeats: true, noiseNewtons: 1,
         segments: [
@@ -85,9 +85,9 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
             Segment("load drifting onto the spine", seconds: 3, load: (30, 32), centroid: (-70, 0)),
             Segment("on the spine centre line", seconds: 5, load: (32, 32), centroid: (0, 5)),
             Segment("moving to the right side", seconds: 3, load: (32, 30), centroid: (5, 90)),
-            Segment("sudden push: over-pressure", seconds: 0.15, load: (30, 56), centroid: (90, 90)),
-            Segment("over the stop level", seconds: 3, load: (56, 56), centroid: (90, 90)),
-            Segment("easing off", seconds: 2, load: (56, 28), centroid: (90, 90)),
+            Segment("sudden push: over-pressure", seconds: 0.15, load: (30, 70), centroid: (90, 90)),
+            Segment("over the stop level", seconds: 3, load: (70, 70), centroid: (90, 90)),
+            Segment("easing off", seconds: 2, load: (70, 28), centroid: (90, 90)),
             Segment("rolling strokes right of the spine", seconds: 18.35, load: (28, 28), centroid: (90, 90),
                     strokePercent: 5, strokeHertz: 0.3),
             Segment("lift-off", seconds: 1, load: (28, 0), centroid: (90, 90)),

@@ -47,7 +47,11 @@ def run_session(binary, path):
                                   capture_output=True, text=True, env=env, timeout=label["seconds"] * 3 + 60)
         finally:
             sim.terminate()
-            sim.wait(timeout=10)
+            try:
+                sim.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                sim.kill()
+                sim.wait()
         if live.returncode != 0:
             raise RuntimeError(f"live exited {live.returncode}: {live.stderr.strip()}")
         events, summary = [], {}
