@@ -40,8 +40,10 @@ def run_session(binary, path):
             first = sim.stdout.readline()
             if not first:
                 raise RuntimeError(f"simulate gave no pty: {sim.stderr.read().decode()}")
-            # Ends just before the scenario does, so the session never waits on a closed board.
-            duration = label["seconds"] - 0.1
+            # Ends just before the scenario does, so the session never waits on a silent board. A
+            # text sketch's samples are timed on arrival: a slow start compresses them, so its
+            # session ends well before.
+            duration = label["seconds"] - (3.0 if label.get("textMode") else 0.1)
             live = subprocess.run([binary, "live", "--json", "--device", link, "--duration", f"{duration:.3f}",
                                    "--profile", label["profile"], "--body-weight", str(label["bodyMassKilograms"])],
                                   capture_output=True, text=True, env=env, timeout=label["seconds"] * 3 + 60)
