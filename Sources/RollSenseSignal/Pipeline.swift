@@ -167,13 +167,8 @@ public struct SignalPipeline: Sendable {
                                       forceSpanNewtons: profile.stillness.forceSpanNewtons,
                                       forceSpanFraction: profile.stillness.forceSpanFraction,
                                       centroidSpanMillimetres: profile.stillness.centroidSpanMillimetres)
-        var centre = SIMD4<Double>(repeating: 0)
-        let layout = profile.spine.channelPositionsMillimetres
-        if let innermost = layout.map(abs).min() {
-            for (i, x) in layout.enumerated() where abs(x) <= innermost + 1 { centre[i] = 1 }
-        }
-        centreLanes = centre
-        canObserveSpine = layout.count >= 3 && Int(centre.lanesSum) < layout.count
+        centreLanes = profile.spine.centreChannelMask
+        canObserveSpine = profile.spine.canObserveCentreLoad
         spineCentreShare = profile.spine.centreShare
 
         last = Reading(

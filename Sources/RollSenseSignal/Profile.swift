@@ -114,6 +114,22 @@ extension ZoneProfile {
     }
 }
 
+extension SpineProfile {
+    /// 1 for the channels nearest the middle of the layout (the centre saddles), else 0.
+    public var centreChannelMask: SIMD4<Double> {
+        var mask = SIMD4<Double>(repeating: 0)
+        guard let innermost = channelPositionsMillimetres.map(abs).min() else { return mask }
+        for (i, x) in channelPositionsMillimetres.enumerated() where i < 4 && abs(x) <= innermost + 1 { mask[i] = 1 }
+        return mask
+    }
+
+    /// Whether the layout can tell a narrow load on the centre line from a wide centred one: it
+    /// needs channels at the centre and outside it (docs/HARDWARE.md).
+    public var canObserveCentreLoad: Bool {
+        channelPositionsMillimetres.count >= 3 && Int(centreChannelMask.sum()) < channelPositionsMillimetres.count
+    }
+}
+
 /// Sudden rise of force (a fall onto the roller).
 public struct JumpProfile: Codable, Sendable, Equatable {
     /// Rise that counts as a jump.
