@@ -133,6 +133,7 @@ struct LiveViewState {
             recentKilopascals: recent,
             alert: alert,
             linkStatus: linkStatus,
+            spineObservable: profile.spine.canObserveCentreLoad,
             flash: flash)
     }
 }
