@@ -18,6 +18,15 @@ public struct PhraseBank: Sendable {
         self.audio = audio
     }
 
+    /// espeak-ng's rate, used for a tone-only session too so both sound alike.
+    public static let toneSampleRate = 22_050
+
+    /// A bank with no phrases, for a tone without words.
+    public init(sampleRate: Int) {
+        self.sampleRate = sampleRate
+        audio = [:]
+    }
+
     /// The phrase's samples (empty for a phrase not made: it is then never said).
     public func samples(_ phrase: CuePhrase) -> [Int16] { audio[phrase] ?? [] }
 

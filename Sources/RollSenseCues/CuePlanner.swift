@@ -2,8 +2,9 @@ import RollSenseSignal
 
 /// The planner's rules, all in microseconds of session (device) time.
 public struct CueRules: Sendable, Equatable {
-    /// Silence between the end of one phrase and the start of the next, unless the next one
-    /// outranks the last: back-to-back phrases blur into one for a listener.
+    /// Silence after a phrase that finished, before the next one of any rank: back-to-back
+    /// phrases blur into one for a listener. (A higher-ranked cue does not wait for a phrase
+    /// still playing: it cuts it off.)
     public var minimumGapMicroseconds: Int64
     /// The same phrase is not said again within this time of its last start: a person rolling
     /// across a zone edge would otherwise hear it on every stroke (33 strokes/min, platform facts).
@@ -12,8 +13,8 @@ public struct CueRules: Sendable, Equatable {
     /// a cue heard late describes a moment that is over. Kept under the 300 ms the issue allows.
     public var maximumDelayMicroseconds: Int64
 
-    /// The defaults: 0.4 s gap, 20 s no-repeat window, 250 ms maximum delay (estimates, docs/VOICE.md).
-    public static let standard = CueRules(minimumGapMicroseconds: 400_000, repeatWindowMicroseconds: 20_000_000,
+    /// The defaults: 0.25 s gap, 20 s no-repeat window, 250 ms maximum delay (estimates, docs/VOICE.md).
+    public static let standard = CueRules(minimumGapMicroseconds: 250_000, repeatWindowMicroseconds: 20_000_000,
                                           maximumDelayMicroseconds: 250_000)
 
     /// Makes rules.
@@ -61,6 +62,7 @@ public struct CuePlanner: Sendable {
     private let tool: Tool
     private let region: BodyRegion
     private let pressSeconds: Int
+    private let dailyLimitSeconds: Double
     private let durationMicroseconds: @Sendable (CuePhrase) -> Int64
 
     private var playing: PlannedCue?
@@ -77,6 +79,7 @@ public struct CuePlanner: Sendable {
         tool = profile.tool
         region = profile.region
         pressSeconds = Int(profile.limits.holdNoticeSeconds.rounded())
+        dailyLimitSeconds = profile.limits.dailyLimitSeconds
         self.durationMicroseconds = durationMicroseconds
     }
 
@@ -109,7 +112,8 @@ public struct CuePlanner: Sendable {
         case (.holdNotice, .start): return isBall ? (.pressDone, .info) : (.moveOn, .info)
         case (.holdCaution, .start): return (.moveOn, .caution)
         case (.dailyWarning, .start):
-            return (.timeLeft(minutes: Self.minutesLeft(limitSeconds: event.limit, atSeconds: event.value)), .caution)
+            // The event's limit is the warning threshold; the time left runs to the daily limit.
+            return (.timeLeft(minutes: Self.minutesLeft(limitSeconds: dailyLimitSeconds, atSeconds: event.value)), .caution)
         case (.dailyLimit, .start), (.dailyLimitReminder, _):
             return (.timeUp(event.area.region), event.level == .stop ? .stop : .caution)
         case (.disconnected, .start), (.deviceDisconnected, .start): return (.sensorUnplugged, .fault)
@@ -143,13 +147,7 @@ public struct CuePlanner: Sendable {
     /// at the earliest moment the rules allowed it (at most one reading interval before `t`).
     public mutating func advance(to t: Int64) -> PlannedCue? {
         guard let pending = waiting else { return nil }
-        let earliest = playing.map { max(pending.eventMicroseconds, end(of: $0) + rules.minimumGapMicroseconds) }
-            ?? pending.eventMicroseconds
-        if earliest - pending.eventMicroseconds > rules.maximumDelayMicroseconds {
-            waiting = nil
-            dropped[.stale, default: 0] += 1
-            return nil
-        }
+        let earliest = earliestStart(afterEventAt: pending.eventMicroseconds)
         guard earliest <= t else { return nil }
         waiting = nil
         return start(pending.phrase, pending.priority, event: pending.eventMicroseconds, at: earliest, interrupting: false)
@@ -159,11 +157,21 @@ public struct CuePlanner: Sendable {
 
     private func canStart(_ priority: CuePriority, at t: Int64) -> Bool {
         guard let playing else { return true }
-        if priority > playing.priority { return true }
+        if t < end(of: playing) { return priority > playing.priority }
         return t >= end(of: playing) + rules.minimumGapMicroseconds
     }
 
+    /// When a cue that has to wait may start: after the playing phrase and the gap.
+    private func earliestStart(afterEventAt t: Int64) -> Int64 {
+        playing.map { max(t, end(of: $0) + rules.minimumGapMicroseconds) } ?? t
+    }
+
     private mutating func wait(_ phrase: CuePhrase, _ priority: CuePriority, event t: Int64) {
+        // Known at once: a cue that could only start too late is never said.
+        if earliestStart(afterEventAt: t) - t > rules.maximumDelayMicroseconds {
+            dropped[.stale, default: 0] += 1
+            return
+        }
         if let pending = waiting {
             // One waiting place: the higher rank keeps it, the newer wins a tie.
             if pending.priority > priority {

@@ -10,8 +10,11 @@ func event(_ reason: EventReason, _ phase: EventPhase = .start, level: AlertLeve
                 limit: limit, channel: nil)
 }
 
+/// A 0.4 s gap, 20 s window and 0.25 s maximum delay, so the numbers below read easily.
+let testRules = CueRules(minimumGapMicroseconds: 400_000, repeatWindowMicroseconds: 20_000_000, maximumDelayMicroseconds: 250_000)
+
 /// Every phrase lasts one second: the rules are easy to read off.
-func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .standard) -> CuePlanner {
+func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = testRules) -> CuePlanner {
     CuePlanner(profile: profile, rules: rules, durationMicroseconds: { _ in 1_000_000 })
 }
 
@@ -80,6 +83,17 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .stand
         #expect(p.advance(to: 1_400_000)?.startMicroseconds == 1_400_000)
     }
 
+    @Test func aHigherRankAfterAFinishedPhraseStillKeepsTheGap() {
+        var p = planner()
+        _ = p.event(event(.zoneCaution), atMicroseconds: 0)
+        // "Ease off" ended at 1.0 s: stop at 1.2 s waits to 1.4 s so the two are heard apart.
+        #expect(p.event(event(.zoneStop, level: .stop), atMicroseconds: 1_200_000).isEmpty)
+        let cue = p.advance(to: 1_466_667)
+        #expect(cue?.phrase == .stop)
+        #expect(cue?.startMicroseconds == 1_400_000)
+        #expect(cue?.interrupts == false)
+    }
+
     @Test func theSamePhraseIsNotRepeatedWithinTheWindow() {
         var p = planner()
         #expect(p.event(event(.zoneCaution), atMicroseconds: 0).count == 1)
@@ -101,7 +115,7 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .stand
         let events: [(Int64, SignalEvent)] = [
             (0, event(.zoneTarget, level: .info)), (700_000, event(.zoneCaution)), (1_500_000, event(.loadOnSpine)),
             (1_600_000, event(.zoneStop, level: .stop)), (2_000_000, event(.zoneCaution)), (3_000_000, event(.zoneTarget, level: .info)),
-            (3_200_000, event(.dailyWarning, value: 240, limit: 300)), (30_000_000, event(.zoneCaution)),
+            (3_200_000, event(.dailyWarning, value: 240, limit: 240)), (30_000_000, event(.zoneCaution)),
         ]
         func run(readingEvery step: Int) -> [PlannedCue] {
             var p = planner()
@@ -128,7 +142,7 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .stand
         var p = planner(.massageBallLowerBack)
         #expect(p.event(event(.contact, level: .info), atMicroseconds: 0).map(\.phrase) == [.stayStill(seconds: 5)])
         #expect(p.event(event(.holdNotice, level: .info), atMicroseconds: 5_000_000).map(\.phrase) == [.pressDone])
-        #expect(CuePhrase.stayStill(seconds: 5).text == "Stay still here. 5 seconds.")
+        #expect(CuePhrase.stayStill(seconds: 5).text == "Stay still here for 5 seconds.")
     }
 
     @Test func aRollerSaysNothingOnContact() {
@@ -138,7 +152,8 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .stand
 
     @Test func dailyPhrasesNameTheTimeAndRegion() {
         var p = planner()
-        #expect(p.event(event(.dailyWarning, value: 240, limit: 300), atMicroseconds: 0).map(\.text) == ["One minute left today."])
+        // As the pipeline sends it: the limit is the warning threshold, the daily limit is 300 s.
+        #expect(p.event(event(.dailyWarning, value: 240, limit: 240), atMicroseconds: 0).map(\.text) == ["One minute left today."])
         #expect(p.event(event(.dailyLimit, level: .stop, value: 300, limit: 300), atMicroseconds: 100_000).map(\.text)
                 == ["Time's up for the lower back today."])
     }
@@ -161,7 +176,7 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = .stand
                     for level in AlertLevel.allCases {
                         if let (phrase, _) = p.phrase(for: event(reason, phase, level: level,
                                                                  value: profile.limits.dailyWarningSeconds,
-                                                                 limit: profile.limits.dailyLimitSeconds)) {
+                                                                 limit: profile.limits.dailyWarningSeconds)) {
                             #expect(listed.contains(phrase), "\(phrase) of \(reason) missing for \(profile.name)")
                         }
                     }

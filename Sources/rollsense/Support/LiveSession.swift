@@ -24,9 +24,11 @@ struct LiveSessionSettings {
     var title: String
     /// A calibration that overrides the stored ones (`--calibration FILE`).
     var calibration: Calibration?
+    /// Spoken cues and the tone (nil: none).
+    var voice: VoiceSettings?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, voice: VoiceOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -55,6 +57,7 @@ struct LiveSessionSettings {
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
         settings.calibration = calibration
+        settings.voice = VoiceSettings.resolve(voice, config: config)
         return settings
     }
 }
@@ -121,7 +124,12 @@ enum LiveSession {
         if !settings.json {
             terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
         }
-        let sink: any SessionSink = terminal ?? json
+        var sink: any SessionSink = terminal ?? json
+        let voice = try settings.voice.flatMap {
+            try VoiceSession.start($0, profile: profile, playsByDefault: true,
+                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
+        }
+        if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
         terminal?.open()
         var failure: (any Error)?
@@ -137,6 +145,10 @@ enum LiveSession {
         }
         terminal?.close()
         source.close()
+        // The runner holds its sink weakly.
+        withExtendedLifetime(sink) {}
+        var voiceError: (any Error)?
+        do { try voice?.finish() } catch { voiceError = error }
         // Close the recording and write the ledger even when the session failed part-way.
         var closeError: (any Error)?
         do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
@@ -168,6 +180,7 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        if let voiceError { throw voiceError }
     }
 }
 

@@ -54,12 +54,13 @@ struct BuiltRollSense {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `rollsense ARGS` to the end (killed after `timeoutSeconds`).
-    func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+    /// Runs `rollsense ARGS` to the end (killed after `timeoutSeconds`), with `extraEnvironment`
+    /// added to the test's own.
+    func run(_ arguments: [String], timeoutSeconds: Double = 120, extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extraEnvironment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
