@@ -34,17 +34,28 @@ public enum WAVFile {
         return bytes
     }
 
-    /// Refuses a path that names the same file as one of `inputs` (checked before the session
-    /// runs, so a mistake costs nothing).
+    /// Refuses a path that names the same file as one of `inputs` or `outputs` (a recording the
+    /// session is about to create): checked before the session runs, so a mistake costs nothing.
     public static func checkNotInput(_ path: String, inputs: [String]) throws(WAVFileError) {
         var target = stat()
-        guard stat(path, &target) == 0 else { return }
+        let exists = stat(path, &target) == 0
         for input in inputs {
             var other = stat()
-            if stat(input, &other) == 0 && other.st_dev == target.st_dev && other.st_ino == target.st_ino {
+            if exists && stat(input, &other) == 0 && other.st_dev == target.st_dev && other.st_ino == target.st_ino {
                 throw .wouldOverwriteInput(path)
             }
+            if canonical(input) == canonical(path) { throw .wouldOverwriteInput(path) }
         }
+    }
+
+    /// The path with its folder resolved (the file itself need not exist yet).
+    static func canonical(_ path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let resolved = realpath(folder.isEmpty ? "/" : folder, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved) + "/" + name
     }
 
     /// Writes `samples` to `path` atomically.

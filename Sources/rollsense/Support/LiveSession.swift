@@ -73,6 +73,12 @@ enum LiveSession {
         let timeZone = TimeZone.current
         let startWall = Date()
 
+        // Before any file is created: a wrong voice or --audio-out path costs nothing.
+        let voice = try settings.voice.flatMap {
+            try VoiceSession.start($0, profile: profile, playsByDefault: true,
+                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
+        }
+
         // History: today's earlier contact on the region in, this session's contact out.
         let ledger: HistoryLedger
         do { ledger = try HistoryLedger(dataDirectory: settings.dataDirectory) } catch {
@@ -125,10 +131,6 @@ enum LiveSession {
             terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
         }
         var sink: any SessionSink = terminal ?? json
-        let voice = try settings.voice.flatMap {
-            try VoiceSession.start($0, profile: profile, playsByDefault: true,
-                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
-        }
         if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
         terminal?.open()
