@@ -39,7 +39,11 @@ audio = next(l for l in lines if l.get("type") == "audio")
 print("audio:", json.dumps(audio))
 PY
 
-# 2. CPU of a live session, voice and tone off vs on.
+# 2. CPU of a live session, voice and tone off vs on. The harness presses 20 counts (20 N
+# uncalibrated) for 1 s every 2.5 s; zones lowered so each press reaches stop and the tone sounds
+# (continuous for ~1.5 s of every 2.5 s: the costliest pattern), in both runs alike.
+mkdir -p "$XDG_CONFIG_HOME/rollsense"
+echo '{"profileOverrides": {"zones": {"target": 4, "caution": 8, "stop": 12, "deadband": 1}}}' > "$XDG_CONFIG_HOME/rollsense/config.json"
 live() {
     "$PYTHON" Tools/bench/live_latency.py "$seconds" "$1" "$rollsense" live --device '{dev}' --json --no-bell \
         --profile massage-ball-lower-back --data-dir "$work/data" --duration $((seconds + 30)) --audio-device null "${@:2}"
