@@ -62,7 +62,7 @@ struct ReplayCommand: ParsableCommand {
         var sink: any SessionSink = json ? jsonOutput : textOutput
         let voiceSettings = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: ProcessInfo.processInfo.environment))
         let voiceSession = try VoiceSession.start(voiceSettings, profile: profile, playsByDefault: false,
-                                                  inputs: [capture.file], json: json)
+                                                  inputs: [capture.file], json: json).session
         if let voiceSession { sink = VoiceSink(primary: sink, player: voiceSession.player) }
         let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
         let progress = ProgressBar(totalBytes: fileSize(capture.file))

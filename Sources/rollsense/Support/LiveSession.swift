@@ -74,10 +74,10 @@ enum LiveSession {
         let startWall = Date()
 
         // Before any file is created: a wrong voice or --audio-out path costs nothing.
-        let voice = try settings.voice.flatMap {
+        let (voice, noSoundDevice) = try settings.voice.map {
             try VoiceSession.start($0, profile: profile, playsByDefault: true,
                                    inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
-        }
+        } ?? (nil, false)
 
         // History: today's earlier contact on the region in, this session's contact out.
         let ledger: HistoryLedger
@@ -128,7 +128,9 @@ enum LiveSession {
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+            var state = LiveViewState(profile: profile, title: settings.title)
+            if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
         var sink: any SessionSink = terminal ?? json
         if let voice { sink = VoiceSink(primary: sink, player: voice.player) }

@@ -15,6 +15,8 @@ struct VoiceSettings {
     static let defaultDevice = "default"
     /// What a session says, once, when it cannot play sound.
     static let noDeviceLine = "rollsense: no sound device: cues are off; --audio-out FILE to render them"
+    /// The same, kept on the live view's screen (which hides the line printed before it opened).
+    static let noDeviceNote = "no sound device: cues are off"
 
     /// `--voice` / `--no-voice` / config; nil leaves it to the command.
     var voice: Bool?
@@ -45,14 +47,15 @@ final class VoiceSession {
         self.json = json
     }
 
-    /// Builds the sink, or nil when nothing is to be played or rendered. `playsByDefault`: a live
-    /// session or the demo (plays unless told not to); a replay plays only with `--voice`.
-    /// A missing sound device costs one line on stderr, never the session.
+    /// Builds the sink (nil when nothing is to be played or rendered) and says whether sound was
+    /// wanted but no device opened. `playsByDefault`: a live session or the demo (plays unless
+    /// told not to); a replay plays only with `--voice`. A missing sound device costs one line on
+    /// stderr, never the session.
     static func start(_ settings: VoiceSettings, profile: Profile, playsByDefault: Bool, inputs: [String],
-                      json: Bool) throws -> VoiceSession? {
+                      json: Bool) throws -> (session: VoiceSession?, noDevice: Bool) {
         let speaks = settings.voice ?? (playsByDefault || settings.audioOut != nil)
         let plays = playsByDefault ? (speaks || settings.tone) : settings.voice == true
-        guard plays || settings.audioOut != nil, speaks || settings.tone else { return nil }
+        guard plays || settings.audioOut != nil, speaks || settings.tone else { return (nil, false) }
         if let path = settings.audioOut {
             do { try WAVFile.checkNotInput(path, inputs: inputs) } catch { throw CommandFailure.usage(error.description) }
         }
@@ -76,10 +79,11 @@ final class VoiceSession {
                 printError(VoiceSettings.noDeviceLine)
             }
         }
-        guard output != nil || settings.audioOut != nil else { return nil }
+        let noDevice = plays && output == nil
+        guard output != nil || settings.audioOut != nil else { return (nil, noDevice) }
         let player = CuePlayer(profile: profile, bank: bank, voice: speaks, tone: settings.tone, output: output,
                                renders: settings.audioOut != nil, onCue: json ? { say(cueLine($0)) } : { _ in })
-        return VoiceSession(player: player, settings: settings, json: json)
+        return (VoiceSession(player: player, settings: settings, json: json), noDevice)
     }
 
     /// Stops playback and writes the WAV file; a failure here never loses the session's data.

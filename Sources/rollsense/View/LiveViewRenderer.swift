@@ -45,7 +45,7 @@ struct LiveViewRenderer {
             lines.append(paint(fit("  " + (model.inContact ? "keep rolling" : "lie on the roller to start"), width: width), "2"))
             lines.append("")
         }
-        lines.append("")
+        lines.append(model.soundNote.map { paint(fit("  " + $0, width: width), "2") } ?? "")
         lines.append(paint(fit("  Ctrl-C ends the session", width: width), "2"))
         return Array(lines.prefix(max(height, 1)))
     }

@@ -21,6 +21,8 @@ struct LiveViewState {
     private var instant: (until: Double, text: String, style: ZoneStyle)?
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
+    /// Shown above the last line while the session runs (no sound device).
+    var soundNote: String?
 
     init(profile: Profile, title: String) {
         self.profile = profile
@@ -126,7 +128,7 @@ struct LiveViewState {
         let zone = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
-        return LiveViewModel(
+        var model = LiveViewModel(
             title: title,
             forceNewtons: reading?.forceNewtons ?? 0,
             pressureKilopascals: reading?.pressureKilopascals ?? 0,
@@ -147,6 +149,8 @@ struct LiveViewState {
             alert: alert,
             linkStatus: linkStatus,
             flash: flash)
+        model.soundNote = soundNote
+        return model
     }
 }
 
