@@ -16,9 +16,12 @@ struct VoiceCommandTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let cues = cueLines(result.lines)
         let eventTimes = Set(events(in: result.lines).map(\.t))
-        // The demo's scenario says each of these once (SyntheticScenario.lowerBackRoller).
-        #expect(cues.map(\.phrase) == ["Good pressure.", "Move off the spine.", "Gently.", "Stop pressing now.",
-                                       "One minute left today.", "Good pressure.", "Move on to the next spot."])
+        // The demo's scenario (SyntheticScenario.lowerBackRoller) reaches target, stop and the
+        // daily warning whatever the alert rules around them.
+        let phrases = cues.map(\.phrase)
+        for phrase in ["Good pressure.", "Stop pressing now.", "One minute left today."] {
+            #expect(phrases.contains(phrase), "\(phrases)")
+        }
         for cue in cues { #expect(eventTimes.contains(cue.eventT), "cue \(cue.phrase) names an event of the run") }
 
         let track = try WAVTrack(path: wav)
