@@ -145,6 +145,25 @@ struct VoiceCommandTests {
         #expect(try Data(contentsOf: copy) == before)
     }
 
+    @Test func aReplayOfALiveRecordingSaysTheLiveCuesAtTheLiveTimes() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "8", "--link", link])
+        defer { stop(simulator.process) }
+        let capture = rollsense.home.appendingPathComponent("live.rscap").path
+        let liveWAV = rollsense.home.appendingPathComponent("live.wav").path
+        let replayWAV = rollsense.home.appendingPathComponent("replay.wav").path
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "45", "--record", capture,
+                                      "--tone", "--audio-out", liveWAV], extraEnvironment: noSoundDevice)
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let replay = try rollsense.run(["replay", capture, "--json", "--tone", "--audio-out", replayWAV])
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        #expect(cueLines(live.lines).count >= 3)
+        #expect(cueLines(live.lines) == cueLines(replay.lines))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: liveWAV)) == Data(contentsOf: URL(fileURLWithPath: replayWAV)))
+    }
+
     @Test func replayRendersTheSameCuesEveryTime() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }

@@ -4,7 +4,8 @@
 # writei, and the output thread paces itself to real time as a card's buffer would).
 #  1. The demo in real time with voice and tone on, rendered to bench-out/demo.wav as well:
 #     latency from an event reaching the voice sink to ALSA accepting the cue's first sample
-#     (the "audio" JSON line), and the table of cue times against event times.
+#     (the "audio" JSON line), and the table of cue times against event times, with each cue's
+#     onset measured in a voice-only render (bench-out/demo-voice.wav).
 #  2. CPU of a live session at 1 kHz on a pty (Tools/bench/live_latency.py, as 90-live-latency)
 #     with --no-voice (the baseline) and with --tone --voice, VOICE_BENCH_SECONDS (default 20) each.
 # Results in bench-out/92-voice.txt and bench-out/92-voice-cues.txt.
@@ -25,16 +26,35 @@ rollsense="$(swift build -c release --show-bin-path)/rollsense"
 # 1. The demo, real time.
 rm -f bench-out/demo.wav
 "$rollsense" demo --tone --audio-device null --audio-out bench-out/demo.wav > "$work/demo.jsonl"
-"$PYTHON" - "$work/demo.jsonl" > "$cues" <<'PY'
-import json, sys
+# The same cues without the tone, fast, so their onsets can be heard (measured) in the file.
+rm -f bench-out/demo-voice.wav
+ALSA_CONFIG_PATH=/dev/null "$rollsense" demo --speed 20 --audio-out bench-out/demo-voice.wav > "$work/voice.jsonl" 2>/dev/null
+"$PYTHON" - "$work/demo.jsonl" bench-out/demo-voice.wav > "$cues" <<'PY'
+import json, struct, sys, wave
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 events = {}
 for e in lines:
     if e.get("type") == "event" and e.get("phase") != "end":
         events.setdefault(e["t"], e["reason"])
-print("cue start (s)  event (s)  delay (ms)  event          phrase")
-for c in (l for l in lines if l.get("type") == "cue"):
-    print(f"{c['t']:13.3f}  {c['eventT']:9.3f}  {1000 * (c['t'] - c['eventT']):10.0f}  {events.get(c['eventT'], '?'):<14} {c['phrase']}")
+w = wave.open(sys.argv[2])
+rate, n = w.getframerate(), w.getnframes()
+data = struct.unpack("<%dh" % n, w.readframes(n))
+size = rate // 100
+onsets, last_end = [], -1.0
+for i in range(0, n - size, size):
+    frame = data[i:i + size]
+    if (sum(x * x for x in frame) / size) ** 0.5 > 150:
+        t = i / rate
+        if t - last_end > 0.15:
+            onsets.append(t)
+        last_end = t + size / rate
+cues = [l for l in lines if l.get("type") == "cue"]
+print("cue start (s)  heard in WAV (s)  event (s)  heard - event (ms)  event          phrase")
+for c, heard in zip(cues, onsets + [None] * len(cues)):
+    h = f"{heard:16.3f}" if heard is not None else f"{'-':>16}"
+    d = f"{1000 * (heard - c['eventT']):18.0f}" if heard is not None else f"{'-':>18}"
+    print(f"{c['t']:13.3f}  {h}  {c['eventT']:9.3f}  {d}  {events.get(c['eventT'], '?'):<14} {c['phrase']}")
+print(f"stretches heard: {len(onsets)}, cues: {len(cues)}")
 audio = next(l for l in lines if l.get("type") == "audio")
 print("audio:", json.dumps(audio))
 PY
