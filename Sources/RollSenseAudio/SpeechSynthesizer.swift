@@ -19,7 +19,9 @@ public enum SpeechError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unavailable:
             return "espeak-ng could not start: install espeak-ng-data (Tools/setup.sh) or pass --no-voice."
         case .unknownVoice(let name, let known):
-            return "--language '\(name)' is not an espeak-ng voice; try one of \(known.prefix(12).joined(separator: ", ")) (`espeak-ng --voices` lists all)."
+            // English first: the phrases are English.
+            let shown = known.filter { $0.hasPrefix("en") } + known.filter { !$0.hasPrefix("en") }
+            return "--language '\(name)' is not an espeak-ng voice; try one of \(shown.prefix(12).joined(separator: ", ")) (`espeak-ng --voices` lists all)."
         case .synthesisFailed(let text):
             return "espeak-ng could not synthesise \"\(text)\"."
         }

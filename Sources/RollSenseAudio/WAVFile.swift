@@ -34,8 +34,9 @@ public enum WAVFile {
         return bytes
     }
 
-    /// Refuses a path that names the same file as one of `inputs` or `outputs` (a recording the
-    /// session is about to create): checked before the session runs, so a mistake costs nothing.
+    /// Refuses a path that names the same file as one of `inputs` (or a recording the session is
+    /// about to create), or whose folder cannot be written: checked before the session runs, so
+    /// a mistake costs nothing.
     public static func checkNotInput(_ path: String, inputs: [String]) throws(WAVFileError) {
         var target = stat()
         let exists = stat(path, &target) == 0
@@ -45,6 +46,11 @@ public enum WAVFile {
                 throw .wouldOverwriteInput(path)
             }
             if canonical(input) == canonical(path) { throw .wouldOverwriteInput(path) }
+        }
+        // The folder must take the temporary file: known before a long session, not after it.
+        let folder = canonical(path).split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if access(folder.isEmpty ? "/" : folder, W_OK) != 0 {
+            throw .system(path: path, reason: String(cString: strerror(errno)))
         }
     }
 

@@ -117,6 +117,17 @@ struct VoiceCommandTests {
         }
     }
 
+    @Test func anUnwritableAudioOutFolderIsRefusedBeforeTheSession() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", BuiltRollSense.root.appendingPathComponent("Fixtures/captures/session-clean.rscap").path,
+                                        "--json", "--audio-out", "/nonexistent-rollsense/x.wav"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("/nonexistent-rollsense/x.wav"))
+        // Refused before anything ran: no summary.
+        #expect(!result.stdout.contains("\"summary\""))
+    }
+
     @Test func configKeysSetTheDefaults() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
