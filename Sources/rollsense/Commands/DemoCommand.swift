@@ -59,13 +59,16 @@ struct DemoCommand: ParsableCommand {
         settings.voice = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: environment))
 
         let pty = try PseudoTerminalDevice()
-        let boardDone = BoardThread.start(pty: pty, speed: speed)
         let port = try SerialPort(path: pty.path, options: SerialPortOptions(dtrPolicy: .leaveUnchanged))
+        var board: BoardThread?
         defer {
-            boardDone.stop()
+            board?.stop()
             pty.close()
         }
-        try LiveSession.run(source: SerialPortByteSource(port: port), usbSerial: nil, settings: settings, environment: environment)
+        // The board starts once the session is ready to read (phrases synthesised, view open):
+        // at --speed 40 a late reader would lose samples to the full pty.
+        try LiveSession.run(source: SerialPortByteSource(port: port), usbSerial: nil, settings: settings, environment: environment,
+                            willRead: { board = BoardThread.start(pty: pty, speed: speed) })
     }
 }
 

@@ -67,7 +67,7 @@ struct LiveSessionSettings {
 enum LiveSession {
     static func run(source: any ByteSource, usbSerial: String?, settings: LiveSessionSettings,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
-                    extraStop: @escaping () -> Bool = { false }) throws {
+                    extraStop: @escaping () -> Bool = { false }, willRead: () -> Void = {}) throws {
         let profile = settings.profile
         let region = profile.region.rawValue
         let timeZone = TimeZone.current
@@ -136,6 +136,7 @@ enum LiveSession {
         if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
         terminal?.open()
+        willRead()
         var failure: (any Error)?
         var stats = SessionStatistics()
         do {

@@ -59,31 +59,42 @@ final class VoiceSession {
         if let path = settings.audioOut {
             do { try WAVFile.checkNotInput(path, inputs: inputs) } catch { throw CommandFailure.usage(error.description) }
         }
-        let bank: PhraseBank
+        // The voice is checked first (a wrong --language is a usage error with or without a
+        // device), the device opened next, and the phrases made only when something will use them.
+        var synthesizer: SpeechSynthesizer?
         if speaks {
-            do {
-                let synthesizer = try SpeechSynthesizer(voice: settings.language, wordsPerMinute: settings.wordsPerMinute)
-                bank = try PhraseBank(phrases: CuePlanner.phrases(for: profile), synthesizer: synthesizer)
-            } catch {
-                switch error {
-                case .unknownVoice: throw CommandFailure.usage(error.description)
-                case .unavailable, .synthesisFailed: throw CommandFailure.data(error.description)
-                }
+            do { synthesizer = try SpeechSynthesizer(voice: settings.language, wordsPerMinute: settings.wordsPerMinute) } catch {
+                throw speechFailure(error)
             }
-        } else {
-            bank = PhraseBank(sampleRate: PhraseBank.toneSampleRate)
         }
+        let sampleRate = synthesizer?.sampleRate ?? PhraseBank.toneSampleRate
         var output: AudioOutput?
         if plays {
-            do { output = try AudioOutput(deviceName: settings.device, sampleRate: bank.sampleRate, tone: settings.tone) } catch {
+            do { output = try AudioOutput(deviceName: settings.device, sampleRate: sampleRate, tone: settings.tone) } catch {
                 printError(VoiceSettings.noDeviceLine)
             }
         }
         let noDevice = plays && output == nil
         guard output != nil || settings.audioOut != nil else { return (nil, noDevice) }
+        let bank: PhraseBank
+        if let synthesizer {
+            do { bank = try PhraseBank(phrases: CuePlanner.phrases(for: profile), synthesizer: synthesizer) } catch {
+                _ = output?.close()
+                throw speechFailure(error)
+            }
+        } else {
+            bank = PhraseBank(sampleRate: sampleRate)
+        }
         let player = CuePlayer(profile: profile, bank: bank, voice: speaks, tone: settings.tone, output: output,
                                renders: settings.audioOut != nil, onCue: json ? { say(cueLine($0)) } : { _ in })
         return (VoiceSession(player: player, settings: settings, json: json), noDevice)
+    }
+
+    private static func speechFailure(_ error: SpeechError) -> CommandFailure {
+        switch error {
+        case .unknownVoice: return .usage(error.description)
+        case .unavailable, .synthesisFailed: return .data(error.description)
+        }
     }
 
     /// Stops playback and writes the WAV file; a failure here never loses the session's data.
