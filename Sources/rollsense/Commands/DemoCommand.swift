@@ -38,7 +38,7 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
 
-    @Option(help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
     var speed: Double = 1
 
     func validate() throws {
@@ -67,7 +67,7 @@ struct DemoCommand: ParsableCommand {
         }
         // The board starts once the session is ready to read (phrases synthesised, view open):
         // at --speed 40 a late reader would lose samples to the full pty.
-        try LiveSession.run(source: SerialPortByteSource(port: port), usbSerial: nil, settings: settings, environment: environment,
+        try LiveSession.run(source: SerialPortByteSource(port: port), identity: BoardIdentity(), settings: settings, environment: environment,
                             willRead: { board = BoardThread.start(pty: pty, speed: speed) })
     }
 }
@@ -82,7 +82,7 @@ final class BoardThread: @unchecked Sendable {
         let box = UncheckedBox(pty)
         Thread.detachNewThread {
             var device = VirtualDevice()
-            try? box.value.serve(&device, speed: speed) { board.stopFlag.load(ordering: .relaxed) }
+            _ = try? box.value.serve(&device, speed: speed) { board.stopFlag.load(ordering: .relaxed) }
             board.finished.signal()
         }
         return board

@@ -37,6 +37,6 @@ struct LiveCommand: ParsableCommand {
         let settings = try LiveSessionSettings.resolve(session, voice: voice, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connect(chosen)
-        try LiveSession.run(source: connection, usbSerial: chosen.serialNumber, settings: settings)
+        try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)
     }
 }
