@@ -28,9 +28,11 @@ struct LiveSessionSettings {
     var person = PersonalLimitsLoader.defaultPerson
     /// Whether the body mass is the assumed 75 kg (none was given, the zones need one).
     var bodyMassAssumed = false
+    /// Spoken cues and the tone (nil: none).
+    var voice: VoiceSettings?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, voice: VoiceOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -62,6 +64,7 @@ struct LiveSessionSettings {
         settings.calibration = calibration
         settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
         settings.bodyMassAssumed = mass.assumed
+        settings.voice = VoiceSettings.resolve(voice, config: config)
         return settings
     }
 }
@@ -71,7 +74,7 @@ struct LiveSessionSettings {
 enum LiveSession {
     static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
-                    extraStop: @escaping () -> Bool = { false }) throws {
+                    extraStop: @escaping () -> Bool = { false }, willRead: () -> Void = {}) throws {
         let region = settings.profile.region.rawValue
         let timeZone = TimeZone.current
         let startWall = Date()
@@ -88,6 +91,12 @@ enum LiveSession {
                                                    bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
         } catch { throw CommandFailure.data("\(error)") }
         let profile = limits.profile
+        // Before the recording is created: a wrong voice or --audio-out path costs no file. The
+        // cues and the tone follow the person's own limits.
+        let (voice, noSoundDevice) = try settings.voice.map {
+            try VoiceSession.start($0, profile: profile, playsByDefault: true,
+                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
+        } ?? (nil, false)
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
@@ -142,11 +151,15 @@ enum LiveSession {
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
+            var state = LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms)
+            if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
         let person = settings.person
         let watch = RawCountWatch(inner: terminal ?? json)
-        let marks = PainMarkKeeper(sink: watch) { event in
+        var sink: any SessionSink = watch
+        if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
+        let marks = PainMarkKeeper(sink: sink) { event in
             // Stored at once: a mark survives a session that fails later.
             try? ledger.addPainMark(PainMark(person: person, area: region, tool: profile.tool.rawValue, date: Date(),
                                              forceNewtons: event.forceNewtons, pressureKilopascals: event.pressureKilopascals))
@@ -157,6 +170,7 @@ enum LiveSession {
         keys.start()
         defer { keys.stop() }
         terminal?.open()
+        willRead()
         var failure: (any Error)?
         var stats = SessionStatistics()
         do {
@@ -170,6 +184,8 @@ enum LiveSession {
         }
         terminal?.close()
         source.close()
+        var voiceError: (any Error)?
+        do { try voice?.finish() } catch { voiceError = error }
         // Close the recording and write the ledger even when the session failed part-way.
         var closeError: CommandFailure?
         if let stopped = runner.recordingFailure {
@@ -207,6 +223,7 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        if let voiceError { throw voiceError }
     }
 }
 

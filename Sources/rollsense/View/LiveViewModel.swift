@@ -53,4 +53,7 @@ struct LiveViewModel: Sendable {
     var spineObservable = true
     /// Whether to flash the screen this redraw (an alert just started).
     var flash: Bool
+    /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
+    /// the line printed before the view opened is hidden by it.
+    var soundNote: String? = nil
 }
