@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The live page's server (docs/WEB.md says why this one): small, on BSD sockets, no NIO.
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +32,22 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(name: "RollSenseWire", swiftSettings: strictSettings),
+        // The live page for a phone: HTTP + WebSocket server, latest-value broadcast, QR code.
+        .target(
+            name: "RollSenseWeb",
+            dependencies: [
+                "CQRencode", .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ],
+            resources: [.embedInCode("Resources/page.html")],
+            swiftSettings: strictSettings
+        ),
         .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseDevice",
@@ -45,6 +62,7 @@ let package = Package(
                 "RollSenseDevice",
                 "RollSenseStore",
                 "RollSenseKit",
+                "RollSenseWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
