@@ -20,6 +20,7 @@ struct DemoCommand: ParsableCommand {
             Examples:
               rollsense demo
               rollsense demo --json | jq -c 'select(.type == "event")'
+              rollsense demo --web   (and open the printed link)
             """
     )
 
@@ -34,6 +35,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "No terminal bell when an alert starts.")
     var noBell = false
 
+    @OptionGroup var web: WebOptions
+
     @Option(help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
     var speed: Double = 1
 
@@ -47,11 +50,13 @@ struct DemoCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("rollsense-demo-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let settings = LiveSessionSettings(
+        var settings = LiveSessionSettings(
             profile: .foamRollerLowerBack, bodyMassKilograms: 75, durationSeconds: Self.durationSeconds,
             json: json || !standardOutputIsTerminal(), bell: !noBell, color: colorEnabled(environment: environment),
             recordPath: nil, dataDirectory: temporary, extraPriorDailySeconds: Self.priorDailySeconds,
             title: "demo: virtual board, foam roller, lower back")
+        settings.webAddress = web.address
+        settings.webToken = web.webToken
 
         let pty = try PseudoTerminalDevice()
         let boardDone = BoardThread.start(pty: pty, speed: speed)

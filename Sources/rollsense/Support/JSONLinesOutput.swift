@@ -26,7 +26,12 @@ final class JSONLinesOutput: SessionSink {
     }
 
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
-        write("{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}")
+        write(Self.readingLine(reading, sessionSeconds: sessionSeconds))
+    }
+
+    /// The `reading` object; the live page gets the same one.
+    static func readingLine(_ reading: Reading, sessionSeconds: Double) -> String {
+        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}"
     }
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {

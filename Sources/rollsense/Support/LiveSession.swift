@@ -6,6 +6,7 @@ import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWeb
 import RollSenseWire
 import Synchronization
 
@@ -24,9 +25,13 @@ struct LiveSessionSettings {
     var title: String
     /// A calibration that overrides the stored ones (`--calibration FILE`).
     var calibration: Calibration?
+    /// Where the live page listens (`--web`), nil for none.
+    var webAddress: WebAddress?
+    /// The page's fixed token (`--web-token`), nil for a new random one.
+    var webToken: String?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -55,6 +60,8 @@ struct LiveSessionSettings {
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
         settings.calibration = calibration
+        settings.webAddress = web.address
+        settings.webToken = web.webToken
         return settings
     }
 }
@@ -115,13 +122,23 @@ enum LiveSession {
                 return chosen!
             })
 
+        var web: WebOutput?
+        if let address = settings.webAddress {
+            do { web = try WebOutput(address: address, token: settings.webToken, profile: profile) } catch let error as WebServerError {
+                try? capture?.close()
+                throw CommandFailure.usage(error.description)
+            }
+            printError(web!.announcement(color: settings.color && standardErrorIsTerminal()))
+        }
         installStopHandlers()
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+            var title = settings.title
+            if let web { title += " · page \(web.server.address)" }
+            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: title), color: settings.color, bell: settings.bell)
         }
-        let sink: any SessionSink = terminal ?? json
+        let sink = SinkFanOut([terminal ?? json] + (web.map { [$0] } ?? []))
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
         terminal?.open()
         var failure: (any Error)?
@@ -135,6 +152,7 @@ enum LiveSession {
             failure = error
             stats = runner.statistics
         }
+        web?.finish()
         terminal?.close()
         source.close()
         // Close the recording and write the ledger even when the session failed part-way.
