@@ -115,9 +115,13 @@ let package = Package(
             dependencies: ["RollSenseKit", "RollSenseDevice", "RollSenseSignal", "RollSenseWire"],
             swiftSettings: strictSettings
         ),
+        // Headless Chromium over the DevTools protocol and a small WebSocket client, for the live
+        // page's tests and bench; not shipped.
+        .target(name: "RollSenseBrowserSupport", path: "Tests/BrowserSupport", swiftSettings: strictSettings),
+        .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseBrowserSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
