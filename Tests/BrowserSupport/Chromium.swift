@@ -87,7 +87,11 @@ public final class Chromium {
         let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
         try page.sendText(String(decoding: message, as: UTF8.self))
         while true {
-            guard let text = try page.receiveText(timeoutSeconds: timeoutSeconds) else { throw ClientError("DevTools closed") }
+            let received: String?
+            do { received = try page.receiveText(timeoutSeconds: timeoutSeconds) } catch {
+                throw ClientError("\(method) \(parameters): \(error)")
+            }
+            guard let text = received else { throw ClientError("DevTools closed") }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { continue }
             if object["id"] as? Int == id {
                 if let error = object["error"] { throw ClientError("\(method): \(error)") }
@@ -101,11 +105,13 @@ public final class Chromium {
     public func navigate(_ url: String) throws {
         events.removeAll()
         try call("Page.navigate", ["url": url])
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(30)
         while !events.contains(where: { $0["method"] as? String == "Page.loadEventFired" }) {
-            guard Date() < deadline else { throw ClientError("\(url) did not load") }
-            try call("Runtime.evaluate", ["expression": "1"])
-            usleep(50_000)
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0, let text = try? page.receiveText(timeoutSeconds: left) else { throw ClientError("\(url) did not load") }
+            if let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], object["method"] != nil {
+                events.append(object)
+            }
         }
     }
 
