@@ -167,4 +167,46 @@ struct WebPageTests {
         kill(simulator.process.processIdentifier, SIGKILL)
         #expect(try browser.wait(until: noSignal, timeoutSeconds: 5), "grey and no signal after the board went away")
     }
+
+    @Test func webOptionsRefuseBadValuesWithUsageErrors() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let bad = try rollsense.run(["demo", "--json", "--web", "my-laptop:80"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--web 'my-laptop:80' is not PORT or IPV4:PORT"))
+        let short = try rollsense.run(["demo", "--json", "--web", "0", "--web-token", "abc"])
+        #expect(short.status == 64)
+        #expect(short.stderr.contains("--web-token must be 16 to 128"))
+        let alone = try rollsense.run(["demo", "--json", "--web-token", "0123456789abcdef"])
+        #expect(alone.status == 64)
+        #expect(alone.stderr.contains("--web-token needs --web"))
+
+        // A port already taken: a clear message, not a crash, and no session.
+        let first = try RunningRollSense(rollsense, ["demo", "--json", "--web", "127.0.0.1:0"])
+        defer { first.finish(timeoutSeconds: 0) }
+        let port = Self.page(try first.pageURL()).port
+        let second = try rollsense.run(["demo", "--json", "--web", "127.0.0.1:\(port)"])
+        #expect(second.status == 64)
+        #expect(second.stderr.contains("cannot listen on 127.0.0.1:\(port): the port is in use"), "stderr: \(second.stderr)")
+        #expect(!second.stdout.contains("reading"))
+    }
+
+    @Test func bareWebListensOnLoopbackAndTheNetworkAddressGetsAQRCode() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        // `--web` alone, followed by another option.
+        let bare = try RunningRollSense(rollsense, ["demo", "--web", "--json", "--speed", "40"])
+        #expect(bare.finish() == 0 || bare.stderr.contains("127.0.0.1:8765: the port is in use"), "stderr: \(bare.stderr)")
+        #expect(bare.stderr.contains("127.0.0.1:8765"))
+
+        let network = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "40", "--web", "0.0.0.0:0", "--web-token", "a-fixed-token-for-tests"])
+        #expect(network.finish() == 0, "stderr: \(network.stderr)")
+        let lines = network.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("?token=a-fixed-token-for-tests") && !$0.contains("0.0.0.0") })
+        let code = lines.filter { $0.contains("\u{2588}") || $0.contains("\u{2580}") || $0.contains("\u{2584}") }
+        // Version 3-4 for the link: 29-33 modules and a 2-module quiet zone, 2 rows per line.
+        #expect((16...19).contains(code.count), "QR lines: \(code.count)")
+        #expect(Set(code.map(\.count)).count == 1, "every QR line has the same width")
+        #expect(code.first.map { (33...37).contains($0.count) } == true)
+    }
 }
