@@ -59,6 +59,37 @@ struct WebPageTests {
         #expect(Set(shown.map(\.t)).count >= 8, "the page moved on between reads")
     }
 
+    @Test func itHurtsButtonRecordsAPainMarkInTheSessionsEvents() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let demo = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "2", "--web", "127.0.0.1:0"])
+        defer { demo.finish(timeoutSeconds: 0) }
+        let url = try demo.pageURL()
+        let browser = try Chromium()
+        defer { browser.quit() }
+        try browser.navigate(url.absoluteString)
+        // In contact (the demo's load starts at 1.2 s of device time).
+        #expect(try browser.wait(until: "Number(document.getElementById('pressure').dataset.t) > 6 && document.body.className === 'zone-target'"))
+        let shownAt = try #require(Double(try browser.evaluate("document.getElementById('pressure').dataset.t") as? String ?? ""))
+        try browser.click(elementID: "hurt")
+        // "Recorded" only once the session's own painMark event came back to the page.
+        #expect(try browser.wait(until: "document.getElementById('marked').textContent.startsWith('Pain mark recorded at')"))
+        #expect(demo.finish() == 0, "stderr: \(demo.stderr)")
+
+        let marks = events(in: demo.lines).filter { $0.reason == "painMark" }
+        #expect(marks.count == 1, "one click, one mark: \(marks)")
+        let mark = try #require(marks.first)
+        #expect(mark.kind == "pain")
+        #expect(mark.phase == "instant")
+        #expect(mark.t >= shownAt && mark.t < shownAt + 3, "marked at \(mark.t), the page showed \(shownAt)")
+        // At the force of that moment ("pain marked at 187 N"): the reading just before the mark.
+        let reading = try #require(demo.lines.compactMap(jsonObject).last { $0["type"] as? String == "reading" && ($0["t"] as? Double ?? 99) <= mark.t })
+        let words = mark.message.split(separator: " ")
+        let force = try #require(words.count >= 2 ? Double(words[words.count - 2]) : nil, "force in '\(mark.message)'")
+        #expect(mark.message.hasPrefix("pain marked at"))
+        #expect(abs(force - (reading["forceN"] as? Double ?? 0)) < 25, "mark at \(force) N, reading \(reading)")
+    }
+
     @Test func everyRequestWithoutTheTokenIsRefused() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }

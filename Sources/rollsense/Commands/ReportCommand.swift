@@ -30,15 +30,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let setup = try CaptureSessionSetup.open(capture)
-        var report = SessionReport()
         var envelope = ForceEnvelope()
-        _ = try CaptureAnalysis.run(
+        let (report, _) = try CaptureAnalysis.run(
             setup: setup, progress: ProgressBar(totalBytes: fileSize(capture.file)),
             onSample: { _, reading, _ in
-                report.add(reading)
                 envelope.add(forceNewtons: reading.forceNewtons, atMicroseconds: reading.deviceTimeMicroseconds)
             },
-            onEvent: { event, seconds in report.add(event, sessionSeconds: seconds) })
+            onEvent: { _, _ in })
         setup.printWarnings()
         let metadata = setup.source.reader.metadata
         let start = metadata.startWallClock
@@ -47,7 +45,8 @@ struct ReportCommand: ParsableCommand {
             let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.rawValue), "
                 + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
             let document = ReportSVG.render(title: title, envelope: envelope, report: report,
-                                            zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms))
+                                            zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms),
+                                            message: EventWording.sentence)
             let file = try OutputFile(path: svg)
             try file.writeLine(document)
             try file.flush()
@@ -61,31 +60,17 @@ struct ReportCommand: ParsableCommand {
         return String(formatter.string(from: date).prefix(16))
     }
 
-    static func text(_ report: SessionReport, profile: Profile, start: Date) -> String {
-        var lines = ["RollSense report: \(profile.name), started \(isoMinute(start)) UTC", ""]
-        lines.append("  Duration          \(clock(report.durationSeconds))")
-        lines.append("  Contact           \(clock(report.contactSeconds))")
-        for (area, seconds) in report.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
-        }
-        lines.append("  Force             peak \(format(report.peakForceNewtons, digits: 0)) N, mean \(format(report.meanForceNewtons, digits: 0)) N")
-        lines.append("  Pressure          peak \(format(report.peakPressureKilopascals, digits: 1)) kPa, mean \(format(report.meanPressureKilopascals, digits: 1)) kPa")
-        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in report.secondsByZone[zone].map { "\(zone) \(clock($0))" } }
-        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
-        lines.append("  Holds             \(report.holdCount), longest \(format(report.longestHoldSeconds, digits: 1)) s")
-        lines.append("  Alerts            \(report.alertCount)")
-        for alert in report.alerts {
-            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
-        }
-        return lines.joined(separator: "\n")
+    static func text(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
+        SummaryText.render(report, title: "RollSense report: \(profile.name), started \(isoMinute(start)) UTC", profile: profile,
+                           showsDailyTotal: false, maximumAlertLines: nil)
     }
 
-    static func jsonText(_ report: SessionReport, profile: Profile, start: Date) -> String {
+    static func jsonText(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 3))" }.joined(separator: ",") + "}"
         }
         let alerts = report.alerts.map {
-            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote($0.message))}"
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event)))}"
         }.joined(separator: ",")
         return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]}"
     }

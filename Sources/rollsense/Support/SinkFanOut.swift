@@ -13,4 +13,7 @@ final class SinkFanOut: SessionSink {
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { for sink in sinks { sink.sessionDidRead(reading, sessionSeconds: sessionSeconds) } }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { for sink in sinks { sink.sessionDidEmit(event, sessionSeconds: sessionSeconds) } }
     func sessionLinkDidChange(_ state: LinkState) { for sink in sinks { sink.sessionLinkDidChange(state) } }
+    func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
+        for sink in sinks { sink.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds) }
+    }
 }

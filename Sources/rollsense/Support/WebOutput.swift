@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import RollSenseKit
 import RollSenseSignal
-import RollSenseStore
 import RollSenseWeb
 import RollSenseWire
 import Synchronization
@@ -61,7 +60,7 @@ final class WebOutput: SessionSink {
     private let painMarks: PainMarkRequests
 
     /// Starts the server on `address`; errors say what to change.
-    init(address: WebAddress, token: String?, profile: Profile) throws {
+    init(address: WebAddress, token: String?, profile: Profile, bodyMassKilograms: Double?) throws {
         let painMarks = PainMarkRequests()
         self.painMarks = painMarks
         server = try WebServer(address: address, token: token ?? WebServer.randomToken()) { input in
@@ -69,7 +68,7 @@ final class WebOutput: SessionSink {
             case .painMark: painMarks.add()
             }
         }
-        view = LiveViewState(profile: profile, title: "")
+        view = LiveViewState(profile: profile, title: "", bodyMassKilograms: bodyMassKilograms)
     }
 
     /// Pain marks the pages asked for since the last call (taken on the session's thread).
@@ -104,7 +103,7 @@ final class WebOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         view.handle(event, sessionSeconds: sessionSeconds)
-        server.broadcast.publish(event: CSVExporter.eventLine(event, sessionSeconds: sessionSeconds))
+        server.broadcast.publish(event: JSONLinesOutput.eventLine(event, sessionSeconds: sessionSeconds))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {
