@@ -3,7 +3,8 @@
 // WebSocket clients that read everything and one that never reads, and after SECONDS writes
 // the page's log as JSON: [[t, epochMilliseconds], ...] (t: the reading's session seconds).
 //
-// usage: bench-web PORT TOKEN SECONDS READERS FROZEN OUT.json
+// usage: bench-web PORT TOKEN SECONDS READERS FROZEN OUT.json   (OUT "-": no browser, only the
+// socket clients, to tell the server's cost from Chromium's own CPU use)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +44,10 @@ for _ in 0..<readers {
     }
 }
 
+if arguments[6] == "-" {
+    usleep(UInt32(max(0, seconds - Date().timeIntervalSince(start)) * 1_000_000))
+    exit(0)
+}
 let browser = try Chromium()
 // Runs before the page's own script: every change of the pressure element is logged with the
 // reading time it shows and the wall clock (epoch ms, sub-millisecond), as the DOM changes.

@@ -19,7 +19,7 @@ struct WebPageTests {
     @Test func pageShowsThePressureAndZoneOfTheJSONLineWithTheSameTime() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let demo = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "2", "--web", "127.0.0.1:0"])
+        let demo = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "3", "--web", "127.0.0.1:0"])
         defer { demo.finish(timeoutSeconds: 0) }
         let url = try demo.pageURL()
         let browser = try Chromium(width: 390, height: 844)
@@ -62,7 +62,7 @@ struct WebPageTests {
     @Test func itHurtsButtonRecordsAPainMarkInTheSessionsEvents() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let demo = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "2", "--web", "127.0.0.1:0"])
+        let demo = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "4", "--web", "127.0.0.1:0"])
         defer { demo.finish(timeoutSeconds: 0) }
         let url = try demo.pageURL()
         let browser = try Chromium()
