@@ -131,6 +131,11 @@ enum LiveSession {
             printError(web!.announcement(color: settings.color && standardErrorIsTerminal()))
         }
         installStopHandlers()
+        if let web, !settings.json, isatty(STDIN_FILENO) == 1 {
+            // The full-screen view would cover the link and the QR code at once.
+            printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
+            web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
+        }
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {

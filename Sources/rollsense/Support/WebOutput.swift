@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import RollSenseKit
@@ -90,6 +93,22 @@ final class WebOutput: SessionSink {
             if let qr = QRCodeText.render(server.pageURL(), color: color) { lines += qr }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How long the link stays on screen before the terminal view starts without a page.
+    static let linkWaitSeconds = 60.0
+
+    /// Waits until a page connects, a line comes on stdin, `stop` says so, or `linkWaitSeconds` pass.
+    func waitForFirstPageOrEnter(stop: () -> Bool) {
+        let deadline = hostMonotonicMicroseconds() + Int64(Self.linkWaitSeconds * 1_000_000)
+        while server.broadcast.clientCount == 0 && !stop() && hostMonotonicMicroseconds() < deadline {
+            var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            if poll(&input, 1, 100) > 0 {
+                var byte: UInt8 = 0
+                while read(STDIN_FILENO, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {}
+                return
+            }
+        }
     }
 
     func sessionDidIdentify(_ info: DeviceInfo) {}
