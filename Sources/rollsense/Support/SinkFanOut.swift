@@ -1,5 +1,6 @@
 import RollSenseKit
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// Hands everything a session learns to several sinks, in order (the view or JSON lines, then
@@ -15,5 +16,8 @@ final class SinkFanOut: SessionSink {
     func sessionLinkDidChange(_ state: LinkState) { for sink in sinks { sink.sessionLinkDidChange(state) } }
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
         for sink in sinks { sink.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds) }
+    }
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
+        for sink in sinks { sink.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds) }
     }
 }
