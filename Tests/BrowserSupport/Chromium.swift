@@ -79,9 +79,11 @@ public final class Chromium {
         try? FileManager.default.removeItem(at: profile)
     }
 
-    /// Calls a DevTools method and returns its result (events on the way go to `events`).
+    /// Calls a DevTools method and returns its result (events on the way go to `events`). The
+    /// generous timeout is for a machine loaded by parallel builds, where starting a renderer
+    /// alone has taken over 20 s.
     @discardableResult
-    public func call(_ method: String, _ parameters: [String: Any] = [:], timeoutSeconds: Double = 20) throws -> [String: Any] {
+    public func call(_ method: String, _ parameters: [String: Any] = [:], timeoutSeconds: Double = 60) throws -> [String: Any] {
         nextID += 1
         let id = nextID
         let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
@@ -105,7 +107,7 @@ public final class Chromium {
     public func navigate(_ url: String) throws {
         events.removeAll()
         try call("Page.navigate", ["url": url])
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = Date().addingTimeInterval(60)
         while !events.contains(where: { $0["method"] as? String == "Page.loadEventFired" }) {
             let left = deadline.timeIntervalSinceNow
             guard left > 0, let text = try? page.receiveText(timeoutSeconds: left) else { throw ClientError("\(url) did not load") }
