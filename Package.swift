@@ -121,7 +121,7 @@ let package = Package(
         .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense", "RollSenseBrowserSupport"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests

@@ -22,6 +22,7 @@
 #include <simavr/avr_uart.h>
 #include <simavr/sim_avr.h>
 #include <simavr/sim_elf.h>
+#include <simavr/sim_hex.h>
 #include <simavr/sim_io.h>
 #include <simavr/sim_irq.h>
 
@@ -96,20 +97,175 @@ static void logger(avr_t *a, const int level, const char *format, va_list ap)
 }
 
 /* ---- UART <-> pty ------------------------------------------------------------------------ */
+/* The sketch's line rate comes from its UBRR0 and U2X0 (ATmega328P datasheet, "USART Baud Rate
+ * Registers"); the host's is the rate it set on the pty. When they differ by more than a real
+ * UART tolerates, the host gets what its UART would decode from the sketch's bit stream. */
+#define UCSR0A_ADDRESS 0xC0
+#define U2X0_BIT (1u << 1)
+#define UBRR0L_ADDRESS 0xC4
+#define UBRR0H_ADDRESS 0xC5
+/* Within this ratio of each other both ends decode each other's bytes (2 % per end, the usual
+ * design margin for 8N1; an Arduino's 115200 is 117647 with U2X). */
+#define RATE_TOLERANCE 0.03
+/* Bytes sent at a mismatched rate wait here until the line is idle, then are decoded together. */
+#define MISMATCH_PENDING_MAX 512
+
+static double sketch_baud(void)
+{
+    unsigned ubrr = ((unsigned)(avr->data[UBRR0H_ADDRESS] & 0x0F) << 8) | avr->data[UBRR0L_ADDRESS];
+    unsigned divisor = (avr->data[UCSR0A_ADDRESS] & U2X0_BIT) ? 8 : 16;
+    return (double)CPU_HZ / (divisor * (ubrr + 1.0));
+}
+
+/* The rate the host set on its end of the pty (the master shares the slave's termios); 0 when
+ * unknown. */
+static double host_baud(void)
+{
+    static const struct {
+        speed_t code;
+        double rate;
+    } rates[] = {{B1200, 1200},     {B2400, 2400},     {B4800, 4800},     {B9600, 9600},   {B19200, 19200},
+                 {B38400, 38400},   {B57600, 57600},   {B115200, 115200}, {B230400, 230400}, {B460800, 460800},
+                 {B500000, 500000}, {B921600, 921600}, {B1000000, 1000000}};
+    struct termios t;
+    if (master_fd < 0 || tcgetattr(master_fd, &t) < 0) {
+        return 0;
+    }
+    speed_t code = cfgetispeed(&t);
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        if (rates[i].code == code) {
+            return rates[i].rate;
+        }
+    }
+    return 0;
+}
+
+static void host_receive(uint8_t byte)
+{
+    if (out_length == out_capacity) {
+        out_capacity = out_capacity ? 2 * out_capacity : 65536;
+        out_buffer = realloc(out_buffer, out_capacity);
+        if (!out_buffer) {
+            die("out of memory");
+        }
+    }
+    out_buffer[out_length++] = byte;
+}
+
+/* Bytes on a serial line: when each start bit began (simulated seconds) and the sender's rate. */
+typedef struct {
+    struct {
+        double start;
+        uint8_t byte;
+    } sent[MISMATCH_PENDING_MAX];
+    size_t count;
+    double sender_baud, receiver_baud;
+} serial_line;
+
+static serial_line to_host;
+static double line_idle_at; /* simulated seconds the sketch's last stop bit ends */
+static double host_rate;    /* the host's rate as last read, 0 when unknown */
+
+/* The sender's line level at time t: idle high, then per byte a start bit (0), 8 data bits LSB
+ * first and a stop bit (1). *cursor speeds up the search; times only move forward. */
+static int line_level(const serial_line *line, double t, size_t *cursor)
+{
+    double bit_time = 1.0 / line->sender_baud;
+    while (*cursor < line->count && t >= line->sent[*cursor].start + 10 * bit_time) {
+        (*cursor)++;
+    }
+    if (*cursor == line->count || t < line->sent[*cursor].start) {
+        return 1;
+    }
+    int bit = (int)((t - line->sent[*cursor].start) / bit_time);
+    if (bit == 0) {
+        return 0;
+    }
+    if (bit >= 9) {
+        return 1;
+    }
+    return (line->sent[*cursor].byte >> (bit - 1)) & 1;
+}
+
+/* Decodes a line's bytes as a UART at the receiver's rate would: find a falling edge (16x
+ * oversampling), check the start bit at its middle, sample 8 data bits and the stop bit at their
+ * middles. A low stop bit is a framing error, which Linux passes on as 0x00 (termios without
+ * IGNPAR or PARMRK); the AVR's USART keeps the byte and flags FE0, which sketches ignore. */
+static void decode_line(serial_line *line, void (*receive)(uint8_t byte, int framing_error))
+{
+    if (line->count == 0) {
+        return;
+    }
+    double receive_bit = 1.0 / line->receiver_baud;
+    double step = receive_bit / 16;
+    double end = line->sent[line->count - 1].start + 10.0 / line->sender_baud + receive_bit;
+    size_t cursor = 0;
+    double t = line->sent[0].start;
+    int previous = 1;
+    while (t < end) {
+        int level = line_level(line, t, &cursor);
+        if (!(previous == 1 && level == 0)) {
+            previous = level;
+            t += step;
+            continue;
+        }
+        size_t probe = cursor;
+        if (line_level(line, t + receive_bit / 2, &probe) != 0) {
+            previous = 1; /* a glitch, not a start bit */
+            t += step;
+            continue;
+        }
+        uint8_t byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            byte |= (uint8_t)(line_level(line, t + (bit + 1.5) * receive_bit, &probe) << bit);
+        }
+        int stop = line_level(line, t + 9.5 * receive_bit, &probe);
+        receive(byte, !stop);
+        t += 9.5 * receive_bit;
+        previous = stop;
+    }
+    line->count = 0;
+}
+
+static void host_receive_decoded(uint8_t byte, int framing_error) { host_receive(framing_error ? 0x00 : byte); }
+
+/* Called as the simulation runs: decodes waiting bytes once the line has been idle for a whole
+ * byte at the host's rate (or the queue is full). */
+static void service_mismatch(void)
+{
+    if (to_host.count > 0 && (sim_seconds() > line_idle_at + 12 / to_host.receiver_baud || to_host.count == MISMATCH_PENDING_MAX)) {
+        decode_line(&to_host, host_receive_decoded);
+    }
+}
+
+static int rates_match(double sender, double receiver)
+{
+    return receiver <= 0 || fabs(sender / receiver - 1) <= RATE_TOLERANCE;
+}
+
 static void uart_output(avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
     (void)param;
     uint8_t byte = (uint8_t)value;
     if (master_fd >= 0) {
-        if (out_length == out_capacity) {
-            out_capacity = out_capacity ? 2 * out_capacity : 65536;
-            out_buffer = realloc(out_buffer, out_capacity);
-            if (!out_buffer) {
-                die("out of memory");
+        double sender = sketch_baud();
+        double start = sim_seconds() > line_idle_at ? sim_seconds() : line_idle_at;
+        line_idle_at = start + 10 / sender;
+        if (rates_match(sender, host_rate)) {
+            decode_line(&to_host, host_receive_decoded); /* sent before the host changed its rate */
+            host_receive(byte);
+        } else {
+            if (to_host.count > 0 && (sender != to_host.sender_baud || host_rate != to_host.receiver_baud)) {
+                decode_line(&to_host, host_receive_decoded);
             }
+            to_host.sender_baud = sender;
+            to_host.receiver_baud = host_rate;
+            to_host.sent[to_host.count].start = start;
+            to_host.sent[to_host.count].byte = byte;
+            to_host.count++;
+            service_mismatch();
         }
-        out_buffer[out_length++] = byte;
     }
     if (capture_bin) {
         fputc(byte, capture_bin);
@@ -150,16 +306,63 @@ static void flush_output(void)
 static uint8_t in_buffer[4096];
 static size_t in_length;
 
+/* The host's bytes as the sketch's UART decodes them when the rates differ (sent back to back
+ * at the host's rate); the AVR keeps a byte with a framing error (FE0 set), so it arrives as is. */
+static uint8_t garbled_input[16 * MISMATCH_PENDING_MAX];
+static size_t garbled_input_length;
+static void sketch_receive_decoded(uint8_t byte, int framing_error)
+{
+    (void)framing_error;
+    if (garbled_input_length < sizeof garbled_input) {
+        garbled_input[garbled_input_length++] = byte;
+    }
+}
+
+static void garble_host_bytes(size_t count)
+{
+    double sketch = sketch_baud();
+    if (rates_match(sketch, host_rate)) {
+        in_length += count;
+        return;
+    }
+    static serial_line from_host;
+    if (count > MISMATCH_PENDING_MAX) {
+        count = MISMATCH_PENDING_MAX; /* the rest of one huge write is lost, as a real UART's overrun */
+    }
+    from_host.sender_baud = host_rate;
+    from_host.receiver_baud = sketch;
+    for (size_t i = 0; i < count; i++) {
+        from_host.sent[i].start = i * 10 / host_rate;
+        from_host.sent[i].byte = in_buffer[in_length + i];
+    }
+    from_host.count = count;
+    garbled_input_length = 0;
+    decode_line(&from_host, sketch_receive_decoded);
+    size_t room = sizeof in_buffer - in_length;
+    size_t keep = garbled_input_length < room ? garbled_input_length : room;
+    memcpy(in_buffer + in_length, garbled_input, keep);
+    in_length += keep;
+}
+
 /* Returns -1 when the host closed the pty. */
 static int service_pty(void)
 {
+    double rate = host_baud();
+    if (rate != host_rate) {
+        /* What was on the line at the old rate reached the host as that rate decoded it, and the
+         * host flushes it when it changes rates (tcflush): it never arrives at the new rate. */
+        to_host.count = 0;
+        out_length = 0;
+        host_rate = rate;
+    }
+    service_mismatch();
     flush_output();
     struct pollfd p = {master_fd, POLLIN, 0};
     if (poll(&p, 1, 0) > 0) {
         if (p.revents & POLLIN && in_length < sizeof in_buffer) {
             ssize_t n = read(master_fd, in_buffer + in_length, sizeof in_buffer - in_length);
             if (n > 0) {
-                in_length += (size_t)n;
+                garble_host_bytes((size_t)n);
             }
         } else if (p.revents & (POLLHUP | POLLERR)) {
             return -1;
@@ -223,6 +426,9 @@ static void open_pty(const char *path_file, const char *link_path, int wait_for_
             exit(0);
         }
         if (r == 0 || !(p.revents & POLLHUP)) {
+            /* A host sets its line rate right after opening: let it, before the firmware talks. */
+            usleep(50000);
+            host_rate = host_baud();
             return;
         }
         usleep(20000);
@@ -371,6 +577,80 @@ static void keep_sensor_timers(void)
     }
 }
 
+/* ---- Bootloader and DTR reset ------------------------------------------------------------
+ * For `rollsense flash`: the board starts in a bootloader loaded from a HEX file (the BOOTRST
+ * fuse's job on a real chip), and every time a host opens the pty the AVR resets with EXTRF set,
+ * as an Uno's DTR line pulls RESET through a capacitor when the port opens. Optiboot runs only
+ * after an external reset, so this is what lets avrdude find it listening. */
+/* ATmega328P/168 datasheets, register summary: MCUSR at data address 0x54, EXTRF is bit 1. */
+#define MCUSR_ADDRESS 0x54
+#define EXTRF_BIT (1u << 1)
+
+static int reset_on_open;
+static unsigned long long host_opens;
+
+static void load_bootloader(const char *path)
+{
+    ihex_chunk_p chunks = NULL;
+    int count = read_ihex_chunks(path, &chunks);
+    if (count <= 0) {
+        die("%s: cannot read the bootloader HEX", path);
+    }
+    uint32_t lowest = UINT32_MAX;
+    for (int i = 0; i < count; i++) {
+        if (chunks[i].baseaddr + chunks[i].size > avr->flashend + 1) {
+            die("%s: data at 0x%x (%u bytes) does not fit the %s flash (end 0x%x)", path, chunks[i].baseaddr, chunks[i].size, avr->mmcu, avr->flashend);
+        }
+        memcpy(avr->flash + chunks[i].baseaddr, chunks[i].data, chunks[i].size);
+        lowest = chunks[i].baseaddr < lowest ? chunks[i].baseaddr : lowest;
+    }
+    free_ihex_chunks(chunks);
+    avr->reset_pc = lowest;
+    avr->pc = lowest;
+    /* The application the bootloader writes with SPM lies below it: all of flash is code. */
+    avr->codeend = avr->flashend;
+}
+
+/* The host opened the pty: what was queued either way is lost with the reset, as on a board. */
+static void reset_by_dtr(void)
+{
+    avr_reset(avr);
+    avr->data[MCUSR_ADDRESS] |= EXTRF_BIT;
+    in_length = 0;
+    out_length = 0;
+    uart_xoff = 0;
+    hx711_last_run = adc_last_run = 0;
+    host_opens++;
+}
+
+/* The host closed the pty: the board idles (nobody would hear it) until the next open resets it. */
+static void wait_for_next_open(void)
+{
+    fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated; waiting for the next open\n", sim_seconds());
+    for (;;) {
+        struct pollfd p = {master_fd, POLLIN, 0};
+        int r = poll(&p, 1, 50);
+        if (stop_requested) {
+            return;
+        }
+        if (r == 0 || !(p.revents & POLLHUP)) {
+            break;
+        }
+        usleep(20000);
+    }
+    reset_by_dtr();
+}
+
+/* simavr stops on what a chip would survive (a stray write past RAM from a bootloader fed another
+ * bootloader's protocol): with a host on the pty the board restarts, as after a brown-out,
+ * rather than the pty vanishing under it. */
+static void restart_after_crash(void)
+{
+    fprintf(stderr, "rollsense-sim: the AVR crashed at %.6f s (PC 0x%x); restarting it\n", sim_seconds(), avr->pc);
+    avr_reset(avr);
+    hx711_last_run = adc_last_run = 0;
+}
+
 /* ---- Main -------------------------------------------------------------------------------- */
 static void on_signal(int sig)
 {
@@ -384,6 +664,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "usage: rollsense-sim [options] FIRMWARE.elf\n"
+            "       rollsense-sim [options] --bootloader BOOT.hex --reset-on-open [APP.elf]\n"
             "Runs the RollSense firmware under simavr with its UART on a pty (path printed on stdout).\n"
             "  -s, --scenario FILE   sensor scenario (format: Firmware/sim/README.md)\n"
             "  -r, --realtime        run at wall-clock speed (default: as fast as possible, deterministic)\n"
@@ -394,6 +675,9 @@ static void usage(FILE *to)
             "  -c, --capture PREFIX  record the firmware's bytes to PREFIX.bin and their times to PREFIX.times\n"
             "      --no-pty          no pty at all (with --capture and --seconds)\n"
             "  -k, --keep-running    keep running after the host closes the pty\n"
+            "  -B, --bootloader HEX  load HEX into flash and start there (the BOOTRST fuse)\n"
+            "  -R, --reset-on-open   reset (EXTRF) each time a host opens the pty, as an Uno's DTR does\n"
+            "  -m, --mcu NAME        simavr core (default atmega328p; atmega168 for wrong-board tests)\n"
             "Example: rollsense-sim -s roller.scenario -t 10 build/sim-hx4/rollsense.elf\n");
 }
 
@@ -405,12 +689,15 @@ int main(int argc, char **argv)
         {"link", required_argument, 0, 'l'},     {"no-wait", no_argument, 0, 'n'},
         {"capture", required_argument, 0, 'c'},  {"no-pty", no_argument, 0, 'N'},
         {"keep-running", no_argument, 0, 'k'},   {"help", no_argument, 0, 'h'},
+        {"bootloader", required_argument, 0, 'B'}, {"reset-on-open", no_argument, 0, 'R'},
+        {"mcu", required_argument, 0, 'm'},
         {0, 0, 0, 0}};
     const char *scenario_path = NULL, *pty_file = NULL, *link_path = NULL, *capture = NULL;
+    const char *bootloader_path = NULL, *mcu_name = "atmega328p";
     int realtime = 0, wait_for_host = 1, use_pty = 1, keep_running = 0;
     double stop_after_s = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:kh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:khB:Rm:", options, NULL)) != -1) {
         switch (c) {
         case 's': scenario_path = optarg; break;
         case 'r': realtime = 1; break;
@@ -428,11 +715,14 @@ int main(int argc, char **argv)
         case 'c': capture = optarg; break;
         case 'N': use_pty = 0; break;
         case 'k': keep_running = 1; break;
+        case 'B': bootloader_path = optarg; break;
+        case 'R': reset_on_open = 1; break;
+        case 'm': mcu_name = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc - 1) {
+    if (optind != argc - 1 && !(bootloader_path && optind == argc)) {
         usage(stderr);
         return 2;
     }
@@ -450,19 +740,25 @@ int main(int argc, char **argv)
     avr_global_logger_set(logger);
     elf_firmware_t firmware;
     memset(&firmware, 0, sizeof firmware);
-    if (elf_read_firmware(argv[optind], &firmware) != 0) {
-        die("%s: cannot read the firmware ELF (run `make -C Firmware`)", argv[optind]);
+    const char *elf_path = optind < argc ? argv[optind] : NULL;
+    if (elf_path && elf_read_firmware(elf_path, &firmware) != 0) {
+        die("%s: cannot read the firmware ELF (run `make -C Firmware`)", elf_path);
     }
-    avr = avr_make_mcu_by_name("atmega328p");
+    avr = avr_make_mcu_by_name(mcu_name);
     if (!avr) {
-        die("simavr has no atmega328p");
+        die("simavr has no %s", mcu_name);
     }
     avr_init(avr);
     /* The ELF carries no mmcu section and avr_init leaves 1 MHz: set the board's values. */
     avr->frequency = CPU_HZ;
     avr->vcc = avr->avcc = avr->aref = SUPPLY_MV;
     avr->sleep = no_sleep;
-    avr_load_firmware(avr, &firmware);
+    if (elf_path) {
+        avr_load_firmware(avr, &firmware);
+    }
+    if (bootloader_path) {
+        load_bootloader(bootloader_path);
+    }
 
     uint32_t flags = 0;
     avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('0'), &flags);
@@ -497,15 +793,24 @@ int main(int argc, char **argv)
     }
     if (use_pty) {
         open_pty(pty_file, link_path, wait_for_host);
+        if (reset_on_open && wait_for_host) {
+            reset_by_dtr();
+        }
     }
 
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    /* Real time is kept from here; a DTR reset after an idle wait starts the count again. */
+    avr_cycle_count_t start_cycle = avr->cycle;
     avr_cycle_count_t stop_cycle = stop_after_s > 0 ? (avr_cycle_count_t)(stop_after_s * CPU_HZ) : 0;
     int status = 0;
     while (!stop_requested) {
         for (int i = 0; i < SERVICE_EVERY; i++) {
             int state = avr_run(avr);
+            if (state == cpu_Crashed && reset_on_open) {
+                restart_after_crash();
+                continue;
+            }
             if (state == cpu_Done || state == cpu_Crashed) {
                 fprintf(stderr, "rollsense-sim: firmware %s at %.6f s\n", state == cpu_Done ? "stopped" : "crashed", sim_seconds());
                 status = state == cpu_Crashed ? 3 : 0;
@@ -518,7 +823,12 @@ int main(int argc, char **argv)
         feed_input();
         keep_sensor_timers();
         if (master_fd >= 0) {
-            if (service_pty() < 0 && !keep_running) {
+            int hung_up = service_pty() < 0;
+            if (hung_up && reset_on_open) {
+                wait_for_next_open();
+                clock_gettime(CLOCK_MONOTONIC, &start);
+                start_cycle = avr->cycle;
+            } else if (hung_up && !keep_running) {
                 fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated\n", sim_seconds());
                 goto done;
             }
@@ -526,7 +836,7 @@ int main(int argc, char **argv)
             while (out_length > OUTPUT_HIGH_WATER && !stop_requested) {
                 struct pollfd p = {master_fd, POLLOUT, 0};
                 poll(&p, 1, 20);
-                if (p.revents & POLLHUP && !keep_running) {
+                if (p.revents & POLLHUP && !keep_running && !reset_on_open) {
                     goto done;
                 }
                 flush_output();
@@ -536,7 +846,7 @@ int main(int argc, char **argv)
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
             double wall = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
-            double ahead = sim_seconds() - wall;
+            double ahead = (double)(avr->cycle - start_cycle) / CPU_HZ - wall;
             if (ahead > 0.002) {
                 usleep((useconds_t)(ahead * 1e6));
             }

@@ -37,7 +37,7 @@ struct LiveCommand: ParsableCommand {
     static func runSession(device: DeviceOptions, session: SessionOptions, web: WebOptions, recordPath: String?) throws {
         let settings = try LiveSessionSettings.resolve(session, web: web, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
-        let connection = try device.connect(chosen)
+        let connection = try device.connectDetectingRate(chosen)
         try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)
     }
 }
