@@ -68,9 +68,6 @@ public struct FaultMonitor: Sendable, Equatable {
     @inline(__always)
     public var mayChange: Bool { (active | seen) != 0 }
 
-    /// Whether `kind` is active.
-    public func isActive(_ kind: FaultKind) -> Bool { active & (1 << UInt8(kind.rawValue)) != 0 }
-
     /// Records that `kind` was seen at `timeMicroseconds`.
     public mutating func see(_ kind: FaultKind, channel: Int?, value: Double, timeMicroseconds: Int64) {
         let i = kind.rawValue

@@ -58,7 +58,6 @@ final class UdevDevice {
     }
 
     var sysPath: String? { string(udev_device_get_syspath(pointer)) }
-    var sysName: String? { string(udev_device_get_sysname(pointer)) }
     var deviceNode: String? { string(udev_device_get_devnode(pointer)) }
     var subsystem: String? { string(udev_device_get_subsystem(pointer)) }
     var driver: String? { string(udev_device_get_driver(pointer)) }

@@ -86,10 +86,4 @@ public enum JSONValue: Sendable, Equatable, Hashable, Codable {
         if case .string(let value) = self { return value }
         return nil
     }
-
-    /// The number inside as an integer, if this is an integer.
-    public var integerValue: Int64? {
-        if case .integer(let value) = self { return value }
-        return nil
-    }
 }

@@ -57,7 +57,7 @@ struct ReplayCommand: ParsableCommand {
             profile: profile, bodyMassKilograms: setup.bodyMassKilograms,
             maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false,
             silenceTimeoutSeconds: nil, calibration: setup.calibration)
-        let jsonOutput = JSONLinesOutput(region: profile.region)
+        let jsonOutput = JSONLinesOutput()
         let textOutput = ReplayTextOutput()
         var sink: any SessionSink = json ? jsonOutput : textOutput
         let voiceSettings = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: ProcessInfo.processInfo.environment))

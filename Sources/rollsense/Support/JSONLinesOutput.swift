@@ -10,11 +10,9 @@ import RollSenseWire
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {
     private let write: (String) -> Void
-    private var areaName: String
 
-    init(region: BodyRegion, write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
+    init(write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
         self.write = write
-        areaName = region.rawValue
     }
 
     static func standardOutput(_ line: String) {
