@@ -147,12 +147,6 @@ struct DeviceOptions: ParsableArguments {
         try Discovery.select(device, from: Discovery.serialDevices())
     }
 
-    /// Opens the chosen device as a reconnecting connection.
-    func connect() throws -> Connection {
-        let port = SerialPortOptions(baudRate: baud, dtrPolicy: noReset ? .leaveUnchanged : .resetBoard)
-        return try Connection(device: chosenDevice(), options: ConnectionOptions(port: port))
-    }
-
     /// Opens `device` and, with `--baud auto`, finds its line rate without writing to it; says
     /// on standard error what it found. Throws a device failure when every rate was garbled.
     func connectDetectingRate(_ device: SerialDevice) throws -> Connection {
