@@ -59,9 +59,10 @@ static FaultState faults[RS_CHANNEL_COUNT];
 #if RS_AS5600
 /* Extra channel 0: the AS5600's angle (docs/PROTOCOL.md, "Rotation"). */
 static const uint8_t kExtraCount = 1;
-/* A read starts this long before the sample is due, so the sample carries an angle under a
- * millisecond old; the loop does not sleep in that window anyway (kIdleMarginMicros). */
-static const int32_t kRotationLeadMicros = 800;
+/* A read starts once the sample is less than this far away. The loop wakes at least every
+ * 1024 us (timer 0), so it is sure to look inside this window and the read (about 0.25 ms) is
+ * done before the sample: the angle is at most about 2 ms older than the sample's t_us. */
+static const int32_t kRotationLeadMicros = 2200;
 static FaultState rotationFault;
 static As5600Reading rotationReading;
 static bool rotationFinished;     /* a read finished since the last sample */
@@ -303,7 +304,9 @@ static int32_t readRotation()
         } else {
             updateFault(rotationFault, channel, RS_FAULT_DISCONNECTED, r.result);
         }
-    } else if (nowMs - rotationLastGoodMs > RS_AS5600_STALE_MS) {
+    } else if (nowMs - rotationLastGoodMs > RS_AS5600_STALE_MS && rotationFault.activeCode == 0) {
+        /* Only when nothing more specific is being reported: two codes taking turns would both
+         * be re-sent on every change. */
         updateFault(rotationFault, channel, RS_FAULT_SENSOR_NOT_READY, nowMs - rotationLastGoodMs);
     }
     rotationFinished = false;

@@ -101,8 +101,12 @@ bool as5600Poll(As5600Reading &out)
         step = step == kStart ? kAddressW : kAddressR;
         return false;
     case kAddressW:
-        if (status != TW_MT_SLA_ACK) {
-            return finish(out, status == TW_MT_SLA_NACK ? kAs5600NoAnswer : kAs5600BusError);
+        /* simavr 1.6 (Debian 12) reports an acknowledged SLA+W as 0x28, DATA_ACK; real TWI
+         * hardware never gives 0x28 here, so accepting it costs nothing on a board. */
+        if (status != TW_MT_SLA_ACK && status != TW_MT_DATA_ACK) {
+            /* simavr 1.6 reports a NACKed SLA+W as 0x30, DATA_NACK, likewise. */
+            bool nack = status == TW_MT_SLA_NACK || status == TW_MT_DATA_NACK;
+            return finish(out, nack ? kAs5600NoAnswer : kAs5600BusError);
         }
         TWDR = kFirstRegister;
         command(0);
