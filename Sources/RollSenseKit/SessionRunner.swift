@@ -180,6 +180,7 @@ public final class SessionRunner {
                     if info != deviceInfo { sink?.sessionDidIdentify(info) }
                     deviceInfo = info
                     if pipeline == nil { try makePipeline(info) }
+                    pipeline?.identify(info)
                 case .sample(let sample):
                     // Live, the calibration depends on who the device is: samples before its
                     // HELLO (left in the port from an earlier session) wait for it, a while.

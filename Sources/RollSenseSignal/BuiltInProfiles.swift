@@ -35,7 +35,12 @@ extension Profile {
         faults: FaultProfile(
             flatLineSeconds: 2, saturationCounts: 8_388_607,  // HX711 24-bit full scale 0x7FFFFF
             holdSeconds: 2, maxSampleIntervalSeconds: 0.5),
-        rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10)
+        rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
+        // Used only with a rotation sensor (docs/HARDWARE.md); every value is an estimate
+        // (docs/SAFETY.md, "Position on the back"): a 15 cm roller, 2 cm bands.
+        rotation: RotationProfile(
+            rollerRadiusMillimetres: 75, bandMillimetres: 20, stillSpanMillimetres: 10, stillSeconds: 0.5,
+            radiusUncertainty: 0.02, strokeMinimumMillimetres: 30)
     )
 
     /// A tennis ball between the lower back and a wall or floor, one FSR under it.

@@ -68,6 +68,9 @@ public struct SignalPipeline: Sendable {
     private var nextDailyAlertMicroseconds: Int64 = 0
     private var zeroDriftReported = false
     private var last: Reading
+    // Position along the back: a profile with `rotation` and a device with an angle channel.
+    private var positionTracker: PositionTracker?
+    private var rotationChannel: Int?
 
     // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
     // stack and stalled store forwarding on every sample.
@@ -167,6 +170,7 @@ public struct SignalPipeline: Sendable {
         dailyLimitMicroseconds = micro(limits.dailyLimitSeconds)
         reminderIntervalMicroseconds = micro(limits.reminderIntervalSeconds)
 
+        positionTracker = profile.rotation.map(PositionTracker.init(profile:))
         last = Reading(
             deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
             centroidMillimetres: nil, zone: .none, contact: false,
@@ -176,6 +180,15 @@ public struct SignalPipeline: Sendable {
 
     /// The reading for the last sample processed.
     public var lastReading: Reading { last }
+
+    /// Position along the back so far (time and pressure per band, strokes), when tracked.
+    public var position: PositionTracker? { rotationChannel == nil ? nil : positionTracker }
+
+    /// Takes what a device's HELLO says about its channels: an angle channel turns on position
+    /// tracking when the profile has `rotation`.
+    public mutating func identify(_ info: DeviceInfo) {
+        rotationChannel = info.rotationChannel
+    }
 
     /// The current automatic zero correction per channel, in newtons.
     public var zeroCorrectionNewtons: SIMD4<Double> { rezero.zeroNewtons }
@@ -280,11 +293,24 @@ public struct SignalPipeline: Sendable {
                        forceNewtons: medianTotal))
         }
 
+        // Position: its time per band, like time on area, belongs to the state at the interval's start.
+        if let channel = rotationChannel {
+            last.position = positionTracker?.update(
+                timeMicroseconds: t, intervalMicroseconds: dt, angleCounts: sample.extras.reading(channel),
+                inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
+                pressureKilopascals: last.pressureKilopascals)
+        }
+
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
             // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
             // in any session (2^63 µs is 292 000 years), so wrapping adds skip the checks.
             last.holdMicroseconds &+= dt
+            // With a known position the hold is staying on one spot; without one (no sensor,
+            // or its angle lost) it stays time in contact, never less.
+            if let position = last.position, position.millimetres != nil, !position.isStill {
+                last.holdMicroseconds = 0
+            }
             sessionMicroseconds &+= dt
             switch last.area.side {
             case .whole: wholeMicroseconds &+= dt
@@ -359,7 +385,8 @@ public struct SignalPipeline: Sendable {
             process(fault: fault, emit: emit)
         case .gap(let missing, let t):
             process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
-        case .info:
+        case .info(let info):
+            identify(info)
             if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
         case .reply, .protocolDetected:
             break
@@ -386,6 +413,7 @@ public struct SignalPipeline: Sendable {
         case .watchdogReset:
             restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
+        case .magnet: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
         }
         faultsChanged(at: t, emit: emit)
     }

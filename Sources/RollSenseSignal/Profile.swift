@@ -181,6 +181,8 @@ public struct Profile: Codable, Sendable, Equatable {
     public var faults: FaultProfile
     /// Automatic re-zero.
     public var rezero: RezeroProfile
+    /// Position along the back from a rotation sensor; nil: none (force-only stillness).
+    public var rotation: RotationProfile? = nil
 }
 
 /// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
@@ -270,6 +272,14 @@ extension Profile {
 
         try finitePositive(rezero.windowSeconds, "rezero.windowSeconds")
         try finitePositive(rezero.stillNewtons, "rezero.stillNewtons")
+        if let rotation {
+            try finitePositive(rotation.rollerRadiusMillimetres, "rotation.rollerRadiusMillimetres")
+            try finitePositive(rotation.bandMillimetres, "rotation.bandMillimetres")
+            try finitePositive(rotation.stillSpanMillimetres, "rotation.stillSpanMillimetres")
+            try finitePositive(rotation.stillSeconds, "rotation.stillSeconds")
+            try finiteNonNegative(rotation.radiusUncertainty, "rotation.radiusUncertainty")
+            try finitePositive(rotation.strokeMinimumMillimetres, "rotation.strokeMinimumMillimetres")
+        }
         try finiteNonNegative(rezero.maxDriftNewtons, "rezero.maxDriftNewtons")
     }
 }
