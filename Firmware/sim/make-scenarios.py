@@ -277,13 +277,16 @@ def roller_rotation():
 def rotation_faults():
     """The AS5600 unplugged mid-session, then its magnet lost: faults, never a still angle."""
     end_s = 12.0
-    lines = ["seed 5\n", "0 hx711 0 noise 75\n", "0 hx711 1 noise 75\n", "0 angle 0 noise 0.1\n"]
+    # Someone on the roller throughout: 200 N over the two cells (the cells' zero offsets added).
+    load = [round(ZERO_OFFSET_COUNTS[ch] + (2 * TARE_N + 100) * COUNTS_PER_NEWTON) for ch in range(2)]
+    lines = ["seed 5\n", "0 hx711 0 noise 75\n", "0 hx711 1 noise 75\n", "0 angle 0 noise 0.1\n",
+             f"0 hx711 0 {load[0]}\n", f"0 hx711 1 {load[1]}\n"]
     for k in range(int(end_s / KEY_STEP_S) + 1):
         t = round(k * KEY_STEP_S, 3)
         lines.append(f"{t} angle 0 {30.0 * t:.2f}{' ramp' if k else ''}\n")
     lines += ["3 angle 0 dead\n", "5 angle 0 alive\n", "7 angle 0 magnet 0\n", "9 angle 0 magnet 1\n"]
     lines.sort(key=lambda line: float(line.split()[0]) if line[0].isdigit() else -1)
-    header = ("# The AS5600 turning steadily (30 degrees/s); unplugged at 3 s, back at 5 s; magnet gone\n"
+    header = ("# 200 N on the cradle; the AS5600 turning steadily (30 degrees/s); unplugged at 3 s, back at 5 s; magnet gone\n"
               "# at 7 s, back at 9 s. sim-roller build. Written by Firmware/sim/make-scenarios.py.\n")
     write("rotation-faults.scenario", header, lines)
     return end_s
