@@ -46,6 +46,16 @@ public struct PositionReading: Sendable, Equatable {
     /// Completed strokes (passes of at least `strokeMinimumMillimetres` in one direction).
     public var strokes: Int
 
+    /// Makes a reading.
+    public init(millimetres: Double?, band: Int?, isStill: Bool, driftBoundMillimetres: Double, reanchors: Int, strokes: Int) {
+        self.millimetres = millimetres
+        self.band = band
+        self.isStill = isStill
+        self.driftBoundMillimetres = driftBoundMillimetres
+        self.reanchors = reanchors
+        self.strokes = strokes
+    }
+
     /// No position yet.
     public static let unknown = PositionReading(millimetres: nil, band: nil, isStill: false, driftBoundMillimetres: 0,
                                                 reanchors: 0, strokes: 0)

@@ -44,6 +44,24 @@ public struct SessionReport: Sendable {
     /// Every alert, kept or not.
     public private(set) var alertCount = 0
 
+    /// Contact time and peak pressure on one band of the back (rotation sensor).
+    public struct PositionBand: Sendable, Equatable {
+        /// Contact time on the band.
+        public var seconds: Double = 0
+        /// Highest pressure read on it.
+        public var peakKilopascals: Double = 0
+    }
+    /// Width of a band, from the profile's `rotation` (for labels; the readings carry band numbers).
+    public var bandMillimetres: Double = 20
+    /// Per band of the back, keyed by band number; empty without a rotation sensor.
+    public private(set) var positionBands: [Int: PositionBand] = [:]
+    /// Contact time while the position was unknown (lifting, the angle lost).
+    public private(set) var positionUnknownSeconds: Double = 0
+    /// Re-anchors (lifted and put back, angle lost and found) and strokes, at the last reading.
+    public private(set) var positionReanchors = 0
+    /// Strokes counted by the position tracker.
+    public private(set) var strokes = 0
+
     private var forceTimeIntegral: Double = 0
     private var pressureTimeIntegral: Double = 0
     private var firstTime: Int64?
@@ -72,6 +90,21 @@ public struct SessionReport: Sendable {
                 secondsByZone[previous.zone.rawValue, default: 0] += dt
                 forceTimeIntegral += previous.forceNewtons * dt
                 pressureTimeIntegral += previous.pressureKilopascals * dt
+                if let position = previous.position {
+                    if let band = position.band {
+                        positionBands[band, default: PositionBand()].seconds += dt
+                    } else {
+                        positionUnknownSeconds += dt
+                    }
+                }
+            }
+        }
+        if let position = reading.position {
+            positionReanchors = position.reanchors
+            strokes = position.strokes
+            if reading.contact, let band = position.band {
+                positionBands[band, default: PositionBand()].peakKilopascals =
+                    max(positionBands[band]?.peakKilopascals ?? 0, reading.pressureKilopascals)
             }
         }
         if reading.contact {
