@@ -1,3 +1,5 @@
+import RollSenseSignal
+
 /// How a zone is drawn: its colour and the words shown for it.
 enum ZoneStyle: String, Sendable, CaseIterable {
     case none, light, target, caution, stop, fault
@@ -49,4 +51,9 @@ struct LiveViewModel: Sendable {
     var linkStatus: String?
     /// Whether to flash the screen this redraw (an alert just started).
     var flash: Bool
+    /// Where the tool is on the back (rotation sensor), nil without one.
+    var position: PositionReading? = nil
+    /// Contact seconds per band of the back so far, and the band width.
+    var bandSeconds: [Int: Double] = [:]
+    var bandMillimetres = 20.0
 }
