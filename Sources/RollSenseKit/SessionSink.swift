@@ -1,16 +1,6 @@
 import RollSenseSignal
 import RollSenseWire
 
-/// The state of the link to the device, as a session sees it.
-public enum LinkState: Sendable, Equatable {
-    /// Bytes flow.
-    case connected
-    /// The device went away; a reconnecting source is waiting for it.
-    case disconnected
-    /// The device is back after `gapMicroseconds` of host time.
-    case reconnected(gapMicroseconds: Int64)
-}
-
 /// Where a `SessionRunner` hands what it learns. Called on the runner's thread, in stream order.
 public protocol SessionSink: AnyObject {
     /// The device said who it is (a HELLO).
@@ -22,4 +12,11 @@ public protocol SessionSink: AnyObject {
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double)
     /// The link went down or came back (the pipeline's `link` events follow through `sessionDidEmit`).
     func sessionLinkDidChange(_ state: LinkState)
+    /// Every processed sample with its reading, unthrottled (`report` and `export` use it).
+    func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double)
+}
+
+extension SessionSink {
+    /// Most sinks show only the throttled readings.
+    public func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {}
 }

@@ -5,13 +5,13 @@ import RollSenseWire
 /// it returns a `Reading` per sample and emits `SignalEvent`s. Pure and deterministic: no clock,
 /// no I/O, no allocation per sample.
 ///
+/// `SessionCore` is its one caller in the product: it routes the decoder's events here.
+///
 /// ```swift
 /// var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: stored,
 ///                                   priorDailyMicroseconds: ledgerTotalToday)
-/// decoder.feed(bytes) { wireEvent in
-///     if let reading = pipeline.process(wireEvent, emit: { sink.write($0) }) { view.show(reading) }
-/// }
-/// pipeline.disconnect(atDeviceTimeMicroseconds: pipeline.lastReading.deviceTimeMicroseconds) { sink.write($0) }
+/// let reading = pipeline.process(sample) { sink.write($0) }
+/// pipeline.disconnect(atDeviceTimeMicroseconds: reading.deviceTimeMicroseconds) { sink.write($0) }
 /// pipeline.finish(atDeviceTimeMicroseconds: end) { sink.write($0) }  // closes open events
 /// ```
 public struct SignalPipeline: Sendable {
@@ -33,11 +33,6 @@ public struct SignalPipeline: Sendable {
     private let contactOnNewtons: Double
     private let contactOffNewtons: Double
     private let maxIntervalMicroseconds: Int64
-    private let holdNoticeMicroseconds: Int64
-    private let holdCautionMicroseconds: Int64
-    private let dailyWarningMicroseconds: Int64
-    private let dailyLimitMicroseconds: Int64
-    private let reminderIntervalMicroseconds: Int64
     private let smoother: SmootherKind
     private let rezeroEnabled: Bool
 
@@ -50,6 +45,7 @@ public struct SignalPipeline: Sendable {
     private var zoneClassifier: ZoneClassifier
     private var spineSwitch: DelayedSwitch
     private var faults: FaultMonitor
+    private var alerts: AlertEngine
     private var rezero: AutoRezero
 
     // State.
@@ -58,14 +54,6 @@ public struct SignalPipeline: Sendable {
     private var channelMask = SIMD4<Double>(repeating: 0)
     private var linkDown = false
     private var reportedZone: Zone = .none
-    private var holdNoticeOpen = false
-    private var holdCautionOpen = false
-    private var dailyWarningOpen = false
-    private var dailyLimitOpen = false
-    private var lastReminder: Int64 = .min
-    // 0 until the first check in contact sets them from the limits.
-    private var nextHoldAlertMicroseconds: Int64 = 0
-    private var nextDailyAlertMicroseconds: Int64 = 0
     private var zeroDriftReported = false
     private var last: Reading
     // Position along the back: a profile with `rotation` and a device with an angle channel.
@@ -119,14 +107,8 @@ public struct SignalPipeline: Sendable {
 
         pressureModel = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
         let zones = profile.zones
-        var scale = 1.0
-        switch zones.unit {
-        case .newtons, .kilopascals: break
-        case .percentBodyWeight:
-            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else {
-                throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
-            }
-            scale = mass * standardGravityMetresPerSecondSquared / 100
+        guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else {
+            throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
         }
         zonesUsePressure = zones.unit == .kilopascals
         zoneClassifier = ZoneClassifier(
@@ -163,12 +145,7 @@ public struct SignalPipeline: Sendable {
         rezero = AutoRezero(windowMicroseconds: micro(profile.rezero.windowSeconds),
                             stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
 
-        let limits = profile.limits
-        holdNoticeMicroseconds = micro(limits.holdNoticeSeconds)
-        holdCautionMicroseconds = micro(limits.holdCautionSeconds)
-        dailyWarningMicroseconds = micro(limits.dailyWarningSeconds)
-        dailyLimitMicroseconds = micro(limits.dailyLimitSeconds)
-        reminderIntervalMicroseconds = micro(limits.reminderIntervalSeconds)
+        alerts = AlertEngine(limits: profile.limits)
 
         positionTracker = profile.rotation.map(PositionTracker.init(profile:))
         last = Reading(
@@ -328,11 +305,7 @@ public struct SignalPipeline: Sendable {
                 last.contact = true
                 last.holdMicroseconds = 0
                 emit(event(.contact, .info, .start, .contact, at: t, value: total, limit: contactOnNewtons))
-                if dailyLimitOpen && (lastReminder == .min || t - lastReminder >= reminderIntervalMicroseconds) {
-                    lastReminder = t
-                    emit(event(.daily, .stop, .instant, .dailyLimitReminder, at: t,
-                               value: Double(last.dailyMicroseconds) * 1e-6, limit: Double(dailyLimitMicroseconds) * 1e-6))
-                }
+                alerts.contactStarted(at: t, dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
             } else {
                 endContact(at: t, emit: emit)
             }
@@ -347,7 +320,9 @@ public struct SignalPipeline: Sendable {
         updateReportedZone(at: t, emit: emit)
 
         if contactSwitch.isOn {
-            checkTimeLimits(at: t, emit: emit)
+            alerts.check(holdMicroseconds: last.holdMicroseconds, dailyMicroseconds: last.dailyMicroseconds, at: t) {
+                emit(SignalPipeline.makeEvent(last, $0, at: t))
+            }
         }
 
         // Spine: centroid in the centre band while in contact.
@@ -373,26 +348,6 @@ public struct SignalPipeline: Sendable {
     }
 
     // MARK: - Other inputs
-
-    /// Feeds one event from the wire decoder: samples, faults and gaps go to their inputs; a
-    /// HELLO after samples means the device restarted; replies and protocol detection are not
-    /// signal. Returns the reading when the event was a sample.
-    public mutating func process(_ wireEvent: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
-        switch wireEvent {
-        case .sample(let sample):
-            return process(sample, emit: emit)
-        case .fault(let fault):
-            process(fault: fault, emit: emit)
-        case .gap(let missing, let t):
-            process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
-        case .info(let info):
-            identify(info)
-            if lastTime != .min { restart(atDeviceTimeMicroseconds: lastTime, emit: emit) }
-        case .reply, .protocolDetected:
-            break
-        }
-        return nil
-    }
 
     /// A sequence gap reported by the wire decoder: the missing samples are a fault.
     public mutating func process(gap: SampleGap, emit: (SignalEvent) -> Void) {
@@ -434,17 +389,8 @@ public struct SignalPipeline: Sendable {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
         contactSwitch.reset()
         zoneClassifier.reset()
-        if spineSwitch.isOn {
-            spineSwitch.reset()
-            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
-        }
+        endSpine(at: t, emit: emit)
         updateReportedZone(at: t, emit: emit)
-    }
-
-    /// The device is back; filters restart with its next sample.
-    public mutating func reconnect(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
-        guard linkDown else { return }
-        endLink(at: t, emit: emit)
     }
 
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
@@ -452,26 +398,14 @@ public struct SignalPipeline: Sendable {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
         contactSwitch.reset()
         zoneClassifier.reset()
-        if spineSwitch.isOn {
-            spineSwitch.reset()
-            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
-        }
+        endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
         if linkDown {
             linkDown = false
             emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
         }
         updateReportedZone(at: t, emit: emit)
-        let daily = Double(last.dailyMicroseconds) * 1e-6
-        if dailyWarningOpen {
-            dailyWarningOpen = false
-            emit(event(.daily, .caution, .end, .dailyWarning, at: t, value: daily, limit: Double(dailyWarningMicroseconds) * 1e-6))
-        }
-        if dailyLimitOpen {
-            dailyLimitOpen = false
-            emit(event(.daily, .stop, .end, .dailyLimit, at: t, value: daily, limit: Double(dailyLimitMicroseconds) * 1e-6))
-        }
-        refreshNextAlerts()
+        alerts.finish(dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
     }
 
     // MARK: - Helpers
@@ -518,23 +452,11 @@ public struct SignalPipeline: Sendable {
     }
 
     private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
-        let hold = Double(last.holdMicroseconds) * 1e-6
-        if holdCautionOpen {
-            holdCautionOpen = false
-            emit(event(.hold, .caution, .end, .holdCaution, at: t, value: hold, limit: Double(holdCautionMicroseconds) * 1e-6))
-        }
-        if holdNoticeOpen {
-            holdNoticeOpen = false
-            emit(event(.hold, .info, .end, .holdNotice, at: t, value: hold, limit: Double(holdNoticeMicroseconds) * 1e-6))
-        }
-        refreshNextAlerts()
+        alerts.contactEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
         last.contact = false
         zoneClassifier.reset()
-        if spineSwitch.isOn {
-            // No load, no load on the spine: the warning ends with the contact.
-            spineSwitch.reset()
-            emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
-        }
+        // No load, no load on the spine: the warning ends with the contact.
+        endSpine(at: t, emit: emit)
         updateReportedZone(at: t, emit: emit)
         emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
         last.holdMicroseconds = 0
@@ -576,42 +498,11 @@ public struct SignalPipeline: Sendable {
         }
     }
 
-    private mutating func refreshNextAlerts() {
-        var nextHold = Int64.max
-        if holdNoticeMicroseconds > 0 && !holdNoticeOpen { nextHold = holdNoticeMicroseconds }
-        if !holdCautionOpen { nextHold = min(nextHold, holdCautionMicroseconds) }
-        nextHoldAlertMicroseconds = nextHold
-        var nextDaily = Int64.max
-        if !dailyWarningOpen { nextDaily = dailyWarningMicroseconds }
-        if !dailyLimitOpen { nextDaily = min(nextDaily, dailyLimitMicroseconds) }
-        nextDailyAlertMicroseconds = nextDaily
-    }
-
-    @inline(__always)
-    private mutating func checkTimeLimits(at t: Int64, emit: (SignalEvent) -> Void) {
-        // One comparison each in the common case: the next hold or daily limit not yet passed.
-        guard last.holdMicroseconds >= nextHoldAlertMicroseconds || last.dailyMicroseconds >= nextDailyAlertMicroseconds
-        else { return }
-        defer { refreshNextAlerts() }
-        let hold = last.holdMicroseconds
-        if holdNoticeMicroseconds > 0 && !holdNoticeOpen && hold >= holdNoticeMicroseconds {
-            holdNoticeOpen = true
-            emit(event(.hold, .info, .start, .holdNotice, at: t, value: Double(hold) * 1e-6, limit: Double(holdNoticeMicroseconds) * 1e-6))
-        }
-        if !holdCautionOpen && hold >= holdCautionMicroseconds {
-            holdCautionOpen = true
-            emit(event(.hold, .caution, .start, .holdCaution, at: t, value: Double(hold) * 1e-6, limit: Double(holdCautionMicroseconds) * 1e-6))
-        }
-        let daily = last.dailyMicroseconds
-        if !dailyWarningOpen && daily >= dailyWarningMicroseconds {
-            dailyWarningOpen = true
-            emit(event(.daily, .caution, .start, .dailyWarning, at: t, value: Double(daily) * 1e-6, limit: Double(dailyWarningMicroseconds) * 1e-6))
-        }
-        if !dailyLimitOpen && daily >= dailyLimitMicroseconds {
-            dailyLimitOpen = true
-            lastReminder = t
-            emit(event(.daily, .stop, .start, .dailyLimit, at: t, value: Double(daily) * 1e-6, limit: Double(dailyLimitMicroseconds) * 1e-6))
-        }
+    /// Ends the load-on-spine warning if it is on.
+    private mutating func endSpine(at t: Int64, emit: (SignalEvent) -> Void) {
+        guard spineSwitch.isOn else { return }
+        spineSwitch.reset()
+        emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
     }
 
     @inline(__always)
@@ -632,6 +523,11 @@ public struct SignalPipeline: Sendable {
     ) -> SignalEvent {
         SignalPipeline.makeEvent(last, kind, level, phase, reason, at: t, value: value, limit: limit,
                                  channel: channel, zone: zone, forceNewtons: forceNewtons)
+    }
+
+    @inline(never)
+    private static func makeEvent(_ reading: Reading, _ alert: AlertTransition, at t: Int64) -> SignalEvent {
+        makeEvent(reading, alert.kind, alert.level, alert.phase, alert.reason, at: t, value: alert.valueSeconds, limit: alert.limitSeconds)
     }
 
     @inline(never)

@@ -93,6 +93,20 @@ public struct ZoneProfile: Codable, Sendable, Equatable {
     public var offDelaySeconds: Double
 }
 
+extension ZoneProfile {
+    /// How many classifier units (newtons, or kilopascals for `kilopascals` zones) one profile
+    /// unit is: the mass's weight in percent for `percentBodyWeight`, else 1. Nil when a body
+    /// mass is needed and missing or not a positive number.
+    public func classifierUnitsPerProfileUnit(bodyMassKilograms: Double?) -> Double? {
+        switch unit {
+        case .newtons, .kilopascals: return 1
+        case .percentBodyWeight:
+            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else { return nil }
+            return mass * standardGravityMetresPerSecondSquared / 100
+        }
+    }
+}
+
 /// Sudden rise of force (a fall onto the roller).
 public struct JumpProfile: Codable, Sendable, Equatable {
     /// Rise that counts as a jump.

@@ -151,7 +151,8 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
 
 /// An alert or state change, with the device time and the values that caused it.
 ///
-/// A plain value of fixed size: emitting one allocates nothing. `message` builds text on demand.
+/// A plain value of fixed size: emitting one allocates nothing. Facts only: the words for people
+/// are the sinks' (`EventWording` in the rollsense command).
 public struct SignalEvent: Sendable, Equatable {
     /// Device time of the event in microseconds.
     public var deviceTimeMicroseconds: Int64
@@ -188,35 +189,6 @@ public struct SignalEvent: Sendable, Equatable {
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"
         case .loadOnSpine: return "mm"
         case .zoneLight, .zoneTarget, .zoneCaution, .zoneStop: return "zone unit"
-        }
-    }
-
-    /// A short human sentence for the event.
-    public var message: String {
-        let ending = phase == .end ? " ended" : ""
-        switch reason {
-        case .contact: return phase == .end ? "contact ended" : "contact"
-        case .zoneLight: return "light pressure\(ending)"
-        case .zoneTarget: return "target pressure\(ending)"
-        case .zoneCaution: return phase == .end ? "caution pressure ended" : "pressure high: ease off"
-        case .zoneStop: return phase == .end ? "stop pressure ended" : "pressure too high: stop or lower the pressure"
-        case .holdNotice: return phase == .end ? "hold ended" : "held \(Int(value)) s on one spot: move on"
-        case .holdCaution: return phase == .end ? "long hold ended" : "held \(Int(value)) s on one spot: move on now"
-        case .dailyWarning: return phase == .end ? "daily warning closed" : "\(Int(value)) s today on \(area.region.rawValue), limit \(Int(limit)) s"
-        case .dailyLimit: return phase == .end ? "daily limit closed" : "daily limit of \(Int(limit)) s on \(area.region.rawValue) reached: stop for today"
-        case .dailyLimitReminder: return "past today's limit on \(area.region.rawValue): stop for today"
-        case .jump: return "sudden force rise of \(Int(value)) N"
-        case .loadOnSpine: return phase == .end ? "load off the spine" : "load on the spine: move to one side"
-        case .saturated: return "sensor saturated\(ending)"
-        case .flatLine: return "sensor reading frozen\(ending)"
-        case .disconnected: return "sensor disconnected\(ending)"
-        case .sensorNotReady: return "sensor not ready\(ending)"
-        case .droppedSamples: return phase == .end ? "samples flowing again" : "\(Int(value)) samples lost"
-        case .invalidValue: return phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
-        case .clockJump: return "device clock jumped by \(value) s"
-        case .deviceDisconnected: return phase == .end ? "device reconnected" : "device disconnected"
-        case .deviceRestarted: return "device restarted"
-        case .zeroDriftBound: return "zero drifted \(value) N, bound \(limit) N: tare again"
         }
     }
 }

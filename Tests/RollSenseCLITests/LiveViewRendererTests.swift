@@ -123,6 +123,40 @@ struct LiveViewStateTests {
         #expect(state.alert == nil)
     }
 
+    @Test func percentOfBodyWeightBandsAreInNewtonsAsThePipelineClassifies() throws {
+        var profile = Profile.foamRollerLowerBack
+        profile.zones.unit = .percentBodyWeight
+        (profile.zones.target, profile.zones.caution, profile.zones.stop, profile.zones.deadband) = (10, 40, 55, 2)
+        let state = LiveViewState(profile: profile, title: "t", bodyMassKilograms: 80)
+        let newtonsPerPercent = 80 * standardGravityMetresPerSecondSquared / 100
+        let bands = state.model(flash: false).bands.map(\.fromKilopascals)
+        #expect(bands == [0, 10 * newtonsPerPercent, 40 * newtonsPerPercent, 55 * newtonsPerPercent])
+        #expect(state.model(flash: false).gaugeUnit == "N")
+    }
+
+    @Test func theDailyBarTurnsCautionAtTheProfilesWarning() {
+        var profile = Profile.foamRollerLowerBack
+        profile.limits.dailyWarningSeconds = 100
+        profile.limits.dailyLimitSeconds = 300
+        var model = LiveViewState(profile: profile, title: "t").model(flash: false)
+        func dailyLine(_ seconds: Double) -> String {
+            model.dailySeconds = seconds
+            return LiveViewRenderer(width: 80, height: 30, color: true).render(model).first { $0.contains("Today") } ?? ""
+        }
+        func painted(_ style: ZoneStyle) -> String { "\u{1B}[\(style.ansiColor)m" }
+        // 99 s is only a third of the limit, yet already past this profile's warning at 100 s.
+        #expect(dailyLine(99).contains(painted(.target)))
+        #expect(dailyLine(100).contains(painted(.caution)))
+        #expect(dailyLine(300).contains(painted(.stop)))
+    }
+
+    @Test(arguments: EventReason.allCases)
+    func everyReasonHasASentence(reason: EventReason) {
+        for phase in EventPhase.allCases {
+            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300)).isEmpty)
+        }
+    }
+
     @Test func disconnectIsShown() {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.link(.disconnected)

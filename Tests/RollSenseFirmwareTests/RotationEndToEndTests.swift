@@ -40,7 +40,7 @@ private let rotationFaults = FirmwareBuild.root.appendingPathComponent("Fixtures
         }
         for event in all {
             if case .fault(let fault) = event { faults.append(fault) }
-            if let reading = pipeline.process(event, emit: { events.append($0) }) { readings.append(reading) }
+            if let reading = pipeline.feed(event, emit: { events.append($0) }) { readings.append(reading) }
         }
         func window(_ from: Double, _ to: Double) -> [Reading] {
             readings.filter { Double($0.deviceTimeMicroseconds) / 1e6 >= from && Double($0.deviceTimeMicroseconds) / 1e6 < to }
@@ -61,5 +61,20 @@ private let rotationFaults = FirmwareBuild.root.appendingPathComponent("Fixtures
         // After each loss the position continues, re-anchored.
         #expect(readings.last?.position?.reanchors == 2)
         #expect(device.decoder.counters.unknownFrames == 0)
+    }
+}
+
+extension SignalPipeline {
+    /// The decoder's events into the pipeline the way SessionCore hands them over (the recorded
+    /// streams have one HELLO, at the start).
+    mutating func feed(_ event: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
+        switch event {
+        case .info(let info): identify(info)
+        case .sample(let sample): return process(sample, emit: emit)
+        case .fault(let fault): process(fault: fault, emit: emit)
+        case .gap(let missing, let t): process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
+        case .reply, .protocolDetected: break
+        }
+        return nil
     }
 }

@@ -126,7 +126,7 @@ import Testing
         profile.spine.channelPositionsMillimetres = [-150, 150]  // the cradle's two ends
         var run = Run(pipeline: try SignalPipeline(profile: profile, calibration: calibration))
         for event in events {
-            if let reading = run.pipeline.process(event, emit: { _ in }) {
+            if let reading = run.pipeline.feed(event, emit: { _ in }) {
                 run.samples.append((Double(reading.deviceTimeMicroseconds) / 1e6, reading))
             }
         }
@@ -195,9 +195,24 @@ import Testing
                                           calibration: Calibration(offsetCounts: [0, 0, 0, 0], curves: []))
         var positions = 0
         for event in events {
-            if let reading = pipeline.process(event, emit: { _ in }), reading.position != nil { positions += 1 }
+            if let reading = pipeline.feed(event, emit: { _ in }), reading.position != nil { positions += 1 }
         }
         #expect(positions == 0)
         #expect(pipeline.position == nil)
+    }
+}
+
+extension SignalPipeline {
+    /// The decoder's events into the pipeline the way SessionCore hands them over (the recorded
+    /// streams have one HELLO, at the start).
+    mutating func feed(_ event: WireEvent, emit: (SignalEvent) -> Void) -> Reading? {
+        switch event {
+        case .info(let info): identify(info)
+        case .sample(let sample): return process(sample, emit: emit)
+        case .fault(let fault): process(fault: fault, emit: emit)
+        case .gap(let missing, let t): process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
+        case .reply, .protocolDetected: break
+        }
+        return nil
     }
 }

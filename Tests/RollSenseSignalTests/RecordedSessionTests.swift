@@ -28,11 +28,14 @@ import Testing
         return try Calibration.piecewiseFit(points: forces.map { CalibrationPoint(counts: counts($0), newtons: $0) })
     }
 
+    static func bytes(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: captures.appendingPathComponent("\(name).bin")))
+    }
+
     static func decode(_ name: String) throws -> [WireEvent] {
-        let bytes = try Data(contentsOf: captures.appendingPathComponent("\(name).bin"))
         var decoder = FrameDecoder()
         var events: [WireEvent] = []
-        decoder.feed(Array(bytes)) { events.append($0) }
+        decoder.feed(try bytes(name)) { events.append($0) }
         return events
     }
 
@@ -44,14 +47,19 @@ import Testing
         return try tare.result()
     }
 
-    static func run(_ events: [WireEvent], profile: Profile, calibration: Calibration) throws -> [SignalEvent] {
-        var pipeline = try SignalPipeline(profile: profile, calibration: calibration)
+    /// The recording through the shipped path: `SessionCore`, in the runner's read size.
+    static func run(_ bytes: [UInt8], profile: Profile, calibration: Calibration) throws -> [SignalEvent] {
+        var core = SessionCore(configuration: SessionConfiguration(
+            profile: profile, sendsCommands: false, silenceTimeoutSeconds: nil, calibration: { _ in calibration }))
         var out: [SignalEvent] = []
-        var end: Int64 = 0
-        for event in events {
-            if let reading = pipeline.process(event, emit: { out.append($0) }) { end = reading.deviceTimeMicroseconds }
+        func collect(_ output: SessionOutput) {
+            if case .event(let event, _) = output { out.append(event) }
+            if case .finished(let end) = output { Issue.record("the core stopped: \(end)") }
         }
-        pipeline.finish(atDeviceTimeMicroseconds: end) { out.append($0) }
+        for start in stride(from: 0, to: bytes.count, by: 4096) {
+            core.feed(Array(bytes[start..<min(start + 4096, bytes.count)]), hostTimeMicroseconds: 0, collect)
+        }
+        core.finish(collect)
         return out
     }
 
@@ -62,12 +70,12 @@ import Testing
         var profile = Profile.foamRollerLowerBack
         // The rig: cells 0 and 2 under the left half of the board, 1 and 3 under the right.
         profile.spine.channelPositionsMillimetres = [-150, 150, -150, 150]
-        return try run(events, profile: profile, calibration: calibration)
+        return try run(try bytes("foam-roller-lower-back"), profile: profile, calibration: calibration)
     }
 
     static func ballEvents() throws -> [SignalEvent] {
         let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: [try fsrCurve()])
-        return try run(try decode("massage-ball"), profile: .massageBallLowerBack, calibration: calibration)
+        return try run(try bytes("massage-ball"), profile: .massageBallLowerBack, calibration: calibration)
     }
 
     static func unpluggedEvents() throws -> [SignalEvent] {
@@ -79,7 +87,7 @@ import Testing
                                       curves: [scale, scale, try fsrCurve(), try fsrCurve()])
         var profile = Profile.foamRollerLowerBack
         profile.spine.channelPositionsMillimetres = []  // cells at head and foot: no left/right
-        return try run(try decode("sensor-unplugged"), profile: profile, calibration: calibration)
+        return try run(try bytes("sensor-unplugged"), profile: profile, calibration: calibration)
     }
 
     static func seconds(_ events: [SignalEvent], _ reason: EventReason, _ phase: EventPhase) -> [Double] {

@@ -1,4 +1,6 @@
 import Foundation
+import RollSenseSignal
+import RollSenseWire
 
 /// Where a session's bytes came from.
 public enum SessionSource: String, Sendable, Equatable {
@@ -108,4 +110,25 @@ public struct StoredSession: Sendable, Equatable {
     public var summary: SessionSummary
     /// Total contact seconds recorded for the session.
     public var contactSeconds: Double
+}
+
+extension SessionSummary {
+    /// The ledger's row for a session's figures, `start` being the wall clock of its first
+    /// sample: live and replay record the same fields the same way.
+    public init(
+        statistics: SessionStatistics, start: Date, timeZone: TimeZone, deviceInfo: DeviceInfo?, profile: Profile,
+        source: SessionSource, capturePath: String?
+    ) {
+        let region = profile.region.rawValue
+        self.init(
+            start: start, end: start.addingTimeInterval(statistics.durationSeconds), timeZone: timeZone,
+            deviceID: deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: profile.tool.rawValue,
+            profileName: profile.name, source: source, capturePath: capturePath,
+            peakForceNewtons: statistics.peakForceNewtons, meanForceNewtons: statistics.meanForceNewtons,
+            peakPressureKilopascals: statistics.peakPressureKilopascals, alertCount: statistics.alertCount,
+            holdCount: statistics.holdCount,
+            contacts: statistics.contactIntervals.map {
+                ContactInterval(area: region, start: start.addingTimeInterval($0.startSeconds), end: start.addingTimeInterval($0.endSeconds))
+            })
+    }
 }

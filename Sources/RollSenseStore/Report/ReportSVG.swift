@@ -1,4 +1,5 @@
 import Foundation
+import RollSenseSignal
 
 /// The lower edges of the zones, in newtons, for the chart's bands.
 public struct ZoneEdges: Sendable, Equatable {
@@ -32,8 +33,10 @@ public enum ReportSVG {
 
     static let marginLeft = 72, marginRight = 24, marginTop = 76, marginBottom = 56
 
-    /// The SVG document for a session.
-    public static func render(title: String, envelope: ForceEnvelope, report: SessionReport, zones: ZoneEdges?) -> String {
+    /// The SVG document for a session; `message` words an alert's event for its tooltip.
+    public static func render(
+        title: String, envelope: ForceEnvelope, report: SessionStatistics, zones: ZoneEdges?, message: (SignalEvent) -> String
+    ) -> String {
         let plotWidth = widthPixels - marginLeft - marginRight
         let plotHeight = heightPixels - marginTop - marginBottom
         let durationSeconds = max(report.durationSeconds, Double(envelope.endMicroseconds - (envelope.startMicroseconds ?? 0)) * 1e-6, 1)
@@ -110,7 +113,7 @@ public enum ReportSVG {
         svg += "<g id=\"alerts\">\n"
         // One marker per 3-pixel slot (a stop outranks a caution), so a long session with many
         // alerts stays readable and every part of it still shows where alerts were.
-        var slots: [Int: SessionReport.Alert] = [:]
+        var slots: [Int: SessionStatistics.Alert] = [:]
         for alert in report.alerts {
             let slot = Int(x(alert.sessionSeconds) / 3)
             if let kept = slots[slot], kept.level == "stop" || alert.level != "stop" { continue }
@@ -121,7 +124,7 @@ public enum ReportSVG {
         for alert in marked.prefix(maximumAlertMarkers) {
             let colour = alert.level == "stop" ? "#c0392b" : "#e67e22"
             let px = x(alert.sessionSeconds)
-            svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + alert.message))</title>"
+            svg += "<g class=\"alert-\(alert.level)\"><title>\(escape(clock(alert.sessionSeconds) + " " + alert.level + ": " + message(alert.event)))</title>"
             svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\"\(marginTop + plotHeight)\" stroke=\"\(colour)\" stroke-opacity=\"\(lineOpacity)\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>"
             svg += "<path d=\"M\(coordinate(px - 5)) \(marginTop - 9)h10l-5 8z\" fill=\"\(colour)\"/></g>\n"
         }
@@ -152,7 +155,7 @@ public enum ReportSVG {
 
     /// The back as a strip of bands from where the first contact began: a bar per band as tall as
     /// its contact time, shaded by its peak pressure, both written on it.
-    static func bodyMap(_ report: SessionReport, top: Int) -> String {
+    static func bodyMap(_ report: SessionStatistics, top: Int) -> String {
         let bands = report.positionBands.sorted { $0.key < $1.key }
         let first = bands.first!.key, last = bands.last!.key
         let plotWidth = widthPixels - marginLeft - marginRight

@@ -78,7 +78,7 @@ struct ReplayCommand: ParsableCommand {
         if json {
             jsonOutput.summary(stats)
         } else {
-            print(SummaryText.render(stats, profile: profile, recordPath: nil, uncalibrated: false))
+            print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8))
         }
         if let failure { throw failure }
     }
@@ -92,17 +92,8 @@ struct ReplayCommand: ParsableCommand {
         let start = metadata.startWallClock
             ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
         let timeZone = metadata.timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
-        let region = setup.profile.region.rawValue
-        let contacts = stats.contactIntervals.map {
-            ContactInterval(area: region, start: start.addingTimeInterval($0.startSeconds), end: start.addingTimeInterval($0.endSeconds))
-        }
-        let summary = SessionSummary(
-            start: start, end: start.addingTimeInterval(stats.durationSeconds), timeZone: timeZone,
-            deviceID: deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: setup.profile.tool.rawValue,
-            profileName: setup.profile.name, source: .replay, capturePath: capture.file,
-            peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
-            peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
-            holdCount: stats.holdCount, contacts: contacts)
+        let summary = SessionSummary(statistics: stats, start: start, timeZone: timeZone, deviceInfo: deviceInfo,
+                                     profile: setup.profile, source: .replay, capturePath: capture.file)
         do {
             let history = try HistoryLedger(dataDirectory: dataDirectory)
             _ = try history.record(summary)
@@ -123,7 +114,7 @@ final class ReplayTextOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         guard event.level != .info, event.phase != .end else { return }
-        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(event.message)")
+        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(event))")
     }
 
     func sessionLinkDidChange(_ state: LinkState) {

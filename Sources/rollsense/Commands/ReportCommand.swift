@@ -30,16 +30,13 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let setup = try CaptureSessionSetup.open(capture)
-        var report = SessionReport()
-        if let rotation = setup.profile.rotation { report.bandMillimetres = rotation.bandMillimetres }
         var envelope = ForceEnvelope()
-        _ = try CaptureAnalysis.run(
+        let (report, _) = try CaptureAnalysis.run(
             setup: setup, progress: ProgressBar(totalBytes: fileSize(capture.file)),
             onSample: { _, reading, _ in
-                report.add(reading)
                 envelope.add(forceNewtons: reading.forceNewtons, atMicroseconds: reading.deviceTimeMicroseconds)
             },
-            onEvent: { event, seconds in report.add(event, sessionSeconds: seconds) })
+            onEvent: { _, _ in })
         setup.printWarnings()
         let metadata = setup.source.reader.metadata
         let start = metadata.startWallClock
@@ -48,7 +45,8 @@ struct ReportCommand: ParsableCommand {
             let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.rawValue), "
                 + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
             let document = ReportSVG.render(title: title, envelope: envelope, report: report,
-                                            zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms))
+                                            zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms),
+                                            message: EventWording.sentence)
             let file = try OutputFile(path: svg)
             try file.writeLine(document)
             try file.flush()
@@ -62,37 +60,13 @@ struct ReportCommand: ParsableCommand {
         return String(formatter.string(from: date).prefix(16))
     }
 
-    static func text(_ report: SessionReport, profile: Profile, start: Date) -> String {
-        var lines = ["RollSense report: \(profile.name), started \(isoMinute(start)) UTC", ""]
-        lines.append("  Duration          \(clock(report.durationSeconds))")
-        lines.append("  Contact           \(clock(report.contactSeconds))")
-        for (area, seconds) in report.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(seconds))")
-        }
-        lines.append("  Force             peak \(format(report.peakForceNewtons, digits: 0)) N, mean \(format(report.meanForceNewtons, digits: 0)) N")
-        lines.append("  Pressure          peak \(format(report.peakPressureKilopascals, digits: 1)) kPa, mean \(format(report.meanPressureKilopascals, digits: 1)) kPa")
-        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in report.secondsByZone[zone].map { "\(zone) \(clock($0))" } }
-        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
-        lines.append("  Holds             \(report.holdCount), longest \(format(report.longestHoldSeconds, digits: 1)) s")
-        if !report.positionBands.isEmpty {
-            var summary = "\(report.strokes) strokes, re-placed \(report.positionReanchors)x"
-            if report.positionUnknownSeconds > 0 { summary += ", position unknown \(format(report.positionUnknownSeconds, digits: 1)) s" }
-            lines.append("  Position          \(summary); from where the first contact began:")
-            let width = report.bandMillimetres / 10
-            for (band, totals) in report.positionBands.sorted(by: { $0.key < $1.key }) {
-                let range = "\(format(Double(band) * width, digits: 0))-\(format(Double(band + 1) * width, digits: 0)) cm"
-                lines.append("    \(range.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(totals.seconds)), peak \(format(totals.peakKilopascals, digits: 1)) kPa")
-            }
-        }
-        lines.append("  Alerts            \(report.alertCount)")
-        for alert in report.alerts {
-            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
-        }
-        return lines.joined(separator: "\n")
+    static func text(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
+        SummaryText.render(report, title: "RollSense report: \(profile.name), started \(isoMinute(start)) UTC", profile: profile,
+                           showsDailyTotal: false, maximumAlertLines: nil)
     }
 
     /// The position fields of the JSON report, empty without a rotation sensor.
-    static func positionJSON(_ report: SessionReport) -> String {
+    static func positionJSON(_ report: SessionStatistics) -> String {
         guard !report.positionBands.isEmpty else { return "" }
         let bands = report.positionBands.sorted { $0.key < $1.key }.map { band, totals in
             "{\"fromMm\":\(number(Double(band) * report.bandMillimetres, digits: 1)),\"toMm\":\(number(Double(band + 1) * report.bandMillimetres, digits: 1)),\"contactS\":\(number(totals.seconds, digits: 3)),\"peakPressureKPa\":\(number(totals.peakKilopascals, digits: 3))}"
@@ -100,12 +74,12 @@ struct ReportCommand: ParsableCommand {
         return ",\"position\":{\"bands\":[\(bands)],\"unknownS\":\(number(report.positionUnknownSeconds, digits: 3)),\"reanchors\":\(report.positionReanchors),\"strokes\":\(report.strokes)}"
     }
 
-    static func jsonText(_ report: SessionReport, profile: Profile, start: Date) -> String {
+    static func jsonText(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 3))" }.joined(separator: ",") + "}"
         }
         let alerts = report.alerts.map {
-            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote($0.message))}"
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event)))}"
         }.joined(separator: ",")
         return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]\(positionJSON(report))}"
     }

@@ -6,8 +6,7 @@ import RollSenseWire
 
 /// Runs a capture through the same `SessionRunner` as `replay` (so the same readings and events),
 /// handing every sample with its reading, and every event, to closures: `report` and `export`
-/// are built on it. The raw samples come from a second decoder over the very bytes the runner
-/// reads, matched to the runner's readings by device time.
+/// are built on it. Each byte is decoded once, by the session core.
 enum CaptureAnalysis {
     /// Runs the whole file; returns the runner's statistics and device info.
     static func run(
@@ -16,13 +15,12 @@ enum CaptureAnalysis {
         onSample: @escaping (Sample, Reading, Double) -> Void,
         onEvent: @escaping (SignalEvent, Double) -> Void
     ) throws -> (SessionStatistics, DeviceInfo?) {
-        let tap = SampleTapSource(inner: setup.source)
-        let sink = AnalysisSink(tap: tap, onSample: onSample, onEvent: onEvent)
+        let sink = AnalysisSink(onSample: onSample, onEvent: onEvent)
         let configuration = SessionConfiguration(
             profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms,
-            readingIntervalMicroseconds: 0, maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false, silenceTimeoutSeconds: nil,
+            maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false, silenceTimeoutSeconds: nil,
             calibration: setup.calibration)
-        let runner = SessionRunner(source: tap, configuration: configuration, sink: sink)
+        let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
         defer { progress?.finish() }
         do {
             let stats = try runner.run {
@@ -36,72 +34,19 @@ enum CaptureAnalysis {
     }
 }
 
-/// Passes a capture's reads through and decodes a copy of each chunk into a queue of samples.
-final class SampleTapSource: ReceiveTimedByteSource {
-    private let inner: CaptureByteSource
-    private var decoder = WireDecoder()
-    private(set) var samples: [Sample] = []
-    private var head = 0
-
-    init(inner: CaptureByteSource) {
-        self.inner = inner
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
-        let result = try inner.read(into: buffer, timeoutMilliseconds: timeoutMilliseconds)
-        if case .bytes(let count) = result {
-            decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), hostTimeMicroseconds: inner.lastReadHostTimeMicroseconds) { event in
-                if case .sample(let sample) = event { samples.append(sample) }
-            }
-        }
-        return result
-    }
-
-    /// The queued sample taken at `deviceTimeMicroseconds` (older ones, if any, are dropped).
-    func take(at deviceTimeMicroseconds: Int64) -> Sample? {
-        while head < samples.count {
-            let sample = samples[head]
-            head += 1
-            if sample.deviceTimeMicroseconds == deviceTimeMicroseconds {
-                compact()
-                return sample
-            }
-        }
-        compact()
-        return nil
-    }
-
-    private func compact() {
-        // Keeps the queue small: at most one chunk's samples wait here.
-        if head > 4096 {
-            samples.removeFirst(head)
-            head = 0
-        }
-    }
-
-    /// The recording's receive time of the last read, as the runner stamps text samples with it.
-    var lastReadHostTimeMicroseconds: Int64 { inner.lastReadHostTimeMicroseconds }
-
-    func write(_ bytes: [UInt8]) throws {}
-    func close() { inner.close() }
-}
-
-/// Every reading (the runner's interval is 0) paired with its raw sample, and every event.
+/// Every sample with its reading, and every event.
 final class AnalysisSink: SessionSink {
-    private let tap: SampleTapSource
     private let onSample: (Sample, Reading, Double) -> Void
     private let onEvent: (SignalEvent, Double) -> Void
 
-    init(tap: SampleTapSource, onSample: @escaping (Sample, Reading, Double) -> Void, onEvent: @escaping (SignalEvent, Double) -> Void) {
-        self.tap = tap
+    init(onSample: @escaping (Sample, Reading, Double) -> Void, onEvent: @escaping (SignalEvent, Double) -> Void) {
         self.onSample = onSample
         self.onEvent = onEvent
     }
 
     func sessionDidIdentify(_ info: DeviceInfo) {}
-    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
-        if let sample = tap.take(at: reading.deviceTimeMicroseconds) { onSample(sample, reading, sessionSeconds) }
-    }
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {}
+    func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) { onSample(sample, reading, sessionSeconds) }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { onEvent(event, sessionSeconds) }
     func sessionLinkDidChange(_ state: LinkState) {}
 }
@@ -115,9 +60,8 @@ func zoneEdgesNewtons(profile: Profile, bodyMassKilograms: Double?) -> ZoneEdges
     case .newtons:
         toNewtons = { $0 }
     case .percentBodyWeight:
-        guard let mass = bodyMassKilograms else { return nil }
-        // Standard gravity, 9.80665 m/s² (CGPM 1901).
-        toNewtons = { $0 / 100 * mass * 9.80665 }
+        guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else { return nil }
+        toNewtons = { $0 * scale }
     case .kilopascals:
         let model = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
         // Pressure rises with force in every model, so bisection finds the force of a pressure.

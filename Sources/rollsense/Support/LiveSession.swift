@@ -119,7 +119,7 @@ enum LiveSession {
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title), color: settings.color, bell: settings.bell)
+            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
         }
         let sink: any SessionSink = terminal ?? json
         let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: sink)
@@ -140,16 +140,8 @@ enum LiveSession {
         // Close the recording and write the ledger even when the session failed part-way.
         var closeError: (any Error)?
         do { try capture?.close() } catch { closeError = CommandFailure.data("The recording \(settings.recordPath ?? "") could not be closed: \(error)") }
-        let contacts = stats.contactIntervals.map {
-            ContactInterval(area: region, start: startWall.addingTimeInterval($0.startSeconds), end: startWall.addingTimeInterval($0.endSeconds))
-        }
-        let summary = SessionSummary(
-            start: startWall, end: startWall.addingTimeInterval(stats.durationSeconds), timeZone: timeZone,
-            deviceID: runner.deviceInfo.map { String($0.deviceID, radix: 16) }, area: region, tool: profile.tool.rawValue,
-            profileName: profile.name, source: .live, capturePath: settings.recordPath,
-            peakForceNewtons: stats.peakForceNewtons, meanForceNewtons: stats.meanForceNewtons,
-            peakPressureKilopascals: stats.peakPressureKilopascals, alertCount: stats.alerts.count,
-            holdCount: stats.holdCount, contacts: contacts)
+        let summary = SessionSummary(statistics: stats, start: startWall, timeZone: timeZone, deviceInfo: runner.deviceInfo,
+                                     profile: profile, source: .live, capturePath: settings.recordPath)
         if stats.sampleCount > 0 {
             do { _ = try ledger.record(summary) } catch { closeError = closeError ?? CommandFailure.data("The history ledger was not updated: \(error)") }
         }
@@ -159,7 +151,8 @@ enum LiveSession {
             if settings.json {
                 json.summary(stats)
             } else {
-                print(SummaryText.render(stats, profile: profile, recordPath: settings.recordPath,
+                print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
+                                         maximumAlertLines: 8, recordPath: settings.recordPath,
                                          uncalibrated: uncalibrated.load(ordering: .relaxed)))
             }
         }
@@ -168,33 +161,5 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
-    }
-}
-
-/// The one-screen summary printed after the terminal view closes.
-enum SummaryText {
-    static func render(_ stats: SessionStatistics, profile: Profile, recordPath: String?, uncalibrated: Bool) -> String {
-        let region = LiveViewState.regionName(profile.region)
-        var lines = ["RollSense session summary", ""]
-        lines.append("  Duration          \(clock(stats.durationSeconds))")
-        lines.append("  Contact           \(clock(stats.contactSeconds))")
-        for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            lines.append("    \(area.padding(toLength: 18, withPad: " ", startingAt: 0))\(clock(seconds))")
-        }
-        lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
-        lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")
-        let zones = ["light", "target", "caution", "stop", "fault"].compactMap { zone in
-            stats.secondsByZone[zone].map { "\(zone) \(clock($0))" }
-        }
-        lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
-        lines.append("  Today on \(region)  \(clock(stats.dailySeconds)) of \(clock(stats.dailyLimitSeconds))")
-        lines.append("  Alerts            \(stats.alerts.count)")
-        for alert in stats.alerts.prefix(8) {
-            lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(alert.message)")
-        }
-        if stats.alerts.count > 8 { lines.append("    ... and \(stats.alerts.count - 8) more") }
-        if let recordPath { lines.append("  Recorded to       \(recordPath)") }
-        if uncalibrated { lines.append(contentsOf: ["", "  No calibration stored for this board: forces were raw counts. Run `rollsense calibrate`."]) }
-        return lines.joined(separator: "\n")
     }
 }

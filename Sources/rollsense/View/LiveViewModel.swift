@@ -42,6 +42,8 @@ struct LiveViewModel: Sendable {
     var areaName: String
     var dailySeconds: Double
     var dailyLimitSeconds: Double
+    /// Today's total at which the daily bar turns to caution (the profile's daily warning).
+    var dailyWarningSeconds: Double
     var sessionSeconds: Double
     /// Recent pressures, oldest first, for the sparkline.
     var recentKilopascals: [Double]

@@ -27,7 +27,8 @@ struct LiveViewRenderer {
         // The bar takes what room is left (2 columns for its brackets), at most 20 cells.
         let dailyBarWidth = max(0, min(20, width - holdLine.count - 2))
         let dailyFraction = model.dailyLimitSeconds > 0 ? model.dailySeconds / model.dailyLimitSeconds : 0
-        let dailyStyle: ZoneStyle = dailyFraction >= 1 ? .stop : (dailyFraction >= 0.8 ? .caution : .target)
+        let dailyStyle: ZoneStyle = model.dailySeconds >= model.dailyLimitSeconds ? .stop
+            : (model.dailySeconds >= model.dailyWarningSeconds ? .caution : .target)
         lines.append(
             (dailyBarWidth > 0 ? holdLine : fit(holdLine, width: width))
                 + paint(bar(fraction: dailyFraction, width: dailyBarWidth), dailyStyle.ansiColor))

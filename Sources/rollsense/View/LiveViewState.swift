@@ -12,6 +12,8 @@ struct LiveViewState {
 
     let profile: Profile
     let title: String
+    /// Profile zone units to gauge units (newtons or kilopascals): converts percent of body weight.
+    private let gaugeUnitsPerZoneUnit: Double
     private(set) var reading: Reading?
     private(set) var sessionSeconds = 0.0
     private(set) var recent: [Double] = []
@@ -23,9 +25,12 @@ struct LiveViewState {
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
 
-    init(profile: Profile, title: String) {
+    /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
+    init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
         self.profile = profile
         self.title = title
+        // Without a mass the pipeline refuses to start, so the view is never shown with this 1.
+        gaugeUnitsPerZoneUnit = profile.zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) ?? 1
         linkStatus = "waiting for the board"
     }
 
@@ -68,7 +73,7 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
-        guard let (text, style) = Self.words(for: event, profile: profile) else { return }
+        guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
         switch event.phase {
         case .start:
             open[event.reason] = (sessionSeconds, text, style)
@@ -91,25 +96,6 @@ struct LiveViewState {
         return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
     }
 
-    /// Large plain words for an event, or nil for events that are not alerts.
-    static func words(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
-        let region = regionName(event.region)
-        switch event.reason {
-        case .zoneStop: return ("Ease off: over the stop level", .stop)
-        case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
-        case .holdCaution: return ("Move on: \(Int(event.limit)) s on one spot", .caution)
-        case .holdNotice: return ("Move on: \(Int(event.limit)) s on one spot", .light)
-        case .dailyWarning: return ("\(clock(event.value)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(region)", .caution)
-        case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
-        case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
-        case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
-        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
-            return ("Sensor problem: \(event.message)", .fault)
-        case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
-        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
-        }
-    }
-
     /// `lowerBack` as "lower back".
     static func regionName(_ region: BodyRegion) -> String {
         var words = ""
@@ -122,12 +108,12 @@ struct LiveViewState {
     /// The model for one redraw.
     func model(flash: Bool) -> LiveViewModel {
         let zones = profile.zones
-        let unitScale = 1.0
-        let stop = zones.stop * unitScale
+        let scale = gaugeUnitsPerZoneUnit
+        let stop = zones.stop * scale
         let bands = [
             LiveViewModel.Band(fromKilopascals: 0, style: .light),
-            LiveViewModel.Band(fromKilopascals: zones.target * unitScale, style: .target),
-            LiveViewModel.Band(fromKilopascals: zones.caution * unitScale, style: .caution),
+            LiveViewModel.Band(fromKilopascals: zones.target * scale, style: .target),
+            LiveViewModel.Band(fromKilopascals: zones.caution * scale, style: .caution),
             LiveViewModel.Band(fromKilopascals: stop, style: .stop),
         ]
         let zone = reading?.zone ?? .none
@@ -149,6 +135,7 @@ struct LiveViewState {
                 ?? Self.regionName(profile.region),
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
+            dailyWarningSeconds: profile.limits.dailyWarningSeconds,
             sessionSeconds: sessionSeconds,
             recentKilopascals: recent,
             alert: alert,
@@ -157,34 +144,5 @@ struct LiveViewState {
             position: reading?.position,
             bandSeconds: bandSeconds,
             bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
-    }
-}
-
-/// What the view needs from a `SignalEvent` (a plain value the tests can make).
-struct EventFacts {
-    var kind: EventKind
-    var level: AlertLevel
-    var phase: EventPhase
-    var reason: EventReason
-    var region: BodyRegion
-    var value: Double
-    var limit: Double
-    var message: String
-
-    init(kind: EventKind, level: AlertLevel, phase: EventPhase, reason: EventReason, region: BodyRegion = .lowerBack,
-         value: Double = 0, limit: Double = 0, message: String = "") {
-        self.kind = kind
-        self.level = level
-        self.phase = phase
-        self.reason = reason
-        self.region = region
-        self.value = value
-        self.limit = limit
-        self.message = message
-    }
-
-    init(_ event: SignalEvent) {
-        self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
-                  value: event.value, limit: event.limit, message: event.message)
     }
 }

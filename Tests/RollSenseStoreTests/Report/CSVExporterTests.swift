@@ -42,7 +42,7 @@ struct CSVExporterTests {
     }
 
     @Test func eventLineIsJSON() throws {
-        let line = CSVExporter.eventLine(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3)
+        let line = CSVExporter.eventLine(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3, message: "pressure high: ease off")
         #expect(line.hasPrefix("{\"type\":\"event\",\"t\":3.000,\"kind\":\"zone\",\"level\":\"caution\",\"phase\":\"start\",\"reason\":\"zoneCaution\""))
     }
 }

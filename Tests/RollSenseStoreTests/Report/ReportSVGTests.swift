@@ -20,7 +20,7 @@ struct ReportSVGTests {
     }
 
     static func render(title: String = "Session & <test>") -> String {
-        var report = SessionReport()
+        var report = SessionStatistics()
         var envelope = ForceEnvelope()
         for index in 0..<ReportTestData.readingCount {
             let reading = ReportTestData.reading(index: index)
@@ -30,7 +30,7 @@ struct ReportSVGTests {
         report.add(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3.0)
         report.add(ReportTestData.event(.zone, .stop, .start, .zoneStop, atIndex: 350), sessionSeconds: 3.5)
         return ReportSVG.render(title: title, envelope: envelope, report: report,
-                                zones: ZoneEdges(targetNewtons: 50, cautionNewtons: 250, stopNewtons: 400))
+                                zones: ZoneEdges(targetNewtons: 50, cautionNewtons: 250, stopNewtons: 400), message: { $0.reason.rawValue })
     }
 
     static func parse(_ svg: String) throws -> Collector {
@@ -70,7 +70,7 @@ struct ReportSVGTests {
     }
 
     @Test func anEightHourSessionStaysSmall() throws {
-        var report = SessionReport()
+        var report = SessionStatistics()
         var envelope = ForceEnvelope()
         for index in stride(from: 0, to: 8 * 3600 * 100, by: 1) {
             let t = Int64(index) * 10_000
@@ -81,7 +81,7 @@ struct ReportSVGTests {
                 report.add(reading)
             }
         }
-        let svg = ReportSVG.render(title: "8 h", envelope: envelope, report: report, zones: nil)
+        let svg = ReportSVG.render(title: "8 h", envelope: envelope, report: report, zones: nil, message: { $0.reason.rawValue })
         #expect(svg.utf8.count < 200_000)
         let collector = try Self.parse(svg)
         #expect(collector.text.contains("Time (min)"))
@@ -92,8 +92,8 @@ struct ReportSVGTests {
 struct ReportBodyMapTests {
     /// ReportTestData's session with a position: the tool rolls 0-99 mm while in contact
     /// (readings 100-399), lifted (no position) for readings 250-259.
-    static func report() -> SessionReport {
-        var report = SessionReport()
+    static func report() -> SessionStatistics {
+        var report = SessionStatistics()
         for index in 0..<ReportTestData.readingCount {
             var reading = ReportTestData.reading(index: index)
             if reading.contact {
@@ -119,7 +119,7 @@ struct ReportBodyMapTests {
     }
 
     @Test func svgHasABarPerBandAndSaysWhereZeroIs() throws {
-        let svg = ReportSVG.render(title: "roller", envelope: ForceEnvelope(), report: Self.report(), zones: nil)
+        let svg = ReportSVG.render(title: "roller", envelope: ForceEnvelope(), report: Self.report(), zones: nil, message: { $0.reason.rawValue })
         let collector = try ReportSVGTests.parse(svg)
         #expect(collector.elements.first?.attributes["height"] == String(ReportSVG.heightPixels + ReportSVG.bodyMapHeightPixels))
         #expect(collector.elements.contains { $0.attributes["id"] == "body-map" })

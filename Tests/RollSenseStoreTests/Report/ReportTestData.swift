@@ -19,7 +19,9 @@ enum ReportTestData {
         return Reading(
             deviceTimeMicroseconds: t, forceNewtons: force, channelForcesNewtons: SIMD4(force, 0, 0, 0),
             pressureKilopascals: force / 10, centroidMillimetres: nil, zone: zone, contact: contact, area: area,
-            holdMicroseconds: holdStart.map { Int64(index - $0) * stepMicroseconds } ?? 0, dailyMicroseconds: 0)
+            holdMicroseconds: holdStart.map { Int64(index - $0) * stepMicroseconds } ?? 0,
+            // As the pipeline counts it: each step after a reading in contact (100 through 399).
+            dailyMicroseconds: Int64(min(max(index - 100, 0), 300)) * stepMicroseconds)
     }
 
     static let readingCount = 450

@@ -2,10 +2,10 @@ import RollSenseSignal
 import RollSenseStore
 import Testing
 
-@Suite("SessionReport")
-struct SessionReportTests {
-    static func built() -> SessionReport {
-        var report = SessionReport()
+@Suite("SessionStatistics")
+struct SessionStatisticsTests {
+    static func built() -> SessionStatistics {
+        var report = SessionStatistics()
         for index in 0..<ReportTestData.readingCount {
             report.add(ReportTestData.reading(index: index))
         }
@@ -47,8 +47,26 @@ struct SessionReportTests {
         #expect(report.alerts.first?.kind == "zone")
     }
 
+    @Test func aHoldPassingNoticeThenCautionIsOneHold() {
+        var stats = Self.built()
+        stats.add(ReportTestData.event(.hold, .caution, .start, .holdCaution, atIndex: 200), sessionSeconds: 2.0)
+        #expect(stats.holdCount == 1)
+        // The next contact's hold is a second one.
+        stats.add(ReportTestData.event(.contact, .info, .start, .contact, atIndex: 420), sessionSeconds: 4.2)
+        stats.add(ReportTestData.event(.hold, .info, .start, .holdNotice, atIndex: 440), sessionSeconds: 4.4)
+        #expect(stats.holdCount == 2)
+    }
+
+    @Test func alertsAreCappedButCounted() {
+        var stats = SessionStatistics()
+        let event = ReportTestData.event(.jump, .caution, .instant, .jump, atIndex: 150)
+        for _ in 0..<(SessionStatistics.maximumKeptAlertCount + 5) { stats.add(event, sessionSeconds: 1.5) }
+        #expect(stats.alerts.count == SessionStatistics.maximumKeptAlertCount)
+        #expect(stats.alertCount == SessionStatistics.maximumKeptAlertCount + 5)
+    }
+
     @Test func aGapLongerThanASecondIsNotContactTime() {
-        var report = SessionReport()
+        var report = SessionStatistics()
         var first = ReportTestData.reading(index: 150)
         first.deviceTimeMicroseconds = 0
         var second = first

@@ -1,0 +1,296 @@
+import RollSenseWire
+
+/// What a session core tells its driver and sinks, in stream order.
+public enum SessionOutput: Sendable {
+    /// The device said who it is (a HELLO that differs from the last one).
+    case identified(DeviceInfo)
+    /// One processed sample and its reading; `shown` when it passes the display throttle
+    /// (`SessionConfiguration.readingIntervalMicroseconds`). `sessionSeconds` is device time
+    /// since the session's first sample.
+    case sample(Sample, Reading, sessionSeconds: Double, shown: Bool)
+    /// An event from the signal pipeline.
+    case event(SignalEvent, sessionSeconds: Double)
+    /// The link went down or came back (the pipeline's `link` events follow as `.event`).
+    case link(LinkState)
+    /// Bytes the driver must write to the device (an encoded command).
+    case send([UInt8])
+    /// A REPLY from the device (commands such as `calibrate` look for theirs).
+    case reply(CommandReply)
+    /// The session's figures, once, when it is finished.
+    case summary(SessionStatistics)
+    /// The core needs no more input (the driver stops reading).
+    case finished(SessionEnd)
+}
+
+/// Why a session core finished by itself.
+public enum SessionEnd: Sendable, Equatable {
+    /// `maximumDurationSeconds` of device time passed since the first sample.
+    case durationReached
+    /// A live device sent nothing decodable for `seconds` of host time.
+    case silentDevice(seconds: Double, bytesReceived: Int)
+    /// The profile or calibration does not make a valid pipeline.
+    case invalidProfile(ProfileError)
+}
+
+/// The heart of a session between the bytes and every output: decodes, runs the signal
+/// pipeline, follows the link and the device's HELLO, asks for the stream, and aggregates the
+/// figures. Pure: host time comes in as an argument, commands go out as `.send` outputs, so every
+/// rule (HELLO wait, GET_INFO retry, duration, silence) is tested without a device or a clock.
+/// Live, record, demo, replay, report and export all run through it.
+public struct SessionCore: Sendable {
+    /// Resend GET_INFO this often while the device has not answered with a HELLO.
+    public static let infoRetryMicroseconds: Int64 = 1_000_000
+    /// How long a live session ignores samples while waiting for the device's HELLO.
+    public static let helloWaitMicroseconds: Int64 = 2_000_000
+
+    // Two stored parts, so the decoder's callback may change the rest while the decoder runs.
+    private var decoder = WireDecoder()
+    private var rules: SessionRules
+
+    /// A core for `configuration`; nothing happens until `start`.
+    public init(configuration: SessionConfiguration) {
+        rules = SessionRules(configuration: configuration)
+    }
+
+    /// What it runs with.
+    public var configuration: SessionConfiguration { rules.configuration }
+    /// The device's HELLO, once seen.
+    public var deviceInfo: DeviceInfo? { rules.deviceInfo }
+    /// The figures so far (complete after `finish`).
+    public var statistics: SessionStatistics { rules.statistics }
+    /// Why it finished by itself (nil while it wants more input).
+    public var end: SessionEnd? { rules.end }
+    /// Bytes fed so far.
+    public var bytesReceived: Int { rules.bytesReceived }
+    /// The decoder's counters so far.
+    public var wireCounters: WireCounters { decoder.counters }
+
+    /// Begins the session at host time `now` (microseconds, any origin, never going back): a
+    /// live session asks for the device's HELLO and the stream.
+    public mutating func start(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        rules.start(at: now, output)
+    }
+
+    /// Feeds bytes read at host time `now`; `receivedAtMicroseconds` stamps text samples (a
+    /// recording's own receive time on replay, else `now`).
+    public mutating func feed(
+        _ bytes: UnsafeRawBufferPointer, hostTimeMicroseconds now: Int64, receivedAtMicroseconds: Int64? = nil,
+        _ output: (SessionOutput) -> Void
+    ) {
+        guard rules.end == nil else { return }
+        rules.bytesReceived += bytes.count
+        decoder.feed(bytes, hostTimeMicroseconds: receivedAtMicroseconds ?? now) { event in
+            rules.handle(event, now: now, output)
+        }
+        rules.checkDuration(output)
+        rules.tick(at: now, output)
+    }
+
+    /// Feeds an array of bytes (tests, small writes).
+    public mutating func feed(_ bytes: [UInt8], hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: now, output) }
+    }
+
+    /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence.
+    public mutating func tick(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        rules.tick(at: now, output)
+    }
+
+    /// The link to the device went away at host time `now`.
+    public mutating func linkLost(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        rules.linkLost(output)
+    }
+
+    /// The device is back after `gapMicroseconds`: the stream is asked for again. The pipeline
+    /// closes the link's outage with the next sample.
+    public mutating func linkRestored(gapMicroseconds: Int64, hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        rules.linkRestored(gapMicroseconds: gapMicroseconds, at: now, output)
+    }
+
+    /// Closes every open condition at the last sample's time and hands out the figures; returns them.
+    @discardableResult
+    public mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
+        rules.finish(output)
+    }
+}
+
+/// Everything of a session core but the decoder.
+struct SessionRules: Sendable {
+    let configuration: SessionConfiguration
+    private(set) var deviceInfo: DeviceInfo?
+    private(set) var statistics = SessionStatistics()
+    private(set) var end: SessionEnd?
+    var bytesReceived = 0
+
+    private var pipeline: SignalPipeline?
+    private var originTime: Int64?
+    private var lastTime: Int64 = 0
+    private var lastShownTime: Int64?
+    private var commandTag: UInt8 = 0
+    private var startHost: Int64 = 0
+    private var lastDecodedHost: Int64 = 0
+    private var lastInfoRequestHost = Int64.min
+    private var linkDown = false
+    // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
+    private var speaksText = false
+    // A HELLO answering our GET_INFO is no restart; one nobody asked for after samples is.
+    private var awaitingInfo = false
+    private var samplesSinceHello = false
+    private var finished = false
+
+    init(configuration: SessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    mutating func start(at now: Int64, _ output: (SessionOutput) -> Void) {
+        startHost = now
+        lastDecodedHost = now
+        requestStream(at: now, output)
+    }
+
+    mutating func tick(at now: Int64, _ output: (SessionOutput) -> Void) {
+        guard end == nil, configuration.sendsCommands, !linkDown else { return }
+        if deviceInfo == nil && now - lastInfoRequestHost >= SessionCore.infoRetryMicroseconds {
+            requestStream(at: now, output)
+        }
+        if let silence = configuration.silenceTimeoutSeconds, Double(now - lastDecodedHost) * 1e-6 >= silence {
+            stop(.silentDevice(seconds: silence, bytesReceived: bytesReceived), output)
+        }
+    }
+
+    mutating func linkLost(_ output: (SessionOutput) -> Void) {
+        guard end == nil, !linkDown else { return }
+        linkDown = true
+        output(.link(.disconnected))
+        pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+    }
+
+    mutating func linkRestored(gapMicroseconds: Int64, at now: Int64, _ output: (SessionOutput) -> Void) {
+        guard end == nil else { return }
+        linkDown = false
+        lastDecodedHost = now
+        output(.link(.reconnected(gapMicroseconds: gapMicroseconds)))
+        requestStream(at: now, output)
+    }
+
+    mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
+        guard !finished else { return statistics }
+        finished = true
+        if pipeline != nil {
+            pipeline!.finish(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            statistics.finish(pipeline: pipeline!)
+        }
+        output(.summary(statistics))
+        return statistics
+    }
+
+    // MARK: - Rules
+
+    mutating func handle(_ event: WireEvent, now: Int64, _ output: (SessionOutput) -> Void) {
+        guard end == nil else { return }
+        lastDecodedHost = now
+        switch event {
+        case .info(let info):
+            // A GET_INFO answer repeats the boot HELLO: tell the sinks only what is new.
+            if info != deviceInfo { output(.identified(info)) }
+            deviceInfo = info
+            if pipeline == nil {
+                makePipeline(info, output)
+            } else if samplesSinceHello && !awaitingInfo {
+                // Nobody asked: the device rebooted mid-stream. Filters start over.
+                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            }
+            pipeline?.identify(info)
+            awaitingInfo = false
+            samplesSinceHello = false
+        case .sample(let sample):
+            process(sample, now: now, output)
+        case .fault(let fault):
+            pipeline?.process(fault: fault) { Self.emit($0, &statistics, originTime, output) }
+        case .gap(let missing, let t):
+            pipeline?.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t)) { Self.emit($0, &statistics, originTime, output) }
+        case .reply(let reply):
+            output(.reply(reply))
+        case .protocolDetected(let kind):
+            speaksText = kind == .text
+        }
+    }
+
+    @inline(__always)
+    private mutating func process(_ sample: Sample, now: Int64, _ output: (SessionOutput) -> Void) {
+        if pipeline == nil {
+            // Live, the calibration depends on who the device is: samples before its HELLO (left
+            // in the port from an earlier session) wait for it, a while.
+            if deviceInfo == nil && configuration.sendsCommands && !speaksText && now - startHost < SessionCore.helloWaitMicroseconds {
+                return
+            }
+            makePipeline(deviceInfo, output)
+            guard pipeline != nil else { return }
+        }
+        let t = sample.deviceTimeMicroseconds
+        if originTime == nil { originTime = t }
+        let seconds = sessionSeconds(t)
+        // Samples past the duration are not processed, whatever the read chunking: a replay ends
+        // on exactly the same sample as the live session did.
+        if let limit = configuration.maximumDurationSeconds, seconds > limit {
+            stop(.durationReached, output)
+            return
+        }
+        samplesSinceHello = true
+        let reading = pipeline!.process(sample) { Self.emit($0, &statistics, originTime, output) }
+        statistics.add(reading)
+        lastTime = t
+        let shown = lastShownTime == nil || t - lastShownTime! >= configuration.readingIntervalMicroseconds
+        if shown { lastShownTime = t }
+        output(.sample(sample, reading, sessionSeconds: seconds, shown: shown))
+    }
+
+    mutating func checkDuration(_ output: (SessionOutput) -> Void) {
+        if let limit = configuration.maximumDurationSeconds, originTime != nil, end == nil, sessionSeconds(lastTime) >= limit {
+            stop(.durationReached, output)
+        }
+    }
+
+    private mutating func makePipeline(_ info: DeviceInfo?, _ output: (SessionOutput) -> Void) {
+        do {
+            pipeline = try SignalPipeline(
+                profile: configuration.profile, calibration: configuration.calibration(info),
+                bodyMassKilograms: configuration.bodyMassKilograms,
+                priorDailyMicroseconds: configuration.priorDailyMicroseconds)
+        } catch {
+            stop(.invalidProfile(error), output)
+        }
+    }
+
+    private mutating func requestStream(at now: Int64, _ output: (SessionOutput) -> Void) {
+        guard configuration.sendsCommands else { return }
+        lastInfoRequestHost = now
+        awaitingInfo = true
+        send(.getInfo, output)
+        send(.start, output)
+    }
+
+    private mutating func send(_ command: Command, _ output: (SessionOutput) -> Void) {
+        commandTag &+= 1
+        // GET_INFO and START have no arguments, so they always encode.
+        guard let bytes = try? command.encoded(tag: commandTag) else { return }
+        output(.send(bytes))
+    }
+
+    private mutating func stop(_ reason: SessionEnd, _ output: (SessionOutput) -> Void) {
+        guard end == nil else { return }
+        end = reason
+        output(.finished(reason))
+    }
+
+    private func sessionSeconds(_ t: Int64) -> Double { Double(t - (originTime ?? t)) * 1e-6 }
+
+    // Static, and given only the parts it touches, so the pipeline may call it while it runs.
+    private static func emit(
+        _ event: SignalEvent, _ statistics: inout SessionStatistics, _ originTime: Int64?, _ output: (SessionOutput) -> Void
+    ) {
+        let seconds = Double(event.deviceTimeMicroseconds - (originTime ?? event.deviceTimeMicroseconds)) * 1e-6
+        statistics.add(event, sessionSeconds: seconds)
+        output(.event(event, sessionSeconds: seconds))
+    }
+}

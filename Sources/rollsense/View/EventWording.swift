@@ -1,0 +1,84 @@
+import RollSenseSignal
+
+/// The one place events become words for people: the sentence every output writes (JSON lines,
+/// the summary, replay, the report and its chart) and the large headline of the live view. The
+/// core and the pipeline emit facts with units only.
+enum EventWording {
+    /// A short sentence for an event.
+    static func sentence(_ event: SignalEvent) -> String { sentence(EventFacts(event)) }
+
+    /// A short sentence for an event.
+    static func sentence(_ event: EventFacts) -> String {
+        let ending = event.phase == .end ? " ended" : ""
+        switch event.reason {
+        case .contact: return event.phase == .end ? "contact ended" : "contact"
+        case .zoneLight: return "light pressure\(ending)"
+        case .zoneTarget: return "target pressure\(ending)"
+        case .zoneCaution: return event.phase == .end ? "caution pressure ended" : "pressure high: ease off"
+        case .zoneStop: return event.phase == .end ? "stop pressure ended" : "pressure too high: stop or lower the pressure"
+        case .holdNotice: return event.phase == .end ? "hold ended" : "held \(Int(event.value)) s on one spot: move on"
+        case .holdCaution: return event.phase == .end ? "long hold ended" : "held \(Int(event.value)) s on one spot: move on now"
+        case .dailyWarning: return event.phase == .end ? "daily warning closed" : "\(Int(event.value)) s today on \(event.region.rawValue), limit \(Int(event.limit)) s"
+        case .dailyLimit: return event.phase == .end ? "daily limit closed" : "daily limit of \(Int(event.limit)) s on \(event.region.rawValue) reached: stop for today"
+        case .dailyLimitReminder: return "past today's limit on \(event.region.rawValue): stop for today"
+        case .jump: return "sudden force rise of \(Int(event.value)) N"
+        case .loadOnSpine: return event.phase == .end ? "load off the spine" : "load on the spine: move to one side"
+        case .saturated: return "sensor saturated\(ending)"
+        case .flatLine: return "sensor reading frozen\(ending)"
+        case .disconnected: return "sensor disconnected\(ending)"
+        case .sensorNotReady: return "sensor not ready\(ending)"
+        case .droppedSamples: return event.phase == .end ? "samples flowing again" : "\(Int(event.value)) samples lost"
+        case .invalidValue: return event.phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
+        case .clockJump: return "device clock jumped by \(event.value) s"
+        case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
+        case .deviceRestarted: return "device restarted"
+        case .zeroDriftBound: return "zero drifted \(event.value) N, bound \(event.limit) N: tare again"
+        }
+    }
+
+    /// Large plain words for an event, or nil for events that are not alerts.
+    static func headline(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
+        let region = LiveViewState.regionName(event.region)
+        switch event.reason {
+        case .zoneStop: return ("Ease off: over the stop level", .stop)
+        case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
+        case .holdCaution: return ("Move on: \(Int(event.limit)) s on one spot", .caution)
+        case .holdNotice: return ("Move on: \(Int(event.limit)) s on one spot", .light)
+        case .dailyWarning: return ("\(clock(event.value)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(region)", .caution)
+        case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
+        case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
+        case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
+            return ("Sensor problem: \(sentence(event))", .fault)
+        case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
+        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
+        }
+    }
+}
+
+/// What the words need from a `SignalEvent` (a plain value the tests can make).
+struct EventFacts {
+    var kind: EventKind
+    var level: AlertLevel
+    var phase: EventPhase
+    var reason: EventReason
+    var region: BodyRegion
+    var value: Double
+    var limit: Double
+
+    init(kind: EventKind, level: AlertLevel, phase: EventPhase, reason: EventReason, region: BodyRegion = .lowerBack,
+         value: Double = 0, limit: Double = 0) {
+        self.kind = kind
+        self.level = level
+        self.phase = phase
+        self.reason = reason
+        self.region = region
+        self.value = value
+        self.limit = limit
+    }
+
+    init(_ event: SignalEvent) {
+        self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
+                  value: event.value, limit: event.limit)
+    }
+}
