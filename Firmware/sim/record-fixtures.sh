@@ -46,3 +46,4 @@ record foam-roller-lower-back sim-hx4 foam-roller-lower-back.scenario 135
 record massage-ball sim-fsr1 massage-ball.scenario 85
 record sensor-unplugged sim-mix sensor-unplugged.scenario 60
 record roller-rotation sim-roller roller-rotation.scenario 105
+record rotation-faults sim-roller rotation-faults.scenario 12

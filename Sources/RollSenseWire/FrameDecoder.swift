@@ -22,6 +22,7 @@ public struct FrameDecoder: Sendable {
     private var isAfterHello = false
     // A SAMPLE_EXTRA waiting for the SAMPLE of the same `seq`, which the device sends next.
     private var pendingExtras: (sequence: UInt16, readings: ExtraReadings)?
+    private var sampleExtraFrames = 0
 
 
     /// A decoder that has seen nothing yet.
@@ -32,6 +33,7 @@ public struct FrameDecoder: Sendable {
         var counters = deframer.counters
         counters.sequenceGaps = sequenceGaps
         counters.missingSamples = missingSamples
+        counters.sampleExtraFrames = sampleExtraFrames
         return counters
     }
 
@@ -104,6 +106,7 @@ public struct FrameDecoder: Sendable {
             onEvent(.reply(reply))
         case .sampleExtra(let sequence, let readings):
             pendingExtras = (sequence, readings)
+            sampleExtraFrames += 1
         case .sample:
             preconditionFailure("SAMPLE is handled above")
         }

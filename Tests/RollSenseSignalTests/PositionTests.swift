@@ -178,6 +178,47 @@ import Testing
         #expect(cadence > 28 && cadence < 38)
     }
 
+    @Test func aFailingSensorIsAFaultAndAnUnknownPositionThroughTheCore() throws {
+        // Recorded from the sim-roller firmware: 200 N on the cradle, the roller turning at 30°/s,
+        // the AS5600 unplugged at 3-5 s and its magnet gone at 7-9 s. Through SessionCore, as live.
+        let bytes = try RecordedSessionTests.bytes("rotation-faults")
+        let scale = CalibrationCurve.linear(newtonsPerCount: 1 / RecordedSessionTests.countsPerNewton)
+        var profile = Profile.foamRollerLowerBack
+        profile.spine.channelPositionsMillimetres = [-150, 150]
+        var core = SessionCore(configuration: SessionConfiguration(
+            profile: profile, sendsCommands: false, silenceTimeoutSeconds: nil,
+            calibration: { _ in Calibration(offsetCounts: [84213, -31022], curves: [scale, scale]) }))
+        var readings: [Reading] = []
+        var events: [SignalEvent] = []
+        func collect(_ output: SessionOutput) {
+            if case .sample(_, let reading, _, _) = output { readings.append(reading) }
+            if case .event(let event, _) = output { events.append(event) }
+        }
+        core.feed(bytes, hostTimeMicroseconds: 0, collect)
+        let statistics = core.finish(collect)
+        func window(_ from: Double, _ to: Double) -> [Reading] {
+            readings.filter { (from..<to).contains(Double($0.deviceTimeMicroseconds) / 1e6) }
+        }
+        // Unknown, never still, in both windows; the hold falls back to time in contact there.
+        for part in [window(3.05, 4.95), window(7.05, 8.95)] {
+            #expect(!part.isEmpty && part.allSatisfy { $0.position?.millimetres == nil && $0.position?.isStill == false })
+            #expect(part.last!.holdMicroseconds - part.first!.holdMicroseconds > 1_800_000)
+        }
+        // Moving at 39.3 mm/s (30°/s on the 75 mm roller) elsewhere, continued after each loss.
+        let moving = window(1, 2.9).filter { $0.position?.millimetres != nil }
+        let span = Double(moving.last!.deviceTimeMicroseconds - moving.first!.deviceTimeMicroseconds) / 1e6
+        let speed = (moving.last!.position!.millimetres! - moving.first!.position!.millimetres!) / span
+        #expect(abs(speed - 39.3) < 1.5, "speed \(speed) mm/s")
+        #expect(readings.last?.position?.reanchors == 2)
+        // The device's faults are faults here too, on the sensor's channel.
+        #expect(events.contains { $0.reason == .disconnected && $0.channel == 4 })
+        #expect(events.contains { $0.reason == .sensorNotReady && $0.channel == 4 })
+        // Bands and the unknown share add up to the contact time.
+        let banded = statistics.positionBands.values.reduce(0) { $0 + $1.seconds }
+        #expect(abs(banded + statistics.positionUnknownSeconds - statistics.contactSeconds) < 1e-6)
+        #expect(statistics.positionUnknownSeconds > 3.5)
+    }
+
     @Test func withoutTheAngleChannelNothingChanges() throws {
         // The same recording with the angle stripped: no position, hold is time in contact.
         let events = try RecordedSessionTests.decode("roller-rotation").map { event -> WireEvent in

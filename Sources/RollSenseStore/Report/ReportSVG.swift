@@ -159,7 +159,7 @@ public enum ReportSVG {
         let bands = report.positionBands.sorted { $0.key < $1.key }
         let first = bands.first!.key, last = bands.last!.key
         let plotWidth = widthPixels - marginLeft - marginRight
-        let barTop = Double(top + 52), barHeight = 96.0
+        let barTop = Double(top + 64), barHeight = 86.0  // room above the tallest bar for its label
         let baseline = barTop + barHeight
         let slot = Double(plotWidth) / Double(last - first + 1)
         let longest = bands.map(\.value.seconds).max() ?? 1

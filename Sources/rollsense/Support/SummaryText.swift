@@ -31,7 +31,7 @@ enum SummaryText {
             lines.append("  Position          \(summary); from where the first contact began:")
             let width = stats.bandMillimetres / 10
             for (band, totals) in stats.positionBands.sorted(by: { $0.key < $1.key }) {
-                let range = "\(format(Double(band) * width, digits: 0))-\(format(Double(band + 1) * width, digits: 0)) cm"
+                let range = "\(format(Double(band) * width, digits: 0)) to \(format(Double(band + 1) * width, digits: 0)) cm"
                 lines.append("    \(range.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(totals.seconds)), peak \(format(totals.peakKilopascals, digits: 1)) kPa")
             }
         }
