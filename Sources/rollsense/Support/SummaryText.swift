@@ -14,8 +14,10 @@ enum SummaryText {
         lines.append("  Duration          \(clock(stats.durationSeconds))")
         lines.append("  Contact           \(clock(stats.contactSeconds))")
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            // Aligned with the figures above; a longer name (`lowerBack.centre`) still gets a space.
-            lines.append("    \(area.padding(toLength: max(16, area.count + 1), withPad: " ", startingAt: 0))\(clock(seconds))")
+            // Aligned with the figures above; a longer name (`lower-back.centre`) still gets a space.
+            // Kebab-case, as the person types areas.
+            let name = OptionValue.kebabArea(area)
+            lines.append("    \(name.padding(toLength: max(16, name.count + 1), withPad: " ", startingAt: 0))\(clock(seconds))")
         }
         lines.append("  Force             peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N")
         lines.append("  Pressure          peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa")
