@@ -13,10 +13,16 @@ final class ProgressBar {
 
     private let totalBytes: Int64
     private var lastDrawn: Int64?
+    /// Narrower than `width` on a narrow terminal, so a redraw never wraps onto a new line.
+    private let barWidth: Int
 
     init?(totalBytes: Int64, standardErrorIsTerminal: Bool = isatty(STDERR_FILENO) == 1) {
         guard standardErrorIsTerminal, totalBytes > 0 else { return nil }
         self.totalBytes = totalBytes
+        var size = winsize()
+        let columns = ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        // "[" + bar + "] 100%" must fit in columns - 1 (the last column would wrap on some terminals).
+        barWidth = max(10, min(Self.width, columns - 8))
     }
 
     /// Redraws when 100 ms passed since the last time.
@@ -34,8 +40,8 @@ final class ProgressBar {
     }
 
     private func draw(fraction: Double) {
-        let filled = Int((fraction * Double(Self.width)).rounded(.down))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: Self.width - filled)
+        let filled = Int((fraction * Double(barWidth)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled)
         printErrorRaw("\r[\(bar)] \(Int(fraction * 100))%")
     }
 }
