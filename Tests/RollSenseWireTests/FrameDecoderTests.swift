@@ -28,7 +28,7 @@ import Testing
                 + [withoutSampleTime(ProtocolVector.Frame(type: 0x02, body: DeviceFrame.sample(sample).body))]
         case .fault(let fault): [ProtocolVector.Frame(type: 0x03, body: DeviceFrame.fault(fault).body)]
         case .reply(let reply): [ProtocolVector.Frame(type: 0x04, body: reply.body)]
-        case .gap, .protocolDetected: []
+        case .gap, .protocolDetected, .textChannels: []
         }
     }
 
