@@ -133,6 +133,8 @@ public struct PositionTracker: Sendable {
 
     /// The last reading.
     public var lastReading: PositionReading { previous }
+    /// Device time since which the position has stayed on one spot (nil while moving or unknown).
+    public var stillSinceMicroseconds: Int64? { previous.isStill ? stillSince : nil }
 
     /// Strokes a minute while moving in contact, nil before a stroke.
     public var strokesPerMinute: Double? {

@@ -115,6 +115,12 @@ public struct SessionCore: Sendable {
         rules.linkRestored(gapMicroseconds: gapMicroseconds, at: now, output)
     }
 
+    /// The person marked pain (the live view's key, or a recorded mark on replay): a `painMark`
+    /// event at the last sample's time with the force then. Nothing before the first sample.
+    public mutating func markPain(_ output: (SessionOutput) -> Void) {
+        rules.markPain(output)
+    }
+
     /// Closes every open condition at the last sample's time and hands out the figures; returns them.
     @discardableResult
     public mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
@@ -142,8 +148,10 @@ struct SessionRules: Sendable {
     private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
-    // A HELLO answering our GET_INFO is no restart; one nobody asked for after samples is.
-    private var awaitingInfo = false
+    // A HELLO after samples is an answer to GET_INFO or a reboot; the next sample tells (helloMidStream).
+    // A HELLO came after samples: a restart if the next sample's count went back.
+    private var helloMidStream = false
+    private var lastSequence: UInt64?
     private var samplesSinceHello = false
     private var finished = false
 
@@ -163,7 +171,6 @@ struct SessionRules: Sendable {
             atMicroseconds: now, protocolKind: decoder.protocolKind, bytesReceived: bytesReceived,
             framesDecoded: decoder.counters.binary.frames)
         {
-            awaitingInfo = true
             output(.send(WritePolicy.probe))
         }
         if let silence = configuration.silenceTimeoutSeconds, Double(now - lastDecodedHost) * 1e-6 >= silence {
@@ -186,6 +193,11 @@ struct SessionRules: Sendable {
         lastDecodedHost = now
         output(.link(.reconnected(gapMicroseconds: gapMicroseconds)))
         requestStream(at: now, output)
+    }
+
+    mutating func markPain(_ output: (SessionOutput) -> Void) {
+        guard end == nil, !finished, originTime != nil else { return }
+        pipeline?.markPain { Self.emit($0, &statistics, originTime, output) }
     }
 
     mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
@@ -216,12 +228,13 @@ struct SessionRules: Sendable {
             }
             if pipeline == nil {
                 makePipeline(info, output)
-            } else if samplesSinceHello && !awaitingInfo {
-                // Nobody asked: the device rebooted mid-stream. Filters start over.
-                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            } else if samplesSinceHello {
+                // A board that resets when the port opens sends its boot HELLO and then answers
+                // our GET_INFO with the same HELLO, which may come after samples. A device that
+                // rebooted starts its sample count again: the next sample tells which it was.
+                helloMidStream = true
             }
             pipeline?.identify(info)
-            awaitingInfo = false
             samplesSinceHello = false
         case .sample(let sample):
             process(sample, now: now, output)
@@ -261,6 +274,16 @@ struct SessionRules: Sendable {
             return
         }
         samplesSinceHello = true
+        if helloMidStream {
+            helloMidStream = false
+            // The decoder keeps counting after a HELLO: a rebooted device's count restarting at
+            // 0 shows as a jump, an answer as the next number.
+            if let last = lastSequence, sample.sequence != last &+ 1 {
+                // Nobody asked: the device rebooted mid-stream. Filters start over.
+                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            }
+        }
+        lastSequence = sample.sequence
         let reading = pipeline!.process(sample) { Self.emit($0, &statistics, originTime, output) }
         statistics.add(reading)
         lastTime = t
@@ -294,7 +317,6 @@ struct SessionRules: Sendable {
             writes = WritePolicy(openedMicroseconds: now)
             return
         }
-        awaitingInfo = true
         send(.getInfo, output)
         send(.start, output)
     }

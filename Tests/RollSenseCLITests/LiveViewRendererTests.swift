@@ -56,7 +56,8 @@ struct LiveViewRendererTests {
         func filled(_ pressure: Double) -> Int { visible(renderer.render(model(pressure: pressure))[2]).filter { $0 == "█" }.count }
         #expect(filled(0) == 0)
         #expect(filled(20) < filled(40))
-        let maximum = Profile.foamRollerLowerBack.zones.stop * 1.3
+        let zones = Profile.foamRollerLowerBack.zones
+        let maximum = zones.stop * (zones.classifierUnitsPerProfileUnit(bodyMassKilograms: nil) ?? 1) * 1.3
         #expect(filled(maximum * 2) == 78, "clamped at full width")
     }
 

@@ -4,7 +4,8 @@ import RollSenseSignal
 /// `$XDG_CONFIG_HOME/rollsense/config.json`: the user's defaults; flags override them.
 ///
 /// Keys: `bodyWeightKg` (number), `tool`, `area`, `profile` (strings), `profileOverrides` (an
-/// object with any profile keys, e.g. `{"zones": {"stop": 48}}`), `bell` (true/false).
+/// object with any profile keys, e.g. `{"zones": {"stop": 48}}`), `bell` (true/false), `person`
+/// (whose pain marks and limits apply; default `default`).
 struct UserConfig {
     var bodyWeightKilograms: Double?
     var tool: Tool?
@@ -12,8 +13,9 @@ struct UserConfig {
     var profile: String?
     var profileOverrides: [String: Any] = [:]
     var bell: Bool?
+    var person: String?
 
-    static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell"]
+    static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell", "person"]
 
     /// The rollsense folder under `$XDG_CONFIG_HOME` (default `~/.config`).
     static func directory(environment: [String: String]) -> String {
@@ -67,6 +69,11 @@ struct UserConfig {
             case "bell":
                 guard let flag = value as? Bool else { throw bad(key, "must be true or false") }
                 config.bell = flag
+            case "person":
+                guard let text = value as? String, PersonalLimitsLoader.isValidPerson(text) else {
+                    throw bad(key, "must be a name of 1 to 64 letters, digits, '-' or '_'")
+                }
+                config.person = text
             default:
                 throw bad(key, "is not a setting (known: \(knownKeys.sorted().joined(separator: ", ")))")
             }

@@ -17,7 +17,8 @@ struct LiveViewRenderer {
         lines.append(gauge(model, width: width))
         lines.append(scale(model, width: width))
         let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
-        let pressureText = format(model.pressureKilopascals, digits: 1) + " kPa"
+        // Pressure is force over a modelled contact area: an estimate (docs/SAFETY.md).
+        let pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
         lines.append(
             "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + "   "
                 + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor))
@@ -46,9 +47,9 @@ struct LiveViewRenderer {
         } else {
             lines.append("")
             lines.append(paint(fit("  " + (model.inContact ? "keep rolling" : "lie on the roller to start"), width: width), "2"))
-            lines.append("")
+            lines.append(model.spineObservable ? "" : paint(fit("  spine: cannot tell with this rig", width: width), "2"))
         }
-        lines.append("")
+        lines.append(paint(fit("  p: it hurts more. Pain is your stop signal", width: width), "2"))
         lines.append(paint(fit("  Ctrl-C ends the session", width: width), "2"))
         return Array(lines.prefix(max(height, 1)))
     }

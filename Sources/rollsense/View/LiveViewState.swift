@@ -140,6 +140,7 @@ struct LiveViewState {
             recentKilopascals: recent,
             alert: alert,
             linkStatus: linkStatus,
+            spineObservable: profile.spine.canObserveCentreLoad,
             flash: flash,
             position: reading?.position,
             bandSeconds: bandSeconds,
