@@ -163,6 +163,17 @@ struct LiveViewStateTests {
         state.link(.disconnected)
         #expect(state.model(flash: false).linkStatus == "disconnected, waiting for the board")
     }
+
+    @Test func theNoSoundNoteStaysOnScreenAtFortyColumns() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "test")
+        state.soundNote = "no sound device: cues are off"
+        let lines = LiveViewRenderer(width: 40, height: 30, color: false).render(state.model(flash: false))
+        #expect(lines.contains { $0.hasPrefix("  no sound device: cues are off") })
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        let without = LiveViewRenderer(width: 40, height: 30, color: false)
+            .render(LiveViewState(profile: .foamRollerLowerBack, title: "test").model(flash: false))
+        #expect(!without.contains { $0.contains("no sound") })
+    }
 }
 
 @Suite("Live view: the back strip")

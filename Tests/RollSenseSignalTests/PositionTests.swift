@@ -199,7 +199,7 @@ import Testing
         func window(_ from: Double, _ to: Double) -> [Reading] {
             readings.filter { (from..<to).contains(Double($0.deviceTimeMicroseconds) / 1e6) }
         }
-        // Unknown, never still, in both windows; the hold falls back to time in contact there.
+        // Unknown, never still, in both windows; the hold falls back to force stillness there (200 N, steady).
         for part in [window(3.05, 4.95), window(7.05, 8.95)] {
             #expect(!part.isEmpty && part.allSatisfy { $0.position?.millimetres == nil && $0.position?.isStill == false })
             #expect(part.last!.holdMicroseconds - part.first!.holdMicroseconds > 1_800_000)

@@ -6,6 +6,7 @@ import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWeb
 import RollSenseWire
 import Synchronization
 
@@ -28,9 +29,16 @@ struct LiveSessionSettings {
     var person = PersonalLimitsLoader.defaultPerson
     /// Whether the body mass is the assumed 75 kg (none was given, the zones need one).
     var bodyMassAssumed = false
+    /// Spoken cues and the tone (nil: none).
+    var voice: VoiceSettings?
+
+    /// Where the live page listens (`--web`), nil for none.
+    var webAddress: WebAddress?
+    /// The page's fixed token (`--web-token`), nil for a new random one.
+    var webToken: String?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -62,6 +70,9 @@ struct LiveSessionSettings {
         settings.calibration = calibration
         settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
         settings.bodyMassAssumed = mass.assumed
+        settings.voice = VoiceSettings.resolve(voice, config: config)
+        settings.webAddress = web.address
+        settings.webToken = web.webToken
         return settings
     }
 }
@@ -71,7 +82,7 @@ struct LiveSessionSettings {
 enum LiveSession {
     static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
-                    extraStop: @escaping () -> Bool = { false }) throws {
+                    extraStop: @escaping () -> Bool = { false }, willRead: () -> Void = {}) throws {
         let region = settings.profile.region.rawValue
         let timeZone = TimeZone.current
         let startWall = Date()
@@ -88,6 +99,12 @@ enum LiveSession {
                                                    bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
         } catch { throw CommandFailure.data("\(error)") }
         let profile = limits.profile
+        // Before the recording is created: a wrong voice or --audio-out path costs no file. The
+        // cues and the tone follow the person's own limits.
+        let (voice, noSoundDevice) = try settings.voice.map {
+            try VoiceSession.start($0, profile: profile, playsByDefault: true,
+                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
+        } ?? (nil, false)
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
@@ -138,15 +155,34 @@ enum LiveSession {
                 return chosen!
             })
 
+        var web: WebOutput?
+        if let address = settings.webAddress {
+            do { web = try WebOutput(address: address, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms) } catch let error as WebServerError {
+                try? capture?.close()
+                throw CommandFailure.usage(error.description)
+            }
+            printError(web!.announcement(color: settings.color && standardErrorIsTerminal()))
+        }
         installStopHandlers()
+        if let web, !settings.json, isatty(STDIN_FILENO) == 1 {
+            // The full-screen view would cover the link and the QR code at once.
+            printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
+            web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
+        }
         let json = JSONLinesOutput(region: profile.region)
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
+            var title = settings.title
+            if let web { title += " · page \(web.server.address)" }
+            var state = LiveViewState(profile: profile, title: title, bodyMassKilograms: settings.bodyMassKilograms)
+            if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
         let person = settings.person
-        let watch = RawCountWatch(inner: terminal ?? json)
-        let marks = PainMarkKeeper(sink: watch) { event in
+        let watch = RawCountWatch(inner: SinkFanOut([terminal ?? json] + (web.map { [$0] } ?? [])))
+        var sink: any SessionSink = watch
+        if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
+        let marks = PainMarkKeeper(sink: sink) { event in
             // Stored at once: a mark survives a session that fails later.
             try? ledger.addPainMark(PainMark(person: person, area: region, tool: profile.tool.rawValue, date: Date(),
                                              forceNewtons: event.forceNewtons, pressureKilopascals: event.pressureKilopascals))
@@ -157,19 +193,25 @@ enum LiveSession {
         keys.start()
         defer { keys.stop() }
         terminal?.open()
+        willRead()
         var failure: (any Error)?
         var stats = SessionStatistics()
         do {
             stats = try runner.run {
                 terminal?.tick()
+                // The page's "It hurts" takes the live key's way in (runner.requestPainMark).
+                for _ in 0..<(web?.takePainMarks() ?? 0) { runner.requestPainMark() }
                 return stopRequested.load(ordering: .relaxed) || extraStop()
             }
         } catch {
             failure = error
             stats = runner.statistics
         }
+        web?.finish()
         terminal?.close()
         source.close()
+        var voiceError: (any Error)?
+        do { try voice?.finish() } catch { voiceError = error }
         // Close the recording and write the ledger even when the session failed part-way.
         var closeError: CommandFailure?
         if let stopped = runner.recordingFailure {
@@ -207,6 +249,7 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        if let voiceError { throw voiceError }
     }
 }
 

@@ -50,6 +50,7 @@ struct LiveViewRenderer {
             lines.append(model.spineObservable ? "" : paint(fit("  spine: cannot tell with this rig", width: width), "2"))
         }
         lines.append(paint(fit("  p: it hurts more. Pain is your stop signal", width: width), "2"))
+        if let note = model.soundNote { lines.append(paint(fit("  " + note, width: width), "2")) }
         lines.append(paint(fit("  Ctrl-C ends the session", width: width), "2"))
         return Array(lines.prefix(max(height, 1)))
     }

@@ -24,6 +24,8 @@ struct LiveViewState {
     private var instant: (until: Double, text: String, style: ZoneStyle)?
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
+    /// Shown above the last line while the session runs (no sound device).
+    var soundNote: String?
 
     /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
     init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
@@ -119,7 +121,7 @@ struct LiveViewState {
         let zone = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
-        return LiveViewModel(
+        var model = LiveViewModel(
             title: title,
             forceNewtons: reading?.forceNewtons ?? 0,
             pressureKilopascals: reading?.pressureKilopascals ?? 0,
@@ -145,5 +147,7 @@ struct LiveViewState {
             position: reading?.position,
             bandSeconds: bandSeconds,
             bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
+        model.soundNote = soundNote
+        return model
     }
 }
