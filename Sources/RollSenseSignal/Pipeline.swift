@@ -209,6 +209,8 @@ public struct SignalPipeline: Sendable {
     /// up to a whole interval old, and a push can rise and pass between two samples (an
     /// estimate, docs/SAFETY.md).
     public static let liveAlertMinimumRateHertz = 5.0
+    /// Steps shorter than the fastest supported sample interval (1 kHz) come from one read's burst.
+    static let burstStepMicroseconds: Int64 = 1_000
     static let liveAlertMaximumIntervalMicroseconds = Int64(1_000_000 / liveAlertMinimumRateHertz)
 
     /// Processes one sample; emits the events it causes and returns its reading.
@@ -287,9 +289,11 @@ public struct SignalPipeline: Sendable {
         let medianTotal = medianForces.lanesSum
         let overRange = sensorRange.isOverRange(rawValues: sample.quantity == .rawCounts ? sample.values : nil,
                                                 channelForcesNewtons: medianForces, laneMask: lanes)
-        // Samples sharing one time (a text sketch's burst) have no rate of rise to judge: the
-        // detector starts over from the newest of them.
-        if dt == 0 && lastTimeBefore != .min { jumpDetector.reset() }
+        // Samples that arrived in one read (a text sketch's burst, such as the lines it printed
+        // before the port opened) share their receive time, or are stamped 1 µs apart by the
+        // text parser: they have no rate of rise to judge, and the detector starts over from the
+        // newest of them. No device RollSense supports samples faster than 1 kHz.
+        if dt < Self.burstStepMicroseconds && lastTimeBefore != .min { jumpDetector.reset() }
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
         let smoothed: SIMD4<Double>
         switch smoother {

@@ -26,11 +26,23 @@ struct VoiceCommandTests {
 
         let track = try WAVTrack(path: wav)
         let heard = track.soundingStretches()
-        #expect(heard.count == cues.count, "stretches heard: \(heard.map { ($0.start, $0.end) })")
-        for (stretch, cue) in zip(heard, cues) {
-            #expect(abs(stretch.start - cue.eventT) <= 0.3, "\(cue.phrase): heard at \(stretch.start), event at \(cue.eventT)")
-            // One phrase per stretch: as long as that phrase alone, so nothing else was mixed in.
-            #expect(abs((stretch.end - stretch.start) - cue.durationS) <= 0.06, "\(cue.phrase) lasts \(stretch.end - stretch.start) s")
+        // A cue that outranks the one playing cuts it off (a stop over "Ease off."): the two are
+        // heard as one stretch, the first phrase up to the cut and then the whole second one.
+        var runs: [(first: CueLine, end: Double)] = []
+        for cue in cues {
+            if cue.interrupts, let last = runs.last, cue.t < last.end {
+                runs[runs.count - 1].end = cue.t + cue.durationS
+            } else {
+                runs.append((cue, cue.t + cue.durationS))
+            }
+        }
+        for cue in cues { #expect(cue.t - cue.eventT <= 0.3, "\(cue.phrase) planned \(cue.t - cue.eventT) s after its event") }
+        #expect(heard.count == runs.count, "stretches heard: \(heard.map { ($0.start, $0.end) })")
+        for (stretch, run) in zip(heard, runs) {
+            #expect(abs(stretch.start - run.first.eventT) <= 0.3, "\(run.first.phrase): heard at \(stretch.start), event at \(run.first.eventT)")
+            // As long as the phrases planned for it, so nothing else was mixed in.
+            let planned = run.end - run.first.t
+            #expect(abs((stretch.end - stretch.start) - planned) <= 0.06, "\(run.first.phrase) lasts \(stretch.end - stretch.start) s, planned \(planned) s")
         }
         for (a, b) in zip(heard, heard.dropFirst()) { #expect(a.end < b.start) }
     }
@@ -201,12 +213,13 @@ struct CueLine: Equatable {
     var eventT: Double
     var phrase: String
     var durationS: Double
+    var interrupts = false
 }
 
 func cueLines(_ lines: [String]) -> [CueLine] {
     lines.compactMap(jsonObject).filter { $0["type"] as? String == "cue" }.map {
         CueLine(t: $0["t"] as? Double ?? -1, eventT: $0["eventT"] as? Double ?? -1, phrase: $0["phrase"] as? String ?? "",
-                durationS: $0["durationS"] as? Double ?? -1)
+                durationS: $0["durationS"] as? Double ?? -1, interrupts: $0["interrupts"] as? Bool ?? false)
     }
 }
 

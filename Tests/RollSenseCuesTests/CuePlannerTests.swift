@@ -140,8 +140,11 @@ func planner(_ profile: Profile = .foamRollerLowerBack, rules: CueRules = testRu
 
     @Test func ballPressesCountTheHold() {
         var p = planner(.massageBallLowerBack)
-        #expect(p.event(event(.contact, level: .info), atMicroseconds: 0).map(\.phrase) == [.stayStill(seconds: 5)])
-        #expect(p.event(event(.holdNotice, level: .info), atMicroseconds: 5_000_000).map(\.phrase) == [.pressDone])
+        // The press lasts the profile's hold notice (a still 4 s counts one of the source's ~5 s presses).
+        let pressSeconds = Int(Profile.massageBallLowerBack.limits.holdNoticeSeconds)
+        #expect(pressSeconds == 4)
+        #expect(p.event(event(.contact, level: .info), atMicroseconds: 0).map(\.phrase) == [.stayStill(seconds: pressSeconds)])
+        #expect(p.event(event(.holdNotice, level: .info), atMicroseconds: Int64(pressSeconds) * 1_000_000).map(\.phrase) == [.pressDone])
         #expect(CuePhrase.stayStill(seconds: 5).text == "Stay still here for 5 seconds.")
     }
 
