@@ -6,6 +6,7 @@
 #include <avr/sleep.h>
 #include <avr/wdt.h>
 
+#include "as5600.h"
 #include "config.h"
 #include "hx711.h"
 #include "protocol.h"
@@ -54,6 +55,22 @@ static int32_t hx711LastReading[RS_HX711_COUNT];
 static uint32_t hx711LastReadyMs[RS_HX711_COUNT];
 #endif
 static FaultState faults[RS_CHANNEL_COUNT];
+
+#if RS_AS5600
+/* Extra channel 0: the AS5600's angle (docs/PROTOCOL.md, "Rotation"). */
+static const uint8_t kExtraCount = 1;
+/* A read starts once the sample is less than this far away. The loop wakes at least every
+ * 1024 us (timer 0), so it is sure to look inside this window and the read (about 0.25 ms) is
+ * done before the sample: the angle is at most about 2 ms older than the sample's t_us. */
+static const int32_t kRotationLeadMicros = 2200;
+static FaultState rotationFault;
+static As5600Reading rotationReading;
+static bool rotationFinished;     /* a read finished since the last sample */
+static bool rotationStarted;      /* the read for the coming sample has started */
+static uint32_t rotationLastGoodMs;
+#else
+static const uint8_t kExtraCount = 0;
+#endif
 
 static rs_device_state device = {RS_DEFAULT_RATE_HZ, 1, RS_MODE_BINARY, 0};
 static uint32_t deviceId;
@@ -116,6 +133,8 @@ static void queueHello()
     for (uint8_t ch = 0; ch < RS_CHANNEL_COUNT; ch++) {
         info.sensor_kind[ch] = ch + 1u <= hx711Count ? RS_SENSOR_HX711 : RS_SENSOR_FSR;
     }
+    info.extra_count = kExtraCount;
+    info.extra_kind[0] = RS_SENSOR_ANGLE;
     uint8_t body[RS_MAX_BODY];
     queueFrame(RS_HELLO, body, rs_hello_body(&info, body));
 }
@@ -130,9 +149,8 @@ static bool queueFault(uint8_t code, uint8_t channel, uint32_t value)
 }
 
 /* Reports `code` on `channel` when it starts and once a second while it lasts; code 0 clears. */
-static void updateFault(uint8_t channel, uint8_t code, uint32_t value)
+static void updateFault(FaultState &state, uint8_t channel, uint8_t code, uint32_t value)
 {
-    FaultState &state = faults[channel];
     uint16_t nowMs = (uint16_t)millis();
     if (code == 0) {
         state.activeCode = 0;
@@ -145,6 +163,11 @@ static void updateFault(uint8_t channel, uint8_t code, uint32_t value)
         state.activeCode = code;
         state.lastReportMs = nowMs;
     }
+}
+
+static void updateFault(uint8_t channel, uint8_t code, uint32_t value)
+{
+    updateFault(faults[channel], channel, code, value);
 }
 
 static void reportDrops()
@@ -243,6 +266,55 @@ static void readChannels(int32_t *readings)
 #endif
 }
 
+/* ---- Rotation ---------------------------------------------------------------------------- */
+#if RS_AS5600
+/* Starts the read for the coming sample and advances one under way; never waits. */
+static void pollRotation()
+{
+    As5600Reading reading;
+    if (as5600Poll(reading)) {
+        rotationReading = reading;
+        rotationFinished = true;
+    }
+    if (!rotationStarted && (int32_t)(nextSampleMicros - micros()) < kRotationLeadMicros) {
+        rotationStarted = as5600Start();
+    }
+}
+
+/* The angle for this sample, or RS_NO_READING with the fault that says why. */
+static int32_t readRotation()
+{
+    const uint8_t channel = RS_EXTRA_CHANNEL_BASE;
+    uint32_t nowMs = millis();
+    int32_t value = RS_NO_READING;
+    if (rotationFinished) {
+        const As5600Reading &r = rotationReading;
+        if (r.result == kAs5600Ok) {
+            bool magnet = r.status & kAs5600MagnetDetected;
+            if (magnet) {
+                value = r.rawAngle;
+                rotationLastGoodMs = nowMs;
+            }
+            /* Without a magnet the angle is noise; too weak or too strong still turns but is
+             * less accurate: both are said, only the first withholds the angle. */
+            bool bad = !magnet || (r.status & (kAs5600MagnetTooWeak | kAs5600MagnetTooStrong));
+            updateFault(rotationFault, channel, bad ? RS_FAULT_MAGNET : 0, r.status);
+        } else if (r.result == kAs5600Timeout) {
+            updateFault(rotationFault, channel, RS_FAULT_SENSOR_NOT_READY, RS_AS5600_TIMEOUT_US / 1000);
+        } else {
+            updateFault(rotationFault, channel, RS_FAULT_DISCONNECTED, r.result);
+        }
+    } else if (nowMs - rotationLastGoodMs > RS_AS5600_STALE_MS && rotationFault.activeCode == 0) {
+        /* Only when nothing more specific is being reported: two codes taking turns would both
+         * be re-sent on every change. */
+        updateFault(rotationFault, channel, RS_FAULT_SENSOR_NOT_READY, nowMs - rotationLastGoodMs);
+    }
+    rotationFinished = false;
+    rotationStarted = false;
+    return value;
+}
+#endif
+
 /* ---- Sampling ------------------------------------------------------------------------------ */
 static void applyRate()
 {
@@ -269,7 +341,7 @@ static uint8_t formatText(const int32_t *readings, char *line)
     return n;
 }
 
-static void sendSample(uint32_t timeMicros, const int32_t *readings)
+static void sendSample(uint32_t timeMicros, const int32_t *readings, const int32_t *extras)
 {
     uint16_t seq = sequence++;
     if (device.mode == RS_MODE_TEXT) {
@@ -283,8 +355,14 @@ static void sendSample(uint32_t timeMicros, const int32_t *readings)
         return;
     }
     uint8_t body[RS_MAX_BODY];
-    uint8_t wire[RS_MAX_WIRE_FRAME];
-    size_t n = rs_frame_encode(RS_SAMPLE, body, rs_sample_body(seq, timeMicros, readings, RS_CHANNEL_COUNT, body), wire);
+    /* The extra channels' frame goes just before its SAMPLE, and the two go together or not at
+     * all (docs/PROTOCOL.md, "Rotation"). */
+    uint8_t wire[2 * RS_MAX_WIRE_FRAME];
+    size_t n = 0;
+    if (kExtraCount > 0) {
+        n = rs_frame_encode(RS_SAMPLE_EXTRA, body, rs_sample_extra_body(seq, extras, kExtraCount, body), wire);
+    }
+    n += rs_frame_encode(RS_SAMPLE, body, rs_sample_body(seq, timeMicros, readings, RS_CHANNEL_COUNT, body), wire + n);
     /* Control frames go first; a sample that cannot go now is dropped, never waited for. */
     if (outboxLength == 0 && Serial.availableForWrite() >= (int)n) {
         Serial.write(wire, n);
@@ -311,11 +389,15 @@ static void sampleIfDue()
         return;
     }
     int32_t readings[RS_CHANNEL_COUNT];
+    int32_t extras[kExtraCount > 0 ? kExtraCount : 1] = {RS_NO_READING};
     readChannels(readings);
+#if RS_AS5600
+    extras[0] = readRotation();
+#endif
     flushOutbox(); /* a fault just raised goes out first, and the sample after it if both fit */
     bool streaming = device.streaming && hostListening();
     if (streaming) {
-        sendSample(now, readings);
+        sendSample(now, readings, extras);
     }
     nextSampleMicros += periodMicros;
     if ((int32_t)(now - nextSampleMicros) >= 0) {
@@ -410,6 +492,11 @@ static void idleUntilNextTick()
     if (Serial.available() > 0 || outboxLength > 0 || (int32_t)(nextSampleMicros - micros()) < kIdleMarginMicros) {
         return;
     }
+#if RS_AS5600
+    if (as5600Busy()) { /* polled TWI: its steps raise no interrupt to wake us */
+        return;
+    }
+#endif
     set_sleep_mode(SLEEP_MODE_IDLE);
     sleep_enable();
     sleep_cpu();
@@ -428,7 +515,12 @@ void setup()
         hx711LastReadyMs[i] = millis();
     }
 #endif
+    /* The id's entropy pin is A5, the Uno's SCL: read it before the TWI takes the pin. */
     deviceId = loadDeviceId();
+#if RS_AS5600
+    as5600Begin();
+    rotationLastGoodMs = millis();
+#endif
     rs_receiver_init(&receiver);
     applyRate();
     wdt_enable(kWatchdogTimeout);
@@ -440,6 +532,9 @@ void loop()
     helloOnConnect();
     handleCommands();
     pollHx711s();
+#if RS_AS5600
+    pollRotation();
+#endif
     flushOutbox();
     sampleIfDue();
     reportDrops();

@@ -44,6 +44,25 @@
 #define RS_FSR_OPEN_THRESHOLD 5
 #endif
 
+/* ---- Rotation sensor (docs/HARDWARE.md, "Rotation sensor") -----------------------------------
+ * 1: an AS5600 magnetic angle encoder on the roller's axle end, on I2C: SDA A4 / SCL A5 on an
+ * Uno or Nano, SDA D2 / SCL D3 on a Leonardo or Micro. Its angle goes out as an extra channel
+ * (docs/PROTOCOL.md, "Rotation"); a missing or failing sensor is a FAULT and a sample without an
+ * angle, never an angle that stops changing. The reference roller rig: 2 load cells + AS5600
+ * (-DRS_HX711_COUNT=2 -DRS_AS5600=1). */
+#ifndef RS_AS5600
+#define RS_AS5600 0
+#endif
+/* A read takes about 0.25 ms at 400 kHz; one not finished in 2 ms is abandoned (bus held by a
+ * wedged sensor, or a cut SCL) and reported as SENSOR_NOT_READY. */
+#ifndef RS_AS5600_TIMEOUT_US
+#define RS_AS5600_TIMEOUT_US 2000
+#endif
+/* No good angle for this long (every read failed or none finished): SENSOR_NOT_READY. */
+#ifndef RS_AS5600_STALE_MS
+#define RS_AS5600_STALE_MS 50
+#endif
+
 /* ---- Sampling and link ---------------------------------------------------------------------- */
 #ifndef RS_DEFAULT_RATE_HZ
 #define RS_DEFAULT_RATE_HZ 100 /* docs/PROTOCOL.md default; SET_RATE changes it (1 to 1000) */

@@ -129,20 +129,37 @@ size_t rs_hello_body(const rs_hello_info *info, uint8_t *out)
     for (uint8_t i = 0; i < count; i++) {
         *p++ = info->sensor_kind[i];
     }
+    uint8_t extras = info->extra_count > RS_MAX_EXTRA_CHANNELS ? RS_MAX_EXTRA_CHANNELS : info->extra_count;
+    if (extras > 0) {
+        *p++ = extras;
+        for (uint8_t i = 0; i < extras; i++) {
+            *p++ = info->extra_kind[i];
+        }
+    }
     return (size_t)(p - out);
 }
 
-size_t rs_sample_body(uint16_t seq, uint32_t t_us, const int32_t *readings, uint8_t count, uint8_t *out)
+static uint8_t *put_i24s(uint8_t *p, const int32_t *readings, uint8_t count)
 {
-    uint8_t *p = put_u16(out, seq);
-    p = put_u32(p, t_us);
     for (uint8_t i = 0; i < count; i++) {
         uint32_t v = (uint32_t)readings[i];
         *p++ = (uint8_t)v;
         *p++ = (uint8_t)(v >> 8);
         *p++ = (uint8_t)(v >> 16);
     }
-    return (size_t)(p - out);
+    return p;
+}
+
+size_t rs_sample_body(uint16_t seq, uint32_t t_us, const int32_t *readings, uint8_t count, uint8_t *out)
+{
+    uint8_t *p = put_u16(out, seq);
+    p = put_u32(p, t_us);
+    return (size_t)(put_i24s(p, readings, count) - out);
+}
+
+size_t rs_sample_extra_body(uint16_t seq, const int32_t *readings, uint8_t count, uint8_t *out)
+{
+    return (size_t)(put_i24s(put_u16(out, seq), readings, count) - out);
 }
 
 size_t rs_fault_body(uint32_t t_us, uint8_t code, uint8_t channel, uint32_t value, uint8_t *out)

@@ -26,6 +26,8 @@ extern "C" {
 #define RS_SAMPLE 0x02
 #define RS_FAULT 0x03
 #define RS_REPLY 0x04
+/* The readings of the extra channels (rotation), sent just before the SAMPLE of the same seq. */
+#define RS_SAMPLE_EXTRA 0x05
 
 /* Command types. */
 #define RS_CMD_PING 0x81
@@ -48,6 +50,7 @@ extern "C" {
 #define RS_FAULT_DISCONNECTED 3
 #define RS_FAULT_DROPPED_SAMPLES 4
 #define RS_FAULT_WATCHDOG_RESET 5
+#define RS_FAULT_MAGNET 6 /* an angle encoder's STATUS: magnet missing, too weak or too strong */
 #define RS_FAULT_DEVICE_CHANNEL 0xFF
 
 /* HELLO board codes. */
@@ -62,6 +65,12 @@ extern "C" {
 #define RS_SENSOR_NONE 0
 #define RS_SENSOR_HX711 1
 #define RS_SENSOR_FSR 2
+#define RS_SENSOR_ANGLE 4 /* extra channel: rotation angle, AS5600 raw counts 0-4095 per turn */
+/* FAULT `channel` of extra channel k; the force channels keep 0-3. */
+#define RS_EXTRA_CHANNEL_BASE 4
+/* An extra channel's reading when the sensor gave none this sample (absent, failing). */
+#define RS_NO_READING (-1)
+#define RS_MAX_EXTRA_CHANNELS 4
 
 /* HELLO flags. */
 #define RS_FLAG_STREAMING 0x01
@@ -97,10 +106,15 @@ typedef struct {
     uint8_t flags;
     uint8_t channel_count;
     uint8_t sensor_kind[RS_MAX_CHANNELS];
+    /* Extra channels (docs/PROTOCOL.md, "Rotation"): written after the kinds only when there
+     * are any, so a board without them sends the HELLO it always sent. */
+    uint8_t extra_count;
+    uint8_t extra_kind[RS_MAX_EXTRA_CHANNELS];
 } rs_hello_info;
 
 size_t rs_hello_body(const rs_hello_info *info, uint8_t *out);
 size_t rs_sample_body(uint16_t seq, uint32_t t_us, const int32_t *readings, uint8_t count, uint8_t *out);
+size_t rs_sample_extra_body(uint16_t seq, const int32_t *readings, uint8_t count, uint8_t *out);
 size_t rs_fault_body(uint32_t t_us, uint8_t code, uint8_t channel, uint32_t value, uint8_t *out);
 
 /* Receiving commands: a streaming deframer fed one byte at a time. It counts like the reference

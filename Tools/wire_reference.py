@@ -14,8 +14,9 @@ import time
 
 MAX_PAYLOAD = 64
 
-HELLO, SAMPLE, FAULT, REPLY = 0x01, 0x02, 0x03, 0x04
-FAULT_CODES = (1, 2, 3, 4, 5)  # SENSOR_NOT_READY .. WATCHDOG_RESET
+HELLO, SAMPLE, FAULT, REPLY, SAMPLE_EXTRA = 0x01, 0x02, 0x03, 0x04, 0x05
+FAULT_CODES = (1, 2, 3, 4, 5, 6)  # SENSOR_NOT_READY .. WATCHDOG_RESET, MAGNET
+ANGLE = 4  # channel kind: rotation angle, AS5600 raw counts (docs/PROTOCOL.md, "Rotation")
 PING, GET_INFO, START, STOP, SET_RATE, SET_MODE = 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
 
 
@@ -147,8 +148,18 @@ class Decoder:
             self.last_t = t_us
             self.after_hello = False
             self.times.append(self.t_high + t_us)
+        elif frame_type == SAMPLE_EXTRA:
+            # seq u16, then one i24 per extra channel (1 to 4); sent just before its SAMPLE.
+            if len(body) < 5 or (len(body) - 2) % 3 != 0 or len(body) > 2 + 3 * 4:
+                self.counters["malformed"] += 1
+                return None
         elif frame_type == HELLO:
             if len(body) < 13 or len(body) < 13 + body[12]:
+                self.counters["malformed"] += 1
+                return None
+            extras_at = 13 + body[12]
+            # Optional trailing field: extra_count u8, extra_kind[extra_count].
+            if len(body) > extras_at and len(body) < extras_at + 1 + body[extras_at]:
                 self.counters["malformed"] += 1
                 return None
             self.last_seq = None
@@ -180,8 +191,15 @@ def sample_body(seq: int, t_us: int, readings) -> bytes:
     return struct.pack("<HI", seq & 0xFFFF, t_us & 0xFFFFFFFF) + b"".join(i24(r) for r in readings)
 
 
-def hello_body(rate=100, kinds=(1, 1, 1, 1), board=1, device_id=0x12345678, flags=1) -> bytes:
-    return struct.pack("<BBBBBIHBB", 1, 1, 0, 0, board, device_id, rate, flags, len(kinds)) + bytes(kinds)
+def hello_body(rate=100, kinds=(1, 1, 1, 1), board=1, device_id=0x12345678, flags=1, extra_kinds=None) -> bytes:
+    body = struct.pack("<BBBBBIHBB", 1, 1, 0, 0, board, device_id, rate, flags, len(kinds)) + bytes(kinds)
+    if extra_kinds is not None:
+        body += bytes([len(extra_kinds)]) + bytes(extra_kinds)
+    return body
+
+
+def sample_extra_body(seq: int, readings) -> bytes:
+    return struct.pack("<H", seq & 0xFFFF) + b"".join(i24(r) for r in readings)
 
 
 def fault_body(t_us: int, code: int, channel: int, value: int) -> bytes:
@@ -230,6 +248,16 @@ def vector_cases():
          + encode_frame(SAMPLE, sample_body(0, 1000, [1])) + encode_frame(SAMPLE, sample_body(1, 11000, [1]))),
         ("invalid cobs code", bytes([0x05, 0x01, 0x02]) + b"\x00" + s2),
         ("long cobs block", encode_frame(REPLY, reply_body(PING, 1, 0, bytes(range(1, 58))))),
+        # Rotation (docs/PROTOCOL.md): a HELLO with an extra angle channel, and SAMPLE_EXTRA
+        # frames each sent just before the SAMPLE of the same seq.
+        ("hello with rotation channel", encode_frame(HELLO, hello_body(kinds=(1, 1), extra_kinds=(ANGLE,)))),
+        ("hello with truncated extra kinds", encode_frame(HELLO, hello_body(kinds=(1,), extra_kinds=(ANGLE,))[:-1]) + s2),
+        ("sample with rotation",
+         encode_frame(HELLO, hello_body(kinds=(1, 1), extra_kinds=(ANGLE,)))
+         + encode_frame(SAMPLE_EXTRA, sample_extra_body(1, [4095])) + encode_frame(SAMPLE, sample_body(1, 1000, [100, -200]))
+         + encode_frame(SAMPLE_EXTRA, sample_extra_body(2, [-1])) + encode_frame(SAMPLE, sample_body(2, 11000, [101, -201]))),
+        ("sample extra malformed length", encode_frame(SAMPLE_EXTRA, sample_extra_body(1, [7])[:-1]) + s2),
+        ("fault magnet", encode_frame(FAULT, fault_body(8000, 6, 4, 0x08))),
     ]
     return cases
 

@@ -184,7 +184,115 @@ def unplugged():
     return end_s
 
 
+# The reference roller rig (docs/HARDWARE.md, "Rotation sensor"): the roller turns on an axle in
+# a cradle whose two ends rest on load cells (channels 0 left, 1 right), an AS5600 on the axle.
+ROLLER_RADIUS_MM = 75.0  # a 15 cm foam roller; the profile's radius
+# Rolling strokes: one stroke is one pass in one direction, so a back-and-forth cycle is two.
+# 33 strokes/min is the self-chosen cadence of Sezik et al. 2024 (J Sports Sci Med 23:684).
+STROKES_PER_MIN = 33.0
+STROKE_HALF_RANGE_MM = 60.0  # a pass of 12 cm
+DRIFT_UP_THE_BACK_MM = 80.0  # the strokes move up the back by 8 cm over the minute
+# The sensor's errors (as5600-model.c): the effective rolling radius is 1 % smaller than the
+# profile's (foam compressed under the body), so the roller turns 1 % more than the profile
+# predicts; the magnet glued at an arbitrary zero; 0.4 degrees of once-a-turn wobble from a
+# magnet slightly off centre; +-0.1 degree uniform noise (0.06 degrees rms, an estimate of the
+# datasheet's order; docs/HARDWARE.md).
+ANGLE_SCALE = 1.01
+ANGLE_OFFSET_DEG = 137.5
+ANGLE_WOBBLE_DEG = 0.4
+ANGLE_NOISE_DEG = 0.1
+# While lifted the person spins the roller by hand, then puts it back 5 cm further up the back.
+LIFT_SPIN_DEG = 400.0
+REPLACE_SHIFT_MM = 50.0
+
+
+def rolling_position_mm(t, start_s, seconds):
+    """Position of the contact along the back, mm from where rolling began."""
+    u = min(max(t - start_s, 0.0), seconds)
+    cycle_hz = STROKES_PER_MIN / 60 / 2
+    return STROKE_HALF_RANGE_MM * (1 - math.cos(2 * math.pi * cycle_hz * u)) + DRIFT_UP_THE_BACK_MM * u / 60
+
+
+def roller_rotation_state(t):
+    """(force N, left fraction, true position mm along the back, roller angle degrees, in contact)."""
+    load = fraction_of_body_weight(0.33)
+    hold_at = rolling_position_mm(65, 5, 60)
+    if t < 3:
+        return 0.0, 0.5, 0.0, 0.0, False
+    if t < 5:  # sitting down onto the roller at the first contact point
+        return load * (t - 3) / 2, 0.5, 0.0, 0.0, True
+    if t < 65:  # a minute of rolling strokes
+        s = rolling_position_mm(t, 5, 60)
+        phase = 2 * math.pi * STROKES_PER_MIN / 120 * (t - 5)
+        return load * (1 + 0.15 * math.sin(phase)), 0.5 + 0.03 * math.sin(phase / 3), s, s, True
+    if t < 80:  # a 15 s hold on one spot, breathing
+        return fraction_of_body_weight(0.40 + 0.02 * math.sin(2 * math.pi * 0.25 * (t - 65))), 0.52, hold_at, hold_at, True
+    if t < 81:  # lifting off
+        return fraction_of_body_weight(0.40) * (81 - t), 0.52, hold_at, hold_at, t < 80.5
+    if t < 83:  # lifted: the roller is spun by hand, the body moves 5 cm
+        spin = LIFT_SPIN_DEG * (t - 81) / 2 * math.pi / 180 * ROLLER_RADIUS_MM
+        return 0.0, 0.5, hold_at + REPLACE_SHIFT_MM, hold_at + spin, False
+    base_angle = hold_at + LIFT_SPIN_DEG * math.pi / 180 * ROLLER_RADIUS_MM
+    if t < 84:  # put back down
+        return load * (t - 83), 0.5, hold_at + REPLACE_SHIFT_MM, base_angle, True
+    if t < 99:  # 15 s more rolling from there
+        s = rolling_position_mm(t, 84, 15)
+        return load, 0.5, hold_at + REPLACE_SHIFT_MM + s, base_angle + s, True
+    if t < 100:
+        s = rolling_position_mm(99, 84, 15)
+        return load * (100 - t), 0.5, hold_at + REPLACE_SHIFT_MM + s, base_angle + s, t < 99.5
+    s = rolling_position_mm(99, 84, 15)
+    return 0.0, 0.5, hold_at + REPLACE_SHIFT_MM + s, base_angle + s, False
+
+
+def roller_rotation():
+    end_s = 105.0
+    lines = ["seed 1818\n", f"0 hx711 0 noise {NOISE_COUNTS}\n", f"0 hx711 1 noise {NOISE_COUNTS}\n",
+             f"0 angle 0 scale {ANGLE_SCALE}\n", f"0 angle 0 offset {ANGLE_OFFSET_DEG}\n",
+             f"0 angle 0 wobble {ANGLE_WOBBLE_DEG}\n", f"0 angle 0 noise {ANGLE_NOISE_DEG}\n"]
+    truth = ["# time_s true_position_mm in_contact: the scenario's truth, for the position tests\n"]
+    steps = int(end_s / KEY_STEP_S)
+    for k in range(steps + 1):
+        t = round(k * KEY_STEP_S, 3)
+        force, left, position_mm, rolled_mm, contact = roller_rotation_state(t)
+        ramp = " ramp" if k else ""
+        for ch, share in ((0, left), (1, 1 - left)):
+            counts = round(ZERO_OFFSET_COUNTS[ch] + (2 * TARE_N + force * share) * COUNTS_PER_NEWTON)
+            lines.append(f"{t} hx711 {ch} {counts}{ramp}\n")
+        # The body moving by s turns the roller by s / r (docs/HARDWARE.md, "The geometry").
+        lines.append(f"{t} angle 0 {math.degrees(rolled_mm / ROLLER_RADIUS_MM):.4f}{ramp}\n")
+        truth.append(f"{t} {position_mm:.3f} {int(contact)}\n")
+    header = (
+        "# The reference roller rig: a 15 cm roller on an axle in a cradle over two load cells\n"
+        "# (channels 0-1, left/right), an AS5600 on the axle (angle). Written by\n"
+        "# Firmware/sim/make-scenarios.py: 0-3 s empty, 3-5 s sitting down, 5-65 s rolling strokes\n"
+        "# (33 strokes/min, 12 cm passes moving 8 cm up the back), 65-80 s hold, 80-81 s lift-off,\n"
+        "# 81-83 s lifted (roller spun 400 degrees by hand, body moves 5 cm), 83-84 s put back,\n"
+        "# 84-99 s rolling, 99-100 s off. Sensor errors: scale 1.01, offset, wobble, noise.\n")
+    write("roller-rotation.scenario", header, lines)
+    write("roller-rotation.truth", "", truth)
+    return end_s
+
+
+def rotation_faults():
+    """The AS5600 unplugged mid-session, then its magnet lost: faults, never a still angle."""
+    end_s = 12.0
+    # Someone on the roller throughout: 200 N over the two cells (the cells' zero offsets added).
+    load = [round(ZERO_OFFSET_COUNTS[ch] + (2 * TARE_N + 100) * COUNTS_PER_NEWTON) for ch in range(2)]
+    lines = ["seed 5\n", "0 hx711 0 noise 75\n", "0 hx711 1 noise 75\n", "0 angle 0 noise 0.1\n",
+             f"0 hx711 0 {load[0]}\n", f"0 hx711 1 {load[1]}\n"]
+    for k in range(int(end_s / KEY_STEP_S) + 1):
+        t = round(k * KEY_STEP_S, 3)
+        lines.append(f"{t} angle 0 {30.0 * t:.2f}{' ramp' if k else ''}\n")
+    lines += ["3 angle 0 dead\n", "5 angle 0 alive\n", "7 angle 0 magnet 0\n", "9 angle 0 magnet 1\n"]
+    lines.sort(key=lambda line: float(line.split()[0]) if line[0].isdigit() else -1)
+    header = ("# 200 N on the cradle; the AS5600 turning steadily (30 degrees/s); unplugged at 3 s, back at 5 s; magnet gone\n"
+              "# at 7 s, back at 9 s. sim-roller build. Written by Firmware/sim/make-scenarios.py.\n")
+    write("rotation-faults.scenario", header, lines)
+    return end_s
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for make in (foam_roller, massage_ball, unplugged):
+    for make in (foam_roller, massage_ball, unplugged, roller_rotation, rotation_faults):
         print(f"  ends at {make()} s")

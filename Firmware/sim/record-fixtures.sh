@@ -12,12 +12,14 @@ scenarios=$root/Fixtures/firmware/scenarios
 captures=$root/Fixtures/firmware/captures
 [ -x "$sim" ] || { echo "record-fixtures: $sim missing: run \`make -C Firmware\`" >&2; exit 1; }
 
+only=("$@")
 python3 "$here/make-scenarios.py" "$scenarios"
 mkdir -p "$captures"
 
-# name, firmware build, scenario, simulated seconds
+# name, firmware build, scenario, simulated seconds. With names on the command line, only those.
 record() {
     local name=$1 build=$2 scenario=$3 seconds=$4
+    if [ "${#only[@]}" -gt 0 ] && [[ " ${only[*]} " != *" $name "* ]]; then return; fi
     "$sim" --no-pty --seconds "$seconds" --scenario "$scenarios/$scenario" \
         --capture "$captures/$name" "$root/Firmware/build/$build/rollsense.elf" 2>/dev/null
     # Relative names in the times file's header, so regenerating anywhere gives the same file.
@@ -43,3 +45,5 @@ PY
 record foam-roller-lower-back sim-hx4 foam-roller-lower-back.scenario 135
 record massage-ball sim-fsr1 massage-ball.scenario 85
 record sensor-unplugged sim-mix sensor-unplugged.scenario 60
+record roller-rotation sim-roller roller-rotation.scenario 105
+record rotation-faults sim-roller rotation-faults.scenario 12

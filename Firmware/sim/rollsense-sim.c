@@ -26,6 +26,7 @@
 #include <simavr/sim_io.h>
 #include <simavr/sim_irq.h>
 
+#include "as5600-model.h"
 #include "scenario.h"
 
 #define CPU_HZ 16000000UL
@@ -777,6 +778,9 @@ int main(int argc, char **argv)
                                 hx711_sck, &chips[i]);
     }
     avr_cycle_timer_register(avr, HX711_PERIOD_CYCLES, hx711_convert, NULL);
+    /* Rotation sensor: the AS5600 on the TWI bus (as5600-model.c). A build without it never
+     * enables its TWI, so the model is never addressed. */
+    as5600_model_attach(avr, &scene);
     adc_update(avr, 0, NULL);
     avr_cycle_timer_register(avr, ADC_PERIOD_CYCLES, adc_update, NULL);
 

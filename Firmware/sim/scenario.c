@@ -9,6 +9,7 @@ void scenario_init(scenario *s)
 {
     memset(s, 0, sizeof *s);
     s->seed = 0x2545F4914F6CDD1DULL;
+    s->angle_scale = 1.0;
 }
 
 static void add_key(track *t, double time_s, double value, int ramp)
@@ -126,12 +127,34 @@ int scenario_load(scenario *s, const char *path)
                 FAIL("adc pin %d out of 0-%d", channel, SCENARIO_ADC_PINS - 1);
             }
             t = &s->adc[channel];
+        } else if (strcmp(word[1], "angle") == 0) {
+            if (channel != 0) {
+                FAIL("angle channel %d: there is one AS5600, channel 0", channel);
+            }
+            t = &s->angle;
+            /* Sensor errors and the magnet: words only the angle has. */
+            double *parameter = strcmp(word[3], "scale") == 0     ? &s->angle_scale
+                                : strcmp(word[3], "offset") == 0  ? &s->angle_offset_deg
+                                : strcmp(word[3], "wobble") == 0  ? &s->angle_wobble_deg
+                                                                  : NULL;
+            if (parameter || strcmp(word[3], "magnet") == 0) {
+                double v = n >= 5 ? strtod(word[4], &end) : NAN;
+                if (n < 5 || *end || isnan(v)) {
+                    FAIL("expected: TIME angle 0 scale|offset|wobble|magnet NUMBER");
+                }
+                if (parameter) {
+                    *parameter = v;
+                } else {
+                    add_key(&s->magnet, time_s, v, 0);
+                }
+                continue;
+            }
         } else {
-            FAIL("unknown target '%s' (hx711 or adc)", word[1]);
+            FAIL("unknown target '%s' (hx711, adc or angle)", word[1]);
         }
         if (strcmp(word[3], "dead") == 0) {
-            if (t != &s->hx711[channel]) {
-                FAIL("only an hx711 can be dead; unplug an FSR with value 0");
+            if (t == &s->adc[channel]) {
+                FAIL("only an hx711 or the angle sensor can be dead; unplug an FSR with value 0");
             }
             if (t->dead_count && isinf(t->dead_until[t->dead_count - 1])) {
                 FAIL("hx711 %d is already dead", channel);

@@ -37,6 +37,12 @@ typedef struct {
     host_send *sends;
     int send_count, send_capacity, next_send;
     track adc[SCENARIO_ADC_PINS];
+    /* The AS5600 on the roller's axle (as5600-model.c): the true rotation in degrees, with
+     * dead/alive for the chip; `magnet` keyframes 1 present, 0 gone (default present); and the
+     * sensor's errors: a scale factor, a zero offset and a once-a-turn wobble (degrees). */
+    track angle;
+    track magnet;
+    double angle_scale, angle_offset_deg, angle_wobble_deg;
     uint64_t seed;
     double end_s; /* time of the last line, for --seconds defaults */
 } scenario;

@@ -242,9 +242,29 @@ static void test_named_cases(void)
     size_t n;
 
     /* The frames the firmware builds equal the reference's, byte for byte. */
-    rs_hello_info info = {1, 0, 0, RS_BOARD_UNO, 0x12345678, 100, RS_FLAG_STREAMING, 4, {1, 1, 1, 1}};
+    rs_hello_info info = {1, 0, 0, RS_BOARD_UNO, 0x12345678, 100, RS_FLAG_STREAMING, 4, {1, 1, 1, 1}, 0, {0}};
     n = rs_frame_encode(RS_HELLO, body, rs_hello_body(&info, body), wire);
     check_wire_equals_case(wire, n, "hello");
+
+    /* The roller rig: two load cells and the AS5600 angle as an extra channel. */
+    rs_hello_info roller = {1, 0, 0, RS_BOARD_UNO, 0x12345678, 100, RS_FLAG_STREAMING, 2, {1, 1}, 1, {RS_SENSOR_ANGLE}};
+    n = rs_frame_encode(RS_HELLO, body, rs_hello_body(&roller, body), wire);
+    check_wire_equals_case(wire, n, "hello with rotation channel");
+    {
+        /* HELLO, then each sample's extra frame just before it, as the sketch sends them. */
+        uint8_t stream[4 * RS_MAX_WIRE_FRAME];
+        size_t at = n;
+        memcpy(stream, wire, n);
+        int32_t angle1[1] = {4095}, loads1[2] = {100, -200};
+        int32_t angle2[1] = {RS_NO_READING}, loads2[2] = {101, -201};
+        at += rs_frame_encode(RS_SAMPLE_EXTRA, body, rs_sample_extra_body(1, angle1, 1, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE, body, rs_sample_body(1, 1000, loads1, 2, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE_EXTRA, body, rs_sample_extra_body(2, angle2, 1, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE, body, rs_sample_body(2, 11000, loads2, 2, body), stream + at);
+        check_wire_equals_case(stream, at, "sample with rotation");
+    }
+    n = rs_frame_encode(RS_FAULT, body, rs_fault_body(8000, RS_FAULT_MAGNET, RS_EXTRA_CHANNEL_BASE, 0x08, body), wire);
+    check_wire_equals_case(wire, n, "fault magnet");
 
     int32_t four[4] = {100, -200, 8388607, -8388608};
     n = rs_frame_encode(RS_SAMPLE, body, rs_sample_body(1, 1000, four, 4, body), wire);

@@ -44,7 +44,12 @@ extension Profile {
         // Longer than the slowest stroke (2.6 s at 23 strokes/min).
         stillness: StillnessProfile(windowSeconds: 4, forceSpanNewtons: 6, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
         // 95 % of the HX711 full scale; 90 % of a 50 kg saddle cell (docs/HARDWARE.md).
-        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 441)
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 441),
+        // Used only with a rotation sensor (docs/HARDWARE.md); every value is an estimate
+        // (docs/SAFETY.md, "Position on the back"): a 15 cm roller, 2 cm bands.
+        rotation: RotationProfile(
+            rollerRadiusMillimetres: 75, bandMillimetres: 20, stillSpanMillimetres: 10, stillSeconds: 0.5,
+            radiusUncertainty: 0.02, strokeMinimumMillimetres: 30)
     )
 
     /// A tennis ball between the lower back and a wall or floor, on one 20 kg load cell (HX711).

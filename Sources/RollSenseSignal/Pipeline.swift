@@ -53,6 +53,8 @@ public struct SignalPipeline: Sendable {
     private var overRangeAlarm: Annunciator
     private let sensorRange: SensorRange
     private var stillness: StillnessDetector
+    // Whether the hold timer runs, from whichever of rotation or force judged stillness.
+    private var holdIsStill = false
     // Channels nearest the middle of the roller, and the share of the load they must carry.
     private let centreLanes: SIMD4<Double>
     private let spineCentreShare: Double
@@ -73,6 +75,9 @@ public struct SignalPipeline: Sendable {
     private var reportedZone: Zone = .none
     private var zeroDriftReported = false
     private var last: Reading
+    // Position along the back: a profile with `rotation` and a device with an angle channel.
+    private var positionTracker: PositionTracker?
+    private var rotationChannel: Int?
 
     // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
     // stack and stalled store forwarding on every sample.
@@ -175,6 +180,7 @@ public struct SignalPipeline: Sendable {
         canObserveSpine = profile.spine.canObserveCentreLoad
         spineCentreShare = profile.spine.centreShare
 
+        positionTracker = profile.rotation.map(PositionTracker.init(profile:))
         last = Reading(
             deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
             centroidMillimetres: nil, zone: .none, contact: false,
@@ -184,6 +190,15 @@ public struct SignalPipeline: Sendable {
 
     /// The reading for the last sample processed.
     public var lastReading: Reading { last }
+
+    /// Position along the back so far (time and pressure per band, strokes), when tracked.
+    public var position: PositionTracker? { rotationChannel == nil ? nil : positionTracker }
+
+    /// Takes what a device's HELLO says about its channels: an angle channel turns on position
+    /// tracking when the profile has `rotation`.
+    public mutating func identify(_ info: DeviceInfo) {
+        rotationChannel = info.rotationChannel
+    }
 
     /// The current automatic zero correction per channel, in newtons.
     public var zeroCorrectionNewtons: SIMD4<Double> { rezero.zeroNewtons }
@@ -313,6 +328,14 @@ public struct SignalPipeline: Sendable {
                        forceNewtons: medianTotal))
         }
 
+        // Position: its time per band, like time on area, belongs to the state at the interval's start.
+        if let channel = rotationChannel {
+            last.position = positionTracker?.update(
+                timeMicroseconds: t, intervalMicroseconds: dt, angleCounts: sample.extras.reading(channel),
+                inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
+                pressureKilopascals: last.pressureKilopascals)
+        }
+
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
             // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
@@ -334,6 +357,7 @@ public struct SignalPipeline: Sendable {
                 last.contact = true
                 last.holdMicroseconds = 0
                 stillness.reset()
+                holdIsStill = false
                 emit(event(.contact, .info, .start, .contact, at: t, value: total, limit: contactOnNewtons))
                 alerts.contactStarted(at: t, dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
             } else {
@@ -358,15 +382,24 @@ public struct SignalPipeline: Sendable {
         updateReportedZone(at: t, emit: emit)
 
         // A hold is time still on one spot: strokes make the load swing, a hold is steady.
+        // With a known position the roller's own turning tells a hold from rolling; without one
+        // (no sensor, or its angle lost) the load's steadiness does. The force detector keeps
+        // its window either way, so losing the angle falls back at once.
         if contactSwitch.isOn {
-            let wasStill = stillness.isStill
-            if stillness.update(forceNewtons: total, centroidMillimetres: last.centroidMillimetres, timeMicroseconds: t),
-               let since = stillness.stillSinceMicroseconds
-            {
+            let forceStill = stillness.update(forceNewtons: total, centroidMillimetres: last.centroidMillimetres, timeMicroseconds: t)
+            let since: Int64?
+            if let position = last.position, position.millimetres != nil, let tracker = positionTracker {
+                since = tracker.stillSinceMicroseconds
+            } else {
+                since = forceStill ? stillness.stillSinceMicroseconds : nil
+            }
+            if let since {
                 last.holdMicroseconds = t - since
-            } else if wasStill {
+                holdIsStill = true
+            } else if holdIsStill {
                 alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
                 last.holdMicroseconds = 0
+                holdIsStill = false
             }
         }
 
@@ -424,6 +457,7 @@ public struct SignalPipeline: Sendable {
         case .watchdogReset:
             restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
+        case .magnet: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
         }
         faultsChanged(at: t, emit: emit)
     }
@@ -530,6 +564,7 @@ public struct SignalPipeline: Sendable {
         alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
         endZoneAlarms(at: t, emit: emit)
         stillness.reset()
+        holdIsStill = false
         last.contact = false
         zoneClassifier.reset()
         // No load, no load on the spine: the warning ends with the contact.

@@ -245,6 +245,8 @@ public struct Profile: Codable, Sendable, Equatable {
     public var stillness: StillnessProfile
     /// The measurable range of the rig.
     public var range: RangeProfile
+    /// Position along the back from a rotation sensor; nil: none (force-only stillness).
+    public var rotation: RotationProfile? = nil
 }
 
 /// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
@@ -364,6 +366,14 @@ extension Profile {
         try finitePositive(rezero.windowSeconds, "rezero.windowSeconds", maximum: delay)
         try finitePositive(rezero.stillNewtons, "rezero.stillNewtons", maximum: threshold)
         try finiteNonNegative(rezero.maxDriftNewtons, "rezero.maxDriftNewtons", maximum: threshold)
+        if let rotation {
+            try finitePositive(rotation.rollerRadiusMillimetres, "rotation.rollerRadiusMillimetres", maximum: Self.maximumMillimetres)
+            try finitePositive(rotation.bandMillimetres, "rotation.bandMillimetres", maximum: Self.maximumMillimetres)
+            try finitePositive(rotation.stillSpanMillimetres, "rotation.stillSpanMillimetres", maximum: Self.maximumMillimetres)
+            try finitePositive(rotation.stillSeconds, "rotation.stillSeconds", maximum: delay)
+            try finiteNonNegative(rotation.radiusUncertainty, "rotation.radiusUncertainty", maximum: 1)
+            try finitePositive(rotation.strokeMinimumMillimetres, "rotation.strokeMinimumMillimetres", maximum: Self.maximumMillimetres)
+        }
     }
 
     private static func text(_ value: Double) -> String {

@@ -235,6 +235,7 @@ struct SessionRules: Sendable {
                 // rebooted starts its sample count again: the next sample tells which it was.
                 helloMidStream = true
             }
+            pipeline?.identify(info)
             samplesSinceHello = false
         case .sample(let sample):
             process(sample, now: now, output)

@@ -56,6 +56,25 @@ public struct SessionStatistics: Sendable {
     /// Contact stretches as (start, end) in device seconds since the session started.
     public private(set) var contactIntervals: [(startSeconds: Double, endSeconds: Double)] = []
 
+    /// Contact time and peak pressure on one band of the back (rotation sensor).
+    public struct PositionBand: Sendable, Equatable {
+        /// Contact time on the band, in seconds.
+        public var seconds: Double = 0
+        /// Highest pressure read on it, in kilopascals.
+        public var peakKilopascals: Double = 0
+    }
+    /// Width of a band, from the profile's `rotation` (set by `finish`; the readings carry band numbers).
+    public var bandMillimetres: Double = 20
+    /// Per band of the back, keyed by band number; empty without a rotation sensor. With the
+    /// unknown share below they sum to `contactSeconds`.
+    public private(set) var positionBands: [Int: PositionBand] = [:]
+    /// Contact time while the position was unknown (lifting, the angle lost), in seconds.
+    public private(set) var positionUnknownSeconds: Double = 0
+    /// Re-anchors at the last reading (lifted and put back, angle lost and found).
+    public private(set) var positionReanchors = 0
+    /// Strokes counted by the position tracker at the last reading.
+    public private(set) var strokes = 0
+
     private var contactStart: Double?
     private var holdCounted = false
     private var forceTimeIntegral: Double = 0
@@ -86,6 +105,21 @@ public struct SessionStatistics: Sendable {
                 secondsByZone[previous.zone.rawValue, default: 0] += dt
                 forceTimeIntegral += previous.forceNewtons * dt
                 pressureTimeIntegral += previous.pressureKilopascals * dt
+                if let position = previous.position {
+                    if let band = position.band {
+                        positionBands[band, default: PositionBand()].seconds += dt
+                    } else {
+                        positionUnknownSeconds += dt
+                    }
+                }
+            }
+        }
+        if let position = reading.position {
+            positionReanchors = position.reanchors
+            strokes = position.strokes
+            if reading.contact, let band = position.band {
+                positionBands[band, default: PositionBand()].peakKilopascals =
+                    max(positionBands[band]?.peakKilopascals ?? 0, reading.pressureKilopascals)
             }
         }
         if reading.contact {
@@ -127,5 +161,6 @@ public struct SessionStatistics: Sendable {
         region = pipeline.profile.region.rawValue
         dailySeconds = Double(pipeline.priorDailyMicroseconds + pipeline.sessionMicroseconds) * 1e-6
         dailyLimitSeconds = pipeline.profile.limits.dailyLimitSeconds
+        if let rotation = pipeline.profile.rotation { bandMillimetres = rotation.bandMillimetres }
     }
 }

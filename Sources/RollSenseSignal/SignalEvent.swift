@@ -224,6 +224,9 @@ public struct Reading: Sendable, Equatable {
     public var holdMicroseconds: Int64
     /// Today's contact time on the region, including the prior total.
     public var dailyMicroseconds: Int64
+    /// Where the tool is along the back; nil for a rig without a rotation sensor or a profile
+    /// without `rotation`.
+    public var position: PositionReading? = nil
 }
 
 /// Samples the wire decoder found missing (a sequence gap): its

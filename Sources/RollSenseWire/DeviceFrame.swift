@@ -18,6 +18,8 @@ public enum DeviceFrame: Sendable, Equatable {
     case fault(DeviceFault)
     /// REPLY.
     case reply(CommandReply)
+    /// SAMPLE_EXTRA: the wire's `seq` and the extra channels' readings.
+    case sampleExtra(sequence: UInt16, readings: ExtraReadings)
 
     /// Why a frame with a good CRC was not turned into a `DeviceFrame`.
     public enum Rejection: Error, Sendable, Equatable {
@@ -53,9 +55,24 @@ public enum DeviceFrame: Sendable, Equatable {
         case WireFormat.DeviceFrameType.reply:
             guard let reply = CommandReply(body: body) else { throw .malformed }
             self = .reply(reply)
+        case WireFormat.DeviceFrameType.sampleExtra:
+            guard let readings = Self.extraReadings(body) else { throw .malformed }
+            self = .sampleExtra(sequence: body.loadLittleEndianUInt16(at: 0), readings: readings)
         default:
             throw .unknownType
         }
+    }
+
+    /// The readings of a SAMPLE_EXTRA body (`seq u16`, then 1 to 4 `i24`), nil if its length is wrong.
+    static func extraReadings(_ body: UnsafeRawBufferPointer) -> ExtraReadings? {
+        let readingBytes = body.count - 2
+        guard readingBytes >= readingByteCount, readingBytes % readingByteCount == 0,
+              readingBytes / readingByteCount <= ExtraReadings.maxCount else { return nil }
+        var values = SIMD4<Int32>.zero
+        for index in 0..<readingBytes / readingByteCount {
+            values[index] = body.loadLittleEndianInt24(at: 2 + readingByteCount * index)
+        }
+        return ExtraReadings(count: readingBytes / readingByteCount, values: values)
     }
 
     /// The channel count of a SAMPLE body of `bodyCount` bytes, or nil if that length is wrong.
@@ -84,6 +101,7 @@ public enum DeviceFrame: Sendable, Equatable {
         case .sample: WireFormat.DeviceFrameType.sample
         case .fault: WireFormat.DeviceFrameType.fault
         case .reply: WireFormat.DeviceFrameType.reply
+        case .sampleExtra: WireFormat.DeviceFrameType.sampleExtra
         }
     }
 
@@ -109,6 +127,11 @@ public enum DeviceFrame: Sendable, Equatable {
             bytes.appendLittleEndian(fault.value)
         case .reply(let reply):
             bytes = Array(reply.body.prefix(WireFormat.maxBodyCount))
+        case .sampleExtra(let sequence, let readings):
+            bytes.appendLittleEndian(sequence)
+            for index in 0..<min(max(readings.count, 1), ExtraReadings.maxCount) {
+                bytes.appendLittleEndianInt24(min(max(readings.values[index], Self.readingRange.lowerBound), Self.readingRange.upperBound))
+            }
         }
         return bytes
     }

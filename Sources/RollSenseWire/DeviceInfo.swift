@@ -19,6 +19,11 @@ public struct DeviceInfo: Sendable, Hashable {
     public var isTextMode: Bool
     /// What is connected to each channel, channel 0 first.
     public var sensorKinds: [SensorKind]
+    /// The extra channels (rotation; docs/PROTOCOL.md, "Rotation"), empty for most devices.
+    public var extraKinds: [SensorKind]
+
+    /// The index of the rotation angle among the extra channels, if the device has one.
+    public var rotationChannel: Int? { extraKinds.firstIndex(of: .rotationAngle) }
 
     /// The number of channels.
     public var channelCount: Int { sensorKinds.count }
@@ -32,7 +37,8 @@ public struct DeviceInfo: Sendable, Hashable {
         sampleRateHz: Int,
         isStreaming: Bool,
         isTextMode: Bool = false,
-        sensorKinds: [SensorKind]
+        sensorKinds: [SensorKind],
+        extraKinds: [SensorKind] = []
     ) {
         self.protocolVersion = protocolVersion
         self.firmwareVersion = firmwareVersion
@@ -42,13 +48,22 @@ public struct DeviceInfo: Sendable, Hashable {
         self.isStreaming = isStreaming
         self.isTextMode = isTextMode
         self.sensorKinds = sensorKinds
+        self.extraKinds = extraKinds
     }
 
-    /// Reads a HELLO body; nil when it is shorter than its fields (bytes after them are ignored).
+    /// Reads a HELLO body; nil when it is shorter than its fields, an optional extra-kinds list
+    /// included (bytes after them are ignored).
     public init?(body: UnsafeRawBufferPointer) {
         guard body.count >= Self.fixedBodyCount else { return nil }
         let channelCount = Int(body[12])
         guard body.count >= Self.fixedBodyCount + channelCount else { return nil }
+        let extrasAt = Self.fixedBodyCount + channelCount
+        var extraKinds: [SensorKind] = []
+        if body.count > extrasAt {
+            let extraCount = Int(body[extrasAt])
+            guard body.count >= extrasAt + 1 + extraCount else { return nil }
+            extraKinds = (0..<extraCount).map { SensorKind(code: body[extrasAt + 1 + $0]) }
+        }
         let flags = body[11]
         self.init(
             protocolVersion: body[0],
@@ -58,7 +73,8 @@ public struct DeviceInfo: Sendable, Hashable {
             sampleRateHz: Int(body.loadLittleEndianUInt16(at: 9)),
             isStreaming: flags & 0x01 != 0,
             isTextMode: flags & 0x02 != 0,
-            sensorKinds: (0..<channelCount).map { SensorKind(code: body[Self.fixedBodyCount + $0]) }
+            sensorKinds: (0..<channelCount).map { SensorKind(code: body[Self.fixedBodyCount + $0]) },
+            extraKinds: extraKinds
         )
     }
 
@@ -71,6 +87,11 @@ public struct DeviceInfo: Sendable, Hashable {
         let kinds = sensorKinds.prefix(Int(UInt8.max))
         bytes.append(UInt8(kinds.count))
         bytes.append(contentsOf: kinds.map(\.code))
+        if !extraKinds.isEmpty {
+            let extras = extraKinds.prefix(ExtraReadings.maxCount)
+            bytes.append(UInt8(extras.count))
+            bytes.append(contentsOf: extras.map(\.code))
+        }
         return bytes
     }
 }

@@ -16,6 +16,9 @@ public struct FrameCounters: Sendable, Hashable {
     public var missingSamples = 0
     /// Encoded bytes (delimiters excluded) of every frame not yielded.
     public var discardedBytes = 0
+    /// SAMPLE_EXTRA frames among `frames`: they yield no event of their own, their readings
+    /// go with the SAMPLE that follows (docs/PROTOCOL.md, "Rotation").
+    public var sampleExtraFrames = 0
 
     /// All zero.
     public init() {}

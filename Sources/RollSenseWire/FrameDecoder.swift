@@ -20,6 +20,9 @@ public struct FrameDecoder: Sendable {
     private var lastTimeMicroseconds: UInt32 = 0
     private var timeOffsetMicroseconds: Int64 = 0
     private var isAfterHello = false
+    // A SAMPLE_EXTRA waiting for the SAMPLE of the same `seq`, which the device sends next.
+    private var pendingExtras: (sequence: UInt16, readings: ExtraReadings)?
+    private var sampleExtraFrames = 0
 
 
     /// A decoder that has seen nothing yet.
@@ -30,6 +33,7 @@ public struct FrameDecoder: Sendable {
         var counters = deframer.counters
         counters.sequenceGaps = sequenceGaps
         counters.missingSamples = missingSamples
+        counters.sampleExtraFrames = sampleExtraFrames
         return counters
     }
 
@@ -81,6 +85,7 @@ public struct FrameDecoder: Sendable {
         if type == WireFormat.DeviceFrameType.sample {
             return handleSample(body, onEvent)
         }
+        pendingExtras = nil
         let frame: DeviceFrame
         do {
             frame = try DeviceFrame(type: type, body: body)
@@ -99,6 +104,9 @@ public struct FrameDecoder: Sendable {
             onEvent(.fault(fault))
         case .reply(let reply):
             onEvent(.reply(reply))
+        case .sampleExtra(let sequence, let readings):
+            pendingExtras = (sequence, readings)
+            sampleExtraFrames += 1
         case .sample:
             preconditionFailure("SAMPLE is handled above")
         }
@@ -110,6 +118,11 @@ public struct FrameDecoder: Sendable {
         guard let channelCount = DeviceFrame.sampleChannelCount(bodyCount: body.count) else { return .malformed }
         let sequence = body.loadLittleEndianUInt16(at: 0)
         let time = body.loadLittleEndianUInt32(at: 2)
+        var extras = ExtraReadings.none
+        if let pending = pendingExtras {
+            if pending.sequence == sequence { extras = pending.readings }
+            pendingExtras = nil
+        }
 
         // Sequence: a gap when seq is not previous + 1 (mod 2^16), as Tools/wire_reference.py.
         var missing = 0
@@ -149,7 +162,8 @@ public struct FrameDecoder: Sendable {
             sequence: lastSequence64,
             deviceTimeMicroseconds: deviceTime,
             channelCount: channelCount,
-            values: DeviceFrame.readings(body, channelCount: channelCount)
+            values: DeviceFrame.readings(body, channelCount: channelCount),
+            extras: extras
         )))
         return .accepted
     }

@@ -6,6 +6,33 @@ public enum SampleQuantity: UInt8, Sendable, Equatable {
     case newtons = 1
 }
 
+/// The extra channels' readings of one sample (docs/PROTOCOL.md, "Rotation").
+public struct ExtraReadings: Sendable, Equatable {
+    /// The most extra channels a device sends.
+    public static let maxCount = 4
+    /// A reading that says the sensor gave none this sample (it failed; a FAULT says why).
+    public static let noReading: Int32 = -1
+    /// No extra channels.
+    public static let none = ExtraReadings(count: 0, values: .zero)
+
+    /// Extra channels in this sample, 0 to `maxCount`.
+    public var count: Int
+    /// One raw reading per extra channel; lanes past `count` are zero.
+    public var values: SIMD4<Int32>
+
+    /// Makes a set of extra readings.
+    public init(count: Int, values: SIMD4<Int32>) {
+        self.count = count
+        self.values = values
+    }
+
+    /// The reading of extra channel `index`, nil when it is absent or `noReading`.
+    public func reading(_ index: Int) -> Int32? {
+        guard index >= 0, index < count, values[index] != Self.noReading else { return nil }
+        return values[index]
+    }
+}
+
 /// One reading of every channel at one instant of device time.
 ///
 /// A value type of fixed size so that the signal pipeline can process samples without allocating.
@@ -24,6 +51,8 @@ public struct Sample: Sendable, Equatable {
     public var values: SIMD4<Double>
     /// Whether `values` are raw counts or newtons.
     public var quantity: SampleQuantity
+    /// The extra channels (rotation) that came with this sample; `.none` for most devices.
+    public var extras: ExtraReadings
 
     /// Makes a sample; `values` lanes past `channelCount` should be zero.
     public init(
@@ -31,13 +60,15 @@ public struct Sample: Sendable, Equatable {
         deviceTimeMicroseconds: Int64,
         channelCount: Int,
         values: SIMD4<Double>,
-        quantity: SampleQuantity = .rawCounts
+        quantity: SampleQuantity = .rawCounts,
+        extras: ExtraReadings = .none
     ) {
         self.sequence = sequence
         self.deviceTimeMicroseconds = deviceTimeMicroseconds
         self.channelCount = channelCount
         self.values = values
         self.quantity = quantity
+        self.extras = extras
     }
 }
 
@@ -53,6 +84,8 @@ public enum FaultCode: UInt8, Sendable, Equatable {
     case droppedSamples = 4
     /// The device restarted after its watchdog fired.
     case watchdogReset = 5
+    /// An angle encoder's magnet is missing, too weak or too strong (`value`: its STATUS register).
+    case magnet = 6
 }
 
 /// A fault reported by the device, with the device time it happened at.

@@ -8,6 +8,8 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
     case forceSensingResistor
     /// Generated values (simulator, virtual device).
     case synthetic
+    /// An extra channel: a rotation angle in AS5600 raw counts, 0-4095 a turn (docs/PROTOCOL.md, "Rotation").
+    case rotationAngle
     /// A code this host does not know yet.
     case other(UInt8)
 
@@ -18,6 +20,7 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case 1: self = .hx711LoadCell
         case 2: self = .forceSensingResistor
         case 3: self = .synthetic
+        case 4: self = .rotationAngle
         default: self = .other(code)
         }
     }
@@ -29,6 +32,7 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case .hx711LoadCell: 1
         case .forceSensingResistor: 2
         case .synthetic: 3
+        case .rotationAngle: 4
         case .other(let code): code
         }
     }
@@ -40,6 +44,7 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case .hx711LoadCell: "HX711 load cell"
         case .forceSensingResistor: "FSR"
         case .synthetic: "synthetic"
+        case .rotationAngle: "rotation angle"
         case .other(let code): "sensor kind \(code)"
         }
     }

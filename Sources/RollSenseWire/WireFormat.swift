@@ -22,6 +22,8 @@ public enum WireFormat {
         public static let fault: UInt8 = 0x03
         /// REPLY: the answer to a command.
         public static let reply: UInt8 = 0x04
+        /// SAMPLE_EXTRA: the extra channels (rotation) of the SAMPLE that follows.
+        public static let sampleExtra: UInt8 = 0x05
     }
 
     /// Command type codes (host to device).

@@ -7,6 +7,9 @@ import RollSenseWire
 
 let sampleCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 10_000_000 : 10_000_000
 let profileName = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : Profile.foamRollerLowerBack.name
+// "rotation": the samples also carry an AS5600 angle and the pipeline tracks the position
+// (Tools/bench/25-rotation.sh compares it with the same run without).
+let withRotation = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "rotation"
 let chunkSize = 65_536
 let periodMicroseconds: Int64 = 1_000  // 1 kHz: the ADC-limited upper rate worth supporting
 
@@ -53,8 +56,15 @@ struct Generator {
                 guard case .linear(let scale) = calibration.curves[c] else { continue }
                 counts[c] = (calibration.offsetCounts[c] + newtons / scale).rounded()
             }
+            var extras = ExtraReadings.none
+            if withRotation {
+                // 12 cm strokes at the rolling cadence on a 75 mm roller: 4096 counts a turn.
+                let millimetres = 60 * (1 - cos(2 * .pi * 0.4 * t))
+                let angle = Int32((millimetres / (2 * .pi * 75) * 4096).rounded()) & 4095
+                extras = ExtraReadings(count: 1, values: SIMD4(angle, 0, 0, 0))
+            }
             buffer[k] = Sample(sequence: UInt64(index), deviceTimeMicroseconds: Int64(index) * periodMicroseconds,
-                               channelCount: channels, values: counts)
+                               channelCount: channels, values: counts, extras: extras)
             index += 1
         }
     }
@@ -91,6 +101,7 @@ struct Pass {
     var checksum = 0.0
     var contactSeconds = 0.0
     var allocations: UInt64 = 0
+    var bands = 0
 }
 
 /// One run over the whole session with a fresh pipeline; only `process` calls are timed.
@@ -100,6 +111,12 @@ func runPass() -> Pass {
         pipeline = try SignalPipeline(profile: profile, calibration: calibration, priorDailyMicroseconds: 0)
     } catch {
         fail("\(error)", status: 1)
+    }
+    if withRotation {
+        pipeline.identify(DeviceInfo(firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .simulator,
+                                     deviceID: 0, sampleRateHz: 1000, isStreaming: true,
+                                     sensorKinds: Array(repeating: .hx711LoadCell, count: channelCount),
+                                     extraKinds: [.rotationAngle]))
     }
     var generator = Generator(channels: channelCount, peakNewtons: profile.tool == .foamRoller ? 300 : 30)
     var buffer = [Sample](repeating: Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: .zero), count: chunkSize)
@@ -128,6 +145,7 @@ func runPass() -> Pass {
     }
     pipeline.finish(atDeviceTimeMicroseconds: Int64(sampleCount) * periodMicroseconds) { _ in pass.events += 1 }
     pass.contactSeconds = Double(pipeline.sessionMicroseconds) * 1e-6
+    pass.bands = pipeline.position?.bands.count ?? 0
     return pass
 }
 
@@ -155,6 +173,8 @@ print("swift.events=\(eventCount)")
 print("swift.stop_events=\(stopEvents)")
 print("swift.checksum=\(checksum)")
 print("swift.contact_seconds=\(best.contactSeconds)")
+print("swift.rotation=\(withRotation)")
+print("swift.position_bands=\(best.bands)")
 print("swift.passes=\(repeats)")
 print("swift.median_samples_per_second=\(Int(Double(sampleCount) / medianSeconds))")
 print("swift.same_result_every_pass=\(passes.allSatisfy { $0.events == best.events && $0.checksum == best.checksum })")

@@ -175,3 +175,35 @@ struct LiveViewStateTests {
         #expect(!without.contains { $0.contains("no sound") })
     }
 }
+
+@Suite("Live view: the back strip")
+struct LiveViewBackStripTests {
+    private func model(bands: Int, at millimetres: Double?) -> LiveViewModel {
+        var model = LiveViewState(profile: .foamRollerLowerBack, title: "roller").model(flash: false)
+        model.inContact = true
+        model.position = PositionReading(millimetres: millimetres, band: millimetres.map { Int($0 / 20) }, isStill: false,
+                                         driftBoundMillimetres: 1, reanchors: 0, strokes: 0)
+        for band in 0..<bands { model.bandSeconds[band] = Double(band + 1) }
+        return model
+    }
+
+    @Test(arguments: [40, 80])
+    func stripFitsAndMarksTheToolsBand(width: Int) {
+        for bands in [1, 5, 60] {
+            let lines = LiveViewRenderer(width: width, height: 30, color: true).render(model(bands: bands, at: 25))
+            let strip = lines.first { $0.contains("Back ") }!
+            #expect(strip.contains("2.5 cm"))
+            #expect(strip.contains("\u{1B}[7m"), "the tool's band is in reverse video")
+            let plain = LiveViewRenderer(width: width, height: 30, color: false).render(model(bands: bands, at: 25))
+            #expect(plain.allSatisfy { $0.count <= width })
+        }
+    }
+
+    @Test func liftedAndWithoutASensor() {
+        let lifted = LiveViewRenderer(width: 40, height: 30, color: false).render(model(bands: 3, at: nil))
+        #expect(lifted.contains { $0.contains("Back ") && $0.contains("position unknown") })
+        var none = model(bands: 3, at: 10)
+        none.position = nil
+        #expect(!LiveViewRenderer(width: 40, height: 30, color: false).render(none).contains { $0.contains("Back ") })
+    }
+}

@@ -23,6 +23,10 @@ import Testing
         .reply(CommandReply(command: 0x99, tag: 3, status: .unknownCommand)),
         .reply(CommandReply(command: 0x85, tag: 4, status: .badArgument, data: [0xE8, 0x03])),
         .reply(CommandReply(command: 0x86, tag: 5, status: .other(200))),
+        .hello(DeviceInfo(firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .simulator, deviceID: 7,
+                          sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell, .hx711LoadCell],
+                          extraKinds: [.rotationAngle])),
+        .sampleExtra(sequence: 9, readings: ExtraReadings(count: 1, values: SIMD4(4095, 0, 0, 0))),
     ]
 
     @Test(arguments: frames)
@@ -35,18 +39,34 @@ import Testing
         var events: [WireEvent] = []
         decoder.feed(frame.encoded) { events.append($0) }
         #expect(decoder.counters.frames == 1)
-        let expected: WireEvent = switch frame {
-        case .hello(let info): .info(info)
-        case .sample(let sample): .sample(sample)
-        case .fault(let fault): .fault(fault)
-        case .reply(let reply): .reply(reply)
+        // A SAMPLE_EXTRA alone yields nothing: its readings wait for their SAMPLE.
+        let expected: [WireEvent] = switch frame {
+        case .hello(let info): [.info(info)]
+        case .sample(let sample): [.sample(sample)]
+        case .fault(let fault): [.fault(fault)]
+        case .reply(let reply): [.reply(reply)]
+        case .sampleExtra: []
         }
-        #expect(events == [expected])
+        #expect(events == expected)
     }
 
     @Test func helloFieldsAreAtTheirDocumentedOffsets() {
         let body = Self.info.body
         #expect(body == [1, 1, 2, 3, 3, 0xEF, 0xBE, 0xAD, 0xDE, 80, 0, 0x02, 4, 1, 2, 3, 0])
+    }
+
+    @Test func extraReadingsGoWithTheSampleOfTheSameSequenceOnly() {
+        let extra = DeviceFrame.sampleExtra(sequence: 5, readings: ExtraReadings(count: 1, values: SIMD4(1234, 0, 0, 0)))
+        let sample = Sample(sequence: 5, deviceTimeMicroseconds: 10, channelCount: 2, values: SIMD4(1, 2, 0, 0))
+        let other = Sample(sequence: 6, deviceTimeMicroseconds: 20, channelCount: 2, values: SIMD4(1, 2, 0, 0))
+        var decoder = FrameDecoder()
+        var samples: [Sample] = []
+        decoder.feed(extra.encoded + DeviceFrame.sample(sample).encoded + extra.encoded + DeviceFrame.sample(other).encoded) {
+            if case .sample(let s) = $0 { samples.append(s) }
+        }
+        #expect(samples.map(\.extras.count) == [1, 0])
+        #expect(samples.first?.extras.reading(0) == 1234)
+        #expect(ExtraReadings(count: 1, values: SIMD4(-1, 0, 0, 0)).reading(0) == nil)
     }
 
     @Test func sampleReadingsAreClampedToTwentyFourBits() {

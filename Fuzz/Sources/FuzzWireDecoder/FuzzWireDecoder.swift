@@ -57,6 +57,7 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     check(events == random && counters == randomCounters, "random chunking differs")
 
     var frames = 0
+    var samplesWithExtras = 0
     var gaps = 0
     var missing = 0
     var lastSample: Sample?
@@ -77,6 +78,14 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
                 // Wraps add 2^32, restarts continue from the last time: never back.
                 check(sample.deviceTimeMicroseconds >= last.deviceTimeMicroseconds, "time went back")
             }
+            if sample.extras.count > 0 {
+                samplesWithExtras += 1
+                check(sample.extras.count <= ExtraReadings.maxCount, "extra count \(sample.extras.count)")
+                for lane in 0..<4 {
+                    let value = sample.extras.values[lane]
+                    check(lane < sample.extras.count ? abs(value) <= 8_388_608 : value == 0, "extra \(value) in lane \(lane)")
+                }
+            }
             lastSample = sample
         case .gap(let missingSamples, _):
             gaps += 1
@@ -86,7 +95,9 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
             check(false, "FrameDecoder does not detect")
         }
     }
-    check(counters.frames == frames, "frames \(counters.frames) vs \(frames) events")
+    // A SAMPLE_EXTRA is a frame without an event of its own; at most one goes with each sample.
+    check(counters.frames == frames + counters.sampleExtraFrames, "frames \(counters.frames) vs \(frames) events + \(counters.sampleExtraFrames) extra")
+    check(samplesWithExtras <= counters.sampleExtraFrames, "samples with extras \(samplesWithExtras) vs \(counters.sampleExtraFrames) extra frames")
     check(counters.sequenceGaps == gaps && counters.missingSamples == missing, "gap counters")
     check(counters.discardedBytes <= count, "discarded more than fed")
     let delimiters = bytes.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }

@@ -4,20 +4,25 @@ import RollSenseSignal
 import RollSenseWire
 
 /// One CSV row per sample for spreadsheets and pandas: time, raw value per channel, force,
-/// pressure, zone, contact, area. Comma separated, `.` decimals, a header row, RFC 4180 quoting
+/// pressure, zone, contact, area; with a rotation sensor also the angle, the position along the
+/// back, its band, whether the tool is still and the drift bound. Comma separated, `.` decimals, a header row, RFC 4180 quoting
 /// (only the area name could ever need it).
 public struct CSVExporter: Sendable {
     /// Channels in the raw columns (the device's channel count).
     public let channelCount: Int
+    /// Whether the position columns are written (the session tracks position).
+    public let hasPosition: Bool
 
-    /// An exporter for `channelCount` raw channels (1-4).
-    public init(channelCount: Int) {
+    /// An exporter for `channelCount` raw channels (1-4), with the position columns or not.
+    public init(channelCount: Int, hasPosition: Bool = false) {
         self.channelCount = min(max(channelCount, 1), 4)
+        self.hasPosition = hasPosition
     }
 
     /// The header row.
     public var header: String {
-        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "contact", "area"])
+        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "contact", "area"]
+            + (hasPosition ? ["angle_counts", "position_mm", "band", "still", "drift_bound_mm"] : []))
             .joined(separator: ",")
     }
 
@@ -34,6 +39,16 @@ public struct CSVExporter: Sendable {
         fields.append(reading.zone.rawValue)
         fields.append(reading.contact ? "1" : "0")
         fields.append(Self.quoted(reading.area.name))
+        if hasPosition {
+            // Empty cells where there is none: no angle this sample, or no position (lifted).
+            let angle = (0..<sample.extras.count).lazy.compactMap { sample.extras.reading($0) }.first
+            let position = reading.position
+            fields.append(angle.map(String.init) ?? "")
+            fields.append(position?.millimetres.map { Self.decimal($0, digits: 1) } ?? "")
+            fields.append(position?.band.map(String.init) ?? "")
+            fields.append(position?.millimetres == nil ? "" : (position!.isStill ? "1" : "0"))
+            fields.append(position?.millimetres == nil ? "" : Self.decimal(position!.driftBoundMillimetres, digits: 1))
+        }
         return fields.joined(separator: ",")
     }
 

@@ -26,6 +26,8 @@ public enum ReportSVG {
     public static let widthPixels = 960
     /// Chart height in pixels.
     public static let heightPixels = 440
+    /// Height of the body map added below the chart when the session has positions.
+    public static let bodyMapHeightPixels = 210
     /// Alert markers drawn at most: one per 3-pixel slot of the plot (the report lists them all).
     public static let maximumAlertMarkers = 300
 
@@ -50,11 +52,12 @@ public enum ReportSVG {
             Double(marginTop) + Double(plotHeight) * (1 - min(max(newtons, 0), yMaximum) / yMaximum)
         }
 
+        let totalHeight = heightPixels + (report.positionBands.isEmpty ? 0 : bodyMapHeightPixels)
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(widthPixels)" height="\(heightPixels)" viewBox="0 0 \(widthPixels) \(heightPixels)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(widthPixels)" height="\(totalHeight)" viewBox="0 0 \(widthPixels) \(totalHeight)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
             <title>\(escape(title))</title>
-            <rect x="0" y="0" width="\(widthPixels)" height="\(heightPixels)" fill="#ffffff"/>
+            <rect x="0" y="0" width="\(widthPixels)" height="\(totalHeight)" fill="#ffffff"/>
             <text x="\(marginLeft)" y="24" font-size="16" font-weight="bold" fill="#222">\(escape(title))</text>
 
             """
@@ -144,7 +147,57 @@ public enum ReportSVG {
         }
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#e67e22\"/>", "caution alert")
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#c0392b\"/>", "stop alert")
-        svg += "</g>\n</svg>\n"
+        svg += "</g>\n"
+        if !report.positionBands.isEmpty { svg += bodyMap(report, top: heightPixels) }
+        svg += "</svg>\n"
+        return svg
+    }
+
+    /// The back as a strip of bands from where the first contact began: a bar per band as tall as
+    /// its contact time, shaded by its peak pressure, both written on it.
+    static func bodyMap(_ report: SessionStatistics, top: Int) -> String {
+        let bands = report.positionBands.sorted { $0.key < $1.key }
+        let first = bands.first!.key, last = bands.last!.key
+        let plotWidth = widthPixels - marginLeft - marginRight
+        let barTop = Double(top + 64), barHeight = 86.0  // room above the tallest bar for its label
+        let baseline = barTop + barHeight
+        let slot = Double(plotWidth) / Double(last - first + 1)
+        let longest = bands.map(\.value.seconds).max() ?? 1
+        let peak = max(bands.map(\.value.peakKilopascals).max() ?? 1, 1)
+        let bandCentimetres = report.bandMillimetres / 10
+        var svg = "<g id=\"body-map\">\n"
+        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 22)\" font-size=\"14\" font-weight=\"bold\" fill=\"#222\">"
+            + escape("Body map: contact time and peak pressure per \(label(bandCentimetres)) cm of back") + "</text>\n"
+        var note = "0 = where the first contact began"
+        if report.positionReanchors > 0 {
+            note += "; re-placed \(report.positionReanchors)x, so later bands are relative to where the tool was put back"
+        }
+        if report.positionUnknownSeconds > 0 { note += "; position unknown \(label((report.positionUnknownSeconds * 10).rounded() / 10)) s" }
+        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 40)\" font-size=\"11\" fill=\"#555\">\(escape(note))</text>\n"
+        for (band, totals) in bands {
+            let x = Double(marginLeft) + Double(band - first) * slot
+            let height = max(1, totals.seconds / longest * barHeight)
+            let shade = 0.25 + 0.75 * min(totals.peakKilopascals / peak, 1)
+            let tip = "\(label(Double(band) * bandCentimetres))-\(label(Double(band + 1) * bandCentimetres)) cm: "
+                + "\(label((totals.seconds * 10).rounded() / 10)) s, peak \(label((totals.peakKilopascals * 10).rounded() / 10)) kPa"
+            svg += "<g class=\"band\"><title>\(escape(tip))</title>"
+            svg += "<rect x=\(attr(x + 1)) y=\(attr(baseline - height)) width=\(attr(max(slot - 2, 1))) height=\(attr(height)) fill=\"#8e44ad\" fill-opacity=\(attr(shade))/>"
+            if slot >= 26 {
+                svg += "<text x=\(attr(x + slot / 2)) y=\(attr(baseline - height - 4)) text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">\(label(totals.seconds.rounded())) s</text>"
+                svg += "<text x=\(attr(x + slot / 2)) y=\(attr(baseline + 26)) text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">\(label(totals.peakKilopascals.rounded()))</text>"
+            }
+            svg += "</g>\n"
+        }
+        svg += "<line x1=\"\(marginLeft)\" y1=\(attr(baseline)) x2=\"\(marginLeft + plotWidth)\" y2=\(attr(baseline)) stroke=\"#888\"/>\n"
+        // Ticks every band, labelled where there is room.
+        let labelEvery = max(1, Int((40 / slot).rounded(.up)))
+        for band in first...(last + 1) where (band - first) % labelEvery == 0 {
+            let x = Double(marginLeft) + Double(band - first) * slot
+            svg += "<text x=\(attr(x)) y=\(attr(baseline + 13)) text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">\(label(Double(band) * bandCentimetres))</text>\n"
+        }
+        svg += "<text x=\"\(marginLeft + plotWidth / 2)\" y=\(attr(baseline + 44)) text-anchor=\"middle\" fill=\"#222\">"
+            + "Position along the back (cm); bar: contact time, shade and lower figure: peak pressure (kPa)</text>\n"
+        svg += "</g>\n"
         return svg
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
 
@@ -46,7 +47,7 @@ struct ExportCommand: ParsableCommand {
                 guard writeError == nil else { return }
                 do {
                     if exporter == nil {
-                        exporter = CSVExporter(channelCount: sample.channelCount)
+                        exporter = CSVExporter(channelCount: sample.channelCount, hasPosition: reading.position != nil)
                         try csvFile.writeLine(exporter!.header)
                     }
                     try csvFile.writeLine(exporter!.row(sample: sample, reading: reading, sessionSeconds: seconds))

@@ -65,6 +65,15 @@ struct ReportCommand: ParsableCommand {
                            showsDailyTotal: false, maximumAlertLines: nil)
     }
 
+    /// The position fields of the JSON report, empty without a rotation sensor.
+    static func positionJSON(_ report: SessionStatistics) -> String {
+        guard !report.positionBands.isEmpty else { return "" }
+        let bands = report.positionBands.sorted { $0.key < $1.key }.map { band, totals in
+            "{\"fromMm\":\(number(Double(band) * report.bandMillimetres, digits: 1)),\"toMm\":\(number(Double(band + 1) * report.bandMillimetres, digits: 1)),\"contactS\":\(number(totals.seconds, digits: 3)),\"peakPressureKPa\":\(number(totals.peakKilopascals, digits: 3))}"
+        }.joined(separator: ",")
+        return ",\"position\":{\"bands\":[\(bands)],\"unknownS\":\(number(report.positionUnknownSeconds, digits: 3)),\"reanchors\":\(report.positionReanchors),\"strokes\":\(report.strokes)}"
+    }
+
     static func jsonText(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 3))" }.joined(separator: ",") + "}"
@@ -72,6 +81,6 @@ struct ReportCommand: ParsableCommand {
         let alerts = report.alerts.map {
             "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event)))}"
         }.joined(separator: ",")
-        return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]}"
+        return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]\(positionJSON(report))}"
     }
 }

@@ -23,13 +23,21 @@ final class JSONLinesOutput: SessionSink {
         write("{\"type\":\"device\",\"board\":\(quote(info.board.description)),\"firmware\":\(quote(info.firmwareVersion.description)),\"deviceId\":\(info.deviceID),\"sampleRateHz\":\(info.sampleRateHz),\"channels\":\(info.channelCount)}")
     }
 
+    /// With a rotation sensor: where the tool is (null out of contact or without an angle).
+    static func positionFields(_ position: PositionReading?) -> String {
+        guard let position else { return "" }
+        let millimetres = position.millimetres.map { number($0, digits: 1) } ?? "null"
+        let band = position.band.map(String.init) ?? "null"
+        return ",\"positionMm\":\(millimetres),\"band\":\(band),\"still\":\(position.isStill),\"driftBoundMm\":\(number(position.driftBoundMillimetres, digits: 1)),\"reanchors\":\(position.reanchors),\"strokes\":\(position.strokes)"
+    }
+
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
         write(Self.readingLine(reading, sessionSeconds: sessionSeconds))
     }
 
     /// The `reading` object; the live page gets the same one.
     static func readingLine(_ reading: Reading, sessionSeconds: Double) -> String {
-        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}"
+        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)\(positionFields(reading.position))}"
     }
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {

@@ -27,6 +27,16 @@ enum SummaryText {
         }
         lines.append("  Time in zones     " + (zones.isEmpty ? "-" : zones.joined(separator: ", ")))
         lines.append("  Holds             \(stats.holdCount), longest \(format(stats.longestHoldSeconds, digits: 1)) s")
+        if !stats.positionBands.isEmpty {
+            var summary = "\(stats.strokes) strokes, re-placed \(stats.positionReanchors)x"
+            if stats.positionUnknownSeconds > 0 { summary += ", position unknown \(format(stats.positionUnknownSeconds, digits: 1)) s" }
+            lines.append("  Position          \(summary); from where the first contact began:")
+            let width = stats.bandMillimetres / 10
+            for (band, totals) in stats.positionBands.sorted(by: { $0.key < $1.key }) {
+                let range = "\(format(Double(band) * width, digits: 0)) to \(format(Double(band + 1) * width, digits: 0)) cm"
+                lines.append("    \(range.padding(toLength: 16, withPad: " ", startingAt: 0))\(clock(totals.seconds)), peak \(format(totals.peakKilopascals, digits: 1)) kPa")
+            }
+        }
         if showsDailyTotal {
             let region = LiveViewState.regionName(profile.region)
             lines.append("  Today on \(region)  \(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))")

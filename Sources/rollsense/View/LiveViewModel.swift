@@ -1,3 +1,5 @@
+import RollSenseSignal
+
 /// How a zone is drawn: its colour and the words shown for it.
 enum ZoneStyle: String, Sendable, CaseIterable {
     case none, light, target, caution, stop, fault
@@ -53,6 +55,11 @@ struct LiveViewModel: Sendable {
     var spineObservable = true
     /// Whether to flash the screen this redraw (an alert just started).
     var flash: Bool
+    /// Where the tool is on the back (rotation sensor), nil without one.
+    var position: PositionReading? = nil
+    /// Contact seconds per band of the back so far, and the band width.
+    var bandSeconds: [Int: Double] = [:]
+    var bandMillimetres = 20.0
     /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
     /// the line printed before the view opened is hidden by it.
     var soundNote: String? = nil

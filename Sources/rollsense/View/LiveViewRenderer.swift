@@ -1,3 +1,5 @@
+import RollSenseSignal
+
 /// Lays out the live view as lines of text for a terminal of a given size.
 ///
 /// Pure: the same model and size give the same lines, so it is tested without a terminal.
@@ -32,7 +34,7 @@ struct LiveViewRenderer {
             (dailyBarWidth > 0 ? holdLine : fit(holdLine, width: width))
                 + paint(bar(fraction: dailyFraction, width: dailyBarWidth), dailyStyle.ansiColor))
         lines.append("  " + sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals))
-        lines.append("")
+        lines.append(backStrip(model, width: width))
         if let alert = model.alert {
             // Three rows in the alert's colour, the words in capitals in the middle one: readable
             // from a roller on the floor.
@@ -103,6 +105,34 @@ struct LiveViewRenderer {
         return String(shown.map { value in
             glyphs[min(glyphs.count - 1, max(0, Int(value / top * Double(glyphs.count))))]
         })
+    }
+
+    /// The back as a strip of bands from where the first contact began, each cell as high as the
+    /// time spent there, the tool's band in reverse video, then where it is: "Back ▂▅█▃ 12.4 cm".
+    /// Empty for a rig without a rotation sensor.
+    private func backStrip(_ model: LiveViewModel, width: Int) -> String {
+        guard let position = model.position else { return "" }
+        let place = position.millimetres.map { format($0 / 10, digits: 1) + " cm" + (position.isStill ? " still" : "") }
+            ?? (model.inContact ? "position unknown" : "lifted")
+        let prefix = "  Back "
+        let room = width - prefix.count - place.count - 1
+        let known = Array(model.bandSeconds.keys) + (position.band.map { [$0] } ?? [])
+        guard room >= 3, var low = known.min(), var high = known.max() else { return fit(prefix + place, width: width) }
+        if high - low + 1 > room {
+            // Too many bands for the width: the window around the tool (or the far end).
+            let centre = position.band ?? high
+            low = max(low, centre - room / 2)
+            high = low + room - 1
+        }
+        let glyphs: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+        let longest = max(model.bandSeconds.values.max() ?? 0, 1e-9)
+        var cells = ""
+        for band in low...high {
+            let seconds = model.bandSeconds[band] ?? 0
+            let glyph = seconds > 0 ? glyphs[min(glyphs.count - 1, Int(seconds / longest * Double(glyphs.count - 1)))] : "·"
+            cells += band == position.band ? paint(String(glyph), "7") : String(glyph)
+        }
+        return prefix + cells + " " + place
     }
 
     private func bar(fraction: Double, width: Int) -> String {

@@ -18,6 +18,7 @@ struct LiveViewState {
     private(set) var sessionSeconds = 0.0
     private(set) var recent: [Double] = []
     private(set) var linkStatus: String?
+    private(set) var bandSeconds: [Int: Double] = [:]
     /// Open alerts by reason, with when they started (device seconds) and their words.
     private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
     private var instant: (until: Double, text: String, style: ZoneStyle)?
@@ -48,6 +49,12 @@ struct LiveViewState {
     }
 
     mutating func read(_ reading: Reading, sessionSeconds: Double) {
+        // Time per spot from the shown readings: each step goes to the band the tool was on at
+        // its start (the report and the ledger count every sample; this is the view's picture).
+        if let previous = self.reading, previous.contact, let band = previous.position?.band,
+           sessionSeconds > self.sessionSeconds, sessionSeconds - self.sessionSeconds <= 1 {
+            bandSeconds[band, default: 0] += sessionSeconds - self.sessionSeconds
+        }
         self.reading = reading
         self.sessionSeconds = sessionSeconds
         linkStatus = nil
@@ -136,7 +143,10 @@ struct LiveViewState {
             alert: alert,
             linkStatus: linkStatus,
             spineObservable: profile.spine.canObserveCentreLoad,
-            flash: flash)
+            flash: flash,
+            position: reading?.position,
+            bandSeconds: bandSeconds,
+            bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
         model.soundNote = soundNote
         return model
     }

@@ -18,6 +18,22 @@ struct CSVExporterTests {
         #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,1,lowerBack.left")
     }
 
+    @Test func positionColumnsWithARotationSensor() {
+        let exporter = CSVExporter(channelCount: 2, hasPosition: true)
+        #expect(exporter.header.hasSuffix(",area,angle_counts,position_mm,band,still,drift_bound_mm"))
+        let sample = Sample(sequence: 7, deviceTimeMicroseconds: 1_500_000, channelCount: 2, values: SIMD4(1, 2, 0, 0),
+                            extras: ExtraReadings(count: 1, values: SIMD4(3071, 0, 0, 0)))
+        var reading = ReportTestData.reading(index: 150)
+        reading.position = PositionReading(millimetres: 43.25, band: 2, isStill: true, driftBoundMillimetres: 1.1,
+                                           reanchors: 0, strokes: 3)
+        #expect(exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5).hasSuffix(",lowerBack.left,3071,43.3,2,1,1.1"))
+        // No angle this sample (the sensor failed) and no position: empty cells, never a zero.
+        let failed = Sample(sequence: 8, deviceTimeMicroseconds: 1_510_000, channelCount: 2, values: SIMD4(1, 2, 0, 0),
+                            extras: ExtraReadings(count: 1, values: SIMD4(-1, 0, 0, 0)))
+        reading.position = .unknown
+        #expect(exporter.row(sample: failed, reading: reading, sessionSeconds: 1.51).hasSuffix(",lowerBack.left,,,,,"))
+    }
+
     @Test func missingChannelIsAnEmptyCell() {
         let exporter = CSVExporter(channelCount: 2)
         let sample = Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: SIMD4(12.25, 0, 0, 0), quantity: .rawCounts)

@@ -87,3 +87,49 @@ struct ReportSVGTests {
         #expect(collector.text.contains("Time (min)"))
     }
 }
+
+@Suite("ReportSVG body map")
+struct ReportBodyMapTests {
+    /// ReportTestData's session with a position: the tool rolls 0-99 mm while in contact
+    /// (readings 100-399), lifted (no position) for readings 250-259.
+    static func report() -> SessionStatistics {
+        var report = SessionStatistics()
+        for index in 0..<ReportTestData.readingCount {
+            var reading = ReportTestData.reading(index: index)
+            if reading.contact {
+                let millimetres = Double(index % 100)
+                let known = !(250..<260).contains(index)
+                reading.position = PositionReading(
+                    millimetres: known ? millimetres : nil, band: known ? Int(millimetres / 20) : nil, isStill: false,
+                    driftBoundMillimetres: 1, reanchors: index >= 260 ? 1 : 0, strokes: index / 50)
+            }
+            report.add(reading)
+        }
+        return report
+    }
+
+    @Test func bandsSumToTheContactTimeWithTheUnknownShare() {
+        let report = Self.report()
+        #expect(report.positionBands.keys.sorted() == [0, 1, 2, 3, 4])
+        let banded = report.positionBands.values.reduce(0) { $0 + $1.seconds }
+        #expect(abs(banded + report.positionUnknownSeconds - report.contactSeconds) < 1e-9)
+        #expect(report.positionUnknownSeconds > 0)
+        #expect(report.positionReanchors == 1)
+        #expect(report.positionBands[4]!.peakKilopascals == 30)
+    }
+
+    @Test func svgHasABarPerBandAndSaysWhereZeroIs() throws {
+        let svg = ReportSVG.render(title: "roller", envelope: ForceEnvelope(), report: Self.report(), zones: nil, message: { $0.reason.rawValue })
+        let collector = try ReportSVGTests.parse(svg)
+        #expect(collector.elements.first?.attributes["height"] == String(ReportSVG.heightPixels + ReportSVG.bodyMapHeightPixels))
+        #expect(collector.elements.contains { $0.attributes["id"] == "body-map" })
+        #expect(collector.elements.filter { $0.attributes["class"] == "band" }.count == 5)
+        #expect(collector.text.contains("0 = where the first contact began"))
+        #expect(collector.text.contains("re-placed 1x"))
+        #expect(collector.text.contains("0-2 cm:"))
+        // Without positions, no body map and the usual height.
+        let plain = try ReportSVGTests.parse(ReportSVGTests.render())
+        #expect(!plain.elements.contains { $0.attributes["id"] == "body-map" })
+        #expect(plain.elements.first?.attributes["height"] == String(ReportSVG.heightPixels))
+    }
+}

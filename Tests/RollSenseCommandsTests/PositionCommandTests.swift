@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// The rotation sensor end to end through the shipped commands: the sim-roller firmware (two
+/// HX711s and the AS5600) under simavr on a pty, `rollsense live --json --record`, then `report
+/// --svg --json` and `export` on the recording.
+@Suite("position along the back, end to end", .serialized)
+struct PositionCommandTests {
+    static let harness = RollSenseProcess.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
+    static let firmware = RollSenseProcess.root.appendingPathComponent("Firmware/build/sim-roller/rollsense.elf")
+    static let scenario = RollSenseProcess.root.appendingPathComponent("Fixtures/firmware/scenarios/roller-rotation.scenario")
+    static var built: Bool {
+        FileManager.default.isExecutableFile(atPath: harness.path) && FileManager.default.fileExists(atPath: firmware.path)
+    }
+
+    /// make-scenarios.py's rig: each cell's zero offset plus half the cradle's 1.6 kg, 4382 counts a newton.
+    static let calibration = """
+        {"offsetCounts": [118605, 3370], "curves": [\
+        {"linear": {"newtonsPerCount": 0.00022821}}, {"linear": {"newtonsPerCount": 0.00022821}}]}
+        """
+
+    @Test(.enabled(if: PositionCommandTests.built || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))
+    func liveRecordReportAndExportCarryThePosition() throws {
+        let rollsense = try RollSenseProcess()
+        defer { rollsense.removeHome() }
+        let calibrationFile = rollsense.path("calibration.json")
+        try Self.calibration.write(toFile: calibrationFile, atomically: true, encoding: .utf8)
+        let link = rollsense.path("roller")
+        let harness = Process()
+        harness.executableURL = Self.harness
+        harness.arguments = ["--seconds", "30", "--scenario", Self.scenario.path, "--link", link, Self.firmware.path]
+        harness.standardOutput = FileHandle.nullDevice
+        harness.standardError = FileHandle.nullDevice
+        try harness.run()
+        defer { stopSimulator(harness) }
+        while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
+
+        // 20 s: sitting down at 3-5 s, then 15 s of rolling strokes.
+        let capture = rollsense.path("roller.rscap")
+        let live = try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", "20",
+                                      "--calibration", calibrationFile, "--record", capture])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let readings = lines(ofType: "reading", in: live.lines).compactMap(jsonObject)
+        let placed = readings.filter { $0["positionMm"] is Double }
+        #expect(placed.count > readings.count / 2, "readings with a position: \(placed.count) of \(readings.count)")
+        let farthest = placed.compactMap { $0["positionMm"] as? Double }.max() ?? 0
+        #expect(farthest > 80 && farthest < 160, "the strokes reach 12 cm plus the drift up the back: \(farthest) mm")
+
+        let svgPath = rollsense.path("roller.svg")
+        let report = try rollsense.run(["report", capture, "--json", "--svg", svgPath])
+        #expect(report.status == 0, "stderr: \(report.stderr)")
+        let object = try #require(report.lines.compactMap(jsonObject).first)
+        let position = try #require(object["position"] as? [String: Any])
+        let bands = try #require(position["bands"] as? [[String: Any]])
+        #expect(bands.count >= 5)
+        let banded = bands.compactMap { $0["contactS"] as? Double }.reduce(0, +)
+        let contact = try #require(object["contactS"] as? Double)
+        let unknown = try #require(position["unknownS"] as? Double)
+        #expect(abs(banded + unknown - contact) < 0.01, "bands \(banded) + unknown \(unknown) vs contact \(contact)")
+        let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
+        #expect(svg.contains("id=\"body-map\""))
+        #expect(svg.components(separatedBy: "class=\"band\"").count - 1 == bands.count)
+
+        let csvPath = rollsense.path("roller.csv")
+        let export = try rollsense.run(["export", capture, "--csv", csvPath])
+        #expect(export.status == 0, "stderr: \(export.stderr)")
+        let csv = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
+        #expect(csv.first?.hasSuffix("angle_counts,position_mm,band,still,drift_bound_mm") == true)
+    }
+}
