@@ -33,7 +33,8 @@ public func fuzzPlotterText(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     check(counters.samples + counters.malformedLines + counters.oversizeLines <= lineEnds, "more lines than line ends")
     for (index, sample) in samples.enumerated() {
         check(sample.sequence == UInt64(index), "sequence")
-        check(sample.deviceTimeMicroseconds == 7, "host time")
+        // All fed at host time 7: lines of one read are stamped 1 µs apart, in order.
+        check(sample.deviceTimeMicroseconds == 7 + Int64(index), "host time, 1 µs apart")
         check((1...Sample.maxChannelCount).contains(sample.channelCount), "channel count")
         for lane in 0..<4 {
             check(lane < sample.channelCount ? sample.values[lane].isFinite : sample.values[lane] == 0, "value lane \(lane)")
