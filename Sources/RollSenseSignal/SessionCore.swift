@@ -24,7 +24,8 @@ public enum SessionOutput: Sendable {
 
 /// Why a session core finished by itself.
 public enum SessionEnd: Sendable, Equatable {
-    /// `maximumDurationSeconds` of device time passed since the first sample.
+    /// `maximumDurationSeconds` passed since the first sample: device time, plus host time while
+    /// a live device is disconnected (its clock stops with it).
     case durationReached
     /// A live device sent nothing decodable for `seconds` of host time.
     case silentDevice(seconds: Double, bytesReceived: Int)
@@ -91,14 +92,15 @@ public struct SessionCore: Sendable {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: now, output) }
     }
 
-    /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence.
+    /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence,
+    /// and ends a live session whose duration passes while the device is gone.
     public mutating func tick(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
         rules.tick(at: now, output)
     }
 
     /// The link to the device went away at host time `now`.
     public mutating func linkLost(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
-        rules.linkLost(output)
+        rules.linkLost(at: now, output)
     }
 
     /// The device is back after `gapMicroseconds`: the stream is asked for again. The pipeline
@@ -131,6 +133,8 @@ struct SessionRules: Sendable {
     private var lastDecodedHost: Int64 = 0
     private var lastInfoRequestHost = Int64.min
     private var linkDown = false
+    // Host time the link went down: a live session's duration runs on in host time from here.
+    private var linkLostHost: Int64 = 0
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
     // A HELLO answering our GET_INFO is no restart; one nobody asked for after samples is.
@@ -149,7 +153,11 @@ struct SessionRules: Sendable {
     }
 
     mutating func tick(at now: Int64, _ output: (SessionOutput) -> Void) {
-        guard end == nil, configuration.sendsCommands, !linkDown else { return }
+        guard end == nil, configuration.sendsCommands else { return }
+        if linkDown {
+            checkDurationWhileDisconnected(at: now, output)
+            return
+        }
         if deviceInfo == nil && now - lastInfoRequestHost >= SessionCore.infoRetryMicroseconds {
             requestStream(at: now, output)
         }
@@ -158,9 +166,10 @@ struct SessionRules: Sendable {
         }
     }
 
-    mutating func linkLost(_ output: (SessionOutput) -> Void) {
+    mutating func linkLost(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard end == nil, !linkDown else { return }
         linkDown = true
+        linkLostHost = now
         output(.link(.disconnected))
         pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
@@ -246,6 +255,16 @@ struct SessionRules: Sendable {
 
     mutating func checkDuration(_ output: (SessionOutput) -> Void) {
         if let limit = configuration.maximumDurationSeconds, originTime != nil, end == nil, sessionSeconds(lastTime) >= limit {
+            stop(.durationReached, output)
+        }
+    }
+
+    /// A device that is gone sends no time: without this a `--duration` past the end of its
+    /// data would wait for ever. Only live (a replay has no outage to wait out).
+    private mutating func checkDurationWhileDisconnected(at now: Int64, _ output: (SessionOutput) -> Void) {
+        guard let limit = configuration.maximumDurationSeconds else { return }
+        let deviceSeconds = originTime == nil ? Double(linkLostHost - startHost) * 1e-6 : sessionSeconds(lastTime)
+        if deviceSeconds + Double(now - linkLostHost) * 1e-6 >= limit {
             stop(.durationReached, output)
         }
     }

@@ -153,7 +153,7 @@ struct LiveViewStateTests {
     @Test(arguments: EventReason.allCases)
     func everyReasonHasASentence(reason: EventReason) {
         for phase in EventPhase.allCases {
-            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300)).isEmpty)
+            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300), profile: .foamRollerLowerBack).isEmpty)
         }
     }
 

@@ -197,6 +197,46 @@ import RollSenseWire
         #expect(run.ends == [.durationReached])
     }
 
+    @Test func aLiveDurationRunsOnInHostTimeWhileTheDeviceIsGone() {
+        // 1 s of device time, then the device is gone for good: its clock stops, the host's
+        // runs on, and the 3 s duration ends the session 2 s of host time after the loss.
+        var run = Run(Self.configuration(durationSeconds: 3))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_100_000) { run.outputs.append($0) }
+        run.tick(at: 3_099_999)
+        #expect(run.ends.isEmpty)
+        run.tick(at: 3_100_000)
+        #expect(run.ends == [.durationReached])
+        run.finish()
+        #expect(run.summaries.count == 1)
+        #expect(run.summaries.first?.durationSeconds == 1, "the figures stay device time")
+    }
+
+    @Test func aDeviceThatReturnsInTimeContinuesOnItsOwnClock() {
+        var run = Run(Self.configuration(durationSeconds: 3))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_100_000) { run.outputs.append($0) }
+        run.tick(at: 2_000_000)
+        run.core.linkRestored(gapMicroseconds: 1_000_000, hostTimeMicroseconds: 2_100_000) { run.outputs.append($0) }
+        // Connected again: only device time counts, however long the host waits for data.
+        run.tick(at: 9_000_000)
+        #expect(run.ends.isEmpty)
+        run.feed(Self.hello() + Self.samples(from: 81, count: 300, startMicroseconds: 1_012_500), at: 9_100_000)
+        #expect(run.ends == [.durationReached])
+        #expect(run.samples.last?.deviceTimeMicroseconds == 3_000_000)
+    }
+
+    @Test func aReplayNeverEndsOnHostTime() {
+        var run = Run(Self.configuration(live: false, durationSeconds: 3, silenceSeconds: nil))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 0)
+        run.core.linkLost(hostTimeMicroseconds: 0) { run.outputs.append($0) }
+        run.tick(at: 100_000_000)
+        #expect(run.ends.isEmpty)
+    }
+
     // MARK: - Silence
 
     @Test func aSilentDeviceEndsTheSessionAfterTheTimeout() {

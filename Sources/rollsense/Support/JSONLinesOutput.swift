@@ -10,11 +10,17 @@ import RollSenseWire
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {
     private let write: (String) -> Void
-    private var areaName: String
+    private let profile: Profile
+    private let waitNotice: ((String) -> Void)?
+    private let durationSeconds: Double?
 
-    init(region: BodyRegion, write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
+    /// `waitNotice` (live only) hears, in words, why the session waits when the board is gone.
+    init(profile: Profile, durationSeconds: Double? = nil, waitNotice: ((String) -> Void)? = nil,
+         write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
         self.write = write
-        areaName = region.rawValue
+        self.profile = profile
+        self.durationSeconds = durationSeconds
+        self.waitNotice = waitNotice
     }
 
     static func standardOutput(_ line: String) {
@@ -31,17 +37,26 @@ final class JSONLinesOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         // The same line `export --events` writes, from the one place that builds it.
-        write(CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event)))
+        write(CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile)))
     }
 
-    func sessionLinkDidChange(_ state: LinkState) {}
+    func sessionLinkDidChange(_ state: LinkState) {
+        guard let waitNotice else { return }
+        switch state {
+        case .disconnected:
+            let end = durationSeconds.map { "; the session ends \(format($0, digits: 0)) s after it started (--duration) in any case" } ?? ""
+            waitNotice("rollsense: the board is gone (no signal); waiting for it to come back\(end). Ctrl-C ends the session with its summary.")
+        case .reconnected: waitNotice("rollsense: the board is back.")
+        case .connected: break
+        }
+    }
 
     func summary(_ stats: SessionStatistics) {
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 2))" }.joined(separator: ",") + "}"
         }
         let alerts = stats.alerts.map {
-            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event)))}"
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event, profile: profile)))}"
         }.joined(separator: ",")
         write("{\"type\":\"summary\",\"durationS\":\(number(stats.durationSeconds, digits: 2)),\"samples\":\(stats.sampleCount),\"contactS\":\(number(stats.contactSeconds, digits: 2)),\"contactSByArea\":\(object(stats.contactSecondsByArea)),\"peakForceN\":\(number(stats.peakForceNewtons, digits: 1)),\"meanForceN\":\(number(stats.meanForceNewtons, digits: 1)),\"peakPressureKPa\":\(number(stats.peakPressureKilopascals, digits: 2)),\"meanPressureKPa\":\(number(stats.meanPressureKilopascals, digits: 2)),\"secondsByZone\":\(object(stats.secondsByZone)),\"todayS\":\(number(stats.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(stats.dailyLimitSeconds, digits: 0)),\"alerts\":[\(alerts)]}")
     }

@@ -116,7 +116,7 @@ enum LiveSession {
             })
 
         installStopHandlers()
-        let json = JSONLinesOutput(region: profile.region)
+        let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
             terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
