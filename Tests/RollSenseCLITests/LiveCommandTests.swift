@@ -159,8 +159,10 @@ struct LiveCommandTests {
         let live = try RunningLive(rollsense, ["--device", link])
         defer { stop(live.process) }
         #expect(live.wait(seconds: 30) { $0.errorText.contains("Ctrl-C ends the session with its summary") }, "\(live.errorText)")
+        let signals = (try? String(contentsOfFile: "/proc/\(live.process.processIdentifier)/status", encoding: .utf8))?
+            .split(separator: "\n").filter { $0.hasPrefix("Sig") }.joined(separator: " ") ?? ""
         kill(live.process.processIdentifier, SIGINT)
-        #expect(live.finish(seconds: 20) == 0)
+        #expect(live.finish(seconds: 20) == 0, "\(signals)")
         #expect(live.lines.last.flatMap(jsonObject)?["type"] as? String == "summary")
     }
 
