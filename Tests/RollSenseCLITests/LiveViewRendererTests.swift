@@ -24,16 +24,7 @@ struct LiveViewRendererTests {
         return model
     }
 
-    private func visible(_ line: String) -> String {
-        var out = ""
-        var inEscape = false
-        for character in line {
-            if inEscape { if character.isLetter { inEscape = false }; continue }
-            if character == "\u{1B}" { inEscape = true; continue }
-            out.append(character)
-        }
-        return out
-    }
+    private func visible(_ line: String) -> String { withoutEscapes(line) }
 
     @Test(arguments: [40, 80, 132])
     func everyLineFitsTheWidth(width: Int) {

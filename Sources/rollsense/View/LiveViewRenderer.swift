@@ -165,15 +165,23 @@ struct LiveViewRenderer {
         let cells = width - 2
         let maximum = max(model.gaugeMaximumKilopascals, 1)
         var line = [Character](repeating: " ", count: width)
-        let named = model.bands.filter { $0.style != .none }
-        let columns = named.map { 1 + Int($0.fromKilopascals / maximum * Double(cells)) }
-        for (index, band) in named.enumerated() {
-            // Each name stays within its own band with a space before the next one; a narrow
-            // band gets the name's start ("caut"), and one too narrow for two letters none.
-            let end = index + 1 < columns.count ? columns[index + 1] - 1 : width
-            let room = end - columns[index]
-            guard room >= 2 else { continue }
-            for (offset, character) in band.style.rawValue.prefix(room).enumerated() { line[columns[index] + offset] = character }
+        let named = model.bands.filter { $0.style != .none }.map(\.style.rawValue)
+        let columns = model.bands.filter { $0.style != .none }.map { 1 + Int($0.fromKilopascals / maximum * Double(cells)) }
+        func bandEnd(_ index: Int) -> Int { index + 1 < columns.count ? columns[index + 1] : width }
+        var previousEnd = 0
+        for (index, name) in named.enumerated() {
+            // Each name starts at its band, or just after the name before it; it may reach into
+            // the next band as far as that band's own name leaves room, with a space between.
+            let start = max(columns[index], previousEnd + 1)
+            var limit = bandEnd(index) - 1
+            if index + 1 < columns.count {
+                limit += max(0, bandEnd(index + 1) - columns[index + 1] - 1 - named[index + 1].count)
+            }
+            let room = min(limit, width) - start
+            let label = name.count <= room ? name : (room >= 3 ? String(name.prefix(room - 1)) + "." : "")
+            guard !label.isEmpty else { continue }
+            for (offset, character) in label.enumerated() { line[start + offset] = character }
+            previousEnd = start + label.count
         }
         return paint(String(line), "2")
     }

@@ -161,7 +161,8 @@ struct LiveViewState {
             gaugeMaximumKilopascals: stop * 1.3,
             inContact: inContact,
             holdSeconds: Double(reading?.holdMicroseconds ?? 0) * 1e-6,
-            areaName: reading.map { Self.regionName($0.area.region) + ($0.area.side == .whole ? "" : " (\($0.area.side.rawValue))") }
+            // While stale the side is old news; the day's total is per region anyway.
+            areaName: (stale ? nil : reading).map { Self.regionName($0.area.region) + ($0.area.side == .whole ? "" : " (\($0.area.side.rawValue))") }
                 ?? Self.regionName(profile.region),
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
