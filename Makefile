@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON ?= python3
 
-.PHONY: setup build demo test test-swift test-firmware bench fuzz clean
+.PHONY: setup build demo test test-swift test-firmware check-imports bench fuzz clean
 
 setup:
 	@Tools/setup.sh
@@ -14,7 +14,11 @@ build: setup
 demo: build
 	@$$($(SWIFT) build --show-bin-path)/rollsense demo
 
-test: setup test-firmware test-swift
+test: setup check-imports test-firmware test-swift
+
+# docs/ARCHITECTURE.md's import table, kept true.
+check-imports:
+	@Tools/check-imports.sh
 
 test-swift:
 	$(SWIFT) build --build-tests

@@ -25,7 +25,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzProfileJSON",
-            dependencies: [.product(name: "RollSenseSignal", package: "RollSense")]
+            dependencies: [
+                .product(name: "RollSenseSignal", package: "RollSense"),
+                .product(name: "RollSenseWire", package: "RollSense"),
+            ]
         ),
     ]
 )

@@ -77,10 +77,14 @@ public final class PseudoTerminalDevice {
     /// the reader reads. Stops after `seconds` of device time (nil: the scenario's end, or never
     /// for a repeating one) or when `shouldStop` answers true (polled at least every 50 ms).
     /// In real time, samples that do not fit because nobody reads are dropped, as a board does.
-    public func serve(_ device: inout VirtualDevice, speed: Double?, seconds: Double? = nil, shouldStop: () -> Bool) throws(PseudoTerminalError) {
+    /// With `seconds`, waiting for a program to open the port lasts at most that long in host
+    /// time too, so a bounded run ends even when nobody ever reads; returns whether a host came.
+    @discardableResult
+    public func serve(_ device: inout VirtualDevice, speed: Double?, seconds: Double? = nil, shouldStop: () -> Bool) throws(PseudoTerminalError) -> Bool {
+        let hostWaitMicroseconds = seconds.map { Int64($0 * 1e6) }
         // Like a board reset by the host opening its port: nothing happens before a host is
         // there, so the host sees the HELLO and the session from device time 0.
-        guard waitForHost(shouldStop: shouldStop) else { return }
+        guard waitForHost(timeoutMicroseconds: hostWaitMicroseconds, shouldStop: shouldStop) else { return false }
         try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
         var startHost = hostMonotonicMicroseconds()
         var startDevice = device.deviceTimeMicroseconds
@@ -100,7 +104,7 @@ public final class PseudoTerminalDevice {
             if ready > 0 && descriptor.revents & Int16(POLLHUP) != 0 {
                 // The host closed the port: wait for the next one and boot again for it, the
                 // device clock running on (a HELLO restarts the host's sequence tracking).
-                guard waitForHost(shouldStop: shouldStop) else { return }
+                guard waitForHost(timeoutMicroseconds: hostWaitMicroseconds, shouldStop: shouldStop) else { return true }
                 try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
                 startHost = hostMonotonicMicroseconds()
                 startDevice = device.deviceTimeMicroseconds
@@ -128,11 +132,15 @@ public final class PseudoTerminalDevice {
                 try write(bytes, blocking: true, shouldStop: shouldStop)
             }
         }
+        return true
     }
 
-    /// Waits until a program has the slave side open; false when asked to stop first.
-    private func waitForHost(shouldStop: () -> Bool) -> Bool {
+    /// Waits until a program has the slave side open; false when asked to stop, or when
+    /// `timeoutMicroseconds` pass, first.
+    private func waitForHost(timeoutMicroseconds: Int64?, shouldStop: () -> Bool) -> Bool {
+        let deadline = timeoutMicroseconds.map { hostMonotonicMicroseconds() + $0 }
         while !shouldStop() {
+            if let deadline, hostMonotonicMicroseconds() >= deadline { return false }
             var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
             _ = poll(&descriptor, 1, 0)
             if descriptor.revents & Int16(POLLHUP) == 0 { return true }

@@ -56,6 +56,11 @@ public final class SessionRunner {
     public var statistics: SessionStatistics { core.statistics }
     /// Replies received, in order (commands such as `calibrate` look for theirs).
     public private(set) var replies: [CommandReply] = []
+    /// Why the recording stopped, if it did; the session went on without it (a full disk must
+    /// not cost the live view, the alerts and the day's history).
+    public private(set) var recordingFailure: CaptureWriteError?
+    /// Session seconds of the last sample processed before the recording stopped.
+    public private(set) var recordingStoppedAtSeconds: Double?
 
     /// Makes a runner; it does not own `capture` (the caller closes it). `clock` gives host time
     /// in microseconds (monotonic).
@@ -98,9 +103,18 @@ public final class SessionRunner {
                 }
             }
         }
-        func record(_ kind: CaptureEventKind, at now: Int64) throws(SessionError) {
-            guard let capture else { return }
-            do throws(CaptureWriteError) { try capture.append(event: CaptureEvent(hostTimeMicroseconds: now, kind: kind)) } catch { throw .capture(error) }
+        // The recording is a tee: when it fails it stops, and the session goes on.
+        func tee(_ write: (CaptureWriter) throws(CaptureWriteError) -> Void) {
+            guard let capture, recordingFailure == nil else { return }
+            do { try write(capture) } catch {
+                let seconds = core.statistics.durationSeconds
+                recordingFailure = error
+                recordingStoppedAtSeconds = seconds
+                sink.sessionRecordingDidStop(error, sessionSeconds: seconds)
+            }
+        }
+        func record(_ kind: CaptureEventKind, at now: Int64) {
+            tee { capture throws(CaptureWriteError) in try capture.append(event: CaptureEvent(hostTimeMicroseconds: now, kind: kind)) }
         }
 
         core.start(hostTimeMicroseconds: 0, deliver)
@@ -119,19 +133,17 @@ public final class SessionRunner {
             switch result {
             case .bytes(let count):
                 let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-                if let capture {
-                    do { try capture.append(bytes: chunk, hostTimeMicroseconds: now) } catch { throw .capture(error) }
-                }
+                tee { capture throws(CaptureWriteError) in try capture.append(bytes: chunk, hostTimeMicroseconds: now) }
                 core.feed(chunk, hostTimeMicroseconds: now, receivedAtMicroseconds: timedSource?.lastReadHostTimeMicroseconds, deliver)
             case .timeout:
                 core.tick(hostTimeMicroseconds: now, deliver)
             case .end:
                 break reading
             case .disconnected:
-                try record(.disconnected, at: now)
+                record(.disconnected, at: now)
                 core.linkLost(hostTimeMicroseconds: now, deliver)
             case .reconnected(let gap):
-                try record(.reconnected, at: now)
+                record(.reconnected, at: now)
                 core.linkRestored(gapMicroseconds: gap, hostTimeMicroseconds: now, deliver)
             }
             if let failure { throw failure }

@@ -1,4 +1,5 @@
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// Where a `SessionRunner` hands what it learns. Called on the runner's thread, in stream order.
@@ -14,9 +15,14 @@ public protocol SessionSink: AnyObject {
     func sessionLinkDidChange(_ state: LinkState)
     /// Every processed sample with its reading, unthrottled (`report` and `export` use it).
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double)
+    /// Writing the recording failed at `sessionSeconds`: the recording stopped there, the
+    /// session goes on without it (`error` says how much of the file is safe).
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double)
 }
 
 extension SessionSink {
     /// Most sinks show only the throttled readings.
     public func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {}
+    /// Most sinks leave it to the command to say, once the session ends.
+    public func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {}
 }

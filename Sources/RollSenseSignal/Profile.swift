@@ -215,75 +215,98 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension Profile {
-    /// Checks every value; throws the first problem found, naming its key.
+    /// Largest seconds any delay, window or interval may have: an hour.
+    public static let maximumDelaySeconds = 3_600.0
+    /// Largest daily time: a day.
+    public static let maximumDailySeconds = 86_400.0
+    /// Largest force, pressure or percentage a threshold may have (far above any roller's load;
+    /// it keeps every derived number, such as microseconds in an Int64, in range).
+    public static let maximumThreshold = 100_000.0
+    /// Largest filter frequency in hertz (above any sample rate the board has).
+    public static let maximumHertz = 1_000.0
+    /// Largest channel position or band width in millimetres.
+    public static let maximumMillimetres = 10_000.0
+
+    /// Checks every value; throws the first problem found, naming its key. Every number has a
+    /// range, so a typo such as `1e13` is an error naming its key, never an overflow later.
     public func validate() throws(ProfileError) {
         func check(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) throws(ProfileError) {
             if !ok { throw ProfileError(key: key, problem: problem()) }
         }
-        func finiteNonNegative(_ value: Double, _ key: String) throws(ProfileError) {
-            try check(value.isFinite && value >= 0, key, "must be a number >= 0 (got \(value))")
+        func finiteNonNegative(_ value: Double, _ key: String, maximum: Double) throws(ProfileError) {
+            try check(value.isFinite && value >= 0 && value <= maximum, key, "must be a number from 0 to \(Self.text(maximum)) (got \(value))")
         }
-        func finitePositive(_ value: Double, _ key: String) throws(ProfileError) {
-            try check(value.isFinite && value > 0, key, "must be a number > 0 (got \(value))")
+        func finitePositive(_ value: Double, _ key: String, maximum: Double) throws(ProfileError) {
+            try check(value.isFinite && value > 0 && value <= maximum, key, "must be a number above 0 and at most \(Self.text(maximum)) (got \(value))")
         }
+        let delay = Self.maximumDelaySeconds, daily = Self.maximumDailySeconds, threshold = Self.maximumThreshold
         try check(!name.isEmpty, "name", "must not be empty")
         if tool == .custom {
-            try finitePositive(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres")
+            try finitePositive(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres", maximum: 10_000)
+        } else {
+            try finiteNonNegative(customContactAreaSquareCentimetres, "customContactAreaSquareCentimetres", maximum: 10_000)
         }
         try check([1, 3, 5].contains(filter.medianLength), "filter.medianLength", "must be 1, 3 or 5 (got \(filter.medianLength))")
-        try finitePositive(filter.minCutoffHertz, "filter.minCutoffHertz")
-        try finiteNonNegative(filter.beta, "filter.beta")
-        try finitePositive(filter.derivativeCutoffHertz, "filter.derivativeCutoffHertz")
-        try finitePositive(filter.emaTimeConstantSeconds, "filter.emaTimeConstantSeconds")
+        try finitePositive(filter.minCutoffHertz, "filter.minCutoffHertz", maximum: Self.maximumHertz)
+        try finiteNonNegative(filter.beta, "filter.beta", maximum: Self.maximumHertz)
+        try finitePositive(filter.derivativeCutoffHertz, "filter.derivativeCutoffHertz", maximum: Self.maximumHertz)
+        try finitePositive(filter.emaTimeConstantSeconds, "filter.emaTimeConstantSeconds", maximum: delay)
 
-        try finitePositive(contact.onNewtons, "contact.onNewtons")
-        try finiteNonNegative(contact.offNewtons, "contact.offNewtons")
+        try finitePositive(contact.onNewtons, "contact.onNewtons", maximum: threshold)
+        try finiteNonNegative(contact.offNewtons, "contact.offNewtons", maximum: threshold)
         try check(contact.offNewtons < contact.onNewtons, "contact.offNewtons",
                   "must be below contact.onNewtons (\(contact.offNewtons) >= \(contact.onNewtons))")
-        try finiteNonNegative(contact.onDelaySeconds, "contact.onDelaySeconds")
-        try finiteNonNegative(contact.offDelaySeconds, "contact.offDelaySeconds")
+        try finiteNonNegative(contact.onDelaySeconds, "contact.onDelaySeconds", maximum: delay)
+        try finiteNonNegative(contact.offDelaySeconds, "contact.offDelaySeconds", maximum: delay)
 
-        try finitePositive(zones.target, "zones.target")
+        try finitePositive(zones.target, "zones.target", maximum: threshold)
+        try finitePositive(zones.caution, "zones.caution", maximum: threshold)
+        try finitePositive(zones.stop, "zones.stop", maximum: threshold)
         try check(zones.caution.isFinite && zones.caution > zones.target, "zones.caution",
                   "must be above zones.target (\(zones.caution) <= \(zones.target))")
         try check(zones.stop.isFinite && zones.stop > zones.caution, "zones.stop",
                   "must be above zones.caution (\(zones.stop) <= \(zones.caution))")
-        try finiteNonNegative(zones.deadband, "zones.deadband")
+        try finiteNonNegative(zones.deadband, "zones.deadband", maximum: threshold)
         try check(zones.deadband < zones.caution - zones.target && zones.deadband < zones.stop - zones.caution,
                   "zones.deadband", "must be smaller than the gap between two zone thresholds")
-        try finiteNonNegative(zones.onDelaySeconds, "zones.onDelaySeconds")
-        try finiteNonNegative(zones.offDelaySeconds, "zones.offDelaySeconds")
+        try finiteNonNegative(zones.onDelaySeconds, "zones.onDelaySeconds", maximum: delay)
+        try finiteNonNegative(zones.offDelaySeconds, "zones.offDelaySeconds", maximum: delay)
 
-        try finitePositive(jump.riseNewtons, "jump.riseNewtons")
-        try finitePositive(jump.windowSeconds, "jump.windowSeconds")
-        try finiteNonNegative(jump.refractorySeconds, "jump.refractorySeconds")
+        try finitePositive(jump.riseNewtons, "jump.riseNewtons", maximum: threshold)
+        try finitePositive(jump.windowSeconds, "jump.windowSeconds", maximum: delay)
+        try finiteNonNegative(jump.refractorySeconds, "jump.refractorySeconds", maximum: delay)
 
         try check(spine.channelPositionsMillimetres.count <= 4, "spine.channelPositionsMillimetres",
                   "must list at most 4 channels (got \(spine.channelPositionsMillimetres.count))")
         for (i, x) in spine.channelPositionsMillimetres.enumerated() {
-            try check(x.isFinite, "spine.channelPositionsMillimetres[\(i)]", "must be a finite number")
+            try check(x.isFinite && abs(x) <= Self.maximumMillimetres, "spine.channelPositionsMillimetres[\(i)]",
+                      "must be a number from -\(Self.text(Self.maximumMillimetres)) to \(Self.text(Self.maximumMillimetres)) (got \(x))")
         }
-        try finiteNonNegative(spine.halfWidthMillimetres, "spine.halfWidthMillimetres")
-        try finiteNonNegative(spine.onDelaySeconds, "spine.onDelaySeconds")
-        try finiteNonNegative(spine.offDelaySeconds, "spine.offDelaySeconds")
+        try finiteNonNegative(spine.halfWidthMillimetres, "spine.halfWidthMillimetres", maximum: Self.maximumMillimetres)
+        try finiteNonNegative(spine.onDelaySeconds, "spine.onDelaySeconds", maximum: delay)
+        try finiteNonNegative(spine.offDelaySeconds, "spine.offDelaySeconds", maximum: delay)
 
-        try finitePositive(limits.dailyLimitSeconds, "limits.dailyLimitSeconds")
-        try finitePositive(limits.dailyWarningSeconds, "limits.dailyWarningSeconds")
+        try finitePositive(limits.dailyLimitSeconds, "limits.dailyLimitSeconds", maximum: daily)
+        try finitePositive(limits.dailyWarningSeconds, "limits.dailyWarningSeconds", maximum: daily)
         try check(limits.dailyWarningSeconds < limits.dailyLimitSeconds, "limits.dailyWarningSeconds",
                   "must be below limits.dailyLimitSeconds (\(limits.dailyWarningSeconds) >= \(limits.dailyLimitSeconds))")
-        try finiteNonNegative(limits.holdNoticeSeconds, "limits.holdNoticeSeconds")
-        try finitePositive(limits.holdCautionSeconds, "limits.holdCautionSeconds")
+        try finiteNonNegative(limits.holdNoticeSeconds, "limits.holdNoticeSeconds", maximum: daily)
+        try finitePositive(limits.holdCautionSeconds, "limits.holdCautionSeconds", maximum: daily)
         try check(limits.holdNoticeSeconds < limits.holdCautionSeconds, "limits.holdNoticeSeconds",
                   "must be below limits.holdCautionSeconds (\(limits.holdNoticeSeconds) >= \(limits.holdCautionSeconds))")
-        try finiteNonNegative(limits.reminderIntervalSeconds, "limits.reminderIntervalSeconds")
+        try finiteNonNegative(limits.reminderIntervalSeconds, "limits.reminderIntervalSeconds", maximum: daily)
 
-        try finitePositive(faults.flatLineSeconds, "faults.flatLineSeconds")
-        try finitePositive(faults.saturationCounts, "faults.saturationCounts")
-        try finitePositive(faults.holdSeconds, "faults.holdSeconds")
-        try finitePositive(faults.maxSampleIntervalSeconds, "faults.maxSampleIntervalSeconds")
+        try finitePositive(faults.flatLineSeconds, "faults.flatLineSeconds", maximum: delay)
+        try finitePositive(faults.saturationCounts, "faults.saturationCounts", maximum: 2_147_483_647)
+        try finitePositive(faults.holdSeconds, "faults.holdSeconds", maximum: delay)
+        try finitePositive(faults.maxSampleIntervalSeconds, "faults.maxSampleIntervalSeconds", maximum: delay)
 
-        try finitePositive(rezero.windowSeconds, "rezero.windowSeconds")
-        try finitePositive(rezero.stillNewtons, "rezero.stillNewtons")
-        try finiteNonNegative(rezero.maxDriftNewtons, "rezero.maxDriftNewtons")
+        try finitePositive(rezero.windowSeconds, "rezero.windowSeconds", maximum: delay)
+        try finitePositive(rezero.stillNewtons, "rezero.stillNewtons", maximum: threshold)
+        try finiteNonNegative(rezero.maxDriftNewtons, "rezero.maxDriftNewtons", maximum: threshold)
+    }
+
+    private static func text(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

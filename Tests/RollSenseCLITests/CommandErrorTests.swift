@@ -68,6 +68,62 @@ struct CommandErrorTests {
         #expect(result.stderr.contains("config.json"), "names the file: \(result.stderr)")
     }
 
+    @Test(arguments: [
+        (["live", "--tool", "roller"], "Did you mean foam-roller?"),
+        (["live", "--area", "lowerbak"], "Did you mean lower-back?"),
+        (["live", "--area", "upper_back"], "Did you mean upper-back?"),
+    ])
+    func aNearMissSuggestsTheClosestKebabCaseValue(arguments: [String], suggestion: String) throws {
+        let result = try run(arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(suggestion), "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains("foam-roller, rigid-roller") || result.stderr.contains("lower-back, upper-back"))
+    }
+
+    @Test(arguments: [
+        ["--tool", "foam-roller", "--area", "lower-back"],
+        ["--tool", "foamRoller", "--area", "lowerBack"],
+        ["--tool", "tennis-ball", "--area", "upper-back"],
+    ])
+    func kebabCaseValuesAndTheirCamelCaseAliasesAreAccepted(values: [String]) throws {
+        // Past option checks, the command gets as far as looking for the device.
+        let result = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"] + values)
+        #expect(result.status == 69, "\(values): \(result.stderr)")
+    }
+
+    @Test func configAcceptsKebabCaseAndSuggestsForANearMiss() throws {
+        let accepted = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"], config: #"{"tool": "tennis-ball", "area": "glutes"}"#)
+        #expect(accepted.status == 69, "\(accepted.stderr)")
+        let nearMiss = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"], config: #"{"tool": "foam roller"}"#)
+        #expect(nearMiss.status == 64)
+        #expect(nearMiss.stderr.contains("Did you mean foam-roller?"), "\(nearMiss.stderr)")
+    }
+
+    @Test(arguments: [
+        ("limits.dailyLimitSeconds", "1e13"), ("limits.holdCautionSeconds", "1e300"), ("zones.stop", "1e200"),
+        ("contact.onDelaySeconds", "9e15"), ("faults.saturationCounts", "1e19"), ("jump.windowSeconds", "1e13"),
+    ])
+    func aHugeProfileNumberIsAUsageErrorNamingItsKey(key: String, value: String) throws {
+        let parts = key.split(separator: ".")
+        let config = #"{"profileOverrides": {"\#(parts[0])": {"\#(parts[1])": \#(value)}}}"#
+        let fromConfig = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"], config: config)
+        #expect(fromConfig.status == 64, "\(key) \(value): \(fromConfig.stderr)")
+        #expect(fromConfig.stderr.contains(key), "\(fromConfig.stderr)")
+
+        // The same value in a profile file given with --profile.
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        var profile = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: BuiltRollSense.root.appendingPathComponent("Profiles/foam-roller-lower-back.json"))) as? [String: Any])
+        var section = try #require(profile[String(parts[0])] as? [String: Any])
+        section[String(parts[1])] = Double(value)!
+        profile[String(parts[0])] = section
+        let file = rollsense.home.appendingPathComponent("huge.json")
+        try JSONSerialization.data(withJSONObject: profile).write(to: file)
+        let fromFile = try rollsense.run(["live", "--json", "--profile", file.path, "--device", "/dev/rollsense-no-such-board"], timeoutSeconds: 30)
+        #expect(fromFile.status == 64, "\(key) \(value): \(fromFile.stderr)")
+        #expect(fromFile.stderr.contains(key), "\(fromFile.stderr)")
+    }
+
     // MARK: - Data (65)
 
     @Test func badScenarioFileExits65NamingTheKey() throws {

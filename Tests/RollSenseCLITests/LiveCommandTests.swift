@@ -166,6 +166,53 @@ struct LiveCommandTests {
         #expect(live.lines.last.flatMap(jsonObject)?["type"] as? String == "summary")
     }
 
+    /// Issue 17: a full disk ended the whole session with no summary and no history. Now only
+    /// the recording stops: the session runs its --duration, the summary is printed, the day's
+    /// contact reaches the history, the message says how much of the recording is safe, the
+    /// exit code (65) says the recording is incomplete, and that part replays.
+    @Test func aFullDiskStopsOnlyTheRecording() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "8", "--link", link])
+        defer { stop(simulator.process) }
+        // The ledger exists before the limit applies (its first write creates the schema).
+        let warmUp = try rollsense.run(["live", "--json", "--device", link, "--duration", "1"])
+        #expect(warmUp.status == 0, "stderr: \(warmUp.stderr)")
+        let out = rollsense.home.appendingPathComponent("s.rscap").path
+        // A 192 KiB file size limit (SIGXFSZ ignored, so writes fail with EFBIG) stands in for a
+        // full disk: the recording of 120 s (about 2.4 kB/s) passes it part-way, the ledger
+        // (its write-ahead log about 100 kB) stays below it.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 384; exec \"$0\" \"$@\"", BuiltRollSense.executable.path,
+                             "record", "--json", "--device", link, "--out", out, "--duration", "120"]
+        process.environment = rollsense.environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 65, "stderr: \(stderr)")
+        #expect(stderr.contains("recording stopped"), "\(stderr)")
+        #expect(stderr.contains("is safe"), "\(stderr)")
+        let lines = stdout.split(separator: "\n").map(String.init)
+        let summary = try #require(lines.last.flatMap(jsonObject), "a summary after the recording failed")
+        #expect(summary["type"] as? String == "summary")
+        #expect(abs((summary["durationS"] as? Double ?? 0) - 120) < 0.5, "the session ran its whole duration")
+        let contact = try #require(summary["contactS"] as? Double)
+        #expect(contact > 80)
+        let history = try rollsense.run(["history", "--json"])
+        let today = try #require(history.lines.compactMap(jsonObject).last?["contactS"] as? Double)
+        #expect(today >= contact - 0.5, "the day's contact reached the history: \(today) s")
+        let replay = try rollsense.run(["replay", out, "--json"])
+        #expect(replay.status == 0, "the safe part replays: \(replay.stderr)")
+        let replayed = try #require(replay.lines.last.flatMap(jsonObject)?["durationS"] as? Double)
+        #expect(replayed > 5 && replayed < 119, "the safe part: \(replayed) s")
+    }
+
     // MARK: - Against the firmware under simavr
 
     static let firmwareHarness = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")

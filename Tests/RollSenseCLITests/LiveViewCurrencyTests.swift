@@ -190,14 +190,14 @@ struct LiveViewCurrencyTests {
         let text = SummaryText.render(Self.statistics(), title: "RollSense session summary", profile: .foamRollerLowerBack,
                                       showsDailyTotal: true, maximumAlertLines: 8, recordPath: "/tmp/a.rscap")
         let lines = text.split(separator: "\n").map(String.init)
-        #expect(text.contains("on lower-back centre  0:39"), "an area is kebab-case, a space before its side and its time:\n\(text)")
+        #expect(text.contains("on lower-back.centre  0:39"), "an area is kebab-case, a space before its time:\n\(text)")
         #expect(!text.contains("lowerBack"))
         #expect(text.contains("light 0:00, target 0:39, caution 0:00, stop 0:00"), "\(text)")
         #expect(text.contains("Holds over \(Int(Profile.foamRollerLowerBack.limits.holdCautionSeconds)) s"), "\(text)")
         #expect(text.contains("the longest hold was 38.3 s"))
         #expect(text.contains("Today on lower-back"))
         // Every figure starts in the same column, the area's too.
-        let labels = ["Duration", "Contact", "on lower-back centre", "Force", "Pressure", "Time in zones", "Holds over 60 s",
+        let labels = ["Duration", "Contact", "on lower-back.centre", "Force", "Pressure", "Time in zones", "Holds over 60 s",
                       "Today on lower-back", "Alerts", "Recorded to"]
         let columns = Set(labels.map { label -> Int in
             guard let line = lines.first(where: { $0.trimmingPrefixSpaces.hasPrefix(label) }) else { return -1 }

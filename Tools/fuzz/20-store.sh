@@ -18,6 +18,10 @@ bin=$(swift build --package-path Fuzz "${flags[@]}" --show-bin-path)
 mkdir -p "$out/seeds-FuzzCaptureReader" "$out/seeds-FuzzProfileJSON"
 cp Fixtures/captures/*.rscap Fixtures/captures/not-a-capture.txt "$out/seeds-FuzzCaptureReader/"
 cp Profiles/*.json "$out/seeds-FuzzProfileJSON/"
+# Out-of-range numbers (issue 17: `dailyLimitSeconds: 1e13` trapped converting to microseconds)
+# next to in-range ones, so the mutator starts at the edges of validate()'s ranges.
+sed 's/"dailyLimitSeconds": 300/"dailyLimitSeconds": 1e13/' Profiles/foam-roller-lower-back.json >"$out/seeds-FuzzProfileJSON/daily-1e13.json"
+sed 's/"dailyLimitSeconds": 300/"dailyLimitSeconds": 86400/; s/"dailyWarningSeconds": [0-9]*/"dailyWarningSeconds": 86399/' Profiles/foam-roller-lower-back.json >"$out/seeds-FuzzProfileJSON/daily-max.json"
 
 export TMPDIR=${TMPDIR:-/tmp}
 status=0

@@ -25,6 +25,54 @@ public enum SerialPortError: Error, Equatable, Sendable, CustomStringConvertible
     /// The udev rule file the firmware ships for access without the `dialout` group.
     public static let udevRulePath = "Firmware/99-rollsense.rules"
 
+    /// The rule file as an absolute path that works from any folder: the copy in the source tree
+    /// the running program was built in (an ancestor of the executable), else the packaged one.
+    public static var udevRuleAbsolutePath: String {
+        var target = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &target, target.count - 1)
+        let executable = length > 0
+            ? String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : absolute(CommandLine.arguments.first ?? "")
+        var folder = executable
+        while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            folder = String(folder[..<slash])
+            let candidate = folder + "/" + udevRulePath
+            if access(candidate, R_OK) == 0 { return candidate }
+        }
+        return "/usr/share/rollsense/99-rollsense.rules"
+    }
+
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        guard let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        return String(cString: cwd) + "/" + path
+    }
+
+    /// What sits at a path, for advice that fits it.
+    enum NodeKind {
+        case pseudoTerminal(owner: String?)
+        case regularFile
+        case other
+
+        init(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { self = .other; return }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                self = .regularFile
+            // Unix 98 pty slaves have majors 136-143 (Documentation/admin-guide/devices.txt).
+            // glibc's major(): bits 8-19 and 32-43 of the device number.
+            case S_IFCHR where (136...143).contains(Int((info.st_rdev >> 8) & 0xFFF | (info.st_rdev >> 32) & ~0xFFF)):
+                var owner: String?
+                if let entry = getpwuid(info.st_uid), let name = entry.pointee.pw_name { owner = String(cString: name) }
+                self = .pseudoTerminal(owner: owner)
+            default:
+                self = .other
+            }
+        }
+    }
+
     /// The errno behind the error, when there is one.
     public var errno: Errno? {
         switch self {
@@ -47,14 +95,26 @@ public enum SerialPortError: Error, Equatable, Sendable, CustomStringConvertible
             return "No device at \(path): plug the board in (or check the cable), then run "
                 + "`rollsense devices` to see the serial ports that exist."
         case .permissionDenied(let path, let group, _):
-            let rule = "install the udev rule: `sudo cp \(Self.udevRulePath) /etc/udev/rules.d/ && "
-                + "sudo udevadm control --reload && sudo udevadm trigger`, then unplug and replug the board."
-            guard let group, group != "root" else {
-                return "Permission denied opening \(path): only root may open it. To allow your user, " + rule
+            let absolute = Self.absolute(path)
+            switch NodeKind(path: path) {
+            case .pseudoTerminal(let owner):
+                // A pty belongs to the user whose program made it; udev rules and groups do not apply.
+                return "Permission denied opening \(absolute): it is a pseudo-terminal that belongs to "
+                    + "\(owner.map { "user '\($0)'" } ?? "another user"). Run rollsense as that user, or have the "
+                    + "program that made it (such as `rollsense simulate`) run as you."
+            case .regularFile:
+                return "Permission denied opening \(absolute): it is a file, not a serial port, and you may "
+                    + "not read it (`ls -l \(absolute)` shows who may). Use `rollsense devices` to list serial ports."
+            case .other:
+                let rule = "install the udev rule: `sudo cp \(Self.udevRuleAbsolutePath) /etc/udev/rules.d/ && "
+                    + "sudo udevadm control --reload && sudo udevadm trigger`, then unplug and replug the board."
+                guard let group, group != "root" else {
+                    return "Permission denied opening \(absolute): only root may open it. To allow your user, " + rule
+                }
+                return "Permission denied opening \(absolute): the node belongs to group '\(group)'. "
+                    + "Join it with `sudo usermod -aG \(group) $USER`, then log out and in again "
+                    + "(group changes apply to new logins). Or " + rule
             }
-            return "Permission denied opening \(path): the node belongs to group '\(group)'. "
-                + "Join it with `sudo usermod -aG \(group) $USER`, then log out and in again "
-                + "(group changes apply to new logins). Or " + rule
         case .busy(let path, let holders, _):
             let who =
                 holders.isEmpty

@@ -119,6 +119,13 @@ public struct CaptureMetadata: Sendable, Equatable {
         set { fields["bodyMassKilograms"] = newValue.map(JSONValue.number) }
     }
 
+    /// A unique id given to the recording when it was made (a UUID), so the history counts it
+    /// once however often it is replayed into it.
+    public var recordingID: String? {
+        get { fields["recordingId"]?.stringValue }
+        set { fields["recordingId"] = newValue.map(JSONValue.string) }
+    }
+
     /// Adds `other`'s keys, replacing ones already present.
     public mutating func merge(_ other: CaptureMetadata) {
         fields.merge(other.fields) { _, new in new }

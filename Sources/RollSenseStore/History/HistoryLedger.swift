@@ -59,9 +59,12 @@ public final class HistoryLedger: Sendable {
     // MARK: - Writing
 
     /// Stores a whole session and adds its contacts to the daily totals, in one transaction.
+    /// A summary whose recording is stored already (same `recordingID`) adds nothing: its
+    /// stored session's id is returned.
     @discardableResult
     public func record(_ summary: SessionSummary) throws(HistoryError) -> Int64 {
         try write { db in
+            if let existing = try Self.sessionID(recordingID: summary.recordingID, db: db) { return existing }
             let id = try Self.insertSession(summary, db: db)
             for contact in summary.contacts {
                 try Self.insertContact(area: contact.area, start: contact.start, end: contact.end, timeZone: summary.timeZone, sessionID: id, db: db)
@@ -101,6 +104,11 @@ public final class HistoryLedger: Sendable {
 
     // MARK: - Reading
 
+    /// Whether the recording with this id is in the ledger already.
+    public func contains(recordingID: String) throws(HistoryError) -> Bool {
+        try read { db in try Self.sessionID(recordingID: recordingID, db: db) != nil }
+    }
+
     /// Seconds of contact on `area` during local `day`: what the daily limit is checked against.
     public func todayTotalSeconds(area: String, day: LocalDay) throws(HistoryError) -> Double {
         try read { db in
@@ -136,7 +144,8 @@ public final class HistoryLedger: Sendable {
                     source: SessionSource(rawValue: row["source"]) ?? .live, capturePath: row["capture_path"],
                     peakForceNewtons: row["peak_force_newtons"], meanForceNewtons: row["mean_force_newtons"],
                     peakPressureKilopascals: row["peak_pressure_kilopascals"],
-                    alertCount: row["alert_count"], holdCount: row["hold_count"]
+                    alertCount: row["alert_count"], holdCount: row["hold_count"],
+                    recordingID: row["recording_id"]
                 )
                 return StoredSession(id: row["id"], summary: summary, contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000)
             }
@@ -184,6 +193,13 @@ public final class HistoryLedger: Sendable {
                     contact_us INTEGER NOT NULL,
                     PRIMARY KEY (day, area)
                 ) WITHOUT ROWID;
+                """)
+        }
+        // A recording is counted once: replays of it (`replay --ledger`) find it by this id.
+        migrator.registerMigration("v2-recording-id") { db in
+            try db.execute(sql: """
+                ALTER TABLE session ADD COLUMN recording_id TEXT;
+                CREATE UNIQUE INDEX session_recording_id ON session(recording_id) WHERE recording_id IS NOT NULL;
                 """)
         }
         return migrator
@@ -234,16 +250,22 @@ public final class HistoryLedger: Sendable {
         }
     }
 
+    private static func sessionID(recordingID: String?, db: Database) throws -> Int64? {
+        guard let recordingID else { return nil }
+        return try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE recording_id = ?", arguments: [recordingID])
+    }
+
     private static func insertSession(_ summary: SessionSummary, db: Database) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO session (start_unix_us, end_unix_us, time_zone, device_id, area, tool, profile, source,
-                capture_path, peak_force_newtons, mean_force_newtons, peak_pressure_kilopascals, alert_count, hold_count)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                capture_path, peak_force_newtons, mean_force_newtons, peak_pressure_kilopascals, alert_count, hold_count,
+                recording_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 microseconds(summary.start), summary.end.map(microseconds), summary.timeZone.identifier, summary.deviceID,
                 summary.area, summary.tool, summary.profileName, summary.source.rawValue, summary.capturePath,
                 summary.peakForceNewtons, summary.meanForceNewtons, summary.peakPressureKilopascals,
-                summary.alertCount, summary.holdCount,
+                summary.alertCount, summary.holdCount, summary.recordingID,
             ])
         return db.lastInsertedRowID
     }

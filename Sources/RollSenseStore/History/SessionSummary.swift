@@ -47,6 +47,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var source: SessionSource
     /// Capture file written or replayed, if any.
     public var capturePath: String?
+    /// The recording's own id (`CaptureMetadata.recordingID`): a recording is in the ledger once.
+    public var recordingID: String?
     /// Largest force seen, newtons.
     public var peakForceNewtons: Double?
     /// Mean force during contact, newtons.
@@ -65,8 +67,9 @@ public struct SessionSummary: Sendable, Equatable {
         start: Date, end: Date? = nil, timeZone: TimeZone, deviceID: String? = nil, area: String? = nil,
         tool: String? = nil, profileName: String? = nil, source: SessionSource, capturePath: String? = nil,
         peakForceNewtons: Double? = nil, meanForceNewtons: Double? = nil, peakPressureKilopascals: Double? = nil,
-        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = []
+        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = [], recordingID: String? = nil
     ) {
+        self.recordingID = recordingID
         self.start = start
         self.end = end
         self.timeZone = timeZone
@@ -117,7 +120,7 @@ extension SessionSummary {
     /// sample: live and replay record the same fields the same way.
     public init(
         statistics: SessionStatistics, start: Date, timeZone: TimeZone, deviceInfo: DeviceInfo?, profile: Profile,
-        source: SessionSource, capturePath: String?
+        source: SessionSource, capturePath: String?, recordingID: String? = nil
     ) {
         let region = profile.region.rawValue
         self.init(
@@ -129,6 +132,7 @@ extension SessionSummary {
             holdCount: statistics.holdCount,
             contacts: statistics.contactIntervals.map {
                 ContactInterval(area: region, start: start.addingTimeInterval($0.startSeconds), end: start.addingTimeInterval($0.endSeconds))
-            })
+            },
+            recordingID: recordingID)
     }
 }

@@ -34,7 +34,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "No terminal bell when an alert starts.")
     var noBell = false
 
-    @Option(help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
     var speed: Double = 1
 
     func validate() throws {
@@ -60,7 +60,7 @@ struct DemoCommand: ParsableCommand {
             boardDone.stop()
             pty.close()
         }
-        try LiveSession.run(source: SerialPortByteSource(port: port), usbSerial: nil, settings: settings, environment: environment)
+        try LiveSession.run(source: SerialPortByteSource(port: port), identity: BoardIdentity(), settings: settings, environment: environment)
     }
 }
 
@@ -74,7 +74,7 @@ final class BoardThread: @unchecked Sendable {
         let box = UncheckedBox(pty)
         Thread.detachNewThread {
             var device = VirtualDevice()
-            try? box.value.serve(&device, speed: speed) { board.stopFlag.load(ordering: .relaxed) }
+            _ = try? box.value.serve(&device, speed: speed) { board.stopFlag.load(ordering: .relaxed) }
             board.finished.signal()
         }
         return board

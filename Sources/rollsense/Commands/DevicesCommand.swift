@@ -130,7 +130,7 @@ struct DeviceOptions: ParsableArguments {
         valueName: "path|by-id|serial"))
     var device: String?
 
-    @Option(help: "Line speed in bits per second (any rate the adapter supports).")
+    @Option(parsing: .unconditional, help: "Line speed in bits per second (any rate the adapter supports).")
     var baud: Int = SerialPortOptions.protocolBaudRate
 
     @Flag(help: "Do not reset the board on open: leave DTR alone and keep it high on close.")

@@ -23,16 +23,21 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
-    @Option(help: ArgumentHelp("Write the CSV here (replaced if it exists).", valueName: "out.csv"))
+    @Option(help: ArgumentHelp("Write the CSV here (replaced, once complete, if it exists; never the recording itself).", valueName: "out.csv"))
     var csv: String
 
     @Option(help: ArgumentHelp("Also write the events as JSON lines here.", valueName: "out.jsonl"))
     var events: String?
 
     func run() throws {
-        let setup = try CaptureSessionSetup.open(capture)
-        let csvFile = try OutputFile(path: csv)
-        let eventsFile = try events.map { try OutputFile(path: $0) }
+        let setup = try CaptureSessionSetup.open(capture, verb: "export")
+        if let events, events == csv || sameFile(events, csv) {
+            throw CommandFailure.usage("--events \(events) is the --csv file too: give each output its own path.")
+        }
+        // Both outputs are opened before anything is written: one that cannot be written stops
+        // the command with every existing file as it was.
+        let csvFile = try OutputFile(path: csv, option: "--csv", inputs: [capture.file])
+        let eventsFile = try events.map { try OutputFile(path: $0, option: "--events", inputs: [capture.file]) }
         var exporter: CSVExporter?
         var writeError: (any Error)?
         let (_, _) = try CaptureAnalysis.run(
@@ -53,8 +58,8 @@ struct ExportCommand: ParsableCommand {
             })
         if let writeError { throw writeError }
         if exporter == nil { try csvFile.writeLine(CSVExporter(channelCount: 1).header) }
-        try csvFile.flush()
-        try eventsFile?.flush()
+        try csvFile.commit()
+        try eventsFile?.commit()
         setup.printWarnings()
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 import RollSenseSignal
@@ -21,7 +24,7 @@ struct HistoryCommand: ParsableCommand {
     /// The daily limit when no built-in profile covers an area: the source article's 5 minutes.
     static let fallbackDailyLimitSeconds: Double = 300
 
-    @Option(help: ArgumentHelp("How many days back, today included (1-3660).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many days back, today included (1-3660).", valueName: "n"))
     var days: Int = 7
 
     @Flag(help: "Print one JSON object per day and area instead of a table.")
@@ -38,6 +41,16 @@ struct HistoryCommand: ParsableCommand {
         let directory: String
         do { directory = try DataDirectory.resolve(flag: dataDir, environment: ProcessInfo.processInfo.environment) } catch {
             throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
+        }
+        // Reading the history never creates it: a mistyped --data-dir is said, not filled with
+        // a new empty ledger; the default folder before any session simply has no contact yet.
+        var status = stat()
+        if stat(directory, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
+            if dataDir != nil {
+                throw CommandFailure.usage("--data-dir \(absolutePath(directory)) is not a folder: check the path (live and record create it on their first session).")
+            }
+            print(Self.table([], days: days))
+            return
         }
         let rows: [DailyAreaTotal]
         do {
@@ -74,7 +87,7 @@ struct HistoryCommand: ParsableCommand {
             let filled = min(barWidth, Int((share * Double(barWidth)).rounded(.down)))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
             let over = share > 1 ? "  over the limit" : ""
-            lines.append("\(row.day)  \(row.area.padding(toLength: 12, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(clock(limit), 5))  [\(bar)] \(Int((share * 100).rounded()))%\(over)")
+            lines.append("\(row.day)  \(OptionValue.kebabArea(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(clock(limit), 5))  [\(bar)] \(Int((share * 100).rounded()))%\(over)")
         }
         return lines.joined(separator: "\n")
     }

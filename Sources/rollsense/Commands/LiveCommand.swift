@@ -36,6 +36,6 @@ struct LiveCommand: ParsableCommand {
         let settings = try LiveSessionSettings.resolve(session, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connect(chosen)
-        try LiveSession.run(source: connection, usbSerial: chosen.serialNumber, settings: settings)
+        try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)
     }
 }

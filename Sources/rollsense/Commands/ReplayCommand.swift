@@ -28,7 +28,7 @@ struct ReplayCommand: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
-    @Option(help: ArgumentHelp("1 = as recorded, N = N times faster, max = as fast as possible.", valueName: "1|N|max"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("1 = as recorded, N = N times faster, max = as fast as possible.", valueName: "1|N|max"))
     var speed: String = "max"
 
     @Flag(help: "Print JSON lines (reading, event, summary) as `live --json` does.")
@@ -67,11 +67,12 @@ struct ReplayCommand: ParsableCommand {
                 return stopRequested.load(ordering: .relaxed)
             }
         } catch {
-            failure = CaptureSessionSetup.classify(error)
+            failure = setup.classify(error)
             stats = runner.statistics
         }
         // Stopped early, the bar stays where the replay was: it did not reach the end.
         progress?.finish(complete: failure == nil && !stopRequested.load(ordering: .relaxed))
+        if failure == nil { try setup.requireSamples(stats) }
         setup.printWarnings()
         if ledger, stats.sampleCount > 0 {
             try recordInLedger(stats, setup: setup, deviceInfo: runner.deviceInfo)
@@ -94,14 +95,27 @@ struct ReplayCommand: ParsableCommand {
             ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
         let timeZone = metadata.timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? TimeZone.current
         let summary = SessionSummary(statistics: stats, start: start, timeZone: timeZone, deviceInfo: deviceInfo,
-                                     profile: setup.profile, source: .replay, capturePath: capture.file)
+                                     profile: setup.profile, source: .replay, capturePath: capture.file,
+                                     recordingID: Self.recordingID(setup.source.reader))
         do {
             let history = try HistoryLedger(dataDirectory: dataDirectory)
+            defer { try? history.close() }
+            if try history.contains(recordingID: summary.recordingID!) {
+                printError("rollsense: this recording is in the history already (recording \(summary.recordingID!)): not added again.")
+                return
+            }
             _ = try history.record(summary)
-            try history.close()
         } catch {
             throw CommandFailure.data("The history ledger was not updated: \(error)")
         }
+    }
+}
+
+extension ReplayCommand {
+    /// The recording's id; a recording made before ids were written is known by its start time
+    /// to the microsecond (from its header), which no other recording shares in practice.
+    static func recordingID(_ reader: CaptureReader) -> String {
+        reader.metadata.recordingID ?? "start-us:\(reader.header.startUnixMicroseconds)"
     }
 }
 

@@ -29,7 +29,8 @@ struct ReportCommand: ParsableCommand {
     var svg: String?
 
     func run() throws {
-        let setup = try CaptureSessionSetup.open(capture)
+        let setup = try CaptureSessionSetup.open(capture, verb: "report")
+        let svgFile = try svg.map { try OutputFile(path: $0, option: "--svg", inputs: [capture.file]) }
         var envelope = ForceEnvelope()
         let (report, _) = try CaptureAnalysis.run(
             setup: setup, progress: ProgressBar(totalBytes: fileSize(capture.file)),
@@ -41,15 +42,14 @@ struct ReportCommand: ParsableCommand {
         let metadata = setup.source.reader.metadata
         let start = metadata.startWallClock
             ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
-        if let svg {
-            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.rawValue), "
+        if let svgFile {
+            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(OptionValue.kebab(setup.profile.tool.rawValue)), "
                 + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
             let document = ReportSVG.render(title: title, envelope: envelope, report: report,
                                             zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms),
                                             message: { EventWording.sentence($0, profile: setup.profile) })
-            let file = try OutputFile(path: svg)
-            try file.writeLine(document)
-            try file.flush()
+            try svgFile.writeLine(document)
+            try svgFile.commit()
         }
         say(json ? Self.jsonText(report, profile: setup.profile, start: start) : Self.text(report, profile: setup.profile, start: start))
     }

@@ -3,19 +3,19 @@ import RollSenseSignal
 
 /// The options every session command shares (`live`, `record`, `demo` takes none of them).
 struct SessionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Body area: \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    @Option(help: ArgumentHelp("Body area: \(OptionValue.names(BodyRegion.self).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
     var area: String?
 
-    @Option(help: ArgumentHelp("Tool: \(Tool.allCases.map(\.rawValue).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    @Option(help: ArgumentHelp("Tool: \(OptionValue.names(Tool.self).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
     var tool: String?
 
     @Option(help: ArgumentHelp("Safety profile: a built-in name (\(Profile.builtIn.map(\.name).joined(separator: ", "))) or a JSON file.", valueName: "name|file"))
     var profile: String?
 
-    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Your body weight in kilograms (20-300), for zones in percent of body weight.", valueName: "kg"))
+    @Option(name: .customLong("body-weight"), parsing: .unconditional, help: ArgumentHelp("Your body weight in kilograms (20-300), for zones in percent of body weight.", valueName: "kg"))
     var bodyWeight: Double?
 
-    @Option(help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
     var duration: Double?
 
     @Flag(help: "Print JSON lines (reading, event, summary) instead of the full-screen view; the default when stdout is not a terminal.")
@@ -31,11 +31,11 @@ struct SessionOptions: ParsableArguments {
     var dataDir: String?
 
     func validate() throws {
-        if let area, BodyRegion(rawValue: area) == nil {
-            throw ValidationError("--area '\(area)' is not an area; use one of \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")).")
+        if let area, OptionValue.parse(area, as: BodyRegion.self) == nil {
+            throw ValidationError("--area " + OptionValue.unknown(area, BodyRegion.self, what: "an area"))
         }
-        if let tool, Tool(rawValue: tool) == nil {
-            throw ValidationError("--tool '\(tool)' is not a tool; use one of \(Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
+        if let tool, OptionValue.parse(tool, as: Tool.self) == nil {
+            throw ValidationError("--tool " + OptionValue.unknown(tool, Tool.self, what: "a tool"))
         }
         if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
             throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")

@@ -31,10 +31,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A JSON scenario file instead of the built-in session.", valueName: "file"))
     var scenario: String?
 
-    @Option(help: ArgumentHelp("1 is real time, N is N times faster, max is as fast as the reader reads.", valueName: "1|N|max"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("1 is real time, N is N times faster, max is as fast as the reader reads.", valueName: "1|N|max"))
     var speed: String = "1"
 
-    @Option(help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time (and if no program opens the pty within as many seconds).", valueName: "seconds"))
     var seconds: Double?
 
     func validate() throws {
@@ -55,8 +55,11 @@ struct SimulateCommand: ParsableCommand {
         say(pty.path)
         installStopHandlers()
         var device = VirtualDevice(scenario: chosen)
-        try pty.serve(&device, speed: speed == "max" ? nil : Double(speed), seconds: seconds) {
+        let served = try pty.serve(&device, speed: speed == "max" ? nil : Double(speed), seconds: seconds) {
             stopRequested.load(ordering: .relaxed)
+        }
+        if !served, let seconds, !stopRequested.load(ordering: .relaxed) {
+            printError("rollsense: no program opened \(link ?? pty.path) within --seconds \(format(seconds, digits: 1)); stopped.")
         }
     }
 }

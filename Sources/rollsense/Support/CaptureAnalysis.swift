@@ -27,9 +27,12 @@ enum CaptureAnalysis {
                 progress?.update(doneBytes: setup.source.recordBytesRead)
                 return false
             }
+            try setup.requireSamples(stats)
             return (stats, runner.deviceInfo)
+        } catch let failure as CommandFailure {
+            throw failure
         } catch {
-            throw CaptureSessionSetup.classify(error)
+            throw setup.classify(error)
         }
     }
 }

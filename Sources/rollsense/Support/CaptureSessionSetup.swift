@@ -13,7 +13,7 @@ struct CaptureOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file. Default: the one the recording names, if built in, else the one for its tool.", valueName: "name|file"))
     var profile: String?
 
-    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Body weight in kilograms. Default: the one the live session recorded.", valueName: "kg"))
+    @Option(name: .customLong("body-weight"), parsing: .unconditional, help: ArgumentHelp("Body weight in kilograms. Default: the one the live session recorded.", valueName: "kg"))
     var bodyWeight: Double?
 
     func validate() throws {
@@ -31,17 +31,23 @@ struct CaptureSessionSetup {
     var calibration: @Sendable (DeviceInfo?) -> Calibration
     /// Where the live session stopped (`--duration`), so the replay stops there too.
     var durationLimitSeconds: Double?
+    /// What the command does with the file, for its errors ("Cannot export: ...").
+    var verb = "replay"
+
+    /// Damage lines shown in full before the rest are only counted: a file damaged in many places
+    /// gives a few lines, not hundreds.
+    static let shownWarningCount = 5
 
     /// Opens the file (an unreadable or non-capture file is a data error, exit 65) and resolves
     /// the profile: flag, else the recording's name, area and tool, else the config's.
-    static func open(_ options: CaptureOptions, speed: ReplaySpeed = .maximum,
+    static func open(_ options: CaptureOptions, speed: ReplaySpeed = .maximum, verb: String = "replay",
                      environment: [String: String] = ProcessInfo.processInfo.environment) throws -> CaptureSessionSetup {
         let source: CaptureByteSource
         do {
             source = try CaptureByteSource(path: options.file, speed: speed)
             try source.readLeadingMetadata()
         } catch {
-            throw CommandFailure.data("Cannot replay: \(error).")
+            throw CommandFailure.data("Cannot \(verb): \(error).")
         }
         let metadata = source.reader.metadata
         let config = try UserConfig.load(environment: environment)
@@ -71,27 +77,37 @@ struct CaptureSessionSetup {
                 if let recorded = reader.metadata.calibration, let calibration = try? recorded.decoded(as: Calibration.self) {
                     return calibration
                 }
-                return store.calibration(usbSerial: nil, info: info, stored: stored).0
+                return store.calibration(BoardIdentity(), info: info, stored: stored).0
             },
-            durationLimitSeconds: metadata.durationLimitSeconds)
+            durationLimitSeconds: metadata.durationLimitSeconds, verb: verb)
     }
 
-    /// The recording's damage, one warning line each on stderr.
+    /// The recording's damage on stderr: the first few lines, then how many more there were.
     func printWarnings() {
-        for warning in source.warnings {
+        for warning in source.warnings.prefix(Self.shownWarningCount) {
             printError("rollsense: warning: \(source.reader.path): \(warning)")
         }
-        if source.reader.warningCount > source.warnings.count {
-            printError("rollsense: warning: \(source.reader.warningCount - source.warnings.count) more warnings not shown")
+        let hidden = source.reader.warningCount - min(source.warnings.count, Self.shownWarningCount)
+        if hidden > 0 {
+            printError("rollsense: warning: \(source.reader.path): \(hidden) more damaged places skipped (\(source.reader.warningCount) in all); the rest of the file was used")
         }
+    }
+
+    /// A file that gave no sample at all (cut inside its first record, or holding none) is a
+    /// data error: an all-zero report would look like a real, empty session.
+    func requireSamples(_ stats: SessionStatistics) throws {
+        guard stats.sampleCount == 0 else { return }
+        printWarnings()
+        let damage = source.reader.warningCount > 0 ? " (it is damaged or cut short)" : ""
+        throw CommandFailure.data("Cannot \(verb): \(source.reader.path) holds no usable samples\(damage); nothing to show.")
     }
 
     /// A session error from a replay, classified: a file that fails mid-read is a data error.
-    static func classify(_ error: any Error) -> CommandFailure {
+    func classify(_ error: any Error) -> CommandFailure {
         if case .source(let inner as CaptureReadError) = error as? SessionError {
-            return .data("Cannot replay: \(inner).")
+            return .data("Cannot \(verb): \(inner).")
         }
-        if let inner = error as? CaptureReadError { return .data("Cannot replay: \(inner).") }
+        if let inner = error as? CaptureReadError { return .data("Cannot \(verb): \(inner).") }
         return CommandFailure.classify(error)
     }
 }

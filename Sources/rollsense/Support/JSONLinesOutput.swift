@@ -51,6 +51,11 @@ final class JSONLinesOutput: SessionSink {
         }
     }
 
+    /// Said at once on stderr (the JSON lines go on); the command repeats it when it ends.
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
+        printError("rollsense: warning: the recording stopped at \(clock(sessionSeconds)) (\(error)); the session goes on without it.")
+    }
+
     func summary(_ stats: SessionStatistics) {
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 2))" }.joined(separator: ",") + "}"

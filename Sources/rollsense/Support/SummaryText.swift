@@ -15,7 +15,8 @@ enum SummaryText {
         rows.append(("Duration", clock(stats.durationSeconds)))
         rows.append(("Contact", clock(stats.contactSeconds)))
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
-            rows.append(("  on " + LiveViewState.areaText(area), clock(seconds)))
+            // Kebab-case, as the person types areas; the column layout keeps a space before the time.
+            rows.append(("  on " + OptionValue.kebabArea(area), clock(seconds)))
         }
         rows.append(("Force", "peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N"))
         rows.append(("Pressure", "peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa"))
@@ -29,7 +30,7 @@ enum SummaryText {
         let counted = limits.holdNoticeSeconds > 0 ? limits.holdNoticeSeconds : limits.holdCautionSeconds
         rows.append(("Holds over \(format(counted, digits: 0)) s", "\(stats.holdCount); the longest hold was \(format(stats.longestHoldSeconds, digits: 1)) s"))
         if showsDailyTotal {
-            rows.append(("Today on \(LiveViewState.areaText(profile.region.rawValue))", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
+            rows.append(("Today on \(OptionValue.kebab(profile.region.rawValue))", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
         }
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }

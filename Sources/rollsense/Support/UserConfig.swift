@@ -49,13 +49,13 @@ struct UserConfig {
                 }
                 config.bodyWeightKilograms = number
             case "tool":
-                guard let text = value as? String, let tool = Tool(rawValue: text) else {
-                    throw bad(key, "must be one of \(Tool.allCases.map(\.rawValue).joined(separator: ", "))")
+                guard let text = value as? String, let tool = OptionValue.parse(text, as: Tool.self) else {
+                    throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", Tool.self, what: "a tool"))
                 }
                 config.tool = tool
             case "area":
-                guard let text = value as? String, let area = BodyRegion(rawValue: text) else {
-                    throw bad(key, "must be one of \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", "))")
+                guard let text = value as? String, let area = OptionValue.parse(text, as: BodyRegion.self) else {
+                    throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", BodyRegion.self, what: "an area"))
                 }
                 config.area = area
             case "profile":

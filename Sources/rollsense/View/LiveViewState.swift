@@ -123,14 +123,6 @@ struct LiveViewState {
         }
         return words
     }
-
-    /// An area name as people type it (`lowerBack.centre` as "lower-back centre"): kebab-case
-    /// words, the side after a space.
-    static func areaText(_ name: String) -> String {
-        var words = ""
-        for character in name {
-            if character.isUppercase { words += "-" + character.lowercased() } else if character == "." { words += " " } else { words.append(character) }
-        }
         return words
     }
 

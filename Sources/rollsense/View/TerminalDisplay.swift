@@ -45,7 +45,10 @@ final class TerminalDisplay {
     }
 
     /// The terminal's size in columns and rows, read anew each time so a resize is picked up.
-    func size() -> (columns: Int, rows: Int) {
+    func size() -> (columns: Int, rows: Int) { Self.size() }
+
+    /// Standard output's terminal size; 80x24 when it is not a terminal.
+    static func size() -> (columns: Int, rows: Int) {
         var window = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0 {
             return (Int(window.ws_col), Int(window.ws_row))

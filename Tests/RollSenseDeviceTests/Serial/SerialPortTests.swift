@@ -256,9 +256,50 @@ struct SerialPortTests {
             _ = try SerialPort(path: pty.path, options: SerialPortOptions(), system: system)
         } throws: { error in
             guard case .permissionDenied(_, let group?, _) = error as? SerialPortError else { return false }
-            // Root's group gets the udev rule advice alone (joining group root is no advice).
-            let advice = expected == "root" ? "only root may open it" : "group '\(expected)'"
-            return group == expected && "\(error)".contains(advice)
+            return group == expected
+        }
+    }
+
+    @Test func permissionDeniedOnAPtyNamesItsOwnerNotTheUdevRule() throws {
+        let pty = try PseudoTerminal()
+        let owner = try #require(try FileManager.default.attributesOfItem(atPath: pty.path)[.ownerAccountName] as? String)
+        var system = SystemCalls.live
+        system.open = { _, _ in .failure(Errno(EACCES)) }
+        #expect {
+            _ = try SerialPort(path: pty.path, options: SerialPortOptions(), system: system)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("pseudo-terminal") && message.contains("user '\(owner)'")
+                && !message.contains("udev") && !message.contains("usermod")
+        }
+    }
+
+    @Test func permissionDeniedOnAFileSaysItIsNoSerialPortWithItsAbsolutePath() throws {
+        let name = "rollsense-permission-\(getpid()).txt"
+        let folder = FileManager.default.currentDirectoryPath
+        _ = FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("x".utf8))
+        defer { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
+        var system = SystemCalls.live
+        system.open = { _, _ in .failure(Errno(EACCES)) }
+        #expect {
+            _ = try SerialPort(path: name, options: SerialPortOptions(), system: system)
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("\(folder)/\(name)") && message.contains("not a serial port") && !message.contains("udev")
+        }
+    }
+
+    @Test func permissionDeniedOnASerialNodeGivesTheRulesAbsolutePath() throws {
+        var system = SystemCalls.live
+        system.open = { _, _ in .failure(Errno(EACCES)) }
+        system.owningGroupName = { _ in "dialout" }
+        #expect {
+            _ = try SerialPort(path: "/dev/ttyRollSensePermission9", options: SerialPortOptions(), system: system)
+        } throws: { error in
+            let message = "\(error)"
+            guard let range = message.range(of: "sudo cp ") else { return false }
+            let path = message[range.upperBound...].prefix { $0 != " " }
+            return path.hasPrefix("/") && path.hasSuffix("Firmware/99-rollsense.rules") && FileManager.default.fileExists(atPath: String(path))
         }
     }
 
