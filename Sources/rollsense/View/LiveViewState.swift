@@ -123,8 +123,6 @@ struct LiveViewState {
         }
         return words
     }
-        return words
-    }
 
     /// The model for one redraw.
     func model(flash: Bool) -> LiveViewModel {
