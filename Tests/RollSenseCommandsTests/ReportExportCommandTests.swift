@@ -27,7 +27,7 @@ struct ReportExportCommandTests {
         let out = rollsense.path("chart.svg")
         let result = try rollsense.run(["report", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--svg", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("Alerts            3"))
+        #expect(result.stdout.range(of: #"\n  Alerts +3\n"#, options: .regularExpression) != nil, "\(result.stdout)")
         let data = try #require(FileManager.default.contents(atPath: out))
         let parser = XMLParser(data: data)
         let collector = ElementCollector()
