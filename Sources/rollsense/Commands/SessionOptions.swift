@@ -15,7 +15,7 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .customLong("body-weight"), parsing: .unconditional, help: ArgumentHelp("Your body weight in kilograms (20-300), for zones in percent of body weight.", valueName: "kg"))
     var bodyWeight: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time (host time counts while the board is gone).", valueName: "seconds"))
     var duration: Double?
 
     @Flag(help: "Print JSON lines (reading, event, summary) instead of the full-screen view; the default when stdout is not a terminal.")
