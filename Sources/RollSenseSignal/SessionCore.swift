@@ -137,9 +137,11 @@ struct SessionRules: Sendable {
     private var linkLostHost: Int64 = 0
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
-    // A HELLO answering our GET_INFO is no restart; one nobody asked for after samples is.
-    private var awaitingInfo = false
     private var samplesSinceHello = false
+    // A HELLO after samples is a restart, unless it answers a GET_INFO: the protocol sends that
+    // HELLO and then the GET_INFO REPLY, so the next frame decides. Bytes alone decide it, so a
+    // replay of the recording gives the same events as the live session.
+    private var helloMayBeRestart = false
     private var finished = false
 
     init(configuration: SessionConfiguration) {
@@ -205,23 +207,31 @@ struct SessionRules: Sendable {
             deviceInfo = info
             if pipeline == nil {
                 makePipeline(info, output)
-            } else if samplesSinceHello && !awaitingInfo {
-                // Nobody asked: the device rebooted mid-stream. Filters start over.
-                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            } else if samplesSinceHello {
+                // A board (and `simulate`) says HELLO when the port opens, then answers our
+                // GET_INFO with another one after some samples: a restart only if no REPLY follows.
+                helloMayBeRestart = true
             }
-            awaitingInfo = false
             samplesSinceHello = false
         case .sample(let sample):
+            // The device rebooted mid-stream: filters start over.
+            if helloMayBeRestart { restart(output) }
             process(sample, now: now, output)
         case .fault(let fault):
             pipeline?.process(fault: fault) { Self.emit($0, &statistics, originTime, output) }
         case .gap(let missing, let t):
             pipeline?.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t)) { Self.emit($0, &statistics, originTime, output) }
         case .reply(let reply):
+            if reply.command == WireFormat.CommandType.getInfo { helloMayBeRestart = false }
             output(.reply(reply))
         case .protocolDetected(let kind):
             speaksText = kind == .text
         }
+    }
+
+    private mutating func restart(_ output: (SessionOutput) -> Void) {
+        helloMayBeRestart = false
+        pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
 
     @inline(__always)
@@ -283,7 +293,6 @@ struct SessionRules: Sendable {
     private mutating func requestStream(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard configuration.sendsCommands else { return }
         lastInfoRequestHost = now
-        awaitingInfo = true
         send(.getInfo, output)
         send(.start, output)
     }

@@ -170,6 +170,29 @@ import RollSenseWire
         #expect(run.sends.count == 4)
     }
 
+    @Test func theBootHelloThenTheGetInfoAnswerIsNoRestart() {
+        // What a board (and `simulate`) does: HELLO when the port opens, samples, then the
+        // answer to our GET_INFO: a HELLO followed by its REPLY. No restart, in every chunking.
+        let reply = DeviceFrame.reply(CommandReply(command: WireFormat.CommandType.getInfo, tag: 1, status: .ok, data: [])).encoded
+        let bytes = Self.hello() + Self.samples(from: 0, count: 10) + Self.hello() + reply
+            + Self.samples(from: 10, count: 10, startMicroseconds: 10 * Self.period)
+        for live in [true, false] {
+            for (label, chunks) in Self.chunkings(bytes) {
+                // The same for the live session and for the replay of its recording.
+                var run = Run(Self.configuration(live: live, silenceSeconds: live ? 10 : nil))
+                run.start()
+                for chunk in chunks { run.feed(chunk, at: 100_000) }
+                #expect(!run.events.contains { $0.reason == .deviceRestarted }, "\(label), live \(live)")
+                #expect(run.samples.count == 20, "\(label)")
+            }
+        }
+        // Once answered, a HELLO mid-stream is a restart again.
+        var run = Run(Self.configuration())
+        run.start()
+        run.feed(bytes + Self.hello() + Self.samples(from: 0, count: 5, startMicroseconds: 300_000), at: 100_000)
+        #expect(run.events.filter { $0.reason == .deviceRestarted }.count == 1)
+    }
+
     // MARK: - Duration
 
     @Test func durationEndsOnTheExactSampleInEveryChunking() {
