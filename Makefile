@@ -42,3 +42,53 @@ clean:
 test: test-fuzz
 test-fuzz: setup
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} Tools/fuzz.sh
+
+# ---- Install -----------------------------------------------------------------------------------
+# `make install` (PREFIX=/usr/local, DESTDIR honoured): the binary, the firmware images
+# `rollsense flash` uses, the udev rule (udev is told to reload when installing to /), shell
+# completions and a man page, both generated from the command definitions by the installed binary.
+# INSTALL_CONFIG=debug installs the debug build instead of a release build (minutes on 2 cores):
+# make test-install uses it, since the files and paths are what it tests.
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL_CONFIG ?= release
+BINDIR := $(PREFIX)/bin
+SHAREDIR := $(PREFIX)/share
+# udev reads /etc/udev/rules.d and /usr/lib/udev/rules.d, not /usr/local/lib/udev/rules.d.
+UDEVRULESDIR ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/udev/rules.d,/etc/udev/rules.d)
+INSTALLED_FILES := $(BINDIR)/rollsense \
+    $(SHAREDIR)/rollsense/firmware/uno.hex $(SHAREDIR)/rollsense/firmware/leonardo.hex \
+    $(UDEVRULESDIR)/99-rollsense.rules \
+    $(SHAREDIR)/bash-completion/completions/rollsense $(SHAREDIR)/zsh/site-functions/_rollsense \
+    $(SHAREDIR)/fish/vendor_completions.d/rollsense.fish $(SHAREDIR)/man/man1/rollsense.1
+
+.PHONY: install uninstall test-install
+install:
+	$(SWIFT) build -c $(INSTALL_CONFIG) --product rollsense
+	$(MAKE) -C Firmware build/uno/rollsense.hex build/leonardo/rollsense.hex
+	@set -e; bin="$$($(SWIFT) build -c $(INSTALL_CONFIG) --show-bin-path)/rollsense"; d="$(DESTDIR)"; \
+	install -D -m 755 "$$bin" "$$d$(BINDIR)/rollsense"; \
+	install -D -m 644 Firmware/build/uno/rollsense.hex "$$d$(SHAREDIR)/rollsense/firmware/uno.hex"; \
+	install -D -m 644 Firmware/build/leonardo/rollsense.hex "$$d$(SHAREDIR)/rollsense/firmware/leonardo.hex"; \
+	install -D -m 644 Firmware/99-rollsense.rules "$$d$(UDEVRULESDIR)/99-rollsense.rules"; \
+	tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	"$$bin" --generate-completion-script bash > "$$tmp/bash"; \
+	"$$bin" --generate-completion-script zsh > "$$tmp/zsh"; \
+	"$$bin" --generate-completion-script fish > "$$tmp/fish"; \
+	"$$bin" --experimental-dump-help | $(PYTHON) Tools/manpage.py > "$$tmp/man"; \
+	install -D -m 644 "$$tmp/bash" "$$d$(SHAREDIR)/bash-completion/completions/rollsense"; \
+	install -D -m 644 "$$tmp/zsh" "$$d$(SHAREDIR)/zsh/site-functions/_rollsense"; \
+	install -D -m 644 "$$tmp/fish" "$$d$(SHAREDIR)/fish/vendor_completions.d/rollsense.fish"; \
+	install -D -m 644 "$$tmp/man" "$$d$(SHAREDIR)/man/man1/rollsense.1"
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null; then udevadm control --reload || echo "note: udevadm control --reload failed; replug the board or reboot for the rule to apply"; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	-rmdir $(DESTDIR)$(SHAREDIR)/rollsense/firmware $(DESTDIR)$(SHAREDIR)/rollsense 2>/dev/null
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null; then udevadm control --reload || true; fi
+
+# Installs the debug build into a temporary DESTDIR, runs the installed binary (flashing the
+# simulated Uno with the installed image), and uninstalls: Tools/test-install.sh.
+test-install:
+	Tools/test-install.sh
+test: test-install

@@ -11,6 +11,8 @@ packages=(
     libsqlite3-dev                         # history database
     tmux                                   # terminal view tests
     python3                                # firmware smoke test (Tools/wire_reference.py)
+    avrdude                                # rollsense flash, tested against the simulated Uno
+    man-db groff-base                      # make test-install renders the man page
 )
 
 missing=()

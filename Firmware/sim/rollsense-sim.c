@@ -22,6 +22,7 @@
 #include <simavr/avr_uart.h>
 #include <simavr/sim_avr.h>
 #include <simavr/sim_elf.h>
+#include <simavr/sim_hex.h>
 #include <simavr/sim_io.h>
 #include <simavr/sim_irq.h>
 
@@ -371,6 +372,80 @@ static void keep_sensor_timers(void)
     }
 }
 
+/* ---- Bootloader and DTR reset ------------------------------------------------------------
+ * For `rollsense flash`: the board starts in a bootloader loaded from a HEX file (the BOOTRST
+ * fuse's job on a real chip), and every time a host opens the pty the AVR resets with EXTRF set,
+ * as an Uno's DTR line pulls RESET through a capacitor when the port opens. Optiboot runs only
+ * after an external reset, so this is what lets avrdude find it listening. */
+/* ATmega328P/168 datasheets, register summary: MCUSR at data address 0x54, EXTRF is bit 1. */
+#define MCUSR_ADDRESS 0x54
+#define EXTRF_BIT (1u << 1)
+
+static int reset_on_open;
+static unsigned long long host_opens;
+
+static void load_bootloader(const char *path)
+{
+    ihex_chunk_p chunks = NULL;
+    int count = read_ihex_chunks(path, &chunks);
+    if (count <= 0) {
+        die("%s: cannot read the bootloader HEX", path);
+    }
+    uint32_t lowest = UINT32_MAX;
+    for (int i = 0; i < count; i++) {
+        if (chunks[i].baseaddr + chunks[i].size > avr->flashend + 1) {
+            die("%s: data at 0x%x (%u bytes) does not fit the %s flash (end 0x%x)", path, chunks[i].baseaddr, chunks[i].size, avr->mmcu, avr->flashend);
+        }
+        memcpy(avr->flash + chunks[i].baseaddr, chunks[i].data, chunks[i].size);
+        lowest = chunks[i].baseaddr < lowest ? chunks[i].baseaddr : lowest;
+    }
+    free_ihex_chunks(chunks);
+    avr->reset_pc = lowest;
+    avr->pc = lowest;
+    /* The application the bootloader writes with SPM lies below it: all of flash is code. */
+    avr->codeend = avr->flashend;
+}
+
+/* The host opened the pty: what was queued either way is lost with the reset, as on a board. */
+static void reset_by_dtr(void)
+{
+    avr_reset(avr);
+    avr->data[MCUSR_ADDRESS] |= EXTRF_BIT;
+    in_length = 0;
+    out_length = 0;
+    uart_xoff = 0;
+    hx711_last_run = adc_last_run = 0;
+    host_opens++;
+}
+
+/* The host closed the pty: the board idles (nobody would hear it) until the next open resets it. */
+static void wait_for_next_open(void)
+{
+    fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated; waiting for the next open\n", sim_seconds());
+    for (;;) {
+        struct pollfd p = {master_fd, POLLIN, 0};
+        int r = poll(&p, 1, 50);
+        if (stop_requested) {
+            return;
+        }
+        if (r == 0 || !(p.revents & POLLHUP)) {
+            break;
+        }
+        usleep(20000);
+    }
+    reset_by_dtr();
+}
+
+/* simavr stops on what a chip would survive (a stray write past RAM from a bootloader fed another
+ * bootloader's protocol): with a host on the pty the board restarts, as after a brown-out,
+ * rather than the pty vanishing under it. */
+static void restart_after_crash(void)
+{
+    fprintf(stderr, "rollsense-sim: the AVR crashed at %.6f s (PC 0x%x); restarting it\n", sim_seconds(), avr->pc);
+    avr_reset(avr);
+    hx711_last_run = adc_last_run = 0;
+}
+
 /* ---- Main -------------------------------------------------------------------------------- */
 static void on_signal(int sig)
 {
@@ -384,6 +459,7 @@ static void usage(FILE *to)
 {
     fprintf(to,
             "usage: rollsense-sim [options] FIRMWARE.elf\n"
+            "       rollsense-sim [options] --bootloader BOOT.hex --reset-on-open [APP.elf]\n"
             "Runs the RollSense firmware under simavr with its UART on a pty (path printed on stdout).\n"
             "  -s, --scenario FILE   sensor scenario (format: Firmware/sim/README.md)\n"
             "  -r, --realtime        run at wall-clock speed (default: as fast as possible, deterministic)\n"
@@ -394,6 +470,9 @@ static void usage(FILE *to)
             "  -c, --capture PREFIX  record the firmware's bytes to PREFIX.bin and their times to PREFIX.times\n"
             "      --no-pty          no pty at all (with --capture and --seconds)\n"
             "  -k, --keep-running    keep running after the host closes the pty\n"
+            "  -B, --bootloader HEX  load HEX into flash and start there (the BOOTRST fuse)\n"
+            "  -R, --reset-on-open   reset (EXTRF) each time a host opens the pty, as an Uno's DTR does\n"
+            "  -m, --mcu NAME        simavr core (default atmega328p; atmega168 for wrong-board tests)\n"
             "Example: rollsense-sim -s roller.scenario -t 10 build/sim-hx4/rollsense.elf\n");
 }
 
@@ -405,12 +484,15 @@ int main(int argc, char **argv)
         {"link", required_argument, 0, 'l'},     {"no-wait", no_argument, 0, 'n'},
         {"capture", required_argument, 0, 'c'},  {"no-pty", no_argument, 0, 'N'},
         {"keep-running", no_argument, 0, 'k'},   {"help", no_argument, 0, 'h'},
+        {"bootloader", required_argument, 0, 'B'}, {"reset-on-open", no_argument, 0, 'R'},
+        {"mcu", required_argument, 0, 'm'},
         {0, 0, 0, 0}};
     const char *scenario_path = NULL, *pty_file = NULL, *link_path = NULL, *capture = NULL;
+    const char *bootloader_path = NULL, *mcu_name = "atmega328p";
     int realtime = 0, wait_for_host = 1, use_pty = 1, keep_running = 0;
     double stop_after_s = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:kh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:khB:Rm:", options, NULL)) != -1) {
         switch (c) {
         case 's': scenario_path = optarg; break;
         case 'r': realtime = 1; break;
@@ -428,11 +510,14 @@ int main(int argc, char **argv)
         case 'c': capture = optarg; break;
         case 'N': use_pty = 0; break;
         case 'k': keep_running = 1; break;
+        case 'B': bootloader_path = optarg; break;
+        case 'R': reset_on_open = 1; break;
+        case 'm': mcu_name = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
-    if (optind != argc - 1) {
+    if (optind != argc - 1 && !(bootloader_path && optind == argc)) {
         usage(stderr);
         return 2;
     }
@@ -450,19 +535,25 @@ int main(int argc, char **argv)
     avr_global_logger_set(logger);
     elf_firmware_t firmware;
     memset(&firmware, 0, sizeof firmware);
-    if (elf_read_firmware(argv[optind], &firmware) != 0) {
-        die("%s: cannot read the firmware ELF (run `make -C Firmware`)", argv[optind]);
+    const char *elf_path = optind < argc ? argv[optind] : NULL;
+    if (elf_path && elf_read_firmware(elf_path, &firmware) != 0) {
+        die("%s: cannot read the firmware ELF (run `make -C Firmware`)", elf_path);
     }
-    avr = avr_make_mcu_by_name("atmega328p");
+    avr = avr_make_mcu_by_name(mcu_name);
     if (!avr) {
-        die("simavr has no atmega328p");
+        die("simavr has no %s", mcu_name);
     }
     avr_init(avr);
     /* The ELF carries no mmcu section and avr_init leaves 1 MHz: set the board's values. */
     avr->frequency = CPU_HZ;
     avr->vcc = avr->avcc = avr->aref = SUPPLY_MV;
     avr->sleep = no_sleep;
-    avr_load_firmware(avr, &firmware);
+    if (elf_path) {
+        avr_load_firmware(avr, &firmware);
+    }
+    if (bootloader_path) {
+        load_bootloader(bootloader_path);
+    }
 
     uint32_t flags = 0;
     avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('0'), &flags);
@@ -497,15 +588,24 @@ int main(int argc, char **argv)
     }
     if (use_pty) {
         open_pty(pty_file, link_path, wait_for_host);
+        if (reset_on_open && wait_for_host) {
+            reset_by_dtr();
+        }
     }
 
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
+    /* Real time is kept from here; a DTR reset after an idle wait starts the count again. */
+    avr_cycle_count_t start_cycle = avr->cycle;
     avr_cycle_count_t stop_cycle = stop_after_s > 0 ? (avr_cycle_count_t)(stop_after_s * CPU_HZ) : 0;
     int status = 0;
     while (!stop_requested) {
         for (int i = 0; i < SERVICE_EVERY; i++) {
             int state = avr_run(avr);
+            if (state == cpu_Crashed && reset_on_open) {
+                restart_after_crash();
+                continue;
+            }
             if (state == cpu_Done || state == cpu_Crashed) {
                 fprintf(stderr, "rollsense-sim: firmware %s at %.6f s\n", state == cpu_Done ? "stopped" : "crashed", sim_seconds());
                 status = state == cpu_Crashed ? 3 : 0;
@@ -518,7 +618,12 @@ int main(int argc, char **argv)
         feed_input();
         keep_sensor_timers();
         if (master_fd >= 0) {
-            if (service_pty() < 0 && !keep_running) {
+            int hung_up = service_pty() < 0;
+            if (hung_up && reset_on_open) {
+                wait_for_next_open();
+                clock_gettime(CLOCK_MONOTONIC, &start);
+                start_cycle = avr->cycle;
+            } else if (hung_up && !keep_running) {
                 fprintf(stderr, "rollsense-sim: host closed the pty at %.3f s simulated\n", sim_seconds());
                 goto done;
             }
@@ -526,7 +631,7 @@ int main(int argc, char **argv)
             while (out_length > OUTPUT_HIGH_WATER && !stop_requested) {
                 struct pollfd p = {master_fd, POLLOUT, 0};
                 poll(&p, 1, 20);
-                if (p.revents & POLLHUP && !keep_running) {
+                if (p.revents & POLLHUP && !keep_running && !reset_on_open) {
                     goto done;
                 }
                 flush_output();
@@ -536,7 +641,7 @@ int main(int argc, char **argv)
             struct timespec now;
             clock_gettime(CLOCK_MONOTONIC, &now);
             double wall = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
-            double ahead = sim_seconds() - wall;
+            double ahead = (double)(avr->cycle - start_cycle) / CPU_HZ - wall;
             if (ahead > 0.002) {
                 usleep((useconds_t)(ahead * 1e6));
             }

@@ -150,7 +150,7 @@ struct LiveViewCurrencyTests {
     @Test func theProgressBarIsClearedBeforeAnEventLine() {
         let written = Box<[String]>([])
         var now: Int64 = 0
-        let bar = ProgressBar(totalBytes: 100, standardErrorIsTerminal: true, write: { written.value.append("err:" + $0) },
+        let bar = ProgressBar(totalBytes: 100, standardErrorIsTerminal: true, columns: 80, write: { written.value.append("err:" + $0) },
                               clock: { now })!
         let output = ReplayTextOutput(profile: .foamRollerLowerBack, progress: bar, write: { written.value.append("out:" + $0) })
         bar.update(doneBytes: 86)
@@ -164,7 +164,7 @@ struct LiveViewCurrencyTests {
 
     @Test func anInterruptedReplayDoesNotJumpTo100Percent() {
         let written = Box<[String]>([])
-        let bar = ProgressBar(totalBytes: 200, standardErrorIsTerminal: true, write: { written.value.append($0) }, clock: { 0 })!
+        let bar = ProgressBar(totalBytes: 200, standardErrorIsTerminal: true, columns: 80, write: { written.value.append($0) }, clock: { 0 })!
         bar.update(doneBytes: 50)
         bar.finish(complete: false)
         #expect(written.value.suffix(2) == ["\r[##########------------------------------] 25%", "\n"])

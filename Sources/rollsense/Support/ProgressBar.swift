@@ -18,14 +18,20 @@ final class ProgressBar {
     private var fraction = 0.0
     // Whether the bar is on the terminal's current line now.
     private var onScreen = false
+    /// Narrower than `width` on a narrow terminal, so a redraw never wraps onto a new line.
+    private let barWidth: Int
 
-    /// `write` receives the terminal text (standard error by default), `clock` host microseconds.
+    /// `write` receives the terminal text (standard error by default), `clock` host microseconds;
+    /// `columns` is the terminal's width (read from standard error when nil).
     init?(totalBytes: Int64, standardErrorIsTerminal: Bool = isatty(STDERR_FILENO) == 1,
-          write: @escaping (String) -> Void = printErrorRaw, clock: @escaping () -> Int64 = hostMonotonicMicroseconds) {
+          columns: Int? = nil, write: @escaping (String) -> Void = printErrorRaw,
+          clock: @escaping () -> Int64 = hostMonotonicMicroseconds) {
         guard standardErrorIsTerminal, totalBytes > 0 else { return nil }
         self.totalBytes = totalBytes
         self.write = write
         self.clock = clock
+        // "[" + bar + "] 100%" must fit in columns - 1 (the last column would wrap on some terminals).
+        barWidth = max(10, min(Self.width, (columns ?? Self.standardErrorColumns()) - 8))
     }
 
     /// Redraws when 100 ms passed since the last time, or at once when a line cleared it.
@@ -52,9 +58,14 @@ final class ProgressBar {
         onScreen = false
     }
 
+    private static func standardErrorColumns() -> Int {
+        var size = winsize()
+        return ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    }
+
     private func draw(fraction: Double) {
-        let filled = Int((fraction * Double(Self.width)).rounded(.down))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: Self.width - filled)
+        let filled = Int((fraction * Double(barWidth)).rounded(.down))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled)
         write("\r[\(bar)] \(Int(fraction * 100))%")
         onScreen = true
     }

@@ -54,12 +54,13 @@ struct BuiltRollSense {
         var lines: [String] { stdout.split(separator: "\n").map(String.init) }
     }
 
-    /// Runs `rollsense ARGS` to the end (killed after `timeoutSeconds`).
-    func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+    /// Runs `rollsense ARGS` to the end (killed after `timeoutSeconds`), under `launcher` (a
+    /// command and its arguments before the binary, e.g. umockdev-run) when given, with `extraEnvironment`.
+    func run(_ arguments: [String], timeoutSeconds: Double = 120, launcher: [String] = [], extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.environment = environment
+        process.executableURL = launcher.first.map { URL(fileURLWithPath: $0) } ?? Self.executable
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [Self.executable.path] + arguments
+        process.environment = environment.merging(extraEnvironment) { $1 }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+/// `rollsense doctor`: under umockdev-run with board fixtures, and against the real firmware under simavr.
+@Suite("rollsense doctor", .serialized)
+struct DoctorCommandTests {
+    struct Check { var name: String; var status: String; var detail: String; var fix: String? }
+
+    static func checks(_ output: String) throws -> (ok: Bool, checks: [Check]) {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "not JSON: \(output)")
+        let list = try #require(object["checks"] as? [[String: Any]])
+        return (object["ok"] as? Bool ?? true, list.map {
+            Check(name: $0["name"] as? String ?? "", status: $0["status"] as? String ?? "", detail: $0["detail"] as? String ?? "", fix: $0["fix"] as? String)
+        })
+    }
+
+    @Test func aBoardWithTheRuleButNoRollSenseFirmwareIsAProblemWithTheFlashFix() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["doctor", "--json", "--hello-timeout", "1"], launcher: FlashCommandTests.fixtures("uno-with-rule.umockdev"))
+        print("rollsense doctor --json under umockdev (uno-with-rule):\n\(result.stdout)")
+        #expect(result.status == 1, "stderr: \(result.stderr)")
+        let (ok, checks) = try Self.checks(result.stdout)
+        #expect(!ok)
+        let rule = try #require(checks.first { $0.name == "udev rule" })
+        #expect(rule.status == "ok" && rule.detail == "applied to /dev/ttyACM0")
+        let modem = try #require(checks.first { $0.name == "ModemManager" })
+        #expect(modem.status == "ok")
+        let board = try #require(checks.first { $0.name == "board /dev/ttyACM0" })
+        #expect(board.status == "problem")
+        #expect(board.detail.contains("said no RollSense HELLO"))
+        #expect(board.fix == "rollsense flash --device /dev/ttyACM0")
+        #expect(checks.contains { $0.name == "history database" && $0.status == "ok" })
+    }
+
+    @Test func aBoardTheRuleDidNotReachIsAProblemAndTheTextSaysHowToFixIt() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["doctor", "--hello-timeout", "1"], launcher: FlashCommandTests.fixtures("uno.umockdev"))
+        print("rollsense doctor under umockdev (uno without the rule):\n\(result.stdout)")
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("PROBLEM  udev rule:"))
+        #expect(result.stdout.contains("udevadm control --reload"))
+        #expect(result.stdout.contains("problems to fix (above)."))
+    }
+
+    @Test func noBoardIsAProblem() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["doctor", "--json"], launcher: FlashCommandTests.fixtures("builtin-ttyS.umockdev"))
+        #expect(result.status == 1)
+        let (_, checks) = try Self.checks(result.stdout)
+        #expect(checks.contains { $0.name == "boards" && $0.status == "problem" && $0.detail == "no Arduino board is plugged in" })
+    }
+
+    @Test func theRealFirmwareUnderSimavrPassesAndItsCalibrationIsChecked() throws {
+        try #require(SimulatedBootloaderBoard.available, "run `make -C Firmware`")
+        let elf = BuiltRollSense.root.appendingPathComponent("Firmware/build/uno/rollsense.elf")
+        let board = try SimulatedBootloaderBoard(application: elf)
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        // Not under umockdev-run, which would hide the simulator's /dev/pts node.
+        let result = try cli.run(["doctor", "--json", "--device", board.link])
+        print("rollsense doctor --device <sim>:\n\(result.stdout)")
+        let (_, checks) = try Self.checks(result.stdout)
+        let firmware = try #require(checks.first { $0.name == "board \(board.link)" })
+        let version = try FlashCommandTests.configVersion()
+        #expect(firmware.status == "ok" && firmware.detail.hasPrefix("RollSense firmware \(version)"), "\(firmware)")
+        let calibration = try #require(checks.first { $0.name == "calibration \(board.link)" })
+        #expect(calibration.status == "problem" && calibration.fix == "rollsense calibrate --device \(board.link)")
+    }
+
+    @Test func aDamagedHistoryDatabaseIsAProblem() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        try FileManager.default.createDirectory(at: cli.dataDirectory, withIntermediateDirectories: true)
+        let result0 = try cli.run(["doctor", "--json"], launcher: FlashCommandTests.fixtures("builtin-ttyS.umockdev"))
+        let (_, before) = try Self.checks(result0.stdout)
+        let history = try #require(before.first { $0.name == "history database" })
+        #expect(history.status == "ok")
+        let path = try #require(history.detail.split(separator: " ").first { $0.hasPrefix("/") }.map(String.init))
+        try "not a database".write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try cli.run(["doctor", "--json"], launcher: FlashCommandTests.fixtures("builtin-ttyS.umockdev"))
+        let (_, after) = try Self.checks(result.stdout)
+        #expect(after.contains { $0.name == "history database" && $0.status == "problem" && $0.detail.contains("is not an SQLite database") })
+    }
+}
