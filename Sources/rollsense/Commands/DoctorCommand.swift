@@ -195,7 +195,7 @@ struct DoctorCommand: ParsableCommand {
             } else {
                 checks.append(Check(name: label, status: .ok, detail: "RollSense firmware \(info.firmwareVersion) (\(info.channelCount) channels)"))
             }
-            let known = store.calibration(usbSerial: board.serialNumber, info: info, stored: stored).known
+            let known = store.calibration(BoardIdentity(board), info: info, stored: stored).known
             checks.append(Check(name: "calibration \(board.path)", status: known ? .ok : .problem,
                                 detail: known ? "stored in \(store.path)" : "none stored: forces would read as raw counts",
                                 fix: "rollsense calibrate --device \(board.path)"))
