@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests

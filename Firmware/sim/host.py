@@ -51,6 +51,10 @@ def main():
 
     fd = os.open(args.pty, os.O_RDWR | os.O_NOCTTY)
     tty.setraw(fd)
+    # The harness decodes at the rate the host set, as a real UART does: the firmware's 115200.
+    attributes = termios.tcgetattr(fd)
+    attributes[4] = attributes[5] = termios.B115200
+    termios.tcsetattr(fd, termios.TCSANOW, attributes)
     received = bytearray()
 
     def pump(seconds):

@@ -97,20 +97,175 @@ static void logger(avr_t *a, const int level, const char *format, va_list ap)
 }
 
 /* ---- UART <-> pty ------------------------------------------------------------------------ */
+/* The sketch's line rate comes from its UBRR0 and U2X0 (ATmega328P datasheet, "USART Baud Rate
+ * Registers"); the host's is the rate it set on the pty. When they differ by more than a real
+ * UART tolerates, the host gets what its UART would decode from the sketch's bit stream. */
+#define UCSR0A_ADDRESS 0xC0
+#define U2X0_BIT (1u << 1)
+#define UBRR0L_ADDRESS 0xC4
+#define UBRR0H_ADDRESS 0xC5
+/* Within this ratio of each other both ends decode each other's bytes (2 % per end, the usual
+ * design margin for 8N1; an Arduino's 115200 is 117647 with U2X). */
+#define RATE_TOLERANCE 0.03
+/* Bytes sent at a mismatched rate wait here until the line is idle, then are decoded together. */
+#define MISMATCH_PENDING_MAX 512
+
+static double sketch_baud(void)
+{
+    unsigned ubrr = ((unsigned)(avr->data[UBRR0H_ADDRESS] & 0x0F) << 8) | avr->data[UBRR0L_ADDRESS];
+    unsigned divisor = (avr->data[UCSR0A_ADDRESS] & U2X0_BIT) ? 8 : 16;
+    return (double)CPU_HZ / (divisor * (ubrr + 1.0));
+}
+
+/* The rate the host set on its end of the pty (the master shares the slave's termios); 0 when
+ * unknown. */
+static double host_baud(void)
+{
+    static const struct {
+        speed_t code;
+        double rate;
+    } rates[] = {{B1200, 1200},     {B2400, 2400},     {B4800, 4800},     {B9600, 9600},   {B19200, 19200},
+                 {B38400, 38400},   {B57600, 57600},   {B115200, 115200}, {B230400, 230400}, {B460800, 460800},
+                 {B500000, 500000}, {B921600, 921600}, {B1000000, 1000000}};
+    struct termios t;
+    if (master_fd < 0 || tcgetattr(master_fd, &t) < 0) {
+        return 0;
+    }
+    speed_t code = cfgetispeed(&t);
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        if (rates[i].code == code) {
+            return rates[i].rate;
+        }
+    }
+    return 0;
+}
+
+static void host_receive(uint8_t byte)
+{
+    if (out_length == out_capacity) {
+        out_capacity = out_capacity ? 2 * out_capacity : 65536;
+        out_buffer = realloc(out_buffer, out_capacity);
+        if (!out_buffer) {
+            die("out of memory");
+        }
+    }
+    out_buffer[out_length++] = byte;
+}
+
+/* Bytes on a serial line: when each start bit began (simulated seconds) and the sender's rate. */
+typedef struct {
+    struct {
+        double start;
+        uint8_t byte;
+    } sent[MISMATCH_PENDING_MAX];
+    size_t count;
+    double sender_baud, receiver_baud;
+} serial_line;
+
+static serial_line to_host;
+static double line_idle_at; /* simulated seconds the sketch's last stop bit ends */
+static double host_rate;    /* the host's rate as last read, 0 when unknown */
+
+/* The sender's line level at time t: idle high, then per byte a start bit (0), 8 data bits LSB
+ * first and a stop bit (1). *cursor speeds up the search; times only move forward. */
+static int line_level(const serial_line *line, double t, size_t *cursor)
+{
+    double bit_time = 1.0 / line->sender_baud;
+    while (*cursor < line->count && t >= line->sent[*cursor].start + 10 * bit_time) {
+        (*cursor)++;
+    }
+    if (*cursor == line->count || t < line->sent[*cursor].start) {
+        return 1;
+    }
+    int bit = (int)((t - line->sent[*cursor].start) / bit_time);
+    if (bit == 0) {
+        return 0;
+    }
+    if (bit >= 9) {
+        return 1;
+    }
+    return (line->sent[*cursor].byte >> (bit - 1)) & 1;
+}
+
+/* Decodes a line's bytes as a UART at the receiver's rate would: find a falling edge (16x
+ * oversampling), check the start bit at its middle, sample 8 data bits and the stop bit at their
+ * middles. A low stop bit is a framing error, which Linux passes on as 0x00 (termios without
+ * IGNPAR or PARMRK); the AVR's USART keeps the byte and flags FE0, which sketches ignore. */
+static void decode_line(serial_line *line, void (*receive)(uint8_t byte, int framing_error))
+{
+    if (line->count == 0) {
+        return;
+    }
+    double receive_bit = 1.0 / line->receiver_baud;
+    double step = receive_bit / 16;
+    double end = line->sent[line->count - 1].start + 10.0 / line->sender_baud + receive_bit;
+    size_t cursor = 0;
+    double t = line->sent[0].start;
+    int previous = 1;
+    while (t < end) {
+        int level = line_level(line, t, &cursor);
+        if (!(previous == 1 && level == 0)) {
+            previous = level;
+            t += step;
+            continue;
+        }
+        size_t probe = cursor;
+        if (line_level(line, t + receive_bit / 2, &probe) != 0) {
+            previous = 1; /* a glitch, not a start bit */
+            t += step;
+            continue;
+        }
+        uint8_t byte = 0;
+        for (int bit = 0; bit < 8; bit++) {
+            byte |= (uint8_t)(line_level(line, t + (bit + 1.5) * receive_bit, &probe) << bit);
+        }
+        int stop = line_level(line, t + 9.5 * receive_bit, &probe);
+        receive(byte, !stop);
+        t += 9.5 * receive_bit;
+        previous = stop;
+    }
+    line->count = 0;
+}
+
+static void host_receive_decoded(uint8_t byte, int framing_error) { host_receive(framing_error ? 0x00 : byte); }
+
+/* Called as the simulation runs: decodes waiting bytes once the line has been idle for a whole
+ * byte at the host's rate (or the queue is full). */
+static void service_mismatch(void)
+{
+    if (to_host.count > 0 && (sim_seconds() > line_idle_at + 12 / to_host.receiver_baud || to_host.count == MISMATCH_PENDING_MAX)) {
+        decode_line(&to_host, host_receive_decoded);
+    }
+}
+
+static int rates_match(double sender, double receiver)
+{
+    return receiver <= 0 || fabs(sender / receiver - 1) <= RATE_TOLERANCE;
+}
+
 static void uart_output(avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
     (void)param;
     uint8_t byte = (uint8_t)value;
     if (master_fd >= 0) {
-        if (out_length == out_capacity) {
-            out_capacity = out_capacity ? 2 * out_capacity : 65536;
-            out_buffer = realloc(out_buffer, out_capacity);
-            if (!out_buffer) {
-                die("out of memory");
+        double sender = sketch_baud();
+        double start = sim_seconds() > line_idle_at ? sim_seconds() : line_idle_at;
+        line_idle_at = start + 10 / sender;
+        if (rates_match(sender, host_rate)) {
+            decode_line(&to_host, host_receive_decoded); /* sent before the host changed its rate */
+            host_receive(byte);
+        } else {
+            if (to_host.count > 0 && (sender != to_host.sender_baud || host_rate != to_host.receiver_baud)) {
+                decode_line(&to_host, host_receive_decoded);
             }
+            to_host.sender_baud = sender;
+            to_host.receiver_baud = host_rate;
+            to_host.sent[to_host.count].start = start;
+            to_host.sent[to_host.count].byte = byte;
+            to_host.count++;
+            service_mismatch();
         }
-        out_buffer[out_length++] = byte;
     }
     if (capture_bin) {
         fputc(byte, capture_bin);
@@ -151,16 +306,63 @@ static void flush_output(void)
 static uint8_t in_buffer[4096];
 static size_t in_length;
 
+/* The host's bytes as the sketch's UART decodes them when the rates differ (sent back to back
+ * at the host's rate); the AVR keeps a byte with a framing error (FE0 set), so it arrives as is. */
+static uint8_t garbled_input[16 * MISMATCH_PENDING_MAX];
+static size_t garbled_input_length;
+static void sketch_receive_decoded(uint8_t byte, int framing_error)
+{
+    (void)framing_error;
+    if (garbled_input_length < sizeof garbled_input) {
+        garbled_input[garbled_input_length++] = byte;
+    }
+}
+
+static void garble_host_bytes(size_t count)
+{
+    double sketch = sketch_baud();
+    if (rates_match(sketch, host_rate)) {
+        in_length += count;
+        return;
+    }
+    static serial_line from_host;
+    if (count > MISMATCH_PENDING_MAX) {
+        count = MISMATCH_PENDING_MAX; /* the rest of one huge write is lost, as a real UART's overrun */
+    }
+    from_host.sender_baud = host_rate;
+    from_host.receiver_baud = sketch;
+    for (size_t i = 0; i < count; i++) {
+        from_host.sent[i].start = i * 10 / host_rate;
+        from_host.sent[i].byte = in_buffer[in_length + i];
+    }
+    from_host.count = count;
+    garbled_input_length = 0;
+    decode_line(&from_host, sketch_receive_decoded);
+    size_t room = sizeof in_buffer - in_length;
+    size_t keep = garbled_input_length < room ? garbled_input_length : room;
+    memcpy(in_buffer + in_length, garbled_input, keep);
+    in_length += keep;
+}
+
 /* Returns -1 when the host closed the pty. */
 static int service_pty(void)
 {
+    double rate = host_baud();
+    if (rate != host_rate) {
+        /* What was on the line at the old rate reached the host as that rate decoded it, and the
+         * host flushes it when it changes rates (tcflush): it never arrives at the new rate. */
+        to_host.count = 0;
+        out_length = 0;
+        host_rate = rate;
+    }
+    service_mismatch();
     flush_output();
     struct pollfd p = {master_fd, POLLIN, 0};
     if (poll(&p, 1, 0) > 0) {
         if (p.revents & POLLIN && in_length < sizeof in_buffer) {
             ssize_t n = read(master_fd, in_buffer + in_length, sizeof in_buffer - in_length);
             if (n > 0) {
-                in_length += (size_t)n;
+                garble_host_bytes((size_t)n);
             }
         } else if (p.revents & (POLLHUP | POLLERR)) {
             return -1;
@@ -224,6 +426,9 @@ static void open_pty(const char *path_file, const char *link_path, int wait_for_
             exit(0);
         }
         if (r == 0 || !(p.revents & POLLHUP)) {
+            /* A host sets its line rate right after opening: let it, before the firmware talks. */
+            usleep(50000);
+            host_rate = host_baud();
             return;
         }
         usleep(20000);

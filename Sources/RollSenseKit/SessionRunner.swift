@@ -94,6 +94,7 @@ public final class SessionRunner {
                 guard failure == nil else { return }
                 do { try source.write(bytes) } catch { failure = .source(error) }
             case .reply(let reply): replies.append(reply)
+            case .textChannels(let channels): sink.sessionDidNameChannels(channels)
             case .summary: break
             case .finished(let end):
                 switch end {

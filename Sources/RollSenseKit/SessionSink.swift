@@ -15,6 +15,8 @@ public protocol SessionSink: AnyObject {
     func sessionLinkDidChange(_ state: LinkState)
     /// Every processed sample with its reading, unthrottled (`report` and `export` use it).
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double)
+    /// A text device's labelled values that became the channels (docs/PROTOCOL.md, "Sketch text").
+    func sessionDidNameChannels(_ channels: TextChannels)
     /// Writing the recording failed at `sessionSeconds`: the recording stopped there, the
     /// session goes on without it (`error` says how much of the file is safe).
     func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double)
@@ -23,6 +25,8 @@ public protocol SessionSink: AnyObject {
 extension SessionSink {
     /// Most sinks show only the throttled readings.
     public func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {}
+    /// Sinks that do not show the device's labels ignore them.
+    public func sessionDidNameChannels(_ channels: TextChannels) {}
     /// Most sinks leave it to the command to say, once the session ends.
     public func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {}
 }

@@ -50,6 +50,10 @@ public struct SignalPipeline: Sendable {
 
     // State.
     private var lastTime: Int64 = .min
+    /// The device's typical sample interval, for the clock jump limit and slow devices.
+    private var intervals = SampleIntervalTracker()
+    /// A slowDevice condition is open.
+    private var slowDeviceOpen = false
     private var maskedChannelCount = 0
     private var channelMask = SIMD4<Double>(repeating: 0)
     private var linkDown = false
@@ -159,6 +163,12 @@ public struct SignalPipeline: Sendable {
 
     // MARK: - Samples
 
+    /// Below this many samples a second a device is too slow for live alerts: a reading shown is
+    /// up to a whole interval old, and a push can rise and pass between two samples (an
+    /// estimate, docs/SAFETY.md).
+    public static let liveAlertMinimumRateHertz = 5.0
+    static let liveAlertMaximumIntervalMicroseconds = Int64(1_000_000 / liveAlertMinimumRateHertz)
+
     /// Processes one sample; emits the events it causes and returns its reading.
     @inline(__always)
     public mutating func process(_ sample: Sample, emit: (SignalEvent) -> Void) -> Reading {
@@ -192,15 +202,20 @@ public struct SignalPipeline: Sendable {
             return last
         }
 
-        // Time step from the device clock; a step backwards or too long is a clock jump.
+        // Time step from the device clock; a step backwards or too long for the device's own
+        // rate is a clock jump (a sketch printing once a second is slow, not jumping).
         var dt: Int64 = 0
         if lastTime != .min {
             dt = t &- lastTime
-            if dt <= 0 || dt > maxIntervalMicroseconds {
+            let limit = intervals.jumpLimit(base: maxIntervalMicroseconds)
+            intervals.add(dt)
+            if dt <= 0 || dt > limit {
                 emit(event(.fault, .caution, .instant, .clockJump, at: t, value: Double(dt) / 1_000_000,
-                           limit: Double(maxIntervalMicroseconds) / 1_000_000))
+                           limit: Double(limit) / 1_000_000))
                 resetFilters()
                 dt = 0
+            } else {
+                reportRate(at: t, emit: emit)
             }
         }
         lastTime = t
@@ -221,7 +236,9 @@ public struct SignalPipeline: Sendable {
         }
 
         // Spike rejection, jump detection on the unsmoothed force, then smoothing.
-        let medianForces = median.update(forces)
+        // Spike rejection over samples seconds apart (a slow sketch) would hold a real change back
+        // by whole samples: only a fast device's samples go through the median.
+        let medianForces = dt > Self.liveAlertMaximumIntervalMicroseconds ? forces : median.update(forces)
         let medianTotal = medianForces.lanesSum
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
         let smoothed: SIMD4<Double>
@@ -373,6 +390,11 @@ public struct SignalPipeline: Sendable {
         zoneClassifier.reset()
         endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
+        if slowDeviceOpen {
+            slowDeviceOpen = false
+            emit(event(.fault, .caution, .end, .slowDevice, at: t, value: intervals.typicalMicroseconds.map { 1_000_000 / Double($0) } ?? 0,
+                       limit: Self.liveAlertMinimumRateHertz))
+        }
         if linkDown {
             linkDown = false
             emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
@@ -407,6 +429,19 @@ public struct SignalPipeline: Sendable {
         resetFilters()
         faults.resetHistory()
         lastTime = .min
+        intervals.reset()
+    }
+
+    /// Opens or closes the slowDevice condition when the device's rate crosses
+    /// `liveAlertMinimumRateHertz`.
+    @inline(__always)
+    private mutating func reportRate(at t: Int64, emit: (SignalEvent) -> Void) {
+        guard let typical = intervals.typicalMicroseconds else { return }
+        let slow = typical > Self.liveAlertMaximumIntervalMicroseconds
+        guard slow != slowDeviceOpen else { return }
+        slowDeviceOpen = slow
+        emit(event(.fault, .caution, slow ? .start : .end, .slowDevice, at: t, value: 1_000_000 / Double(typical),
+                   limit: Self.liveAlertMinimumRateHertz))
     }
 
     @inline(never)

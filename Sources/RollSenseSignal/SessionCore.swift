@@ -12,8 +12,11 @@ public enum SessionOutput: Sendable {
     case event(SignalEvent, sessionSeconds: Double)
     /// The link went down or came back (the pipeline's `link` events follow as `.event`).
     case link(LinkState)
-    /// Bytes the driver must write to the device (an encoded command).
+    /// Bytes the driver must write to the device: the probe (`WritePolicy.probe`) before the
+    /// device said HELLO, encoded commands after.
     case send([UInt8])
+    /// A text device's lines settled on these labelled values as channels.
+    case textChannels(TextChannels)
     /// A REPLY from the device (commands such as `calibrate` look for theirs).
     case reply(CommandReply)
     /// The session's figures, once, when it is finished.
@@ -36,11 +39,14 @@ public enum SessionEnd: Sendable, Equatable {
 /// The heart of a session between the bytes and every output: decodes, runs the signal
 /// pipeline, follows the link and the device's HELLO, asks for the stream, and aggregates the
 /// figures. Pure: host time comes in as an argument, commands go out as `.send` outputs, so every
-/// rule (HELLO wait, GET_INFO retry, duration, silence) is tested without a device or a clock.
+/// rule (HELLO wait, probe, duration, silence) is tested without a device or a clock.
+///
+/// It writes only what `WritePolicy` allows (docs/PROTOCOL.md, "Writing to a device"): before a
+/// HELLO, nothing but the probe, and only while the device is silent or sends frames; never
+/// anything to a device whose bytes are text. After a HELLO: START, and GET_INFO and START again
+/// after a reconnect.
 /// Live, record, demo, replay, report and export all run through it.
 public struct SessionCore: Sendable {
-    /// Resend GET_INFO this often while the device has not answered with a HELLO.
-    public static let infoRetryMicroseconds: Int64 = 1_000_000
     /// How long a live session ignores samples while waiting for the device's HELLO.
     public static let helloWaitMicroseconds: Int64 = 2_000_000
 
@@ -83,8 +89,10 @@ public struct SessionCore: Sendable {
         decoder.feed(bytes, hostTimeMicroseconds: receivedAtMicroseconds ?? now) { event in
             rules.handle(event, now: now, output)
         }
+        // A slow sketch's lines count as life even while its layout waits to repeat.
+        if decoder.protocolKind == .text && !bytes.isEmpty { rules.heard(at: now) }
         rules.checkDuration(output)
-        rules.tick(at: now, output)
+        rules.tick(at: now, decoder: decoder, output)
     }
 
     /// Feeds an array of bytes (tests, small writes).
@@ -95,7 +103,7 @@ public struct SessionCore: Sendable {
     /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence,
     /// and ends a live session whose duration passes while the device is gone.
     public mutating func tick(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
-        rules.tick(at: now, output)
+        rules.tick(at: now, decoder: decoder, output)
     }
 
     /// The link to the device went away at host time `now`.
@@ -131,10 +139,11 @@ struct SessionRules: Sendable {
     private var commandTag: UInt8 = 0
     private var startHost: Int64 = 0
     private var lastDecodedHost: Int64 = 0
-    private var lastInfoRequestHost = Int64.min
     private var linkDown = false
     // Host time the link went down: a live session's duration runs on in host time from here.
     private var linkLostHost: Int64 = 0
+    /// What may be written to the device: only the probe until it says HELLO.
+    private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
     private var samplesSinceHello = false
@@ -151,22 +160,27 @@ struct SessionRules: Sendable {
     mutating func start(at now: Int64, _ output: (SessionOutput) -> Void) {
         startHost = now
         lastDecodedHost = now
-        requestStream(at: now, output)
+        writes = WritePolicy(openedMicroseconds: now)
     }
 
-    mutating func tick(at now: Int64, _ output: (SessionOutput) -> Void) {
+    mutating func tick(at now: Int64, decoder: WireDecoder, _ output: (SessionOutput) -> Void) {
         guard end == nil, configuration.sendsCommands else { return }
         if linkDown {
             checkDurationWhileDisconnected(at: now, output)
             return
         }
-        if deviceInfo == nil && now - lastInfoRequestHost >= SessionCore.infoRetryMicroseconds {
-            requestStream(at: now, output)
+        if writes.probeDue(
+            atMicroseconds: now, protocolKind: decoder.protocolKind, bytesReceived: bytesReceived,
+            framesDecoded: decoder.counters.binary.frames)
+        {
+            output(.send(WritePolicy.probe))
         }
         if let silence = configuration.silenceTimeoutSeconds, Double(now - lastDecodedHost) * 1e-6 >= silence {
             stop(.silentDevice(seconds: silence, bytesReceived: bytesReceived), output)
         }
     }
+
+    mutating func heard(at now: Int64) { lastDecodedHost = now }
 
     mutating func linkLost(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard end == nil, !linkDown else { return }
@@ -205,6 +219,11 @@ struct SessionRules: Sendable {
             // A GET_INFO answer repeats the boot HELLO: tell the sinks only what is new.
             if info != deviceInfo { output(.identified(info)) }
             deviceInfo = info
+            if !writes.mayCommand {
+                writes.observe(event)
+                // A RollSense board: make sure it streams (an earlier session may have stopped it).
+                if !info.isStreaming { send(.start, output) }
+            }
             if pipeline == nil {
                 makePipeline(info, output)
             } else if samplesSinceHello {
@@ -226,6 +245,10 @@ struct SessionRules: Sendable {
             output(.reply(reply))
         case .protocolDetected(let kind):
             speaksText = kind == .text
+            writes.observe(event)
+        case .textChannels(let channels):
+            writes.observe(event)
+            output(.textChannels(channels))
         }
     }
 
@@ -290,9 +313,14 @@ struct SessionRules: Sendable {
         }
     }
 
+    /// After a reconnect: a board that said HELLO before is asked who it is and for the stream;
+    /// any other device is left alone (the probe rules apply again).
     private mutating func requestStream(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard configuration.sendsCommands else { return }
-        lastInfoRequestHost = now
+        guard writes.mayCommand else {
+            writes = WritePolicy(openedMicroseconds: now)
+            return
+        }
         send(.getInfo, output)
         send(.start, output)
     }

@@ -141,6 +141,8 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
     case invalidValue
     /// The device clock jumped or went backwards.
     case clockJump
+    /// The device sends fewer samples a second than live alerts need.
+    case slowDevice
     /// The device is gone.
     case deviceDisconnected
     /// The device restarted (watchdog).
@@ -186,6 +188,7 @@ public struct SignalEvent: Sendable, Equatable {
             return "s"
         case .jump, .zeroDriftBound, .contact: return "N"
         case .droppedSamples: return "samples"
+        case .slowDevice: return "Hz"
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"
         case .loadOnSpine: return "mm"
         case .zoneLight, .zoneTarget, .zoneCaution, .zoneStop: return "zone unit"

@@ -14,6 +14,26 @@ public enum ForceUnit: Sendable, Hashable {
     /// Newtons in one pound-force (NIST SP 811: 1 lbf = 4.448222 N).
     public static let newtonsPerPoundForce = 4.448222
 
+    /// The unit's usual symbol, for showing which unit a device sends.
+    public var symbol: String {
+        switch self {
+        case .newtons: "N"
+        case .kilograms: "kg"
+        case .grams: "g"
+        case .pounds: "lb"
+        }
+    }
+
+    /// A small number per unit, for hashing a line's layout.
+    var code: Int {
+        switch self {
+        case .newtons: 1
+        case .kilograms: 2
+        case .grams: 3
+        case .pounds: 4
+        }
+    }
+
     /// Newtons per one of this unit.
     public var newtonsPerUnit: Double {
         switch self {

@@ -2,8 +2,10 @@
 public struct PlotterTextCounters: Sendable, Hashable {
     /// Lines that became a sample.
     public var samples = 0
+    /// Samples from sketch-text lines (labels with spaces, `=`, units after the value).
+    public var sketchLines = 0
     /// Lines skipped: blank, no number, a word that is not a number, or force units mixed with
-    /// raw counts.
+    /// raw counts, and sketch-text lines whose layout has not (yet) repeated on the line before.
     public var malformedLines = 0
     /// Lines longer than `PlotterTextParser.maxLineByteCount`.
     public var oversizeLines = 0

@@ -24,6 +24,12 @@ public struct PlotterTextParser: Sendable {
     /// Still inside the first, possibly partial, line.
     private var isDroppingFirstLine: Bool
     private var samples: UInt64 = 0
+    /// The time given to the last sample.
+    private var lastStampMicroseconds: Int64?
+    /// The layout of sketch-text lines that give samples, once confirmed.
+    private var settledShape: UInt64?
+    /// Recent sketch-text lines of other layouts, oldest first.
+    private var pendingLines: [PendingLine] = []
 
     /// What it has counted so far.
     public private(set) var counters = PlotterTextCounters()
@@ -38,6 +44,17 @@ public struct PlotterTextParser: Sendable {
     public mutating func feed(
         _ bytes: UnsafeRawBufferPointer,
         hostTimeMicroseconds: Int64,
+        _ onSample: (Sample) -> Void
+    ) {
+        feed(bytes, hostTimeMicroseconds: hostTimeMicroseconds, onChannels: { _ in }, onSample)
+    }
+
+    /// Parses `bytes`, calling `onChannels` when sketch-text lines settle on a layout of labelled
+    /// values (before the first sample of that layout) and `onSample` for each sample.
+    public mutating func feed(
+        _ bytes: UnsafeRawBufferPointer,
+        hostTimeMicroseconds: Int64,
+        onChannels: (TextChannels) -> Void,
         _ onSample: (Sample) -> Void
     ) {
         let end = bytes.count
@@ -61,14 +78,14 @@ public struct PlotterTextParser: Sendable {
                 lineCount = 0
                 overflowed = false
             } else if lineCount == 0 {
-                finish(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]), hostTimeMicroseconds, onSample)
+                finish(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]), hostTimeMicroseconds, onChannels, onSample)
             } else {
                 keep(UnsafeRawBufferPointer(rebasing: bytes[index..<lineEnd]))
                 var copy = line
                 let count = lineCount
                 lineCount = 0
                 withUnsafeBytes(of: &copy) {
-                    finish(UnsafeRawBufferPointer(rebasing: $0[0..<count]), hostTimeMicroseconds, onSample)
+                    finish(UnsafeRawBufferPointer(rebasing: $0[0..<count]), hostTimeMicroseconds, onChannels, onSample)
                 }
             }
             index = lineEnd + 1
@@ -78,6 +95,13 @@ public struct PlotterTextParser: Sendable {
     /// Parses a byte array.
     public mutating func feed(_ bytes: [UInt8], hostTimeMicroseconds: Int64, _ onSample: (Sample) -> Void) {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: hostTimeMicroseconds, onSample) }
+    }
+
+    /// Parses a byte array, reporting sketch-text layouts too.
+    public mutating func feed(
+        _ bytes: [UInt8], hostTimeMicroseconds: Int64, onChannels: (TextChannels) -> Void, _ onSample: (Sample) -> Void
+    ) {
+        bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: hostTimeMicroseconds, onChannels: onChannels, onSample) }
     }
 
     /// Takes the bytes of the unfinished line (the start of binary frames after a mode switch).
@@ -110,6 +134,7 @@ public struct PlotterTextParser: Sendable {
     private mutating func finish(
         _ rawLine: UnsafeRawBufferPointer,
         _ hostTimeMicroseconds: Int64,
+        _ onChannels: (TextChannels) -> Void,
         _ onSample: (Sample) -> Void
     ) {
         var content = rawLine
@@ -121,22 +146,95 @@ public struct PlotterTextParser: Sendable {
             counters.discardedBytes += rawLine.count + 1
             return
         }
-        switch Self.parseLine(content) {
+        let parsed = Self.parseLine(content)
+        if parsed == .malformed, let sketchLine = SketchTextLine.parse(content),
+           settle(sketchLine, rawLine.count + 1, hostTimeMicroseconds, onChannels, onSample)
+        {
+            return
+        }
+        switch parsed {
         case .malformed:
             counters.malformedLines += 1
             counters.discardedBytes += rawLine.count + 1
         case let .sample(values, channelCount, quantity, ignoredValues):
-            counters.samples += 1
-            counters.ignoredValues += ignoredValues
-            onSample(Sample(
-                sequence: samples,
-                deviceTimeMicroseconds: hostTimeMicroseconds,
-                channelCount: channelCount,
-                values: values,
-                quantity: quantity
-            ))
-            samples += 1
+            emit(values, channelCount, quantity, ignoredValues, hostTimeMicroseconds, onSample)
         }
+    }
+
+    private mutating func emit(
+        _ values: SIMD4<Double>, _ channelCount: Int, _ quantity: SampleQuantity, _ ignoredValues: Int,
+        _ hostTimeMicroseconds: Int64, _ onSample: (Sample) -> Void
+    ) {
+        counters.samples += 1
+        counters.ignoredValues += ignoredValues
+        // Lines that came in one read share its receive time; each sample still needs a later
+        // time than the one before, or the pipeline would take the repeat for a clock fault.
+        let stamp = lastStampMicroseconds.map { max(hostTimeMicroseconds, $0 + 1) } ?? hostTimeMicroseconds
+        lastStampMicroseconds = stamp
+        onSample(Sample(
+            sequence: samples,
+            deviceTimeMicroseconds: stamp,
+            channelCount: channelCount,
+            values: values,
+            quantity: quantity
+        ))
+        samples += 1
+    }
+
+    /// A sketch-text line waiting for its layout to be confirmed.
+    struct PendingLine {
+        var shape: UInt64
+        var values: SIMD4<Double>
+        var channelCount: Int
+        var quantity: SampleQuantity
+        var ignoredValues: Int
+        var hostTimeMicroseconds: Int64
+        var byteCount: Int
+    }
+
+    /// Sketch-text lines kept while no layout is settled (a block of lines per reading repeats
+    /// within this many lines).
+    static let pendingLineLimit = 8
+
+    /// A sketch-text line gives samples only once its layout (labels and units) is confirmed:
+    /// on two lines in a row, or for a force layout (a unit names it) twice within
+    /// `pendingLineLimit` lines (sketches that print a block of lines per reading). Banners with
+    /// numbers (`read average: 8316`) print once; a sketch's readings repeat. The confirming
+    /// line's predecessor of the same layout is emitted then too, so no reading is lost; a new
+    /// layout that is confirmed takes over. Returns false when the line gave no sample.
+    private mutating func settle(
+        _ sketchLine: SketchTextLine, _ byteCount: Int, _ hostTimeMicroseconds: Int64,
+        _ onChannels: (TextChannels) -> Void, _ onSample: (Sample) -> Void
+    ) -> Bool {
+        let shape = sketchLine.shape
+        var values = SIMD4<Double>()
+        for (index, field) in sketchLine.fields.enumerated() { values[index] = field.value }
+        let unit = sketchLine.fields[0].unit
+        let line = PendingLine(
+            shape: shape, values: values, channelCount: sketchLine.fields.count,
+            quantity: unit == nil ? .rawCounts : .newtons, ignoredValues: sketchLine.ignoredValueCount,
+            hostTimeMicroseconds: hostTimeMicroseconds, byteCount: byteCount)
+        if shape != settledShape {
+            let earlier = unit == nil ? (pendingLines.last?.shape == shape ? pendingLines.last : nil)
+                : pendingLines.last { $0.shape == shape }
+            guard let earlier else {
+                if pendingLines.count == Self.pendingLineLimit { pendingLines.removeFirst() }
+                pendingLines.append(line)
+                return false
+            }
+            settledShape = shape
+            pendingLines.removeAll(keepingCapacity: true)
+            onChannels(TextChannels(labels: sketchLine.fields.map(\.label), unit: unit))
+            // It was counted as skipped when it came; it is a reading after all.
+            counters.malformedLines -= 1
+            counters.discardedBytes -= earlier.byteCount
+            counters.sketchLines += 1
+            emit(earlier.values, earlier.channelCount, earlier.quantity, earlier.ignoredValues,
+                 earlier.hostTimeMicroseconds, onSample)
+        }
+        counters.sketchLines += 1
+        emit(line.values, line.channelCount, line.quantity, line.ignoredValues, hostTimeMicroseconds, onSample)
+        return true
     }
 
     @inline(__always)

@@ -52,12 +52,17 @@ public struct WireDecoder: Sendable {
                 redetect(startsAtLineStart: true)
             case .text:
                 guard let zero = rest.firstIndex(of: WireFormat.delimiter) else {
-                    text.feed(rest, hostTimeMicroseconds: hostTimeMicroseconds) { onEvent(.sample($0)) }
+                    text.feed(rest, hostTimeMicroseconds: hostTimeMicroseconds, onChannels: { onEvent(.textChannels($0)) }) {
+                        onEvent(.sample($0))
+                    }
                     return
                 }
                 // Text never holds a zero: the device has switched to frames. The unfinished
                 // line is the start of the first frame.
-                text.feed(UnsafeRawBufferPointer(rebasing: rest[..<zero]), hostTimeMicroseconds: hostTimeMicroseconds) {
+                text.feed(
+                    UnsafeRawBufferPointer(rebasing: rest[..<zero]), hostTimeMicroseconds: hostTimeMicroseconds,
+                    onChannels: { onEvent(.textChannels($0)) }
+                ) {
                     onEvent(.sample($0))
                 }
                 let frameStart = text.takePartialLine()

@@ -13,4 +13,6 @@ public enum WireEvent: Sendable, Equatable {
     case gap(missingSamples: Int, atDeviceTimeMicroseconds: Int64)
     /// The auto-detecting decoder decided (or re-decided after a mode switch) what the device speaks.
     case protocolDetected(WireProtocolKind)
+    /// A text device's lines settled on a layout of labelled values: these are the channels.
+    case textChannels(TextChannels)
 }

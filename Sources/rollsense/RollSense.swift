@@ -24,7 +24,7 @@ struct RollSense: ParsableCommand {
         version: RollSenseVersion.string,
         subcommands: [
             DevicesCommand.self, LiveCommand.self, RecordCommand.self, DemoCommand.self,
-            SimulateCommand.self, CalibrateCommand.self, FlashCommand.self, DoctorCommand.self,
+            SimulateCommand.self, CalibrateCommand.self, TareCommand.self, FlashCommand.self, DoctorCommand.self,
             ReplayCommand.self, ReportCommand.self, ExportCommand.self, HistoryCommand.self,
         ]
     )

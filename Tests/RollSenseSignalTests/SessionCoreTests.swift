@@ -74,30 +74,49 @@ import RollSenseWire
 
     // MARK: - HELLO wait, GET_INFO retry, START
 
-    @Test func liveStartAsksForInfoAndTheStreamOnce() {
+    /// A RollSense board says HELLO at boot: nothing is written to it, before or after.
+    @Test func liveStartWritesNothingToABoardThatSaysHello() {
         var run = Run(Self.configuration())
         run.start()
-        #expect(run.sends == Self.request(tags: 1))
+        #expect(run.sends.isEmpty)
         run.feed(Self.hello() + Self.samples(from: 0, count: 80), at: 50_000)
         run.tick(at: 5_000_000)
-        #expect(run.sends == Self.request(tags: 1), "START once: the HELLO came, nothing is retried")
+        #expect(run.sends.isEmpty, "a streaming board needs no START")
         #expect(run.identified == [Self.info])
         #expect(run.samples.count == 80)
     }
 
-    @Test func getInfoIsRetriedEverySecondUntilTheHello() {
+    /// A silent device gets the probe after the boot delay, at most three times a second apart,
+    /// and nothing after its HELLO.
+    @Test func silentDeviceGetsOnlyTheProbe() {
         var run = Run(Self.configuration(silenceSeconds: nil))
         run.start()
-        run.tick(at: 999_999)
-        #expect(run.sends.count == 2)
-        run.tick(at: 1_000_000)
-        #expect(run.sends == Self.request(tags: 1) + Self.request(tags: 3))
+        run.tick(at: 1_499_999)
+        #expect(run.sends.isEmpty)
         run.tick(at: 1_500_000)
+        #expect(run.sends == [WritePolicy.probe])
         run.tick(at: 2_000_000)
-        #expect(run.sends.count == 6)
-        run.feed(Self.hello(), at: 2_100_000)
+        run.tick(at: 2_500_000)
+        run.tick(at: 3_500_000)
+        run.tick(at: 4_500_000)
+        #expect(run.sends == Array(repeating: WritePolicy.probe, count: WritePolicy.maximumProbes))
+        run.feed(Self.hello(), at: 4_600_000)
         run.tick(at: 9_000_000)
-        #expect(run.sends.count == 6)
+        #expect(run.sends.count == WritePolicy.maximumProbes)
+    }
+
+    /// Text, even before it is a whole line, gets nothing at all, ever.
+    @Test func textDeviceGetsNothing() {
+        var run = Run(Self.configuration(silenceSeconds: nil))
+        run.start()
+        run.feed(Array("ing: 84111\r\n".utf8), at: 100_000)
+        for t in stride(from: Int64(200_000), to: 9_000_000, by: 100_000) { run.tick(at: t) }
+        run.feed(Array("HX711 reading: 84111\r\nHX711 reading: 84112\r\n".utf8), at: 9_100_000)
+        for t in stride(from: Int64(9_200_000), to: 20_000_000, by: 100_000) { run.tick(at: t) }
+        #expect(run.sends.isEmpty)
+        #expect(run.samples.count == 2)
+        let named = run.outputs.compactMap { if case .textChannels(let channels) = $0 { channels } else { nil } }
+        #expect(named == [TextChannels(labels: ["HX711 reading"], unit: nil)])
     }
 
     @Test func samplesWaitForTheHelloInEveryChunking() {
@@ -167,7 +186,7 @@ import RollSenseWire
         // The stream was asked for again; samples arrive before the GET_INFO answer does.
         run.feed(Self.samples(from: 40, count: 5, startMicroseconds: 800_000) + Self.hello(), at: 600_000)
         #expect(!run.events.contains { $0.reason == .deviceRestarted })
-        #expect(run.sends.count == 4)
+        #expect(run.sends == Self.request(tags: 1), "GET_INFO and START after the reconnect, to a board identified before")
     }
 
     @Test func theBootHelloThenTheGetInfoAnswerIsNoRestart() {
@@ -313,7 +332,7 @@ import RollSenseWire
         #expect(lost.first?.deviceTimeMicroseconds == 79 * Self.period)
         #expect(run.events.contains { $0.kind == .contact && $0.phase == .end })
         run.core.linkRestored(gapMicroseconds: 2_000_000, hostTimeMicroseconds: 3_000_000) { run.outputs.append($0) }
-        #expect(run.sends.count == 4, "GET_INFO and START again")
+        #expect(run.sends.count == 2, "GET_INFO and START to the board that said HELLO")
         run.feed(Self.hello() + Self.samples(from: 80, count: 10, startMicroseconds: 4_000_000), at: 3_100_000)
         let back = run.events.filter { $0.reason == .deviceDisconnected }
         #expect(back.map(\.phase) == [.start, .end])

@@ -22,7 +22,7 @@ import Testing
         case .sample(let sample): withoutSampleTime(ProtocolVector.Frame(type: 0x02, body: DeviceFrame.sample(sample).body))
         case .fault(let fault): ProtocolVector.Frame(type: 0x03, body: DeviceFrame.fault(fault).body)
         case .reply(let reply): ProtocolVector.Frame(type: 0x04, body: reply.body)
-        case .gap, .protocolDetected: nil
+        case .gap, .protocolDetected, .textChannels: nil
         }
     }
 

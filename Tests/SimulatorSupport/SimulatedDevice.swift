@@ -96,6 +96,9 @@ public final class SimulatedDevice {
         var settings = termios()
         guard tcgetattr(fd, &settings) == 0 else { throw SimulatedDeviceError.system(call: "tcgetattr", errno: errno) }
         cfmakeraw(&settings)
+        // The harness decodes at the host's rate as a real UART does: the firmware's 115200.
+        cfsetispeed(&settings, speed_t(B115200))
+        cfsetospeed(&settings, speed_t(B115200))
         guard tcsetattr(fd, TCSANOW, &settings) == 0 else { throw SimulatedDeviceError.system(call: "tcsetattr", errno: errno) }
     }
 

@@ -82,7 +82,7 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
             gaps += 1
             missing += missingSamples
             check(missingSamples > 0, "empty gap")
-        case .protocolDetected:
+        case .protocolDetected, .textChannels:
             check(false, "FrameDecoder does not detect")
         }
     }

@@ -1,4 +1,5 @@
 import Glibc
+import RollSenseWire
 import Synchronization
 
 /// How a `Connection` opens its port and looks for the board after it went away.
@@ -39,8 +40,8 @@ public final class Connection: ByteSource, @unchecked Sendable {
     public var device: SerialDevice { current.withLock { $0.device } }
     /// What identifies the board across replugging.
     public let identity: DeviceIdentity
-    /// The options in force.
-    public let options: ConnectionOptions
+    /// The options in force (a detected baud rate replaces the one opened with).
+    public private(set) var options: ConnectionOptions
     /// Whether the board sent bytes within the boot wait after the last open (nil: no wait made).
     public private(set) var boardSpokeAfterOpen: Bool?
     /// While disconnected, why the last attempt to reopen failed (busy, permission denied...).
@@ -56,6 +57,8 @@ public final class Connection: ByteSource, @unchecked Sendable {
     private var disconnectedAtMicroseconds: Int64 = 0
     private var nextRescanMicroseconds: Int64 = 0
     private var closed = false
+    /// Bytes read while detecting the baud rate, handed out first by `read`.
+    private var pendingBytes: [UInt8] = []
 
     /// Opens `device` (see `Discovery.select`). Throws when it cannot be opened now.
     public convenience init(device: SerialDevice, options: ConnectionOptions = ConnectionOptions()) throws(SerialPortError) {
@@ -106,6 +109,12 @@ public final class Connection: ByteSource, @unchecked Sendable {
     /// take up to `bootWaitMilliseconds` beyond the timeout (waiting for it to talk).
     public func read(into buffer: UnsafeMutableRawBufferPointer, timeoutMilliseconds: Int) throws -> ByteSourceRead {
         if closed { return .end }
+        if !pendingBytes.isEmpty, buffer.count > 0 {
+            let count = min(buffer.count, pendingBytes.count)
+            pendingBytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            pendingBytes.removeFirst(count)
+            return .bytes(count: count)
+        }
         if let port {
             return readConnected(port, into: buffer, timeoutMilliseconds: timeoutMilliseconds)
         }
@@ -118,6 +127,72 @@ public final class Connection: ByteSource, @unchecked Sendable {
             guard let port = current.port else { throw .deviceGone(path: current.device.path, errno: nil) }
             try port.write(bytes)
         }
+    }
+
+    /// Finds the line rate the device sends at (docs/PROTOCOL.md, "Baud rate detection"): listens
+    /// at each of `rates` in turn, never writing, and stops at the first whose bytes are frames or
+    /// text lines; rates whose bytes are garbled are not tried again. A rate whose bytes are text
+    /// so far is listened to longer (a sketch may print once every few seconds). The bytes read
+    /// at the chosen rate are kept for `read`. With no decision within the budget: the rate whose
+    /// bytes were text so far, else the protocol's rate (verdict nil when nothing came at all,
+    /// `.garbled` when every rate was).
+    public func detectBaudRate(
+        rates: [Int] = BaudRateSearch.candidateRates,
+        listenMilliseconds: Int = BaudRateSearch.listenMilliseconds,
+        budgetMilliseconds: Int = BaudRateSearch.budgetMilliseconds
+    ) throws(SerialPortError) -> BaudRateSearch.Outcome {
+        guard let port else { throw .deviceGone(path: device.path, errno: nil) }
+        let start = system.monotonicMicroseconds()
+        let deadline = start + Int64(budgetMilliseconds) * 1_000
+        var verdicts: [Int: LineRateCheck.Verdict?] = [:]
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        var textSoFarRate: Int?
+        func choose(_ rate: Int, _ verdict: LineRateCheck.Verdict?, _ bytes: [UInt8]) throws(SerialPortError) -> BaudRateSearch.Outcome {
+            if port.options.baudRate != rate { try port.setBaudRate(rate) }
+            options.port.baudRate = rate
+            pendingBytes = bytes
+            return BaudRateSearch.Outcome(baudRate: rate, verdict: verdict, bytes: bytes)
+        }
+        search: while system.monotonicMicroseconds() < deadline {
+            let remaining = BaudRateSearch.remaining(rates, after: verdicts)
+            if remaining.isEmpty { break }
+            for rate in remaining {
+                // The first rate keeps what already arrived at it (a board's boot HELLO).
+                if port.options.baudRate != rate { try port.setBaudRate(rate) }
+                var check = LineRateCheck()
+                var bytes: [UInt8] = []
+                let rateStart = system.monotonicMicroseconds()
+                var listenUntil = min(deadline, rateStart + Int64(listenMilliseconds) * 1_000)
+                while true {
+                    let now = system.monotonicMicroseconds()
+                    if now >= listenUntil { break }
+                    let waitMilliseconds = Int(max(1, (listenUntil - now) / 1_000))
+                    let count: Int
+                    do {
+                        count = try buffer.withUnsafeMutableBytes { try port.read(into: $0, timeoutMilliseconds: waitMilliseconds) }
+                    } catch let error as SerialPortError {
+                        throw error
+                    } catch {
+                        throw .deviceGone(path: device.path, errno: nil)
+                    }
+                    guard count > 0 else { continue }
+                    bytes += buffer[0..<count]
+                    let verdict = buffer.withUnsafeBytes { check.feed(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                    switch verdict {
+                    case .frames?, .text?: return try choose(rate, verdict, bytes)
+                    case .garbled?: listenUntil = now
+                    case .textSoFar?, nil:
+                        listenUntil = min(deadline, max(listenUntil, rateStart + Int64(BaudRateSearch.slowTextMilliseconds) * 1_000))
+                    }
+                }
+                verdicts[rate] = check.verdict
+                if check.verdict == .textSoFar { textSoFarRate = rate }
+                if system.monotonicMicroseconds() >= deadline { break search }
+            }
+        }
+        if let textSoFarRate { return try choose(textSoFarRate, .textSoFar, []) }
+        let everyRateGarbled = rates.allSatisfy { verdicts[$0] == .some(.garbled) }
+        return try choose(SerialPortOptions.protocolBaudRate, everyRateGarbled ? .garbled : nil, [])
     }
 
     /// Closes the port and stops watching for the board.

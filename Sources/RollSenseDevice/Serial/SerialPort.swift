@@ -9,8 +9,8 @@ import Glibc
 public final class SerialPort: @unchecked Sendable {
     /// The path the port was opened by.
     public let path: String
-    /// The options it was opened with.
-    public let options: SerialPortOptions
+    /// The options in force (the baud rate may change after opening).
+    public private(set) var options: SerialPortOptions
     /// Whether the driver accepted TIOCEXCL (ptys do; umockdev's emulated ttys answer ENOTTY).
     public private(set) var exclusiveIoctlSupported = false
     /// Whether the driver has modem lines (DTR); ptys and emulated ttys answer ENOTTY.
@@ -151,6 +151,15 @@ public final class SerialPort: @unchecked Sendable {
             throw classify(code, function: "ioctl(TIOCMBIS)")
         }
         // Bytes queued before the reset belong to the previous run of the sketch.
+        _ = system.flush(fd, TCIFLUSH)
+    }
+
+    /// Changes the line speed and drops what arrived at the old one, which was decoded at that
+    /// rate. The board is not reset.
+    public func setBaudRate(_ baudRate: Int) throws(SerialPortError) {
+        guard fd >= 0 else { throw .closed(path: path) }
+        options.baudRate = baudRate
+        try configure()
         _ = system.flush(fd, TCIFLUSH)
     }
 

@@ -1,3 +1,4 @@
+import CUdev
 import Glibc
 
 /// Why a serial port could not be opened, configured, read or written; each message says what to do.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RollSenseDevice
+import RollSenseWire
 
 /// `rollsense devices`: lists serial ports and the boards recognised on them.
 struct DevicesCommand: ParsableCommand {
@@ -130,8 +131,13 @@ struct DeviceOptions: ParsableArguments {
         valueName: "path|by-id|serial"))
     var device: String?
 
-    @Option(parsing: .unconditional, help: "Line speed in bits per second (any rate the adapter supports).")
-    var baud: Int = SerialPortOptions.protocolBaudRate
+    @Option(name: .customLong("baud"), parsing: .unconditional, help: ArgumentHelp(
+        "Line speed in bits per second (any rate the adapter supports), or auto: listen at 115200, 57600, 38400, 19200 and 9600 and take the rate whose bytes are frames or text lines.",
+        valueName: "auto|rate"))
+    var baudSetting: BaudSetting = .auto
+
+    /// The rate to open the port at (auto starts at the protocol's).
+    var baud: Int { baudSetting.rate ?? SerialPortOptions.protocolBaudRate }
 
     @Flag(help: "Do not reset the board on open: leave DTR alone and keep it high on close.")
     var noReset = false
@@ -147,7 +153,64 @@ struct DeviceOptions: ParsableArguments {
         return try Connection(device: chosenDevice(), options: ConnectionOptions(port: port))
     }
 
+    /// Opens `device` and, with `--baud auto`, finds its line rate without writing to it; says
+    /// on standard error what it found. Throws a device failure when every rate was garbled.
+    func connectDetectingRate(_ device: SerialDevice) throws -> Connection {
+        let connection = try connect(device)
+        guard baudSetting == .auto else { return connection }
+        let outcome: BaudRateSearch.Outcome
+        do { outcome = try connection.detectBaudRate() } catch {
+            connection.close()
+            throw CommandFailure.device("\(error)")
+        }
+        let what: String
+        switch outcome.verdict {
+        case .frames?: what = "RollSense frames"
+        case .text?: what = "text lines"
+        case .textSoFar?: what = "text (no whole line yet)"
+        case .garbled?:
+            connection.close()
+            let rates = BaudRateSearch.candidateRates.map(String.init).joined(separator: ", ")
+            throw CommandFailure.device(
+                "\(device.path) sends bytes that are neither text nor RollSense frames at \(rates) baud: pass the sketch's rate with --baud (its Serial.begin).")
+        case nil: what = "nothing yet"
+        }
+        printError("rollsense: \(device.path) at \(outcome.baudRate) baud: \(what).")
+        return connection
+    }
+
     func validate() throws {
-        guard baud > 0 else { throw ValidationError("--baud must be a positive number of bits per second.") }
+        if case .rate(let rate) = baudSetting, rate <= 0 {
+            throw ValidationError("--baud must be auto or a positive number of bits per second.")
+        }
+    }
+}
+
+/// `--baud`: a fixed rate or `auto`.
+enum BaudSetting: ExpressibleByArgument, Equatable {
+    case auto
+    case rate(Int)
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let rate = Int(argument) {
+            self = .rate(rate)
+        } else {
+            return nil
+        }
+    }
+
+    /// The fixed rate, nil for auto.
+    var rate: Int? {
+        if case .rate(let rate) = self { return rate }
+        return nil
+    }
+
+    var defaultValueDescription: String {
+        switch self {
+        case .auto: "auto"
+        case .rate(let rate): String(rate)
+        }
     }
 }

@@ -35,7 +35,7 @@ struct LiveCommand: ParsableCommand {
     static func runSession(device: DeviceOptions, session: SessionOptions, recordPath: String?) throws {
         let settings = try LiveSessionSettings.resolve(session, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
-        let connection = try device.connect(chosen)
+        let connection = try device.connectDetectingRate(chosen)
         try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)
     }
 }

@@ -30,6 +30,10 @@ enum EventWording {
         case .droppedSamples: return event.phase == .end ? "samples flowing again" : "\(Int(event.value)) samples lost"
         case .invalidValue: return event.phase == .end ? "sensor values valid again" : "sensor value not a number: sample dropped"
         case .clockJump: return "device clock jumped by \(event.value) s"
+        case .slowDevice:
+            let rate = event.value >= 1 ? String(Int(event.value.rounded())) : String(Double(Int(event.value * 10)) / 10)
+            return event.phase == .end ? "device fast enough for live alerts again"
+                : "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(event.limit))/s)"
         case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
         case .zeroDriftBound: return "zero drifted \(event.value) N, bound \(event.limit) N: tare again"
@@ -56,6 +60,7 @@ enum EventWording {
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
             return ("Sensor problem: \(sentence(event, profile: profile))", .fault)
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
+        case .slowDevice: return event.phase == .end ? nil : ("Slow device: \(sentence(event, profile: profile))", .fault)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
         }
     }

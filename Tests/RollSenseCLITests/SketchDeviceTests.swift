@@ -1,0 +1,59 @@
+import Foundation
+import RollSenseSimulatorSupport
+import RollSenseWire
+import Testing
+
+/// A device that is not a RollSense board gets nothing from `live` but the documented probe, and
+/// nothing at all once its bytes are text; `tare` sends `t` only when asked (docs/PROTOCOL.md,
+/// "Writing to a device").
+@Suite(.serialized) struct SketchDeviceTests {
+    static let olkalLines = (0..<10).map { "Load_cell output val: \(Double($0) * 1.25)" }
+
+    /// Every byte the host wrote to a text sketch during a live session: none.
+    @Test func liveWritesNothingToATextSketch() throws {
+        let sketch = try TextSketchDevice(lines: Self.olkalLines, interval: 0.1, banner: ["", "Starting...", "Startup is complete"])
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--json", "--duration", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.contains { $0.contains("\"type\":\"reading\"") }, "\(result.stdout.prefix(500))")
+        #expect(sketch.bytesFromHost.isEmpty, "the host wrote \(sketch.bytesFromHost) to a text sketch")
+    }
+
+    /// A device that says nothing gets the probe (at most three times) and nothing else: no
+    /// letter, digit or line end a sketch could take as a command.
+    @Test func silentDeviceGetsOnlyTheProbe() throws {
+        let sketch = try TextSketchDevice(lines: [], interval: 1_000)
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--baud", "115200", "--json", "--duration", "3"], timeoutSeconds: 60)
+        #expect(result.status == 69, "\(result.stderr)")
+        let sent = sketch.bytesFromHost
+        let probes = sent.count / WritePolicy.probe.count
+        #expect(probes >= 1 && probes <= WritePolicy.maximumProbes, "\(sent)")
+        #expect(sent == Array(repeatElement(WritePolicy.probe, count: probes).joined()), "\(sent)")
+    }
+
+    @Test func tareSendsTheLetterOnlyAndReportsTheAnswer() throws {
+        let sketch = try TextSketchDevice(lines: Self.olkalLines, interval: 0.1, tareReply: "Tare complete")
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["tare", "--device", sketch.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Tare complete"))
+        #expect(sketch.bytesFromHost == [UInt8(ascii: "t")])
+    }
+
+    @Test func tareWithoutAnAnswerSaysSoAndExits69() throws {
+        let sketch = try TextSketchDevice(lines: Self.olkalLines, interval: 0.1)
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["tare", "--device", sketch.path, "--timeout", "1"])
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("did not answer \"Tare complete\""), "\(result.stderr)")
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import RollSenseSignal
+import RollSenseWire
+
+@Suite struct SlowDeviceTests {
+    func sample(_ i: Int, _ newtons: Double, at t: Int64) -> Sample {
+        Sample(sequence: UInt64(i), deviceTimeMicroseconds: t, channelCount: 1, values: SIMD4(newtons, 0, 0, 0), quantity: .newtons)
+    }
+
+    @Test func medianIgnoresOneOutlierAndNeedsThreeIntervals() {
+        var tracker = SampleIntervalTracker()
+        tracker.add(1_000_000)
+        tracker.add(1_000_000)
+        #expect(tracker.typicalMicroseconds == nil)
+        #expect(tracker.jumpLimit(base: 500_000) == SampleIntervalTracker.slowestIntervalMicroseconds)
+        tracker.add(4_000_000)
+        tracker.add(-5)
+        tracker.add(60_000_000)
+        #expect(tracker.typicalMicroseconds == 1_000_000)
+        #expect(tracker.jumpLimit(base: 500_000) == 3_000_000)
+    }
+
+    /// A sketch printing once a second: no clock jumps, one slowDevice condition that says why,
+    /// and contact time counted for the seconds between samples.
+    @Test func oneHertzDeviceIsSlowNotJumping() throws {
+        var pipeline = try SignalPipeline(profile: .massageBallLowerBack)
+        var events: [SignalEvent] = []
+        for i in 0..<20 {
+            _ = pipeline.process(sample(i, 30, at: Int64(i) * 1_000_000)) { events.append($0) }
+        }
+        pipeline.finish(atDeviceTimeMicroseconds: 19_000_000) { events.append($0) }
+        #expect(!events.contains { $0.reason == .clockJump })
+        let slow = events.filter { $0.reason == .slowDevice }
+        #expect(slow.map(\.phase) == [.start, .end])
+        #expect(slow.first?.value == 1 && slow.first?.limit == 5)
+        #expect(pipeline.sessionMicroseconds >= 15_000_000)
+    }
+
+    /// A fast device is never called slow, and its real jumps are still caught.
+    @Test func fastDeviceKeepsTheProfileLimit() throws {
+        var pipeline = try SignalPipeline(profile: .massageBallLowerBack)
+        var events: [SignalEvent] = []
+        var t: Int64 = 0
+        for i in 0..<100 {
+            _ = pipeline.process(sample(i, 30, at: t)) { events.append($0) }
+            t += 10_000
+        }
+        t += 2_000_000
+        _ = pipeline.process(sample(100, 30, at: t)) { events.append($0) }
+        #expect(!events.contains { $0.reason == .slowDevice })
+        #expect(events.filter { $0.reason == .clockJump }.count == 1)
+    }
+}
