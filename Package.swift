@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
         .target(name: "RollSenseWire", swiftSettings: strictSettings),
         .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
@@ -45,6 +47,8 @@ let package = Package(
                 "RollSenseDevice",
                 "RollSenseStore",
                 "RollSenseKit",
+                "RollSenseCues",
+                "RollSenseAudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -89,6 +93,19 @@ let package = Package(
         .target(
             name: "RollSenseKit",
             dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseDevice", "RollSenseStore"],
+            swiftSettings: strictSettings
+        ),
+        // Voice and tone (issue 14): the pure cue planner and tone patterns, then speech (espeak-ng),
+        // ALSA output and the WAV renderer.
+        .target(name: "RollSenseCues", dependencies: ["RollSenseSignal"], swiftSettings: strictSettings),
+        .target(
+            name: "RollSenseAudio",
+            dependencies: ["CEspeakNG", "CALSA", "RollSenseCues", "RollSenseSignal", "RollSenseKit"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "RollSenseCuesTests",
+            dependencies: ["RollSenseCues", "RollSenseAudio", "RollSenseSignal"],
             swiftSettings: strictSettings
         ),
         // Runs the built `rollsense` binary: commands end to end, the terminal view under tmux.

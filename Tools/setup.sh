@@ -10,6 +10,8 @@ packages=(
     simavr libsimavr-dev libelf-dev        # firmware under simulation
     libsqlite3-dev                         # history database
     tmux                                   # terminal view tests
+    libespeak-ng-dev espeak-ng-data        # spoken cues (CEspeakNG), synthesised in process
+    libasound2-dev                         # sound output (CALSA); tests use ALSA's null device
     python3                                # firmware smoke test (Tools/wire_reference.py)
     avrdude                                # rollsense flash, tested against the simulated Uno
     man-db groff-base                      # make test-install renders the man page

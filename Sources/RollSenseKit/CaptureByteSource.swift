@@ -46,6 +46,7 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
     private var pending: [UInt8] = []
     private var pendingOffset = 0
     private var pendingHostTime: Int64 = 0
+    private var pendingPainMarks = 0
     private var disconnectedAt: Int64?
     private var firstHostTime: Int64?
     private var startedAtHost: Int64 = 0
@@ -112,6 +113,11 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
                     let gap = event.hostTimeMicroseconds - (disconnectedAt ?? event.hostTimeMicroseconds)
                     disconnectedAt = nil
                     return .reconnected(gapMicroseconds: max(gap, 0))
+                case .painMark:
+                    // Handed to the runner before the next bytes, so the mark lands on the same
+                    // sample as it did live.
+                    pendingPainMarks += 1
+                    return .timeout
                 default:
                     continue
                 }
@@ -148,5 +154,19 @@ public final class CaptureByteSource: ReceiveTimedByteSource {
     /// Stops the replay; later reads answer `end`.
     public func close() {
         finished = true
+    }
+}
+
+/// A source that also carries the person's pain marks (a recording played back).
+public protocol PainMarkSource: AnyObject {
+    /// Pain marks reached since the last call; resets the count.
+    func takePainMarks() -> Int
+}
+
+extension CaptureByteSource: PainMarkSource {
+    /// Pain marks reached since the last call; resets the count.
+    public func takePainMarks() -> Int {
+        defer { pendingPainMarks = 0 }
+        return pendingPainMarks
     }
 }

@@ -85,7 +85,7 @@ public final class PseudoTerminalDevice {
         // Like a board reset by the host opening its port: nothing happens before a host is
         // there, so the host sees the HELLO and the session from device time 0.
         guard waitForHost(timeoutMicroseconds: hostWaitMicroseconds, shouldStop: shouldStop) else { return false }
-        try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
+        try write(device.bootBytes(), blocking: device.isForeignSketch, shouldStop: shouldStop)
         var startHost = hostMonotonicMicroseconds()
         var startDevice = device.deviceTimeMicroseconds
         let period = device.scenario.repeats ? nil : device.scenario.periodSeconds
@@ -93,7 +93,13 @@ public final class PseudoTerminalDevice {
         var input = [UInt8](repeating: 0, count: 256)
         while !shouldStop() {
             let elapsedDevice = device.deviceTimeMicroseconds - startDevice
-            if let limitSeconds, Double(elapsedDevice) * 1e-6 >= limitSeconds { break }
+            if let limitSeconds, Double(elapsedDevice) * 1e-6 >= limitSeconds {
+                // Closing now would throw away what the host has not read yet (a pty drops its
+                // buffer on close): a finished board stays plugged in, silent, until the host
+                // lets go.
+                waitForHostToClose(shouldStop: shouldStop)
+                break
+            }
             var waitMilliseconds: Int32 = 0
             if let speed {
                 let due = startHost + Int64(Double(elapsedDevice) / speed)
@@ -105,7 +111,7 @@ public final class PseudoTerminalDevice {
                 // The host closed the port: wait for the next one and boot again for it, the
                 // device clock running on (a HELLO restarts the host's sequence tracking).
                 guard waitForHost(timeoutMicroseconds: hostWaitMicroseconds, shouldStop: shouldStop) else { return true }
-                try write(device.bootBytes(), blocking: false, shouldStop: shouldStop)
+                try write(device.bootBytes(), blocking: device.isForeignSketch, shouldStop: shouldStop)
                 startHost = hostMonotonicMicroseconds()
                 startDevice = device.deviceTimeMicroseconds
                 continue
@@ -133,6 +139,15 @@ public final class PseudoTerminalDevice {
             }
         }
         return true
+    }
+
+    /// Waits until the host has closed the slave side, or a stop request.
+    private func waitForHostToClose(shouldStop: () -> Bool) {
+        while !shouldStop() {
+            var descriptor = pollfd(fd: master, events: 0, revents: 0)
+            _ = poll(&descriptor, 1, 50)
+            if descriptor.revents & Int16(POLLHUP) != 0 { return }
+        }
     }
 
     /// Waits until a program has the slave side open; false when asked to stop, or when

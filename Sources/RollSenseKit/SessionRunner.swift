@@ -1,4 +1,5 @@
 import RollSenseDevice
+import Synchronization
 import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
@@ -61,6 +62,15 @@ public final class SessionRunner {
     public private(set) var recordingFailure: CaptureWriteError?
     /// Session seconds of the last sample processed before the recording stopped.
     public private(set) var recordingStoppedAtSeconds: Double?
+
+    /// Pain marks asked for (from any thread) and not yet handed to the core.
+    private let painMarkRequests = Atomic<Int>(0)
+
+    /// The person pressed the pain key: marked at the next read, recorded in the capture. Safe
+    /// from any thread.
+    public func requestPainMark() {
+        painMarkRequests.add(1, ordering: .relaxed)
+    }
 
     /// Makes a runner; it does not own `capture` (the caller closes it). `clock` gives host time
     /// in microseconds (monotonic).
@@ -146,6 +156,11 @@ public final class SessionRunner {
             case .reconnected(let gap):
                 record(.reconnected, at: now)
                 core.linkRestored(gapMicroseconds: gap, hostTimeMicroseconds: now, deliver)
+            }
+            let marks = painMarkRequests.exchange(0, ordering: .relaxed) + ((source as? any PainMarkSource)?.takePainMarks() ?? 0)
+            for _ in 0..<marks {
+                record(.painMark, at: now)
+                core.markPain(deliver)
             }
             if let failure { throw failure }
         }

@@ -20,10 +20,14 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         /// Rolling strokes: amplitude in percent of body weight and frequency (0: none).
         public var strokePercent: Double
         public var strokeHertz: Double
+        /// Width of the load along the roller in mm, spread evenly about the centroid over the
+        /// rig's segments (docs/HARDWARE.md); absent or 0: a point load shared by the two cells
+        /// either side of it. A back across the roller is about 300 mm wide.
+        public var spreadMillimetres: Double?
 
         /// Makes a segment.
         public init(_ label: String, seconds: Double, load: (Double, Double), centroid: (Double, Double),
-                    strokePercent: Double = 0, strokeHertz: Double = 0) {
+                    strokePercent: Double = 0, strokeHertz: Double = 0, spread: Double? = nil) {
             self.label = label
             self.seconds = seconds
             fromLoadPercent = load.0
@@ -32,6 +36,7 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
             toCentroidMillimetres = centroid.1
             self.strokePercent = strokePercent
             self.strokeHertz = strokeHertz
+            spreadMillimetres = spread
         }
     }
 
@@ -45,6 +50,12 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     public var noiseNewtons: Double
     /// The stretches, in order.
     public var segments: [Segment]
+    /// Plays a foreign Serial Plotter sketch instead of a RollSense board: tab-separated
+    /// `chN_N:value` lines in newtons, no HELLO, commands ignored (absent: false).
+    public var textMode: Bool?
+    /// Lines such a sketch printed before the port was opened, sent in one burst when it is
+    /// (absent: 0).
+    public var startupBurstLines: Int?
 
     /// Makes a scenario.
     public init(bodyMassKilograms: Double, sampleRateHz: Int, repeats: Bool, noiseNewtons: Double, segments: [Segment]) {
@@ -59,10 +70,10 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     public static let channelPositionsMillimetres: [Double] = Profile.foamRollerLowerBack.spine.channelPositionsMillimetres
 
     /// A foam roller under the lower back of a 75 kg person, built so that the default profile's
-    /// zones and alerts fire within the first minute. Loads from Baumgart et al. 2019 (rolling
-    /// 32-34 % of body weight, peaks 51-55 %); 0.3 Hz strokes (cadence 0.25-0.5 Hz).
-    /// With 68 cm² of contact (Curran et al. 2008) 1 % of 75 kg is 1.08 kPa: 30 % is 32 kPa
-    /// (target), 36 % is 39 kPa (caution), 55 % is 59 kPa (stop).
+    /// alerts fire within the first minute: ordinary rolling (Baumgart et al. 2019: 32-34 % of
+    /// body weight; 0.3 Hz strokes) stays target, a narrow load on the centre line warns of the
+    /// spine, and a sudden push to 70 % (past the 65 % stop) is a jump and a stop. The 8 s hold is
+    /// under the 90 s still-hold limit.
     public static let lowerBackRoller = SyntheticScenario(
         bodyMassKilograms: 75, sampleRateHz: 80, repeats: true, noiseNewtons: 1,
         segments: [
@@ -74,9 +85,9 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
             Segment("load drifting onto the spine", seconds: 3, load: (30, 32), centroid: (-70, 0)),
             Segment("on the spine centre line", seconds: 5, load: (32, 32), centroid: (0, 5)),
             Segment("moving to the right side", seconds: 3, load: (32, 30), centroid: (5, 90)),
-            Segment("sudden push: over-pressure", seconds: 0.15, load: (30, 56), centroid: (90, 90)),
-            Segment("over the stop level", seconds: 3, load: (56, 56), centroid: (90, 90)),
-            Segment("easing off", seconds: 2, load: (56, 28), centroid: (90, 90)),
+            Segment("sudden push: over-pressure", seconds: 0.15, load: (30, 70), centroid: (90, 90)),
+            Segment("over the stop level", seconds: 3, load: (70, 70), centroid: (90, 90)),
+            Segment("easing off", seconds: 2, load: (70, 28), centroid: (90, 90)),
             Segment("rolling strokes right of the spine", seconds: 18.35, load: (28, 28), centroid: (90, 90),
                     strokePercent: 5, strokeHertz: 0.3),
             Segment("lift-off", seconds: 1, load: (28, 0), centroid: (90, 90)),
@@ -91,6 +102,9 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         guard bodyMassKilograms > 0, bodyMassKilograms.isFinite else { throw ScenarioError(key: "bodyMassKilograms", problem: "must be a positive number") }
         guard (1...1000).contains(sampleRateHz) else { throw ScenarioError(key: "sampleRateHz", problem: "must be 1 to 1000") }
         guard noiseNewtons >= 0, noiseNewtons.isFinite else { throw ScenarioError(key: "noiseNewtons", problem: "must be zero or more") }
+        if let lines = startupBurstLines {
+            guard (0...10_000).contains(lines) else { throw ScenarioError(key: "startupBurstLines", problem: "must be 0 to 10000") }
+        }
         guard !segments.isEmpty else { throw ScenarioError(key: "segments", problem: "needs at least one segment") }
         for (i, s) in segments.enumerated() {
             guard s.seconds > 0, s.seconds.isFinite else { throw ScenarioError(key: "segments[\(i)].seconds", problem: "must be positive") }
@@ -101,6 +115,9 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
                 guard abs(v) <= 150 else { throw ScenarioError(key: "segments[\(i)].\(key)", problem: "must be within -150 to 150 mm (the outer load cells)") }
             }
             guard s.strokeHertz >= 0, s.strokeHertz <= 10 else { throw ScenarioError(key: "segments[\(i)].strokeHertz", problem: "must be 0 to 10") }
+            if let w = s.spreadMillimetres {
+                guard w >= 0, w <= 400 else { throw ScenarioError(key: "segments[\(i)].spreadMillimetres", problem: "must be 0 to 400") }
+            }
         }
     }
 
@@ -141,7 +158,29 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         }
         let total = max(0, percent) / 100 * bodyMassKilograms * standardGravityMetresPerSecondSquared
         let centroid = segment.fromCentroidMillimetres + (segment.toCentroidMillimetres - segment.fromCentroidMillimetres) * fraction
+        if let spread = segment.spreadMillimetres, spread > 0 {
+            return Self.spread(total, centroidMillimetres: centroid, widthMillimetres: spread)
+        }
         return Self.split(total, centroidMillimetres: centroid)
+    }
+
+    /// Half the length of roller each load cell carries on the segmented reference rig: the
+    /// cells sit at the centres of 100 mm segments (docs/HARDWARE.md).
+    static let segmentHalfWidthMillimetres = 50.0
+
+    /// Shares an evenly spread load of `widthMillimetres` about the centroid among the segments
+    /// by overlap; load past the outer segments' ends goes to the outer segment.
+    static func spread(_ total: Double, centroidMillimetres: Double, widthMillimetres: Double) -> SIMD4<Double> {
+        let positions = channelPositionsMillimetres
+        let low = centroidMillimetres - widthMillimetres / 2, high = centroidMillimetres + widthMillimetres / 2
+        var forces = SIMD4<Double>.zero
+        for (i, p) in positions.enumerated() {
+            let segmentLow = i == 0 ? -Double.infinity : p - segmentHalfWidthMillimetres
+            let segmentHigh = i == positions.count - 1 ? Double.infinity : p + segmentHalfWidthMillimetres
+            let overlap = max(0, min(high, segmentHigh) - max(low, segmentLow))
+            forces[i] = total * overlap / widthMillimetres
+        }
+        return forces
     }
 
     /// Shares `total` between the two load cells either side of the centroid, so the pipeline's

@@ -1,3 +1,4 @@
+import Foundation
 import RollSenseSignal
 import RollSenseWire
 
@@ -38,7 +39,12 @@ public struct VirtualDevice: Sendable {
     public init(scenario: SyntheticScenario = .lowerBackRoller) {
         self.scenario = scenario
         sampleRateHz = scenario.sampleRateHz
+        isForeignSketch = scenario.textMode ?? false
+        isTextMode = isForeignSketch
     }
+
+    /// Whether it plays a foreign Serial Plotter sketch: no HELLO, commands ignored.
+    public let isForeignSketch: Bool
 
     /// What it says about itself.
     public var info: DeviceInfo {
@@ -47,9 +53,13 @@ public struct VirtualDevice: Sendable {
                    sensorKinds: Array(repeating: .hx711LoadCell, count: 4))
     }
 
-    /// The bytes it sends at boot: a lone delimiter that flushes a receiver, then HELLO.
-    public func bootBytes() -> [UInt8] {
-        [WireFormat.delimiter] + DeviceFrame.hello(info).encoded
+    /// The bytes it sends at boot: a lone delimiter that flushes a receiver, then HELLO. A
+    /// foreign sketch instead sends the lines it printed before the port opened, in one burst.
+    public mutating func bootBytes() -> [UInt8] {
+        guard isForeignSketch else { return [WireFormat.delimiter] + DeviceFrame.hello(info).encoded }
+        var bytes: [UInt8] = []
+        for _ in 0..<(scenario.startupBurstLines ?? 0) { bytes += nextSampleBytes() }
+        return bytes
     }
 
     /// Microseconds between samples at the current rate.
@@ -69,6 +79,11 @@ public struct VirtualDevice: Sendable {
             counts[channel] = (Self.offsetCounts[channel] + (forces[channel] + noise) / Self.newtonsPerCount).rounded()
         }
         guard isStreaming else { return [] }
+        if isForeignSketch {
+            let line = (0..<4).map { "ch\($0)_N:" + String(format: "%.2f", forces[$0] + scenario.noiseNewtons * (nextNoise() - 0.5)) }
+                .joined(separator: "\t") + "\n"
+            return Array(line.utf8)
+        }
         if isTextMode {
             let line = (0..<4).map { String(Int(counts[$0])) }.joined(separator: "\t") + "\n"
             return Array(line.utf8)
@@ -79,6 +94,8 @@ public struct VirtualDevice: Sendable {
 
     /// Feeds bytes from the host; returns the bytes to send back (replies, HELLO for GET_INFO).
     public mutating func receive(_ bytes: [UInt8]) -> [UInt8] {
+        // Someone else's sketch does not speak the protocol.
+        guard !isForeignSketch else { return [] }
         var received: [ReceivedCommand] = []
         commands.feed(bytes) { received.append($0) }
         var out: [UInt8] = []

@@ -78,8 +78,8 @@ struct AlertEngine: Sendable {
         }
     }
 
-    /// The contact ended with this hold: its hold alerts close.
-    mutating func contactEnded(holdMicroseconds hold: Int64, _ emit: (AlertTransition) -> Void) {
+    /// The hold ended (the load moved again, or the contact ended): its hold alerts close.
+    mutating func holdEnded(holdMicroseconds hold: Int64, _ emit: (AlertTransition) -> Void) {
         if holdCautionOpen {
             holdCautionOpen = false
             emit(transition(.hold, .caution, .end, .holdCaution, hold, holdCautionMicroseconds))

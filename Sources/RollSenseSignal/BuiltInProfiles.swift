@@ -22,23 +22,32 @@ extension Profile {
             emaTimeConstantSeconds: 0.2),
         contact: ContactProfile(onNewtons: 20, offNewtons: 10, onDelaySeconds: 0.2, offDelaySeconds: 0.5),
         zones: ZoneProfile(
-            unit: .kilopascals,
-            target: 10, caution: 44, stop: 52,  // 33 kPa foam / 52 kPa rigid roller: Curran et al. 2008; caution between them (estimate)
-            deadband: 2, onDelaySeconds: 0.5, offDelaySeconds: 1),
+            // Ordinary rolling averages 32-34 % of body weight, the highest individual means
+            // 51-55 % (Baumgart et al. 2019): caution just below those, stop a hard lean (estimate).
+            unit: .percentBodyWeight,
+            target: 10, caution: 50, stop: 65,
+            // Off-delay longer than the slowest stroke (2.6 s, Sezik et al. 2024): one alert per episode.
+            deadband: 3, onDelaySeconds: 0.5, offDelaySeconds: 5, minimumLatchSeconds: 5),
         jump: JumpProfile(riseNewtons: 150, windowSeconds: 0.2, refractorySeconds: 2),
         spine: SpineProfile(
-            channelPositionsMillimetres: [-150, -50, 50, 150], halfWidthMillimetres: 25,
+            channelPositionsMillimetres: [-150, -50, 50, 150], halfWidthMillimetres: 25, centreShare: 0.85,
             onDelaySeconds: 1, offDelaySeconds: 1),
         limits: TimeLimitProfile(
             dailyLimitSeconds: 300,  // source article: at most 5 minutes a day on the lower back
-            dailyWarningSeconds: 240, holdNoticeSeconds: 0, holdCautionSeconds: 60, reminderIntervalSeconds: 30),
+            dailyWarningSeconds: 240, holdNoticeSeconds: 0,
+            holdCautionSeconds: 90,  // still hold: 90 s compression at the pain threshold (Hou et al. 2002)
+            reminderIntervalSeconds: 30),
         faults: FaultProfile(
             flatLineSeconds: 2, saturationCounts: 8_388_607,  // HX711 24-bit full scale 0x7FFFFF
             holdSeconds: 2, maxSampleIntervalSeconds: 0.5),
-        rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10)
+        rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
+        // Longer than the slowest stroke (2.6 s at 23 strokes/min).
+        stillness: StillnessProfile(windowSeconds: 4, forceSpanNewtons: 6, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
+        // 95 % of the HX711 full scale; 90 % of a 50 kg saddle cell (docs/HARDWARE.md).
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 441)
     )
 
-    /// A tennis ball between the lower back and a wall or floor, one FSR under it.
+    /// A tennis ball between the lower back and a wall or floor, on one 20 kg load cell (HX711).
     public static let massageBallLowerBack = Profile(
         name: "massage-ball-lower-back",
         tool: .tennisBall,
@@ -51,17 +60,22 @@ extension Profile {
         contact: ContactProfile(onNewtons: 3, offNewtons: 1.5, onDelaySeconds: 0.2, offDelaySeconds: 0.5),
         zones: ZoneProfile(
             unit: .newtons,
-            target: 10, caution: 40, stop: 80,  // 80 N: the ITF tennis-ball deflection load
-            deadband: 2, onDelaySeconds: 0.5, offDelaySeconds: 1),
-        jump: JumpProfile(riseNewtons: 40, windowSeconds: 0.2, refractorySeconds: 2),
-        spine: SpineProfile(channelPositionsMillimetres: [], halfWidthMillimetres: 0, onDelaySeconds: 1, offDelaySeconds: 1),
+            target: 10, caution: 50, stop: 80,  // 80 N: the ITF test load as a reference force (estimate)
+            deadband: 3, onDelaySeconds: 0.5, offDelaySeconds: 5, minimumLatchSeconds: 5),
+        // Well above a deliberate quick press (100 N in 0.5 s rises 40 N per 0.2 s).
+        jump: JumpProfile(riseNewtons: 80, windowSeconds: 0.2, refractorySeconds: 2),
+        spine: SpineProfile(channelPositionsMillimetres: [], halfWidthMillimetres: 0, centreShare: 0.85, onDelaySeconds: 1, offDelaySeconds: 1),
         limits: TimeLimitProfile(
             dailyLimitSeconds: 300, dailyWarningSeconds: 240,
-            holdNoticeSeconds: 5,  // source article: trigger-point presses about 5 s each
-            holdCautionSeconds: 60, reminderIntervalSeconds: 30),
+            holdNoticeSeconds: 4,  // source article: presses of about 5 s; still 4 s counts one
+            holdCautionSeconds: 90, reminderIntervalSeconds: 30),
         faults: FaultProfile(
-            flatLineSeconds: 10, saturationCounts: 1023,  // 10-bit ADC full scale
+            flatLineSeconds: 2, saturationCounts: 8_388_607,  // HX711 24-bit full scale 0x7FFFFF
             holdSeconds: 2, maxSampleIntervalSeconds: 0.5),
-        rezero: RezeroProfile(enabled: false, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10)
+        rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
+        // Shorter than a 5 s press, so a press is a still hold.
+        stillness: StillnessProfile(windowSeconds: 2, forceSpanNewtons: 3, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
+        // 90 % of a 20 kg cell under the ball (docs/HARDWARE.md).
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 176)
     )
 }

@@ -47,6 +47,19 @@ public struct SignalPipeline: Sendable {
     private var faults: FaultMonitor
     private var alerts: AlertEngine
     private var rezero: AutoRezero
+    // Zone alerts annunciated the ISA-18.2 way: one per episode whatever the stroke rate.
+    private var cautionAlarm: Annunciator
+    private var stopAlarm: Annunciator
+    private var overRangeAlarm: Annunciator
+    private let sensorRange: SensorRange
+    private var stillness: StillnessDetector
+    // Channels nearest the middle of the roller, and the share of the load they must carry.
+    private let centreLanes: SIMD4<Double>
+    private let spineCentreShare: Double
+
+    /// Whether the rig can tell a narrow load on the centre line from a wide centred one: it
+    /// needs channels at the centre and outside it (docs/HARDWARE.md). Without, no spine rule.
+    public let canObserveSpine: Bool
 
     // State.
     private var lastTime: Int64 = .min
@@ -147,6 +160,20 @@ public struct SignalPipeline: Sendable {
                             stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
 
         alerts = AlertEngine(limits: profile.limits)
+        let latch = micro(zones.minimumLatchSeconds)
+        cautionAlarm = Annunciator(onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds),
+                                   minimumLatchMicroseconds: latch)
+        stopAlarm = cautionAlarm
+        // Over range is raised at once: the true load is unknown and may be rising.
+        overRangeAlarm = Annunciator(onDelayMicroseconds: 0, offDelayMicroseconds: micro(zones.offDelaySeconds), minimumLatchMicroseconds: latch)
+        sensorRange = SensorRange(overRangeCounts: profile.range.overRangeCounts, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
+        stillness = StillnessDetector(windowMicroseconds: micro(profile.stillness.windowSeconds),
+                                      forceSpanNewtons: profile.stillness.forceSpanNewtons,
+                                      forceSpanFraction: profile.stillness.forceSpanFraction,
+                                      centroidSpanMillimetres: profile.stillness.centroidSpanMillimetres)
+        centreLanes = profile.spine.centreChannelMask
+        canObserveSpine = profile.spine.canObserveCentreLoad
+        spineCentreShare = profile.spine.centreShare
 
         last = Reading(
             deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
@@ -203,13 +230,16 @@ public struct SignalPipeline: Sendable {
         }
 
         // Time step from the device clock; a step backwards or too long for the device's own
-        // rate is a clock jump (a sketch printing once a second is slow, not jumping).
+        // rate is a clock jump (a sketch printing once a second is slow, not jumping). The same
+        // time twice is not: a text sketch's lines that arrived in one read (such as those it
+        // printed before the port opened) share their receive time, and add no time.
         var dt: Int64 = 0
+        let lastTimeBefore = lastTime
         if lastTime != .min {
             dt = t &- lastTime
             let limit = intervals.jumpLimit(base: maxIntervalMicroseconds)
             intervals.add(dt)
-            if dt <= 0 || dt > limit {
+            if dt < 0 || dt > limit {
                 emit(event(.fault, .caution, .instant, .clockJump, at: t, value: Double(dt) / 1_000_000,
                            limit: Double(limit) / 1_000_000))
                 resetFilters()
@@ -240,6 +270,11 @@ public struct SignalPipeline: Sendable {
         // by whole samples: only a fast device's samples go through the median.
         let medianForces = dt > Self.liveAlertMaximumIntervalMicroseconds ? forces : median.update(forces)
         let medianTotal = medianForces.lanesSum
+        let overRange = sensorRange.isOverRange(rawValues: sample.quantity == .rawCounts ? sample.values : nil,
+                                                channelForcesNewtons: medianForces, laneMask: lanes)
+        // Samples sharing one time (a text sketch's burst) have no rate of rise to judge: the
+        // detector starts over from the newest of them.
+        if dt == 0 && lastTimeBefore != .min { jumpDetector.reset() }
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
         let smoothed: SIMD4<Double>
         switch smoother {
@@ -278,7 +313,6 @@ public struct SignalPipeline: Sendable {
         if contactSwitch.isOn && dt > 0 {
             // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
             // in any session (2^63 µs is 292 000 years), so wrapping adds skip the checks.
-            last.holdMicroseconds &+= dt
             sessionMicroseconds &+= dt
             switch last.area.side {
             case .whole: wholeMicroseconds &+= dt
@@ -295,6 +329,7 @@ public struct SignalPipeline: Sendable {
             if contactSwitch.isOn {
                 last.contact = true
                 last.holdMicroseconds = 0
+                stillness.reset()
                 emit(event(.contact, .info, .start, .contact, at: t, value: total, limit: contactOnNewtons))
                 alerts.contactStarted(at: t, dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
             } else {
@@ -308,7 +343,28 @@ public struct SignalPipeline: Sendable {
         } else {
             zoneClassifier.reset()
         }
+        if contactSwitch.isOn && !faults.anyActive {
+            updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
+        }
+        if let change = overRangeAlarm.update(raise: overRange, clear: !overRange, timeMicroseconds: t) {
+            updateReportedZone(at: t, emit: emit)
+            emit(event(.zone, .caution, change == .raised ? .start : .end, .overRange, at: t,
+                       value: (medianForces * lanes).lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
+        }
         updateReportedZone(at: t, emit: emit)
+
+        // A hold is time still on one spot: strokes make the load swing, a hold is steady.
+        if contactSwitch.isOn {
+            let wasStill = stillness.isStill
+            if stillness.update(forceNewtons: total, centroidMillimetres: last.centroidMillimetres, timeMicroseconds: t),
+               let since = stillness.stillSinceMicroseconds
+            {
+                last.holdMicroseconds = t - since
+            } else if wasStill {
+                alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
+                last.holdMicroseconds = 0
+            }
+        }
 
         if contactSwitch.isOn {
             alerts.check(holdMicroseconds: last.holdMicroseconds, dailyMicroseconds: last.dailyMicroseconds, at: t) {
@@ -316,9 +372,14 @@ public struct SignalPipeline: Sendable {
             }
         }
 
-        // Spine: centroid in the centre band while in contact.
-        if layoutChannelCount >= 2 {
-            let onSpine = contactSwitch.isOn && last.area.side == .centre && last.centroidMillimetres != nil
+        // Spine: a narrow load on the centre line, seen as the centre channels carrying most of
+        // it with the centroid in the centre band; a wide centred load (a back across the
+        // roller) is the standard position, not a warning.
+        if canObserveSpine {
+            let positive = smoothed.lanesMax(.zero)
+            let weight = positive.lanesSum
+            let concentrated = weight > 0 && (positive * centreLanes).lanesSum >= spineCentreShare * weight
+            let onSpine = contactSwitch.isOn && concentrated && last.area.side == .centre && last.centroidMillimetres != nil
             if spineSwitch.update(onCondition: onSpine, offCondition: !onSpine, timeMicroseconds: t) {
                 emit(event(.spine, .caution, spineSwitch.isOn ? .start : .end, .loadOnSpine, at: t,
                            value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
@@ -377,6 +438,7 @@ public struct SignalPipeline: Sendable {
         linkDown = true
         emit(event(.link, .caution, .start, .deviceDisconnected, at: t, value: 0, limit: 0))
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
+        endZoneAlarms(at: t, emit: emit)
         contactSwitch.reset()
         zoneClassifier.reset()
         endSpine(at: t, emit: emit)
@@ -386,6 +448,7 @@ public struct SignalPipeline: Sendable {
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
     public mutating func finish(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
+        endZoneAlarms(at: t, emit: emit)
         contactSwitch.reset()
         zoneClassifier.reset()
         endSpine(at: t, emit: emit)
@@ -460,7 +523,9 @@ public struct SignalPipeline: Sendable {
     }
 
     private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
-        alerts.contactEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
+        alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
+        endZoneAlarms(at: t, emit: emit)
+        stillness.reset()
         last.contact = false
         zoneClassifier.reset()
         // No load, no load on the spine: the warning ends with the contact.
@@ -472,8 +537,11 @@ public struct SignalPipeline: Sendable {
 
     @inline(__always)
     private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
+        // Caution and stop are shown while their alarms are raised (latched); below them the
+        // classifier's light or target. Over range is at least caution.
+        let alarmed: Zone? = stopAlarm.isActive ? .stop : ((cautionAlarm.isActive || overRangeAlarm.isActive) ? .caution : nil)
         let zone: Zone = (faults.anyActive || linkDown) ? .fault
-            : (last.contact ? ZoneClassifier.zone(level: zoneClassifier.level) : .none)
+            : (last.contact ? (alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))) : .none)
         last.zone = zone
         guard zone != reportedZone else { return }
         let previous = reportedZone
@@ -496,14 +564,47 @@ public struct SignalPipeline: Sendable {
         }
     }
 
+    // Caution and stop alerts come from their annunciators (`updateZoneAlarms`), not from
+    // changes of the shown zone, so a stop inside a caution episode is not a second caution.
     private static func zoneAlert(_ zone: Zone) -> (AlertLevel, EventReason)? {
         switch zone {
         case .light: return (.info, .zoneLight)
         case .target: return (.info, .zoneTarget)
-        case .caution: return (.caution, .zoneCaution)
-        case .stop: return (.stop, .zoneStop)
-        case .none, .fault: return nil
+        case .caution, .stop, .none, .fault: return nil
         }
+    }
+
+    /// Feeds the zone value (classifier units) to the caution and stop alarms; raises and clears
+    /// with the deadband, delays and latch of the profile.
+    @inline(__always)
+    private mutating func updateZoneAlarms(_ value: Double, at t: Int64, emit: (SignalEvent) -> Void) {
+        let thresholds = zoneClassifier.thresholds, deadband = zoneClassifier.deadband
+        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: value < thresholds[1] - deadband, timeMicroseconds: t)
+        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: value < thresholds[2] - deadband, timeMicroseconds: t)
+        guard caution != nil || stop != nil else { return }
+        // Ends before the shown zone changes, starts after it: events nest stop inside caution.
+        if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
+        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
+        updateReportedZone(at: t, emit: emit)
+        if caution == .raised { emit(event(.zone, .caution, .start, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
+        if stop == .raised { emit(event(.zone, .stop, .start, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
+    }
+
+    /// Contact ended or the session finished: raised zone alarms clear now.
+    private mutating func endZoneAlarms(at t: Int64, emit: (SignalEvent) -> Void) {
+        let value = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
+        let thresholds = zoneClassifier.thresholds
+        if stopAlarm.reset() { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
+        if cautionAlarm.reset() { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
+        if overRangeAlarm.reset() {
+            emit(event(.zone, .caution, .end, .overRange, at: t, value: last.channelForcesNewtons.lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
+        }
+    }
+
+    /// The person pressed the pain key: an event with the force and pressure now, at the last
+    /// sample's time (docs/SAFETY.md, "Pain marks").
+    public mutating func markPain(emit: (SignalEvent) -> Void) {
+        emit(event(.pain, .info, .instant, .painMark, at: last.deviceTimeMicroseconds, value: last.forceNewtons, limit: 0))
     }
 
     /// Ends the load-on-spine warning if it is on.

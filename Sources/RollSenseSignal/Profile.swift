@@ -91,19 +91,42 @@ public struct ZoneProfile: Codable, Sendable, Equatable {
     public var onDelaySeconds: Double
     /// How long a lower zone must hold before the higher one is left.
     public var offDelaySeconds: Double
+    /// A caution or stop alert stays raised at least this long (ISA-18.2 latching).
+    public var minimumLatchSeconds: Double
 }
 
 extension ZoneProfile {
+    /// The body mass `percentBodyWeight` zones assume when none is given (the commands say so
+    /// on stderr and record it; docs/SAFETY.md).
+    public static let assumedBodyMassKilograms = 75.0
+
     /// How many classifier units (newtons, or kilopascals for `kilopascals` zones) one profile
-    /// unit is: the mass's weight in percent for `percentBodyWeight`, else 1. Nil when a body
-    /// mass is needed and missing or not a positive number.
+    /// unit is: the mass's weight in percent for `percentBodyWeight` (`assumedBodyMassKilograms`
+    /// when nil), else 1. Nil when a given mass is not a positive number.
     public func classifierUnitsPerProfileUnit(bodyMassKilograms: Double?) -> Double? {
         switch unit {
         case .newtons, .kilopascals: return 1
         case .percentBodyWeight:
-            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else { return nil }
+            let mass = bodyMassKilograms ?? Self.assumedBodyMassKilograms
+            guard mass.isFinite, mass > 0 else { return nil }
             return mass * standardGravityMetresPerSecondSquared / 100
         }
+    }
+}
+
+extension SpineProfile {
+    /// 1 for the channels nearest the middle of the layout (the centre saddles), else 0.
+    public var centreChannelMask: SIMD4<Double> {
+        var mask = SIMD4<Double>(repeating: 0)
+        guard let innermost = channelPositionsMillimetres.map(abs).min() else { return mask }
+        for (i, x) in channelPositionsMillimetres.enumerated() where i < 4 && abs(x) <= innermost + 1 { mask[i] = 1 }
+        return mask
+    }
+
+    /// Whether the layout can tell a narrow load on the centre line from a wide centred one: it
+    /// needs channels at the centre and outside it (docs/HARDWARE.md).
+    public var canObserveCentreLoad: Bool {
+        channelPositionsMillimetres.count >= 3 && Int(centreChannelMask.sum()) < channelPositionsMillimetres.count
     }
 }
 
@@ -124,6 +147,9 @@ public struct SpineProfile: Codable, Sendable, Equatable {
     public var channelPositionsMillimetres: [Double]
     /// Half width of the centre band that counts as "on the spine".
     public var halfWidthMillimetres: Double
+    /// Share of the load the channels inside `centreChannelsMillimetres` must carry for the
+    /// load to count as concentrated on the centre line (the rig must have channels outside too).
+    public var centreShare: Double
     /// How long the load must sit in the band before the warning.
     public var onDelaySeconds: Double
     /// How long it must be out of the band before the warning ends.
@@ -169,6 +195,26 @@ public struct RezeroProfile: Codable, Sendable, Equatable {
     public var maxDriftNewtons: Double
 }
 
+/// Telling a hold on one spot from rolling (`StillnessDetector`).
+public struct StillnessProfile: Codable, Sendable, Equatable {
+    /// The load must be steady this long to be still; longer than the slowest stroke.
+    public var windowSeconds: Double
+    /// Fixed part of the force span a still load may show (noise, breathing).
+    public var forceSpanNewtons: Double
+    /// Part of the allowed force span proportional to the mean force.
+    public var forceSpanFraction: Double
+    /// Span of the load centroid a still load may show.
+    public var centroidSpanMillimetres: Double
+}
+
+/// The range the rig measures honestly (`SensorRange`).
+public struct RangeProfile: Codable, Sendable, Equatable {
+    /// Raw magnitude on any channel from which a reading is over range (0: not checked).
+    public var overRangeCounts: Double
+    /// Force on any one channel from which a reading is over range (0: not checked).
+    public var overRangeChannelNewtons: Double
+}
+
 /// Everything the pipeline needs to know about a tool on a body region: data a user can edit.
 public struct Profile: Codable, Sendable, Equatable {
     /// Short identifier, e.g. `foam-roller-lower-back`.
@@ -195,6 +241,10 @@ public struct Profile: Codable, Sendable, Equatable {
     public var faults: FaultProfile
     /// Automatic re-zero.
     public var rezero: RezeroProfile
+    /// Stillness detection for hold timers.
+    public var stillness: StillnessProfile
+    /// The measurable range of the rig.
+    public var range: RangeProfile
 }
 
 /// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
@@ -271,6 +321,7 @@ extension Profile {
                   "zones.deadband", "must be smaller than the gap between two zone thresholds")
         try finiteNonNegative(zones.onDelaySeconds, "zones.onDelaySeconds", maximum: delay)
         try finiteNonNegative(zones.offDelaySeconds, "zones.offDelaySeconds", maximum: delay)
+        try finiteNonNegative(zones.minimumLatchSeconds, "zones.minimumLatchSeconds", maximum: delay)
 
         try finitePositive(jump.riseNewtons, "jump.riseNewtons", maximum: threshold)
         try finitePositive(jump.windowSeconds, "jump.windowSeconds", maximum: delay)
@@ -283,6 +334,8 @@ extension Profile {
                       "must be a number from -\(Self.text(Self.maximumMillimetres)) to \(Self.text(Self.maximumMillimetres)) (got \(x))")
         }
         try finiteNonNegative(spine.halfWidthMillimetres, "spine.halfWidthMillimetres", maximum: Self.maximumMillimetres)
+        try check(spine.centreShare.isFinite && spine.centreShare > 0.5 && spine.centreShare <= 1, "spine.centreShare",
+                  "must be above 0.5 and at most 1 (got \(spine.centreShare))")
         try finiteNonNegative(spine.onDelaySeconds, "spine.onDelaySeconds", maximum: delay)
         try finiteNonNegative(spine.offDelaySeconds, "spine.offDelaySeconds", maximum: delay)
 
@@ -300,6 +353,13 @@ extension Profile {
         try finitePositive(faults.saturationCounts, "faults.saturationCounts", maximum: 2_147_483_647)
         try finitePositive(faults.holdSeconds, "faults.holdSeconds", maximum: delay)
         try finitePositive(faults.maxSampleIntervalSeconds, "faults.maxSampleIntervalSeconds", maximum: delay)
+
+        try finitePositive(stillness.windowSeconds, "stillness.windowSeconds", maximum: delay)
+        try finiteNonNegative(stillness.forceSpanNewtons, "stillness.forceSpanNewtons", maximum: threshold)
+        try finiteNonNegative(stillness.forceSpanFraction, "stillness.forceSpanFraction", maximum: 10)
+        try finiteNonNegative(stillness.centroidSpanMillimetres, "stillness.centroidSpanMillimetres", maximum: Self.maximumMillimetres)
+        try finiteNonNegative(range.overRangeCounts, "range.overRangeCounts", maximum: 16_777_216)
+        try finiteNonNegative(range.overRangeChannelNewtons, "range.overRangeChannelNewtons", maximum: threshold)
 
         try finitePositive(rezero.windowSeconds, "rezero.windowSeconds", maximum: delay)
         try finitePositive(rezero.stillNewtons, "rezero.stillNewtons", maximum: threshold)

@@ -117,6 +117,12 @@ public struct SessionCore: Sendable {
         rules.linkRestored(gapMicroseconds: gapMicroseconds, at: now, output)
     }
 
+    /// The person marked pain (the live view's key, or a recorded mark on replay): a `painMark`
+    /// event at the last sample's time with the force then. Nothing before the first sample.
+    public mutating func markPain(_ output: (SessionOutput) -> Void) {
+        rules.markPain(output)
+    }
+
     /// Closes every open condition at the last sample's time and hands out the figures; returns them.
     @discardableResult
     public mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
@@ -146,11 +152,11 @@ struct SessionRules: Sendable {
     private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
+    // A HELLO after samples answers our GET_INFO or says the device rebooted: the next sample's
+    // count tells which. Bytes alone decide it, so a replay gives the same events as live.
+    private var helloMidStream = false
+    private var lastSequence: UInt64?
     private var samplesSinceHello = false
-    // A HELLO after samples is a restart, unless it answers a GET_INFO: the protocol sends that
-    // HELLO and then the GET_INFO REPLY, so the next frame decides. Bytes alone decide it, so a
-    // replay of the recording gives the same events as the live session.
-    private var helloMayBeRestart = false
     private var finished = false
 
     init(configuration: SessionConfiguration) {
@@ -198,6 +204,11 @@ struct SessionRules: Sendable {
         requestStream(at: now, output)
     }
 
+    mutating func markPain(_ output: (SessionOutput) -> Void) {
+        guard end == nil, !finished, originTime != nil else { return }
+        pipeline?.markPain { Self.emit($0, &statistics, originTime, output) }
+    }
+
     mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
         guard !finished else { return statistics }
         finished = true
@@ -227,21 +238,19 @@ struct SessionRules: Sendable {
             if pipeline == nil {
                 makePipeline(info, output)
             } else if samplesSinceHello {
-                // A board (and `simulate`) says HELLO when the port opens, then answers our
-                // GET_INFO with another one after some samples: a restart only if no REPLY follows.
-                helloMayBeRestart = true
+                // A board that resets when the port opens sends its boot HELLO and then answers
+                // our GET_INFO with the same HELLO, which may come after samples. A device that
+                // rebooted starts its sample count again: the next sample tells which it was.
+                helloMidStream = true
             }
             samplesSinceHello = false
         case .sample(let sample):
-            // The device rebooted mid-stream: filters start over.
-            if helloMayBeRestart { restart(output) }
             process(sample, now: now, output)
         case .fault(let fault):
             pipeline?.process(fault: fault) { Self.emit($0, &statistics, originTime, output) }
         case .gap(let missing, let t):
             pipeline?.process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t)) { Self.emit($0, &statistics, originTime, output) }
         case .reply(let reply):
-            if reply.command == WireFormat.CommandType.getInfo { helloMayBeRestart = false }
             output(.reply(reply))
         case .protocolDetected(let kind):
             speaksText = kind == .text
@@ -250,11 +259,6 @@ struct SessionRules: Sendable {
             writes.observe(event)
             output(.textChannels(channels))
         }
-    }
-
-    private mutating func restart(_ output: (SessionOutput) -> Void) {
-        helloMayBeRestart = false
-        pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
 
     @inline(__always)
@@ -278,6 +282,16 @@ struct SessionRules: Sendable {
             return
         }
         samplesSinceHello = true
+        if helloMidStream {
+            helloMidStream = false
+            // The decoder keeps counting after a HELLO: a rebooted device's count restarting at
+            // 0 shows as a jump, an answer as the next number.
+            if let last = lastSequence, sample.sequence != last &+ 1 {
+                // Nobody asked: the device rebooted mid-stream. Filters start over.
+                pipeline?.restart(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
+            }
+        }
+        lastSequence = sample.sequence
         let reading = pipeline!.process(sample) { Self.emit($0, &statistics, originTime, output) }
         statistics.add(reading)
         lastTime = t

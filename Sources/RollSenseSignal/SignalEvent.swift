@@ -74,6 +74,8 @@ public enum EventKind: String, Sendable, Equatable, CaseIterable {
     case link
     /// The automatic zero hit its drift bound.
     case calibration
+    /// The person marked pain (the live view's pain key): their own stop signal.
+    case pain
 }
 
 /// How serious an event is. Raw values are stable strings.
@@ -149,6 +151,10 @@ public enum EventReason: String, Sendable, Equatable, CaseIterable {
     case deviceRestarted
     /// The automatic zero reached its drift bound.
     case zeroDriftBound
+    /// A reading at the top of the sensor's range: the load may be higher than shown.
+    case overRange
+    /// The person said it hurts more, at this force.
+    case painMark
 }
 
 /// An alert or state change, with the device time and the values that caused it.
@@ -186,7 +192,7 @@ public struct SignalEvent: Sendable, Equatable {
         switch reason {
         case .holdNotice, .holdCaution, .dailyWarning, .dailyLimit, .dailyLimitReminder, .clockJump, .deviceDisconnected:
             return "s"
-        case .jump, .zeroDriftBound, .contact: return "N"
+        case .jump, .zeroDriftBound, .contact, .overRange, .painMark: return "N"
         case .droppedSamples: return "samples"
         case .slowDevice: return "Hz"
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .deviceRestarted, .invalidValue: return "raw"

@@ -25,7 +25,7 @@ struct RollSense: ParsableCommand {
         subcommands: [
             DevicesCommand.self, LiveCommand.self, RecordCommand.self, DemoCommand.self,
             SimulateCommand.self, CalibrateCommand.self, TareCommand.self, FlashCommand.self, DoctorCommand.self,
-            ReplayCommand.self, ReportCommand.self, ExportCommand.self, HistoryCommand.self,
+            ReplayCommand.self, ReportCommand.self, ExportCommand.self, HistoryCommand.self, LimitsCommand.self,
         ]
     )
 

@@ -136,12 +136,13 @@ struct LiveCommandTests {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let link = rollsense.home.appendingPathComponent("board").path
-        // 2 s of data, then the simulated board is gone for good.
+        // 2 s of data, then the simulated board is gone for good (pulled once its data is read).
         let simulator = try rollsense.startSimulator(["--speed", "1", "--seconds", "2", "--link", link])
         defer { stop(simulator.process) }
         let start = Date()
         let live = try RunningLive(rollsense, ["--device", link, "--duration", "6"])
         defer { stop(live.process) }
+        unplugAfterItsData(simulator.process, live)
         #expect(live.finish(seconds: 60) == 0, "ended by itself: \(live.errorText)")
         #expect(Date().timeIntervalSince(start) < 30)
         #expect(live.errorText.contains("ends 6 s after it started (--duration)"), "\(live.errorText)")
@@ -158,6 +159,7 @@ struct LiveCommandTests {
         defer { stop(simulator.process) }
         let live = try RunningLive(rollsense, ["--device", link])
         defer { stop(live.process) }
+        unplugAfterItsData(simulator.process, live)
         #expect(live.wait(seconds: 30) { $0.errorText.contains("Ctrl-C ends the session with its summary") }, "\(live.errorText)")
         let signals = (try? String(contentsOfFile: "/proc/\(live.process.processIdentifier)/status", encoding: .utf8))?
             .split(separator: "\n").filter { $0.hasPrefix("Sig") }.joined(separator: " ") ?? ""
@@ -244,6 +246,15 @@ struct LiveCommandTests {
         8 hx711 1 0 ramp
         """
 
+    /// `simulate --seconds` keeps a finished board plugged in and silent: the data read, the
+    /// board is pulled (killed, as a pulled cable gives no goodbye).
+    private func unplugAfterItsData(_ simulator: Process, _ live: RunningLive) {
+        #expect(live.wait(seconds: 30) { $0.lastReadingSeconds > 1.5 }, "the board's data: \(live.errorText)")
+        usleep(1_000_000)
+        kill(simulator.processIdentifier, SIGKILL)
+        simulator.waitUntilExit()
+    }
+
     private func runFirmware(_ rollsense: BuiltRollSense, seconds: String, extra: [String] = []) throws -> BuiltRollSense.Result {
         let scenarioFile = rollsense.home.appendingPathComponent("session.scenario")
         try Self.scenario.write(to: scenarioFile, atomically: true, encoding: .utf8)
@@ -256,7 +267,8 @@ struct LiveCommandTests {
         try harness.run()
         defer { stop(harness) }
         while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
-        return try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", seconds] + extra)
+        // 60 kg: the 400 N load is 68 % of body weight, past the 65 % stop; 200 N is target.
+        return try rollsense.run(["live", "--json", "--device", link, "--no-reset", "--duration", seconds, "--body-weight", "60"] + extra)
     }
 
     @Test(.enabled(if: LiveCommandTests.firmwareBuilt || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))

@@ -197,7 +197,7 @@ struct LiveViewCurrencyTests {
         #expect(text.contains("the longest hold was 38.3 s"))
         #expect(text.contains("Today on lower-back"))
         // Every figure starts in the same column, the area's too.
-        let labels = ["Duration", "Contact", "on lower-back.centre", "Force", "Pressure", "Time in zones", "Holds over 60 s",
+        let labels = ["Duration", "Contact", "on lower-back.centre", "Force", "Pressure", "Time in zones", "Holds over \(Int(Profile.foamRollerLowerBack.limits.holdCautionSeconds)) s",
                       "Today on lower-back", "Alerts", "Recorded to"]
         let columns = Set(labels.map { label -> Int in
             guard let line = lines.first(where: { $0.trimmingPrefixSpaces.hasPrefix(label) }) else { return -1 }

@@ -47,7 +47,8 @@ struct LiveViewRendererTests {
         func filled(_ pressure: Double) -> Int { visible(renderer.render(model(pressure: pressure))[2]).filter { $0 == "█" }.count }
         #expect(filled(0) == 0)
         #expect(filled(20) < filled(40))
-        let maximum = Profile.foamRollerLowerBack.zones.stop * 1.3
+        let zones = Profile.foamRollerLowerBack.zones
+        let maximum = zones.stop * (zones.classifierUnitsPerProfileUnit(bodyMassKilograms: nil) ?? 1) * 1.3
         #expect(filled(maximum * 2) == 78, "clamped at full width")
     }
 
@@ -152,5 +153,16 @@ struct LiveViewStateTests {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.link(.disconnected)
         #expect(state.model(flash: false).linkStatus?.hasPrefix("NO SIGNAL since 0:00: board disconnected") == true)
+    }
+
+    @Test func theNoSoundNoteStaysOnScreenAtFortyColumns() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "test")
+        state.soundNote = "no sound device: cues are off"
+        let lines = LiveViewRenderer(width: 40, height: 30, color: false).render(state.model(flash: false))
+        #expect(lines.contains { $0.hasPrefix("  no sound device: cues are off") })
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        let without = LiveViewRenderer(width: 40, height: 30, color: false)
+            .render(LiveViewState(profile: .foamRollerLowerBack, title: "test").model(flash: false))
+        #expect(!without.contains { $0.contains("no sound") })
     }
 }

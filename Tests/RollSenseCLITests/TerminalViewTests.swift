@@ -130,7 +130,8 @@ struct TerminalViewTests {
         #expect(text.contains("/ 5:00"), "today against the limit:\n\(text)")
 
         try server.run(["resize-window", "-t", "view", "-x", "40", "-y", "12"])
-        lines = try server.waitForScreen { $0.first?.count == 40 }
+        // Until the view redraws, tmux shows the old, taller screen cut to 40x12: wait for the title.
+        lines = try server.waitForScreen { $0.first?.count == 40 && $0.first?.hasPrefix("RollSense") == true }
         text = lines.joined(separator: "\n")
         #expect(lines.allSatisfy { $0.count <= 40 })
         #expect(text.range(of: #"\d:\d\d / 5:00"#, options: .regularExpression) != nil, "the status line keeps today / limit at 40x12:\n\(text)")

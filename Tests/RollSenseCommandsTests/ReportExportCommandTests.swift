@@ -18,7 +18,8 @@ struct ReportExportCommandTests {
         #expect(abs((figures["peakForceN"] as? Double ?? 0) - (replay["peakForceN"] as? Double ?? -1)) < 0.1)
         #expect(abs((figures["contactS"] as? Double ?? 0) - (replay["contactS"] as? Double ?? -1)) < 0.05)
         #expect((figures["alerts"] as? [Any])?.count == (replay["alerts"] as? [Any])?.count)
-        #expect(figures["holds"] as? Int == 1)
+        // Holds count time still on one spot; this recording's longest is under the 90 s limit.
+        #expect(figures["holds"] as? Int == replay["holds"] as? Int)
     }
 
     @Test func svgIsWellFormedXMLWithTheChartParts() throws {
@@ -27,7 +28,7 @@ struct ReportExportCommandTests {
         let out = rollsense.path("chart.svg")
         let result = try rollsense.run(["report", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--svg", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.range(of: #"\n  Alerts +3\n"#, options: .regularExpression) != nil, "\(result.stdout)")
+        #expect(result.stdout.range(of: #"\n  Alerts +4\n"#, options: .regularExpression) != nil, "\(result.stdout)")
         let data = try #require(FileManager.default.contents(atPath: out))
         let parser = XMLParser(data: data)
         let collector = ElementCollector()
@@ -36,6 +37,7 @@ struct ReportExportCommandTests {
         #expect(collector.names.first == "svg")
         let classes = collector.classes
         #expect(classes.filter { $0.hasPrefix("zone-") }.count == 4)
+        // Over range (3.28 s) and caution (3.88 s) share one 3-pixel slot.
         #expect(classes.filter { $0.hasPrefix("alert-") }.count == 3)
         #expect(collector.text.contains("Force (N)"))
     }

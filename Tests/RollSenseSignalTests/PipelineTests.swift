@@ -31,7 +31,8 @@ import Testing
         pipeline.finish(atDeviceTimeMicroseconds: 0) { events.append($0) }
         #expect(events.isEmpty)
         #expect(reading.forceNewtons == 200)
-        #expect(abs(reading.pressureKilopascals - 2000.0 / 68) < 1e-12)
+        // Line contact: 68 cm² at 224.4 N, area ∝ √F, so 68 × √(200 / 224.4) cm² at 200 N.
+        #expect(abs(reading.pressureKilopascals - 2000.0 / (68 * (200.0 / 224.4).squareRoot())) < 1e-9)
         #expect(!reading.contact && reading.zone == .none && reading.holdMicroseconds == 0)
     }
 
@@ -201,17 +202,18 @@ import Testing
 
     // MARK: - Limits
 
-    @Test func ballHoldNoticeAfterFiveSecondsAndCautionAfterSixty() throws {
+    @Test func ballHoldNoticeAfterFourSecondsAndCautionAfterNinetyStill() throws {
         var pipeline = try SignalPipeline(profile: .massageBallLowerBack)
         var events: [SignalEvent] = []
-        for i in 0..<(80 * 70) { _ = pipeline.process(newtonsSample(i, SIMD4(20, 0, 0, 0), channels: 1)) { events.append($0) } }
-        pipeline.finish(atDeviceTimeMicroseconds: 70 * 1_000_000) { events.append($0) }
+        for i in 0..<(80 * 100) { _ = pipeline.process(newtonsSample(i, SIMD4(20, 0, 0, 0), channels: 1)) { events.append($0) } }
+        pipeline.finish(atDeviceTimeMicroseconds: 100 * 1_000_000) { events.append($0) }
         let holds = events.filter { $0.kind == .hold }
         #expect(holds.map(\.reason) == [.holdNotice, .holdCaution, .holdCaution, .holdNotice])
         #expect(holds.map(\.phase) == [.start, .start, .end, .end])
         let contactStart = try #require(events.first { $0.kind == .contact }).deviceTimeMicroseconds
-        #expect(holds[0].deviceTimeMicroseconds - contactStart == 5_000_000)
-        #expect(holds[1].deviceTimeMicroseconds - contactStart == 60_000_000)
+        // The steady press is still from its first sample (the stillness window is backdated).
+        #expect(abs(holds[0].deviceTimeMicroseconds - contactStart - 4_000_000) <= 250_000)
+        #expect(abs(holds[1].deviceTimeMicroseconds - contactStart - 90_000_000) <= 250_000)
         #expect(holds[1].level == .caution && holds[0].level == .info)
         #expect(events.allSatisfy { $0.area == Area(region: .lowerBack, side: .whole) })
     }
@@ -240,7 +242,7 @@ import Testing
     @Test func percentOfBodyWeightZones() throws {
         var profile = Profile.foamRollerLowerBack
         profile.zones = ZoneProfile(unit: .percentBodyWeight, target: 10, caution: 40, stop: 55, deadband: 2,
-                                    onDelaySeconds: 0, offDelaySeconds: 0)
+                                    onDelaySeconds: 0, offDelaySeconds: 0, minimumLatchSeconds: 0)
         var pipeline = try SignalPipeline(profile: profile, bodyMassKilograms: 70)
         // 45 % of 70 kg × 9.80665 = 308.9 N: caution.
         var reading = pipeline.process(newtonsSample(0, SIMD4(repeating: 308.9 / 4))) { _ in }

@@ -7,7 +7,10 @@ import Testing
         // 33 kPa over 68 cm² is 224.4 N (Curran et al. 2008).
         let model = PressureModel(tool: .foamRoller, customAreaSquareCentimetres: 0)
         #expect(abs(model.pressureKilopascals(forceNewtons: 224.4) - 33) < 1e-9)
-        #expect(model.areaSquareCentimetres(forceNewtons: 10) == 68)
+        #expect(abs(model.areaSquareCentimetres(forceNewtons: 224.4) - 68) < 1e-9)
+        // A line contact: four times the force, twice the area and twice the pressure.
+        #expect(abs(model.areaSquareCentimetres(forceNewtons: 4 * 224.4) - 136) < 1e-9)
+        #expect(abs(model.pressureKilopascals(forceNewtons: 4 * 224.4) - 66) < 1e-9)
     }
 
     @Test func rigidRollerMatchesCurran() {
@@ -17,11 +20,11 @@ import Testing
 
     @Test func tennisBallAreaGrowsWithForce() {
         let model = PressureModel(tool: .tennisBall, customAreaSquareCentimetres: 0)
-        #expect(abs(model.areaSquareCentimetres(forceNewtons: 80) - 13) < 1e-12)
-        #expect(abs(model.pressureKilopascals(forceNewtons: 80) - 800.0 / 13) < 1e-12)
+        #expect(abs(model.areaSquareCentimetres(forceNewtons: 80) - 6.5) < 1e-12)
+        #expect(abs(model.pressureKilopascals(forceNewtons: 80) - 800.0 / 6.5) < 1e-12)
         // Hertz: eight times the force, four times the area, twice the pressure.
-        #expect(abs(model.areaSquareCentimetres(forceNewtons: 640) - 52) < 1e-9)
-        #expect(abs(model.pressureKilopascals(forceNewtons: 640) - 1600.0 / 13) < 1e-9)
+        #expect(abs(model.areaSquareCentimetres(forceNewtons: 640) - 26) < 1e-9)
+        #expect(abs(model.pressureKilopascals(forceNewtons: 640) - 1600.0 / 6.5) < 1e-9)
     }
 
     @Test func customAreaAndNoForce() {

@@ -41,7 +41,7 @@ import Testing
 
     @Test func errorsNameTheKeyAndTheProblem() {
         #expect(problem { $0.zones.caution = 5 } == "zones.caution: must be above zones.target (5.0 <= 10.0)")
-        #expect(problem { $0.zones.stop = 44 } == "zones.stop: must be above zones.caution (44.0 <= 44.0)")
+        #expect(problem { $0.zones.stop = 44 } == "zones.stop: must be above zones.caution (44.0 <= 50.0)")
         #expect(problem { $0.contact.offNewtons = 30 } == "contact.offNewtons: must be below contact.onNewtons (30.0 >= 20.0)")
         #expect(problem { $0.filter.medianLength = 4 } == "filter.medianLength: must be 1, 3 or 5 (got 4)")
         #expect(problem { $0.filter.minCutoffHertz = -1 } == "filter.minCutoffHertz: must be a number above 0 and at most 1000 (got -1.0)")
@@ -54,14 +54,13 @@ import Testing
         #expect(problem { $0.limits.dailyLimitSeconds = 1e13 } == "limits.dailyLimitSeconds: must be a number above 0 and at most 86400 (got 10000000000000.0)")
     }
 
-    @Test func percentOfBodyWeightNeedsABodyMass() throws {
-        var profile = Profile.foamRollerLowerBack
-        profile.zones = ZoneProfile(unit: .percentBodyWeight, target: 10, caution: 35, stop: 55, deadband: 2,
-                                    onDelaySeconds: 0.5, offDelaySeconds: 1)
+    @Test func percentOfBodyWeightAssumes75KilogramsWithoutABodyMassAndRefusesABadOne() throws {
+        let zones = Profile.foamRollerLowerBack.zones
+        #expect(zones.classifierUnitsPerProfileUnit(bodyMassKilograms: nil) == 75 * 9.80665 / 100)
+        #expect(zones.classifierUnitsPerProfileUnit(bodyMassKilograms: 100) == 100 * 9.80665 / 100)
         #expect(throws: ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")) {
-            try SignalPipeline(profile: profile)
+            try SignalPipeline(profile: .foamRollerLowerBack, bodyMassKilograms: -1)
         }
-        _ = try SignalPipeline(profile: profile, bodyMassKilograms: 70)
     }
 
     @Test func unknownEnumValueFailsToDecode() throws {

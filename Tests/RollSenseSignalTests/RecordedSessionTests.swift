@@ -98,7 +98,9 @@ import Testing
     // to 53 % at 40-52 s), hold 69-116 s (42 %), over-pressure 116-120 s (62 %), off by 122 s.
 
     @Test func foamRollerGolden() throws {
-        #expect(try Self.foamRollerEvents().map(\.line) == Self.foamRollerExpected.split(separator: "\n").map(String.init))
+        let lines = try Self.foamRollerEvents().map(\.line)
+        #expect(lines == Self.foamRollerExpected.split(separator: "\n").map(String.init))
+        if lines != Self.foamRollerExpected.split(separator: "\n").map(String.init) { Issue.record("GOT-foamRollerGolden:\n\(lines.joined(separator: "\n"))") }
     }
 
     @Test func foamRollerFollowsTheScenario() throws {
@@ -106,51 +108,26 @@ import Testing
         let contact = try #require(Self.seconds(events, .contact, .start).first)
         #expect(contact > 5 && contact < 6.5)  // 20 N early in the approach
         #expect(Self.seconds(events, .contact, .end).map { $0 > 120 && $0 < 123.5 } == [true])
-        // Strokes at 33 ± 6 % of 735.5 N over 68 cm² (29-42 kPa) stay under the 44 kPa caution
-        // edge; the 42 % hold (45 kPa) is caution.
-        #expect(Self.seconds(events, .zoneCaution, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 69 && $0 < 117) })
-        #expect(Self.seconds(events, .zoneCaution, .start).contains { $0 > 69 && $0 < 73 })
-        // Stop only at the 53 % peaks (40-52 s) and the 62 % over-pressure (116-120 s), after delays.
-        #expect(Self.seconds(events, .zoneStop, .start).allSatisfy { ($0 > 40 && $0 < 53) || ($0 > 116 && $0 < 121) })
-        #expect(Self.seconds(events, .zoneStop, .start).contains { $0 > 116 })
-        // The hold caution 60 s into the contact; the centred load warns of the spine throughout.
-        #expect(abs(try #require(Self.seconds(events, .holdCaution, .start).first) - contact - 60) < 0.02)
-        #expect(Self.seconds(events, .loadOnSpine, .start).count == 1)
+        // Strokes at 33 ± 6 % of body weight, with peaks to 53 %, and the 42 % hold stay under
+        // the 50 % caution edge as ordinary rolling; the 62 % over-pressure is one caution (under
+        // the 65 % stop); the 47 s still hold is under the 90 s limit; the wide centred load is
+        // the standard position, not the spine.
+        #expect(Self.seconds(events, .zoneCaution, .start).count == 1)
+        #expect(Self.seconds(events, .zoneCaution, .start).allSatisfy { $0 > 116 && $0 < 118 })
+        #expect(Self.seconds(events, .zoneStop, .start).isEmpty)
+        #expect(Self.seconds(events, .holdCaution, .start).isEmpty)
+        #expect(Self.seconds(events, .loadOnSpine, .start).isEmpty)
         #expect(!events.contains { $0.kind == .fault || $0.kind == .jump })
     }
 
     static let foamRollerExpected = """
         5.753968 contact info start contact lowerBack.centre
         5.753968 zone info start zoneLight lowerBack.centre
-        6.753972 spine caution start loadOnSpine lowerBack.centre
-        6.923956 zone info end zoneLight lowerBack.centre
-        6.923956 zone info start zoneTarget lowerBack.centre
-        40.514428 zone info end zoneTarget lowerBack.centre
-        40.514428 zone caution start zoneCaution lowerBack.centre
-        41.693964 zone caution end zoneCaution lowerBack.centre
-        41.693964 zone info start zoneTarget lowerBack.centre
-        43.233972 zone info end zoneTarget lowerBack.centre
-        43.233972 zone stop start zoneStop lowerBack.centre
-        44.783956 zone stop end zoneStop lowerBack.centre
-        44.783956 zone info start zoneTarget lowerBack.centre
-        46.573952 zone info end zoneTarget lowerBack.centre
-        46.573952 zone stop start zoneStop lowerBack.centre
-        48.123972 zone stop end zoneStop lowerBack.centre
-        48.123972 zone info start zoneTarget lowerBack.centre
-        49.903956 zone info end zoneTarget lowerBack.centre
-        49.903956 zone stop start zoneStop lowerBack.centre
-        51.443964 zone stop end zoneStop lowerBack.centre
-        51.443964 zone info start zoneTarget lowerBack.centre
-        65.76422 hold caution start holdCaution lowerBack.centre
-        71.393972 zone info end zoneTarget lowerBack.centre
-        71.393972 zone caution start zoneCaution lowerBack.centre
-        116.983976 zone caution end zoneCaution lowerBack.centre
-        116.983976 zone stop start zoneStop lowerBack.centre
-        120.97396 zone stop end zoneStop lowerBack.centre
-        120.97396 zone info start zoneTarget lowerBack.centre
-        122.693972 hold caution end holdCaution lowerBack.centre
-        122.693972 spine caution end loadOnSpine lowerBack.centre
-        122.693972 zone info end zoneTarget lowerBack.centre
+        7.033968 zone info end zoneLight lowerBack.centre
+        7.033968 zone info start zoneTarget lowerBack.centre
+        117.08396 zone info end zoneTarget lowerBack.centre
+        117.08396 zone caution start zoneCaution lowerBack.centre
+        122.693972 zone caution end zoneCaution lowerBack.centre
         122.693972 contact info end contact lowerBack.centre
         """
 
@@ -158,16 +135,21 @@ import Testing
     // (35-70 s), stepping away 70-72 s.
 
     @Test func massageBallGolden() throws {
-        #expect(try Self.ballEvents().map(\.line) == Self.ballExpected.split(separator: "\n").map(String.init))
+        let lines = try Self.ballEvents().map(\.line)
+        #expect(lines == Self.ballExpected.split(separator: "\n").map(String.init))
+        if lines != Self.ballExpected.split(separator: "\n").map(String.init) { Issue.record("GOT-massageBallGolden:\n\(lines.joined(separator: "\n"))") }
     }
 
     @Test func massageBallFollowsTheScenario() throws {
         let events = try Self.ballEvents()
         let contact = try #require(Self.seconds(events, .contact, .start).first)
         #expect(contact > 3 && contact < 4)
-        // The presses stay below the 40 N caution edge; the 5 s notice comes 5 s into the contact.
+        // The presses stay below the 50 N caution edge; each of the five 5 s presses is still
+        // for 4 s and counts once; circling the ball is not a hold.
         #expect(!events.contains { $0.reason == .zoneCaution || $0.reason == .zoneStop })
-        #expect(abs(try #require(Self.seconds(events, .holdNotice, .start).first) - contact - 5) < 0.02)
+        let presses = Self.seconds(events, .holdNotice, .start)
+        #expect(presses.count == 5)
+        #expect(presses.allSatisfy { $0 > 35 && $0 < 70 })
         #expect(Self.seconds(events, .contact, .end).map { $0 > 70 && $0 < 73 } == [true])
     }
 
@@ -176,13 +158,17 @@ import Testing
         3.703908 zone info start zoneLight lowerBack
         4.783908 zone info end zoneLight lowerBack
         4.783908 zone info start zoneTarget lowerBack
-        8.703908 hold info start holdNotice lowerBack
-        63.703916 hold caution start holdCaution lowerBack
-        72.313912 zone info end zoneTarget lowerBack
-        72.313912 zone info start zoneLight lowerBack
-        72.523912 hold caution end holdCaution lowerBack
-        72.523912 hold info end holdNotice lowerBack
-        72.523912 zone info end zoneLight lowerBack
+        39.713912 hold info start holdNotice lowerBack
+        40.593904 hold info end holdNotice lowerBack
+        46.703916 hold info start holdNotice lowerBack
+        47.583912 hold info end holdNotice lowerBack
+        53.703908 hold info start holdNotice lowerBack
+        54.583904 hold info end holdNotice lowerBack
+        60.703916 hold info start holdNotice lowerBack
+        61.593916 hold info end holdNotice lowerBack
+        67.71392 hold info start holdNotice lowerBack
+        68.583904 hold info end holdNotice lowerBack
+        72.523912 zone info end zoneTarget lowerBack
         72.523912 contact info end contact lowerBack
         """
 
@@ -190,7 +176,9 @@ import Testing
     // channel 3 unplugged 30-45 s.
 
     @Test func sensorUnpluggedGolden() throws {
-        #expect(try Self.unpluggedEvents().map(\.line) == Self.unpluggedExpected.split(separator: "\n").map(String.init))
+        let lines = try Self.unpluggedEvents().map(\.line)
+        #expect(lines == Self.unpluggedExpected.split(separator: "\n").map(String.init))
+        if lines != Self.unpluggedExpected.split(separator: "\n").map(String.init) { Issue.record("GOT-sensorUnpluggedGolden:\n\(lines.joined(separator: "\n"))") }
     }
 
     @Test func sensorFaultsReadAsFault() throws {
@@ -208,28 +196,8 @@ import Testing
     static let unpluggedExpected = """
         0.71396 contact info start contact lowerBack
         0.71396 zone info start zoneLight lowerBack
-        1.82396 zone info end zoneLight lowerBack
-        1.82396 zone info start zoneTarget lowerBack
-        5.14396 zone info end zoneTarget lowerBack
-        5.14396 zone caution start zoneCaution lowerBack
-        6.60396 zone caution end zoneCaution lowerBack
-        6.60396 zone info start zoneTarget lowerBack
-        8.463944 zone info end zoneTarget lowerBack
-        8.463944 zone caution start zoneCaution lowerBack
-        9.933944 zone caution end zoneCaution lowerBack
-        9.933944 zone info start zoneTarget lowerBack
-        11.81396 zone info end zoneTarget lowerBack
-        11.81396 zone caution start zoneCaution lowerBack
-        13.273944 zone caution end zoneCaution lowerBack
-        13.273944 zone info start zoneTarget lowerBack
-        15.133944 zone info end zoneTarget lowerBack
-        15.133944 zone caution start zoneCaution lowerBack
-        16.60396 zone caution end zoneCaution lowerBack
-        16.60396 zone info start zoneTarget lowerBack
-        18.463944 zone info end zoneTarget lowerBack
-        18.463944 zone caution start zoneCaution lowerBack
-        19.933944 zone caution end zoneCaution lowerBack
-        19.933944 zone info start zoneTarget lowerBack
+        1.92396 zone info end zoneLight lowerBack
+        1.92396 zone info start zoneTarget lowerBack
         20.093984 fault caution start sensorNotReady lowerBack
         20.093984 zone info end zoneTarget lowerBack
         22.013968 fault caution start flatLine lowerBack
@@ -237,25 +205,7 @@ import Testing
         41.123936 fault caution end sensorNotReady lowerBack
         41.933944 fault caution end flatLine lowerBack
         46.053944 fault caution end disconnected lowerBack
-        46.053944 zone stop start zoneStop lowerBack
-        46.573944 zone stop end zoneStop lowerBack
-        46.573944 zone info start zoneTarget lowerBack
-        48.473944 zone info end zoneTarget lowerBack
-        48.473944 zone caution start zoneCaution lowerBack
-        49.94396 zone caution end zoneCaution lowerBack
-        49.94396 zone info start zoneTarget lowerBack
-        51.80396 zone info end zoneTarget lowerBack
-        51.80396 zone caution start zoneCaution lowerBack
-        53.273944 zone caution end zoneCaution lowerBack
-        53.273944 zone info start zoneTarget lowerBack
-        55.133944 zone info end zoneTarget lowerBack
-        55.133944 zone caution start zoneCaution lowerBack
-        56.60396 zone caution end zoneCaution lowerBack
-        56.60396 zone info start zoneTarget lowerBack
-        58.464164 zone info end zoneTarget lowerBack
-        58.464164 zone caution start zoneCaution lowerBack
-        59.933944 zone caution end zoneCaution lowerBack
-        59.933944 zone info start zoneTarget lowerBack
+        46.053944 zone info start zoneTarget lowerBack
         59.993944 zone info end zoneTarget lowerBack
         59.993944 contact info end contact lowerBack
         """

@@ -4,7 +4,7 @@ import Testing
 @Suite struct SignalEventTests {
     // The CLI prints these strings as JSON; changing one breaks users' scripts.
     @Test func rawValuesAreStable() {
-        #expect(EventKind.allCases.map(\.rawValue) == ["contact", "zone", "hold", "daily", "jump", "spine", "fault", "link", "calibration"])
+        #expect(EventKind.allCases.map(\.rawValue) == ["contact", "zone", "hold", "daily", "jump", "spine", "fault", "link", "calibration", "pain"])
         #expect(AlertLevel.allCases.map(\.rawValue) == ["info", "caution", "stop"])
         #expect(EventPhase.allCases.map(\.rawValue) == ["start", "end", "instant"])
         #expect(Zone.allCases.map(\.rawValue) == ["none", "light", "target", "caution", "stop", "fault"])

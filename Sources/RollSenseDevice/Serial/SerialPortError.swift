@@ -1,3 +1,4 @@
+// CUdev owns `struct stat` for this module (its shim includes <sys/stat.h>), so NodeKind needs it.
 import CUdev
 import Glibc
 

@@ -20,6 +20,8 @@ public enum CaptureEventKind: Sendable, Equatable, Hashable {
     case reconnected
     /// A free-form note (a person's marker, a command sent).
     case note
+    /// The person marked pain here (the live view's key); replay marks it at the same point.
+    case painMark
     /// A kind written by a newer program; kept so nothing is lost.
     case other(UInt8)
 
@@ -29,6 +31,7 @@ public enum CaptureEventKind: Sendable, Equatable, Hashable {
         case .disconnected: 1
         case .reconnected: 2
         case .note: 3
+        case .painMark: 4
         case .other(let code): code
         }
     }
@@ -39,6 +42,7 @@ public enum CaptureEventKind: Sendable, Equatable, Hashable {
         case 1: self = .disconnected
         case 2: self = .reconnected
         case 3: self = .note
+        case 4: self = .painMark
         default: self = .other(code)
         }
     }

@@ -202,6 +202,23 @@ public final class HistoryLedger: Sendable {
                 CREATE UNIQUE INDEX session_recording_id ON session(recording_id) WHERE recording_id IS NOT NULL;
                 """)
         }
+        // Pain marks (docs/SAFETY.md): the force at the moment a person said it hurt more, per
+        // person, area and tool (a ball's newtons are not a roller's).
+        migrator.registerMigration("v3-pain-marks") { db in
+            try db.execute(sql: """
+                CREATE TABLE pain_mark (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    person TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    tool TEXT NOT NULL,
+                    unix_us INTEGER NOT NULL,
+                    force_newtons REAL NOT NULL CHECK (force_newtons >= 0),
+                    pressure_kilopascals REAL NOT NULL CHECK (pressure_kilopascals >= 0),
+                    session_id INTEGER REFERENCES session(id) ON DELETE SET NULL
+                );
+                CREATE INDEX pain_mark_person_area ON pain_mark(person, area, tool, unix_us);
+                """)
+        }
         return migrator
     }()
 
@@ -234,7 +251,7 @@ public final class HistoryLedger: Sendable {
 
     // MARK: - Internals
 
-    private func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
         do {
             return try pool.write(body)
         } catch {
@@ -242,7 +259,7 @@ public final class HistoryLedger: Sendable {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
         do {
             return try pool.read(body)
         } catch {

@@ -15,10 +15,12 @@ struct DemoCommand: ParsableCommand {
             live view on it through the same serial-port path as a real board. It starts as if \
             3:20 of today's 5 minutes on the lower back were already used, so the daily warning \
             shows too. It never touches your history (a temporary data folder is used). Not on a \
-            terminal it prints JSON lines, like `live --json`.
+            terminal it prints JSON lines, like `live --json`. It speaks its cues when a sound \
+            device exists; --audio-out renders them to a WAV file instead or as well.
 
             Examples:
               rollsense demo
+              rollsense demo --tone --speed 20 --audio-out demo.wav
               rollsense demo --json | jq -c 'select(.type == "event")'
             """
     )
@@ -34,6 +36,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "No terminal bell when an alert starts.")
     var noBell = false
 
+    @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
     var speed: Double = 1
 
@@ -47,20 +51,24 @@ struct DemoCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("rollsense-demo-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: temporary) }
-        let settings = LiveSessionSettings(
+        var settings = LiveSessionSettings(
             profile: .foamRollerLowerBack, bodyMassKilograms: 75, durationSeconds: Self.durationSeconds,
             json: json || !standardOutputIsTerminal(), bell: !noBell, color: colorEnabled(environment: environment),
             recordPath: nil, dataDirectory: temporary, extraPriorDailySeconds: Self.priorDailySeconds,
             title: "demo: virtual board, foam roller, lower back")
+        settings.voice = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: environment))
 
         let pty = try PseudoTerminalDevice()
-        let boardDone = BoardThread.start(pty: pty, speed: speed)
         let port = try SerialPort(path: pty.path, options: SerialPortOptions(dtrPolicy: .leaveUnchanged))
+        var board: BoardThread?
         defer {
-            boardDone.stop()
+            board?.stop()
             pty.close()
         }
-        try LiveSession.run(source: SerialPortByteSource(port: port), identity: BoardIdentity(), settings: settings, environment: environment)
+        // The board starts once the session is ready to read (phrases synthesised, view open):
+        // at --speed 40 a late reader would lose samples to the full pty.
+        try LiveSession.run(source: SerialPortByteSource(port: port), identity: BoardIdentity(), settings: settings, environment: environment,
+                            willRead: { board = BoardThread.start(pty: pty, speed: speed) })
     }
 }
 

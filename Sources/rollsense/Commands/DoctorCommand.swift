@@ -232,8 +232,8 @@ struct DoctorCommand: ParsableCommand {
     static func soundCheck() -> Check {
         let cards = (try? String(contentsOfFile: "/proc/asound/cards", encoding: .utf8)) ?? ""
         if cards.isEmpty || cards.contains("no soundcards") {
-            return Check(name: "sound", status: .warning, detail: "no sound card found: alarms show on screen only",
-                         fix: "plug in speakers or headphones, or check `aplay -l`")
+            return Check(name: "sound", status: .warning, detail: "no sound card found: cues are off, alarms show on screen only",
+                         fix: "plug in speakers or headphones, or check `aplay -l`; `--audio-out FILE.wav` renders the cues (docs/VOICE.md)")
         }
         let first = cards.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         return Check(name: "sound", status: .ok, detail: "sound card \(first)")

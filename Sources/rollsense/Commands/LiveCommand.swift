@@ -24,16 +24,17 @@ struct LiveCommand: ParsableCommand {
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var session: SessionOptions
+    @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
 
     @Option(help: ArgumentHelp("Also record the device's bytes to this capture file (never overwritten).", valueName: "file"))
     var record: String?
 
     func run() throws {
-        try LiveCommand.runSession(device: device, session: session, recordPath: record)
+        try LiveCommand.runSession(device: device, session: session, voice: voice, recordPath: record)
     }
 
-    static func runSession(device: DeviceOptions, session: SessionOptions, recordPath: String?) throws {
-        let settings = try LiveSessionSettings.resolve(session, recordPath: recordPath, title: "live")
+    static func runSession(device: DeviceOptions, session: SessionOptions, voice: VoiceOptions, recordPath: String?) throws {
+        let settings = try LiveSessionSettings.resolve(session, voice: voice, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connectDetectingRate(chosen)
         try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)

@@ -16,11 +16,12 @@ struct RecordCommand: ParsableCommand {
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var session: SessionOptions
+    @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
 
     @Option(help: ArgumentHelp("The capture file to write (never overwritten).", valueName: "file"))
     var out: String
 
     func run() throws {
-        try LiveCommand.runSession(device: device, session: session, recordPath: out)
+        try LiveCommand.runSession(device: device, session: session, voice: voice, recordPath: out)
     }
 }

@@ -23,6 +23,8 @@ struct ReplayCommand: ParsableCommand {
             Examples:
               rollsense replay today.rscap --speed max --json | jq -c 'select(.type == "event")'
               rollsense replay today.rscap --speed 4
+              rollsense replay today.rscap --tone --audio-out today.wav
+              rollsense replay today.rscap --speed 1 --voice
             """
     )
 
@@ -33,6 +35,8 @@ struct ReplayCommand: ParsableCommand {
 
     @Flag(help: "Print JSON lines (reading, event, summary) as `live --json` does.")
     var json = false
+
+    @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
 
     @Flag(help: "Add the replayed contact time to the history ledger (off by default).")
     var ledger = false
@@ -56,7 +60,11 @@ struct ReplayCommand: ParsableCommand {
         let progress = ProgressBar(totalBytes: fileSize(capture.file))
         let jsonOutput = JSONLinesOutput(profile: profile)
         let textOutput = ReplayTextOutput(profile: profile, progress: progress)
-        let sink: any SessionSink = json ? jsonOutput : textOutput
+        var sink: any SessionSink = json ? jsonOutput : textOutput
+        let voiceSettings = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: ProcessInfo.processInfo.environment))
+        let voiceSession = try VoiceSession.start(voiceSettings, profile: profile, playsByDefault: false,
+                                                  inputs: [capture.file], json: json).session
+        if let voiceSession { sink = VoiceSink(primary: sink, player: voiceSession.player) }
         let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
         installStopHandlers()
         var failure: CommandFailure?
@@ -74,6 +82,8 @@ struct ReplayCommand: ParsableCommand {
         progress?.finish(complete: failure == nil && !stopRequested.load(ordering: .relaxed))
         if failure == nil { try setup.requireSamples(stats) }
         setup.printWarnings()
+        var voiceError: (any Error)?
+        do { try voiceSession?.finish() } catch { voiceError = error }
         if ledger, stats.sampleCount > 0 {
             try recordInLedger(stats, setup: setup, deviceInfo: runner.deviceInfo)
         }
@@ -83,6 +93,7 @@ struct ReplayCommand: ParsableCommand {
             print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8))
         }
         if let failure { throw failure }
+        if let voiceError { throw voiceError }
     }
 
     private func recordInLedger(_ stats: SessionStatistics, setup: CaptureSessionSetup, deviceInfo: DeviceInfo?) throws {

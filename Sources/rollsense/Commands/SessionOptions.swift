@@ -18,6 +18,9 @@ struct SessionOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time (host time counts while the board is gone).", valueName: "seconds"))
     var duration: Double?
 
+    @Option(help: ArgumentHelp("Whose pain marks and limits apply (default: config.json person, else 'default').", valueName: "name"))
+    var person: String?
+
     @Flag(help: "Print JSON lines (reading, event, summary) instead of the full-screen view; the default when stdout is not a terminal.")
     var json = false
 
@@ -39,6 +42,9 @@ struct SessionOptions: ParsableArguments {
         }
         if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
             throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")
+        }
+        if let person, !PersonalLimitsLoader.isValidPerson(person) {
+            throw ValidationError("--person must be 1 to 64 letters, digits, '-' or '_' (got '\(person)').")
         }
         if let duration, !(duration.isFinite && duration > 0) {
             throw ValidationError("--duration must be a positive number of seconds (got \(duration)).")

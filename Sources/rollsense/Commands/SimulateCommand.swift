@@ -17,7 +17,10 @@ struct SimulateCommand: ParsableCommand {
 
             A scenario file is JSON: bodyMassKilograms, sampleRateHz, repeats, noiseNewtons and \
             segments of {label, seconds, fromLoadPercent, toLoadPercent, fromCentroidMillimetres, \
-            toCentroidMillimetres, strokePercent, strokeHertz}.
+            toCentroidMillimetres, strokePercent, strokeHertz, spreadMillimetres (optional: the \
+            width of the load along the roller)}; optional textMode (a foreign Serial Plotter \
+            sketch) and startupBurstLines (lines it printed before the port opened). \
+            Fixtures/sessions/README.md describes them.
 
             Examples:
               rollsense simulate --link /tmp/rollsense-board &

@@ -24,9 +24,15 @@ struct LiveSessionSettings {
     var title: String
     /// A calibration that overrides the stored ones (`--calibration FILE`).
     var calibration: Calibration?
+    /// Whose pain marks and limits apply.
+    var person = PersonalLimitsLoader.defaultPerson
+    /// Whether the body mass is the assumed 75 kg (none was given, the zones need one).
+    var bodyMassAssumed = false
+    /// Spoken cues and the tone (nil: none).
+    var voice: VoiceSettings?
 
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, voice: VoiceOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -48,13 +54,17 @@ struct LiveSessionSettings {
                 throw CommandFailure.data("--calibration \(path) is not a calibration ({\"offsetCounts\": [...], \"curves\": [...]}): \(error)")
             }
         }
+        let mass = PersonalLimitsLoader.bodyMass(given: options.bodyWeight ?? config.bodyWeightKilograms, profile: profile)
         var settings = LiveSessionSettings(
-            profile: profile, bodyMassKilograms: options.bodyWeight ?? config.bodyWeightKilograms,
+            profile: profile, bodyMassKilograms: mass.kilograms,
             durationSeconds: options.duration, json: json,
             bell: !options.noBell && (config.bell ?? true),
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
         settings.calibration = calibration
+        settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
+        settings.bodyMassAssumed = mass.assumed
+        settings.voice = VoiceSettings.resolve(voice, config: config)
         return settings
     }
 }
@@ -64,9 +74,8 @@ struct LiveSessionSettings {
 enum LiveSession {
     static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
-                    extraStop: @escaping () -> Bool = { false }) throws {
-        let profile = settings.profile
-        let region = profile.region.rawValue
+                    extraStop: @escaping () -> Bool = { false }, willRead: () -> Void = {}) throws {
+        let region = settings.profile.region.rawValue
         let timeZone = TimeZone.current
         let startWall = Date()
 
@@ -74,6 +83,25 @@ enum LiveSession {
         let ledger: HistoryLedger
         do { ledger = try HistoryLedger(dataDirectory: settings.dataDirectory) } catch {
             throw CommandFailure.data("\(error)")
+        }
+        // The person's own stop limit from their pain marks (never above the profile's).
+        let limits: PersonalLimits
+        do {
+            limits = try PersonalLimitsLoader.load(profile: settings.profile, person: settings.person,
+                                                   bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
+        } catch { throw CommandFailure.data("\(error)") }
+        let profile = limits.profile
+        // Before the recording is created: a wrong voice or --audio-out path costs no file. The
+        // cues and the tone follow the person's own limits.
+        let (voice, noSoundDevice) = try settings.voice.map {
+            try VoiceSession.start($0, profile: profile, playsByDefault: true,
+                                   inputs: [settings.recordPath].compactMap { $0 }, json: settings.json)
+        } ?? (nil, false)
+        if settings.bodyMassAssumed {
+            printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
+        }
+        if case .painMarks = limits.source {
+            printError("rollsense: stop limit from your pain marks (\(LimitsCommand.sourceText(limits.source))); `rollsense limits` shows and resets it.")
         }
         let priorSeconds: Double
         do { priorSeconds = try ledger.todayTotalSeconds(area: region, day: LocalDay(startWall, in: timeZone)) } catch {
@@ -123,11 +151,26 @@ enum LiveSession {
         let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            terminal = LiveTerminalOutput(state: LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms), color: settings.color, bell: settings.bell)
+            var state = LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms)
+            if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
+        let person = settings.person
         let watch = RawCountWatch(inner: terminal ?? json)
-        let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: watch)
+        var sink: any SessionSink = watch
+        if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
+        let marks = PainMarkKeeper(sink: sink) { event in
+            // Stored at once: a mark survives a session that fails later.
+            try? ledger.addPainMark(PainMark(person: person, area: region, tool: profile.tool.rawValue, date: Date(),
+                                             forceNewtons: event.forceNewtons, pressureKilopascals: event.pressureKilopascals))
+        }
+        let runner = SessionRunner(source: source, configuration: configuration, capture: capture, sink: marks)
+        let requester = PainMarkRequester(runner: runner)
+        let keys = PainKeyReader(lines: settings.json) { requester.request() }
+        keys.start()
+        defer { keys.stop() }
         terminal?.open()
+        willRead()
         var failure: (any Error)?
         var stats = SessionStatistics()
         do {
@@ -141,6 +184,8 @@ enum LiveSession {
         }
         terminal?.close()
         source.close()
+        var voiceError: (any Error)?
+        do { try voice?.finish() } catch { voiceError = error }
         // Close the recording and write the ledger even when the session failed part-way.
         var closeError: CommandFailure?
         if let stopped = runner.recordingFailure {
@@ -178,7 +223,15 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        if let voiceError { throw voiceError }
     }
+}
+
+/// Lets the key thread ask the runner for a mark: `requestPainMark` is atomic, so sharing the
+/// runner for that one call is safe.
+private struct PainMarkRequester: @unchecked Sendable {
+    let runner: SessionRunner
+    func request() { runner.requestPainMark() }
 }
 
 /// Passes everything to `inner` and notes whether any sample was raw counts (not newtons).

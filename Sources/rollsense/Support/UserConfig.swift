@@ -4,7 +4,9 @@ import RollSenseSignal
 /// `$XDG_CONFIG_HOME/rollsense/config.json`: the user's defaults; flags override them.
 ///
 /// Keys: `bodyWeightKg` (number), `tool`, `area`, `profile` (strings), `profileOverrides` (an
-/// object with any profile keys, e.g. `{"zones": {"stop": 48}}`), `bell` (true/false).
+/// object with any profile keys, e.g. `{"zones": {"stop": 48}}`), `bell` (true/false), `person`
+/// (whose pain marks and limits apply; default `default`); cues: `voice`, `tone` (true/false),
+/// `voiceRate` (words per minute), `language` (espeak-ng voice), `audioDevice` (ALSA device name).
 struct UserConfig {
     var bodyWeightKilograms: Double?
     var tool: Tool?
@@ -12,8 +14,15 @@ struct UserConfig {
     var profile: String?
     var profileOverrides: [String: Any] = [:]
     var bell: Bool?
+    var person: String?
+    var voice: Bool?
+    var tone: Bool?
+    var voiceRate: Int?
+    var language: String?
+    var audioDevice: String?
 
-    static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell"]
+    static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell", "person",
+                                         "voice", "tone", "voiceRate", "language", "audioDevice"]
 
     /// The rollsense folder under `$XDG_CONFIG_HOME` (default `~/.config`).
     static func directory(environment: [String: String]) -> String {
@@ -67,6 +76,25 @@ struct UserConfig {
             case "bell":
                 guard let flag = value as? Bool else { throw bad(key, "must be true or false") }
                 config.bell = flag
+            case "person":
+                guard let text = value as? String, PersonalLimitsLoader.isValidPerson(text) else {
+                    throw bad(key, "must be a name of 1 to 64 letters, digits, '-' or '_'")
+                }
+                config.person = text
+            case "voice", "tone":
+                guard let flag = value as? Bool else { throw bad(key, "must be true or false") }
+                if key == "voice" { config.voice = flag } else { config.tone = flag }
+            case "voiceRate":
+                let range = VoiceSettings.wordsPerMinuteRange
+                guard let number = value as? Double, number == number.rounded(), range.contains(Int(exactly: number) ?? -1) else {
+                    throw bad(key, "must be a whole number of words per minute from \(range.lowerBound) to \(range.upperBound)")
+                }
+                config.voiceRate = Int(number)
+            case "language", "audioDevice":
+                guard let text = value as? String, !text.isEmpty else {
+                    throw bad(key, key == "language" ? "must be an espeak-ng voice name such as en" : "must be an ALSA device name such as default")
+                }
+                if key == "language" { config.language = text } else { config.audioDevice = text }
             default:
                 throw bad(key, "is not a setting (known: \(knownKeys.sorted().joined(separator: ", ")))")
             }

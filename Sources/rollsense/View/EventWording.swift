@@ -37,6 +37,8 @@ enum EventWording {
         case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
         case .zeroDriftBound: return "zero drifted \(event.value) N, bound \(event.limit) N: tare again"
+        case .overRange: return event.phase == .end ? "back within the sensor's range" : "over range: the tool cannot measure higher than \(Int(event.limit)) N"
+        case .painMark: return "pain marked at \(Int(event.value)) N"
         }
     }
 
@@ -61,6 +63,8 @@ enum EventWording {
             return ("Sensor problem: \(sentence(event, profile: profile))", .fault)
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
         case .slowDevice: return event.phase == .end ? nil : ("Slow device: \(sentence(event, profile: profile))", .fault)
+        case .overRange: return ("Over range: cannot measure higher. Ease off", .caution)
+        case .painMark: return ("Pain marked: ease off or stop. Pain is your stop signal", .stop)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
         }
     }

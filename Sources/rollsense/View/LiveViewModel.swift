@@ -51,6 +51,11 @@ struct LiveViewModel: Sendable {
     var linkStatus: String?
     /// The signal is lost: the pressure, zone and hold are old and must not look current.
     var stale: Bool = false
+    /// Whether the rig can see a load on the spine (else the view says it cannot tell).
+    var spineObservable = true
     /// Whether to flash the screen this redraw (an alert just started).
     var flash: Bool
+    /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
+    /// the line printed before the view opened is hidden by it.
+    var soundNote: String? = nil
 }

@@ -29,9 +29,11 @@ struct LiveViewRenderer {
             figures = paint("  -- N   -- kPa   NO SIGNAL", "2")
         } else {
             let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
-            let pressureText = format(model.pressureKilopascals, digits: 1) + " kPa"
-            figures = "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + "   "
-                + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor)
+            // Pressure is force over a modelled contact area: an estimate (docs/SAFETY.md).
+            let pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
+            // Out of contact the force already says so: no zone label to repeat it (and 40 columns hold it).
+            let zoneText = model.inContact ? "   " + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor) : ""
+            figures = "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + zoneText
         }
         let dailyLine = holdAndToday(model, width: width)
         let sparkText = sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals)
@@ -44,21 +46,44 @@ struct LiveViewRenderer {
         } else {
             banner = (model.inContact ? "keep rolling" : "lie on the roller to start", "2")
         }
-        let hint = paint(fit("  Ctrl-C ends the session", width: width), "2")
+        let prominent = model.stale || model.alert != nil
+        let spineLine = model.spineObservable ? nil : paint(fit("  spine: cannot tell with this rig", width: width), "2")
 
-        // The full layout has 13 rows; a shorter terminal loses blank rows, then the banner's
-        // padding, then the sparkline and the hint, never the figures or today's time.
-        let blankRows = height >= 13 ? 2 : (height >= 12 ? 1 : 0)
-        let bannerRows = height >= 12 ? 3 : 1
-        let showsSpark = height >= 10
-        let showsHint = height >= 9
-        var lines = [title, status, gaugeLine, scaleLine, figures, dailyLine]
-        if showsSpark { lines.append(spark) }
-        if blankRows >= 2 { lines.append("") }
-        lines.append(contentsOf: bannerLines(banner, rows: bannerRows, width: width, prominent: model.stale || model.alert != nil))
-        if blankRows >= 1 { lines.append("") }
-        if showsHint { lines.append(hint) }
-        return Array(lines.prefix(height))
+        // Rows in screen order with how much each is needed; a short terminal loses the least
+        // needed first: blank rows, the Ctrl-C hint, the banner's padding, the sparkline, the
+        // sound note, the spine line and last the pain hint. The figures and today's time stay.
+        var rows: [(line: String, need: Int)] = [
+            (title, Need.always), (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
+            (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline), ("", Need.blank),
+        ]
+        if prominent {
+            rows += bannerLines(banner, rows: 3, width: width).map { ($0.line, $0.padding ? Need.padding : Need.always) }
+        } else {
+            // A quiet banner's words sit on its middle row; the spine line shares the row below.
+            rows += [("", Need.padding), (paint(fit("  " + banner.text, width: width), banner.sgr), Need.always),
+                     spineLine.map { ($0, Need.spine) } ?? ("", Need.padding)]
+        }
+        rows.append(("", Need.blank))
+        rows.append((paint(fit("  p: it hurts more. Pain is your stop signal", width: width), "2"), Need.painHint))
+        if let note = model.soundNote { rows.append((paint(fit("  " + note, width: width), "2"), Need.soundNote)) }
+        rows.append((paint(fit("  Ctrl-C ends the session", width: width), "2"), Need.quitHint))
+        while rows.count > height, let least = rows.indices.min(by: { rows[$0].need < rows[$1].need }),
+              rows[least].need < Need.always {
+            rows.remove(at: least)
+        }
+        return Array(rows.map(\.line).prefix(height))
+    }
+
+    /// How much a row of the full view is needed: the lowest goes first when rows do not fit.
+    private enum Need {
+        static let blank = 0
+        static let quitHint = 1
+        static let padding = 2
+        static let sparkline = 3
+        static let soundNote = 4
+        static let spine = 5
+        static let painHint = 6
+        static let always = 100
     }
 
     /// One line for a terminal under 40 columns: the figures that matter, most important first.
@@ -101,13 +126,9 @@ struct LiveViewRenderer {
         return fitPlain(candidates.first { $0.count <= width } ?? candidates.last!, width: width)
     }
 
-    /// The banner: the words on the middle row (wrapped over all rows when long), centred.
-    private func bannerLines(_ banner: (text: String, sgr: String), rows: Int, width: Int, prominent: Bool) -> [String] {
-        guard prominent else {
-            var lines = Array(repeating: "", count: rows)
-            lines[rows / 2] = paint(fit("  " + banner.text, width: width), banner.sgr)
-            return lines
-        }
+    /// An alert or NO SIGNAL banner: the words centred (wrapped over all rows when long) in
+    /// its colour, padded above and below to `rows`; `padding` marks the rows without words.
+    private func bannerLines(_ banner: (text: String, sgr: String), rows: Int, width: Int) -> [(line: String, padding: Bool)] {
         var wrapped = wrap(banner.text, width: width - 2, rows: rows)
         if wrapped.count < rows {
             // Pad above and below so a short text sits in the middle row.
@@ -116,7 +137,7 @@ struct LiveViewRenderer {
         }
         return wrapped.map { text in
             let padded = String(repeating: " ", count: max(0, (width - text.count) / 2)) + text
-            return paint(fitPlain(padded, width: width, padded: true), (text.isEmpty ? "" : "1;") + banner.sgr)
+            return (paint(fitPlain(padded, width: width, padded: true), (text.isEmpty ? "" : "1;") + banner.sgr), text.isEmpty)
         }
     }
 

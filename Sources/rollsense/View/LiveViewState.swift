@@ -26,6 +26,8 @@ struct LiveViewState {
     private var instant: (until: Double, text: String, style: ZoneStyle)?
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
+    /// Shown above the last line while the session runs (no sound device).
+    var soundNote: String?
 
     /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
     init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
@@ -139,7 +141,7 @@ struct LiveViewState {
         let inContact = reading?.contact ?? false
         let stale = isStale
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
-        return LiveViewModel(
+        var model = LiveViewModel(
             title: title,
             forceNewtons: reading?.forceNewtons ?? 0,
             pressureKilopascals: reading?.pressureKilopascals ?? 0,
@@ -162,6 +164,9 @@ struct LiveViewState {
             alert: stale ? nil : alert,
             linkStatus: linkStatus,
             stale: stale,
+            spineObservable: profile.spine.canObserveCentreLoad,
             flash: flash)
+        model.soundNote = soundNote
+        return model
     }
 }

@@ -1,0 +1,268 @@
+import Foundation
+import Testing
+
+/// Spoken cues and the pressure tone end to end: the built binary renders the demo to WAV files,
+/// which are analysed here as a listener would hear them (levels in 10 ms frames), against the
+/// event times of the same run's JSON lines.
+@Suite("voice and tone")
+struct VoiceCommandTests {
+    // MARK: - Cue timing in the rendered demo
+
+    @Test func everyCueStartsWithinThreeHundredMillisecondsOfItsEventAndNoneOverlap() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let wav = rollsense.home.appendingPathComponent("demo-voice.wav").path
+        let result = try rollsense.run(["demo", "--speed", "20", "--audio-out", wav], extraEnvironment: noSoundDevice)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let cues = cueLines(result.lines)
+        let eventTimes = Set(events(in: result.lines).map(\.t))
+        // The demo's scenario (SyntheticScenario.lowerBackRoller) reaches target, stop and the
+        // daily warning whatever the alert rules around them.
+        let phrases = cues.map(\.phrase)
+        for phrase in ["Good pressure.", "Stop pressing now.", "One minute left today."] {
+            #expect(phrases.contains(phrase), "\(phrases)")
+        }
+        for cue in cues { #expect(eventTimes.contains(cue.eventT), "cue \(cue.phrase) names an event of the run") }
+
+        let track = try WAVTrack(path: wav)
+        let heard = track.soundingStretches()
+        #expect(heard.count == cues.count, "stretches heard: \(heard.map { ($0.start, $0.end) })")
+        for (stretch, cue) in zip(heard, cues) {
+            #expect(abs(stretch.start - cue.eventT) <= 0.3, "\(cue.phrase): heard at \(stretch.start), event at \(cue.eventT)")
+            // One phrase per stretch: as long as that phrase alone, so nothing else was mixed in.
+            #expect(abs((stretch.end - stretch.start) - cue.durationS) <= 0.06, "\(cue.phrase) lasts \(stretch.end - stretch.start) s")
+        }
+        for (a, b) in zip(heard, heard.dropFirst()) { #expect(a.end < b.start) }
+    }
+
+    @Test func theToneIsSilentInTargetAndSoundsInStop() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let wav = rollsense.home.appendingPathComponent("demo-tone.wav").path
+        let result = try rollsense.run(["demo", "--speed", "20", "--no-voice", "--tone", "--audio-out", wav],
+                                       extraEnvironment: noSoundDevice)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(cueLines(result.lines).isEmpty)
+        let track = try WAVTrack(path: wav)
+        let found = events(in: result.lines)
+        func spans(_ reason: String) -> [(Double, Double)] {
+            let starts = found.filter { $0.reason == reason && $0.phase == "start" }.map(\.t)
+            let ends = found.filter { $0.reason == reason && $0.phase == "end" }.map(\.t)
+            return zip(starts, ends).map { ($0, $1) }
+        }
+        // Zones reach the tone with the readings (every 67 ms): judge each stretch inside a margin.
+        let margin = 0.1
+        let target = spans("zoneTarget")
+        let stop = spans("zoneStop")
+        #expect(!target.isEmpty && !stop.isEmpty)
+        for (start, end) in target { #expect(track.rms(from: start + margin, to: end - margin) < 30, "target \(start)-\(end)") }
+        for (start, end) in stop {
+            // Continuous: loud throughout, every 10 ms frame.
+            #expect(track.rms(from: start + margin, to: end - margin) > 5000, "stop \(start)-\(end)")
+            #expect(track.quietestFrame(from: start + margin, to: end - margin) > 3000)
+        }
+    }
+
+    // MARK: - Sound device
+
+    @Test func noSoundDeviceIsOneLineAndTheDemoGoesOn() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["demo", "--speed", "40", "--tone"], extraEnvironment: noSoundDevice)
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines == ["rollsense: no sound device: cues are off; --audio-out FILE to render them"])
+        #expect(result.lines.compactMap(jsonObject).last?["type"] as? String == "summary")
+    }
+
+    @Test func aNamedDeviceThatDoesNotExistIsTheSameOneLine() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["demo", "--speed", "40", "--audio-device", "rollsense_no_such_pcm"])
+        #expect(result.status == 0)
+        #expect(result.stderr.split(separator: "\n") == ["rollsense: no sound device: cues are off; --audio-out FILE to render them"])
+    }
+
+    /// ALSA's `null` device (this machine kind has no sound card and no snd-aloop): the real
+    /// alsa-lib path from open to writei.
+    @Test func cuesPlayThroughALSA() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["demo", "--speed", "4", "--audio-device", "null", "--tone"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let audio = try #require(result.lines.compactMap(jsonObject).first { $0["type"] as? String == "audio" })
+        #expect(audio["device"] as? String == "null")
+        #expect((audio["cuesPlayed"] as? Int ?? 0) >= 3, "\(audio)")
+    }
+
+    @Test func noVoiceAndNoToneMeansNoAudioAtAll() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["demo", "--speed", "40", "--no-voice"], extraEnvironment: noSoundDevice)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(!result.lines.contains { $0.contains("\"type\":\"audio\"") || $0.contains("\"type\":\"cue\"") })
+    }
+
+    // MARK: - Flags, config, files
+
+    @Test func wrongFlagsAreUsageErrors() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        for arguments in [["--voice-rate", "20"], ["--audio-out", "x.mp3"], ["--language", "klingon-xx"]] {
+            let result = try rollsense.run(["demo", "--speed", "40"] + arguments, extraEnvironment: noSoundDevice)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(arguments[0]), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test func anUnwritableAudioOutFolderIsRefusedBeforeTheSession() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", BuiltRollSense.root.appendingPathComponent("Fixtures/captures/session-clean.rscap").path,
+                                        "--json", "--audio-out", "/nonexistent-rollsense/x.wav"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("/nonexistent-rollsense/x.wav"))
+        // Refused before anything ran: no summary.
+        #expect(!result.stdout.contains("\"summary\""))
+    }
+
+    @Test func configKeysSetTheDefaults() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        try rollsense.writeConfig(#"{"voice": false, "tone": true, "voiceRate": 300, "language": "en-us", "audioDevice": "null"}"#)
+        let result = try rollsense.run(["demo", "--speed", "40"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let audio = try #require(result.lines.compactMap(jsonObject).first { $0["type"] as? String == "audio" })
+        #expect(audio["device"] as? String == "null")
+        #expect(cueLines(result.lines).isEmpty)
+        try rollsense.writeConfig(#"{"voiceRate": "fast"}"#)
+        let bad = try rollsense.run(["demo", "--speed", "40"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("voiceRate"))
+    }
+
+    @Test func audioOutNeverOverwritesTheReplayedRecording() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let copy = rollsense.home.appendingPathComponent("session.wav")
+        try FileManager.default.copyItem(atPath: BuiltRollSense.root.appendingPathComponent("Fixtures/captures/session-clean.rscap").path,
+                                         toPath: copy.path)
+        let before = try Data(contentsOf: copy)
+        let result = try rollsense.run(["replay", copy.path, "--audio-out", copy.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("input"))
+        #expect(try Data(contentsOf: copy) == before)
+    }
+
+    @Test func aReplayOfALiveRecordingSaysTheLiveCuesAtTheLiveTimes() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "8", "--link", link])
+        defer { stop(simulator.process) }
+        let capture = rollsense.home.appendingPathComponent("live.rscap").path
+        let liveWAV = rollsense.home.appendingPathComponent("live.wav").path
+        let replayWAV = rollsense.home.appendingPathComponent("replay.wav").path
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "45", "--record", capture,
+                                      "--tone", "--audio-out", liveWAV], extraEnvironment: noSoundDevice)
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let replay = try rollsense.run(["replay", capture, "--json", "--tone", "--audio-out", replayWAV])
+        #expect(replay.status == 0, "stderr: \(replay.stderr)")
+        #expect(cueLines(live.lines).count >= 3)
+        #expect(cueLines(live.lines) == cueLines(replay.lines))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: liveWAV)) == Data(contentsOf: URL(fileURLWithPath: replayWAV)))
+    }
+
+    @Test func replayRendersTheSameCuesEveryTime() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let capture = BuiltRollSense.root.appendingPathComponent("Fixtures/captures/firmware-massage-ball.rscap").path
+        let a = rollsense.home.appendingPathComponent("a.wav").path
+        let b = rollsense.home.appendingPathComponent("b.wav").path
+        let first = try rollsense.run(["replay", capture, "--json", "--tone", "--audio-out", a])
+        let second = try rollsense.run(["replay", capture, "--json", "--tone", "--audio-out", b, "--speed", "8"])
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr) \(second.stderr)")
+        #expect(!cueLines(first.lines).isEmpty)
+        #expect(cueLines(first.lines) == cueLines(second.lines))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+        // Whole or nothing: no temporary file is left beside it.
+        let left = try FileManager.default.contentsOfDirectory(atPath: rollsense.home.path).filter { $0.contains(".tmp-") }
+        #expect(left.isEmpty)
+    }
+}
+
+/// An empty ALSA configuration: no `default` device, as on a machine without a sound card.
+let noSoundDevice = ["ALSA_CONFIG_PATH": "/dev/null"]
+
+struct CueLine: Equatable {
+    var t: Double
+    var eventT: Double
+    var phrase: String
+    var durationS: Double
+}
+
+func cueLines(_ lines: [String]) -> [CueLine] {
+    lines.compactMap(jsonObject).filter { $0["type"] as? String == "cue" }.map {
+        CueLine(t: $0["t"] as? Double ?? -1, eventT: $0["eventT"] as? Double ?? -1, phrase: $0["phrase"] as? String ?? "",
+                durationS: $0["durationS"] as? Double ?? -1)
+    }
+}
+
+/// A 16-bit mono WAV file, read back for analysis.
+struct WAVTrack {
+    var sampleRate: Int
+    var samples: [Int16]
+
+    init(path: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let bytes = [UInt8](data)
+        func u32(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24 }
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        guard bytes.count >= 44, String(decoding: bytes[0..<4], as: UTF8.self) == "RIFF",
+              String(decoding: bytes[8..<12], as: UTF8.self) == "WAVE", u16(20) == 1, u16(22) == 1, u16(34) == 16,
+              String(decoding: bytes[36..<40], as: UTF8.self) == "data", u32(40) == bytes.count - 44
+        else { throw CocoaError(.fileReadCorruptFile) }
+        sampleRate = u32(24)
+        samples = stride(from: 44, to: bytes.count - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+    }
+
+    /// Samples per analysis frame: 10 ms (220 at 22 050 Hz, so a frame is 9.98 ms: times come
+    /// from sample counts, never from frame count × 10 ms).
+    var frameSize: Int { sampleRate / 100 }
+    var frameSeconds: Double { Double(frameSize) / Double(sampleRate) }
+
+    /// RMS of each frame.
+    var frames: [Double] {
+        let size = frameSize
+        return stride(from: 0, to: samples.count - size + 1, by: size).map { start in
+            (samples[start..<start + size].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(size)).squareRoot()
+        }
+    }
+
+    /// Stretches of sound, joined across pauses up to 0.15 s (the pauses between words of one
+    /// phrase are under 0.05 s; the planner keeps 0.25 s between phrases).
+    func soundingStretches(threshold: Double = 150, joinSeconds: Double = 0.15) -> [(start: Double, end: Double)] {
+        var stretches: [(start: Double, end: Double)] = []
+        for (i, level) in frames.enumerated() where level > threshold {
+            let t = Double(i) * frameSeconds
+            if let last = stretches.last, t - last.end <= joinSeconds {
+                stretches[stretches.count - 1].end = t + frameSeconds
+            } else {
+                stretches.append((t, t + frameSeconds))
+            }
+        }
+        return stretches
+    }
+
+    func rms(from: Double, to: Double) -> Double {
+        let a = max(0, Int(from * Double(sampleRate))), b = min(samples.count, Int(to * Double(sampleRate)))
+        guard a < b else { return 0 }
+        return (samples[a..<b].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(b - a)).squareRoot()
+    }
+
+    func quietestFrame(from: Double, to: Double) -> Double {
+        frames[Int(from / frameSeconds)..<min(frames.count, Int(to / frameSeconds))].min() ?? 0
+    }
+}
