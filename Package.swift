@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The live page's server (docs/WEB.md says why this one): small, on BSD sockets, no NIO.
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -32,7 +34,22 @@ let package = Package(
         ),
         .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(name: "RollSenseWire", swiftSettings: strictSettings),
+        // The live page for a phone: HTTP + WebSocket server, latest-value broadcast, QR code.
+        .target(
+            name: "RollSenseWeb",
+            dependencies: [
+                "CQRencode", .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ],
+            resources: [.embedInCode("Resources/page.html")],
+            swiftSettings: strictSettings
+        ),
         .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseDevice",
@@ -49,6 +66,7 @@ let package = Package(
                 "RollSenseKit",
                 "RollSenseCues",
                 "RollSenseAudio",
+                "RollSenseWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -114,9 +132,13 @@ let package = Package(
             dependencies: ["RollSenseKit", "RollSenseDevice", "RollSenseSignal", "RollSenseWire"],
             swiftSettings: strictSettings
         ),
+        // Headless Chromium over the DevTools protocol and a small WebSocket client, for the live
+        // page's tests and bench; not shipped.
+        .target(name: "RollSenseBrowserSupport", path: "Tests/BrowserSupport", swiftSettings: strictSettings),
+        .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests

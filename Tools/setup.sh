@@ -15,6 +15,8 @@ packages=(
     python3                                # firmware smoke test (Tools/wire_reference.py)
     avrdude                                # rollsense flash, tested against the simulated Uno
     man-db groff-base                      # make test-install renders the man page
+    libqrencode-dev                        # the live page's QR code in the terminal (CQRencode)
+    chromium                               # the live page's tests and bench, headless
 )
 
 missing=()

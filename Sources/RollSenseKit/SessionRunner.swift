@@ -3,6 +3,7 @@ import Synchronization
 import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
+import Synchronization
 
 /// Why a session could not run or went wrong; each case says what to do.
 public enum SessionError: Error, CustomStringConvertible {

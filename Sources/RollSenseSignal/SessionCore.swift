@@ -117,8 +117,9 @@ public struct SessionCore: Sendable {
         rules.linkRestored(gapMicroseconds: gapMicroseconds, at: now, output)
     }
 
-    /// The person marked pain (the live view's key, or a recorded mark on replay): a `painMark`
-    /// event at the last sample's time with the force then. Nothing before the first sample.
+    /// The person marked pain (the live view's key, the live page's button, or a recorded mark on
+    /// replay): a `painMark` event at the last sample's time with the force then. Nothing before
+    /// the first sample.
     public mutating func markPain(_ output: (SessionOutput) -> Void) {
         rules.markPain(output)
     }

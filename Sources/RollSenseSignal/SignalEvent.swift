@@ -74,7 +74,7 @@ public enum EventKind: String, Sendable, Equatable, CaseIterable {
     case link
     /// The automatic zero hit its drift bound.
     case calibration
-    /// The person marked pain (the live view's pain key): their own stop signal.
+    /// The person marked pain (the live view's pain key, the live page's button): their own stop signal.
     case pain
 }
 

@@ -33,7 +33,7 @@ struct RollSense: ParsableCommand {
     /// README.md's table (ArgumentParser's own usage errors already exit 64).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(WebOptions.expandingBareWebFlag(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error where error is ExitCode || error is CleanExit || error is ValidationError
             || String(describing: type(of: error)).contains("ParserError") || String(describing: type(of: error)).contains("CommandError")

@@ -72,6 +72,24 @@ import RollSenseWire
         [try! Command.getInfo.encoded(tag: tags), try! Command.start.encoded(tag: tags + 1)]
     }
 
+    // MARK: - Pain marks (the live page's button; interim path until issue 12's key lands)
+
+    @Test func aPainMarkIsAnInstantEventAtTheLastSampleWithItsForce() {
+        var run = Run(Self.configuration())
+        run.start()
+        run.core.markPain { run.outputs.append($0) }
+        #expect(run.events.isEmpty, "nothing to mark before the first sample")
+        run.feed(Self.hello() + Self.samples(from: 0, count: 80, counts: 60), at: 50_000)
+        run.core.markPain { run.outputs.append($0) }
+        let mark = run.events.last
+        #expect(mark?.kind == .pain && mark?.reason == .painMark && mark?.phase == .instant)
+        #expect(mark?.deviceTimeMicroseconds == 79 * Self.period)
+        #expect(mark.map { abs($0.value - run.core.statistics.peakForceNewtons) < 1 } == true, "the force of that moment")
+        run.finish()
+        run.core.markPain { run.outputs.append($0) }
+        #expect(run.events.filter { $0.reason == .painMark }.count == 1, "nothing after the session ended")
+    }
+
     // MARK: - HELLO wait, GET_INFO retry, START
 
     /// A RollSense board says HELLO at boot: nothing is written to it, before or after.

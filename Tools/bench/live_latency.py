@@ -11,6 +11,8 @@ line: latency median and p99 (ms) for readings and events, the reader's CPU use 
 time / wall time, from /proc/PID/stat) and how many frames were written.
 
 usage: live_latency.py SECONDS NAME CMD... ({dev} in CMD is replaced by the pty path)
+With LIVE_BENCH_WRITES=FILE, the frames' write times are also saved there (JSON) for
+Tools/bench/web_latency.py.
 """
 import json
 import os
@@ -109,6 +111,12 @@ def main():
     except subprocess.TimeoutExpired:
         reader.kill()
     thread.join(timeout=2)
+
+    if os.environ.get("LIVE_BENCH_WRITES"):
+        # For a second observer on another clock (the live page's DOM, epoch milliseconds).
+        with open(os.environ["LIVE_BENCH_WRITES"], "w") as out:
+            json.dump({"realtime_minus_monotonic_ns": time.time_ns() - time.monotonic_ns(),
+                       "end_ns": end_ns, "write_ns": write_ns}, out)
 
     latencies = {"reading": [], "event": []}
     worst = {}

@@ -22,6 +22,7 @@ struct DemoCommand: ParsableCommand {
               rollsense demo
               rollsense demo --tone --speed 20 --audio-out demo.wav
               rollsense demo --json | jq -c 'select(.type == "event")'
+              rollsense demo --web   (and open the printed link)
             """
     )
 
@@ -37,6 +38,7 @@ struct DemoCommand: ParsableCommand {
     var noBell = false
 
     @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
+    @OptionGroup var web: WebOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Play the session this many times faster than real time (for tests).", valueName: "N"))
     var speed: Double = 1
@@ -57,6 +59,8 @@ struct DemoCommand: ParsableCommand {
             recordPath: nil, dataDirectory: temporary, extraPriorDailySeconds: Self.priorDailySeconds,
             title: "demo: virtual board, foam roller, lower back")
         settings.voice = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: environment))
+        settings.webAddress = web.address
+        settings.webToken = web.webToken
 
         let pty = try PseudoTerminalDevice()
         let port = try SerialPort(path: pty.path, options: SerialPortOptions(dtrPolicy: .leaveUnchanged))

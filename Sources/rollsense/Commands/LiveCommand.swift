@@ -19,22 +19,24 @@ struct LiveCommand: ParsableCommand {
               rollsense live
               rollsense live --device /dev/ttyACM0 --body-weight 75 --record today.rscap
               rollsense live --json --duration 60 | jq -c 'select(.type == "event")'
+              rollsense live --web 0.0.0.0:8765   (a live page for a phone on this network)
             """
     )
 
     @OptionGroup var device: DeviceOptions
     @OptionGroup var session: SessionOptions
     @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
+    @OptionGroup var web: WebOptions
 
     @Option(help: ArgumentHelp("Also record the device's bytes to this capture file (never overwritten).", valueName: "file"))
     var record: String?
 
     func run() throws {
-        try LiveCommand.runSession(device: device, session: session, voice: voice, recordPath: record)
+        try LiveCommand.runSession(device: device, session: session, voice: voice, web: web, recordPath: record)
     }
 
-    static func runSession(device: DeviceOptions, session: SessionOptions, voice: VoiceOptions, recordPath: String?) throws {
-        let settings = try LiveSessionSettings.resolve(session, voice: voice, recordPath: recordPath, title: "live")
+    static func runSession(device: DeviceOptions, session: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?) throws {
+        let settings = try LiveSessionSettings.resolve(session, voice: voice, web: web, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connectDetectingRate(chosen)
         try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)

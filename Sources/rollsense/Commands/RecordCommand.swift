@@ -17,11 +17,12 @@ struct RecordCommand: ParsableCommand {
     @OptionGroup var device: DeviceOptions
     @OptionGroup var session: SessionOptions
     @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
+    @OptionGroup var web: WebOptions
 
     @Option(help: ArgumentHelp("The capture file to write (never overwritten).", valueName: "file"))
     var out: String
 
     func run() throws {
-        try LiveCommand.runSession(device: device, session: session, voice: voice, recordPath: out)
+        try LiveCommand.runSession(device: device, session: session, voice: voice, web: web, recordPath: out)
     }
 }

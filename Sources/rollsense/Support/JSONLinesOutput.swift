@@ -32,12 +32,22 @@ final class JSONLinesOutput: SessionSink {
     }
 
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
-        write("{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}")
+        write(Self.readingLine(reading, sessionSeconds: sessionSeconds))
+    }
+
+    /// The `reading` object; the live page gets the same one.
+    static func readingLine(_ reading: Reading, sessionSeconds: Double) -> String {
+        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)}"
     }
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         // The same line `export --events` writes, from the one place that builds it.
-        write(CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile)))
+        write(Self.eventLine(event, sessionSeconds: sessionSeconds, profile: profile))
+    }
+
+    /// The `event` object, with its sentence; the live page gets the same one.
+    static func eventLine(_ event: SignalEvent, sessionSeconds: Double, profile: Profile) -> String {
+        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {

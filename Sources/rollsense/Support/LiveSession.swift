@@ -6,6 +6,7 @@ import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWeb
 import RollSenseWire
 import Synchronization
 
@@ -31,8 +32,13 @@ struct LiveSessionSettings {
     /// Spoken cues and the tone (nil: none).
     var voice: VoiceSettings?
 
+    /// Where the live page listens (`--web`), nil for none.
+    var webAddress: WebAddress?
+    /// The page's fixed token (`--web-token`), nil for a new random one.
+    var webToken: String?
+
     /// Resolves flags over config over defaults; errors name the flag or key.
-    static func resolve(_ options: SessionOptions, voice: VoiceOptions, recordPath: String?, title: String,
+    static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
@@ -65,6 +71,8 @@ struct LiveSessionSettings {
         settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
         settings.bodyMassAssumed = mass.assumed
         settings.voice = VoiceSettings.resolve(voice, config: config)
+        settings.webAddress = web.address
+        settings.webToken = web.webToken
         return settings
     }
 }
@@ -147,16 +155,31 @@ enum LiveSession {
                 return chosen!
             })
 
+        var web: WebOutput?
+        if let address = settings.webAddress {
+            do { web = try WebOutput(address: address, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms) } catch let error as WebServerError {
+                try? capture?.close()
+                throw CommandFailure.usage(error.description)
+            }
+            printError(web!.announcement(color: settings.color && standardErrorIsTerminal()))
+        }
         installStopHandlers()
+        if let web, !settings.json, isatty(STDIN_FILENO) == 1 {
+            // The full-screen view would cover the link and the QR code at once.
+            printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
+            web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
+        }
         let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
-            var state = LiveViewState(profile: profile, title: settings.title, bodyMassKilograms: settings.bodyMassKilograms)
+            var title = settings.title
+            if let web { title += " · page \(web.server.address)" }
+            var state = LiveViewState(profile: profile, title: title, bodyMassKilograms: settings.bodyMassKilograms)
             if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
             terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
         let person = settings.person
-        let watch = RawCountWatch(inner: terminal ?? json)
+        let watch = RawCountWatch(inner: SinkFanOut([terminal ?? json] + (web.map { [$0] } ?? [])))
         var sink: any SessionSink = watch
         if let voice { sink = VoiceSink(primary: sink, player: voice.player) }
         let marks = PainMarkKeeper(sink: sink) { event in
@@ -176,12 +199,15 @@ enum LiveSession {
         do {
             stats = try runner.run {
                 terminal?.tick()
+                // The page's "It hurts" takes the live key's way in (runner.requestPainMark).
+                for _ in 0..<(web?.takePainMarks() ?? 0) { runner.requestPainMark() }
                 return stopRequested.load(ordering: .relaxed) || extraStop()
             }
         } catch {
             failure = error
             stats = runner.statistics
         }
+        web?.finish()
         terminal?.close()
         source.close()
         var voiceError: (any Error)?

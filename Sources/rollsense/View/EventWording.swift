@@ -36,9 +36,9 @@ enum EventWording {
                 : "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(event.limit))/s)"
         case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
+        case .painMark: return "pain marked at \(Int(event.value)) N"
         case .zeroDriftBound: return "zero drifted \(event.value) N, bound \(event.limit) N: tare again"
         case .overRange: return event.phase == .end ? "back within the sensor's range" : "over range: the tool cannot measure higher than \(Int(event.limit)) N"
-        case .painMark: return "pain marked at \(Int(event.value)) N"
         }
     }
 

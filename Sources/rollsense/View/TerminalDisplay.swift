@@ -26,6 +26,11 @@ func standardOutputIsTerminal() -> Bool {
     isatty(STDOUT_FILENO) == 1
 }
 
+/// Whether standard error is a terminal (the page's QR code gets explicit colours there).
+func standardErrorIsTerminal() -> Bool {
+    isatty(STDERR_FILENO) == 1
+}
+
 /// Whether to use colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).
 func colorEnabled(environment: [String: String]) -> Bool {
     guard let noColor = environment["NO_COLOR"] else { return true }

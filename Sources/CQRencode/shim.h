@@ -1,0 +1,2 @@
+// libqrencode (Debian's libqrencode-dev), for the web page's QR code in the terminal.
+#include <qrencode.h>

@@ -1,0 +1,70 @@
+// The page side of Tools/bench/95-web-latency.sh: opens the live page in headless Chromium
+// (with an observer that notes when each reading reaches the DOM), optionally with more
+// WebSocket clients that read everything and one that never reads, and after SECONDS writes
+// the page's log as JSON: [[t, epochMilliseconds], ...] (t: the reading's session seconds).
+//
+// usage: bench-web PORT TOKEN SECONDS READERS FROZEN OUT.json   (OUT "-": no browser, only the
+// socket clients, to tell the server's cost from Chromium's own CPU use)
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import RollSenseBrowserSupport
+
+let arguments = CommandLine.arguments
+guard arguments.count == 7, let port = UInt16(arguments[1]), let seconds = Double(arguments[3]),
+      let readers = Int(arguments[4]), let frozenCount = Int(arguments[5])
+else {
+    FileHandle.standardError.write(Data("usage: bench-web PORT TOKEN SECONDS READERS FROZEN OUT.json\n".utf8))
+    exit(64)
+}
+let token = arguments[2]
+let host = "127.0.0.1:\(port)"
+let target = "/ws?token=\(token)"
+
+// The server starts with the reader process: wait for it.
+let deadline = Date().addingTimeInterval(20)
+while (try? SocketConnection(port: port).request("/?token=\(token)").status) != 200 {
+    guard Date() < deadline else { FileHandle.standardError.write(Data("bench-web: no page on \(host)\n".utf8)); exit(69) }
+    usleep(50_000)
+}
+let start = Date()
+
+var frozen: [SocketConnection] = []
+for _ in 0..<frozenCount {
+    let client = try SocketConnection(port: port, receiveBufferBytes: 1024)
+    try client.upgrade(target, host: host, origin: "http://\(host)")
+    frozen.append(client)
+}
+for _ in 0..<readers {
+    Thread.detachNewThread {
+        guard let client = try? SocketConnection(port: port),
+              (try? client.upgrade(target, host: host, origin: "http://\(host)")) != nil else { return }
+        while (try? client.receiveText(timeoutSeconds: 60)) != nil {}
+    }
+}
+
+if arguments[6] == "-" {
+    usleep(UInt32(max(0, seconds - Date().timeIntervalSince(start)) * 1_000_000))
+    exit(0)
+}
+let browser = try Chromium()
+// Runs before the page's own script: every change of the pressure element is logged with the
+// reading time it shows and the wall clock (epoch ms, sub-millisecond), as the DOM changes.
+try browser.call("Page.addScriptToEvaluateOnNewDocument", ["source": """
+    window.__domLog = [];
+    document.addEventListener('DOMContentLoaded', () => {
+      const p = document.getElementById('pressure');
+      new MutationObserver(() => {
+        const t = p.dataset.t;
+        if (t !== undefined) window.__domLog.push([Number(t), performance.timeOrigin + performance.now()]);
+      }).observe(p, { childList: true, characterData: true, subtree: true, attributes: true });
+    });
+    """])
+try browser.navigate("http://\(host)/?token=\(token)")
+let left = seconds - Date().timeIntervalSince(start)
+if left > 0 { usleep(UInt32(left * 1_000_000)) }
+let log = try browser.evaluate("JSON.stringify(window.__domLog)") as? String ?? "[]"
+try Data(log.utf8).write(to: URL(fileURLWithPath: arguments[6]))
+browser.quit()
+_ = frozen

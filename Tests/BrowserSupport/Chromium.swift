@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Debian's headless Chromium driven over the DevTools protocol, for the live page's tests and
+/// bench: one tab, navigate, evaluate, click, screenshot.
+public final class Chromium {
+    /// Where Tools/setup.sh installs it.
+    public static let executable = "/usr/bin/chromium"
+
+    public let process: Process
+    private let profile: URL
+    private let page: SocketConnection
+    private var nextID = 0
+    /// Protocol events seen while waiting for answers, oldest first.
+    public private(set) var events: [[String: Any]] = []
+
+    /// Starts Chromium with a `width` x `height` window and attaches to its first tab.
+    public init(width: Int = 390, height: Int = 844) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
+            throw ClientError("\(Self.executable) is missing: run Tools/setup.sh (Debian's chromium)")
+        }
+        profile = FileManager.default.temporaryDirectory.appendingPathComponent("rollsense-chromium-\(UUID().uuidString)")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        // --no-sandbox: tests run as root in a container, where Chromium's sandbox cannot start.
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+            "--disable-background-networking", "--disable-extensions", "--mute-audio",
+            "--remote-debugging-port=0", "--user-data-dir=\(profile.path)",
+            "--window-size=\(width),\(height)", "about:blank",
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // "DevTools listening on ws://127.0.0.1:PORT/devtools/browser/ID" on stderr.
+        var text = ""
+        var port: UInt16?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil && Date() < deadline {
+            let chunk = errors.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: "ws://127.0.0.1:") {
+                port = UInt16(text[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw ClientError("Chromium did not start its DevTools server: \(text.suffix(500))")
+        }
+        // Keep draining stderr so Chromium never blocks on it.
+        let handle = errors.fileHandleForReading
+        Thread.detachNewThread { while !handle.availableData.isEmpty {} }
+        let list = try SocketConnection(port: port).request("/json/list")
+        let targets = (try JSONSerialization.jsonObject(with: Data(list.body.utf8))) as? [[String: Any]] ?? []
+        guard let url = targets.first(where: { $0["type"] as? String == "page" })?["webSocketDebuggerUrl"] as? String,
+              let path = url.range(of: "/devtools/").map({ String(url[$0.lowerBound...]) })
+        else { throw ClientError("no page target in \(list.body)") }
+        page = try SocketConnection(port: port)
+        try page.upgrade(path)
+        _ = try call("Page.enable")
+        _ = try call("Runtime.enable")
+        _ = try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
+    }
+
+    deinit { quit() }
+
+    /// Ends Chromium and removes its profile.
+    public func quit() {
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(at: profile)
+    }
+
+    /// Calls a DevTools method and returns its result (events on the way go to `events`). The
+    /// generous timeout is for a machine loaded by parallel builds, where starting a renderer
+    /// alone has taken over 20 s.
+    @discardableResult
+    public func call(_ method: String, _ parameters: [String: Any] = [:], timeoutSeconds: Double = 60) throws -> [String: Any] {
+        nextID += 1
+        let id = nextID
+        let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
+        try page.sendText(String(decoding: message, as: UTF8.self))
+        while true {
+            let received: String?
+            do { received = try page.receiveText(timeoutSeconds: timeoutSeconds) } catch {
+                throw ClientError("\(method) \(parameters): \(error)")
+            }
+            guard let text = received else { throw ClientError("DevTools closed") }
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { continue }
+            if object["id"] as? Int == id {
+                if let error = object["error"] { throw ClientError("\(method): \(error)") }
+                return object["result"] as? [String: Any] ?? [:]
+            }
+            if object["method"] != nil { events.append(object) }
+        }
+    }
+
+    /// Opens `url` and waits for its load event.
+    public func navigate(_ url: String) throws {
+        events.removeAll()
+        try call("Page.navigate", ["url": url])
+        let deadline = Date().addingTimeInterval(60)
+        while !events.contains(where: { $0["method"] as? String == "Page.loadEventFired" }) {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0, let text = try? page.receiveText(timeoutSeconds: left) else { throw ClientError("\(url) did not load") }
+            if let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], object["method"] != nil {
+                events.append(object)
+            }
+        }
+    }
+
+    /// The value of a JavaScript expression (JSON-compatible values only).
+    public func evaluate(_ expression: String) throws -> Any? {
+        let result = try call("Runtime.evaluate", ["expression": expression, "returnByValue": true, "awaitPromise": true])
+        if let exception = result["exceptionDetails"] { throw ClientError("\(expression): \(exception)") }
+        return (result["result"] as? [String: Any])?["value"]
+    }
+
+    /// Evaluates `expression` every 50 ms until it is true; false after `timeoutSeconds`.
+    public func wait(until expression: String, timeoutSeconds: Double = 20) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        while Date() < deadline {
+            if try evaluate(expression) as? Bool == true { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// A real mouse click (press and release) at the centre of the element with `id`.
+    public func click(elementID id: String) throws {
+        guard let box = try evaluate("(() => { const r = document.getElementById('\(id)').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()") as? [Double] else {
+            throw ClientError("no element #\(id)")
+        }
+        for type in ["mousePressed", "mouseReleased"] {
+            try call("Input.dispatchMouseEvent", ["type": type, "x": box[0], "y": box[1], "button": "left", "clickCount": 1])
+        }
+    }
+
+    /// A PNG of the viewport.
+    public func screenshot() throws -> Data {
+        let result = try call("Page.captureScreenshot", ["format": "png"])
+        guard let text = result["data"] as? String, let data = Data(base64Encoded: text) else { throw ClientError("no screenshot data") }
+        return data
+    }
+}
