@@ -21,6 +21,7 @@ final class LiveTerminalOutput: SessionSink {
     private var lastDraw: Int64 = .min
     private var flashUntil: Int64 = .min
     private var lastReadHost: Int64 = .min
+    private var drawnSize: (columns: Int, rows: Int)?
     private let clock: () -> Int64
 
     /// `clock` gives host microseconds (monotonic): redraws and silence are host time.
@@ -56,6 +57,9 @@ final class LiveTerminalOutput: SessionSink {
             state.silent(forHostSeconds: Double(now - lastReadHost) * 1e-6)
             if state.linkStatus != before { dirty = true }
         }
+        // A resize redraws even with nothing new (the board gone, no readings to trigger one).
+        let size = display.size()
+        if let drawnSize, drawnSize != size { dirty = true }
         let flashing = now < flashUntil
         guard force || dirty || flashing != (lastDraw < flashUntil) else { return }
         guard force || now - lastDraw >= Self.redrawIntervalMicroseconds else { return }
@@ -65,10 +69,10 @@ final class LiveTerminalOutput: SessionSink {
             ring = bell
             flashUntil = now + Self.flashMicroseconds
         }
-        let size = display.size()
         let renderer = LiveViewRenderer(width: size.columns, height: size.rows, color: color)
         display.draw(renderer.render(state.model(flash: now < flashUntil)), bell: ring, flash: now < flashUntil)
         lastDraw = now
+        drawnSize = size
         dirty = false
     }
 }

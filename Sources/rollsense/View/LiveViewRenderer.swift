@@ -64,7 +64,9 @@ struct LiveViewRenderer {
                      spineLine.map { ($0, Need.spine) } ?? ("", Need.padding)]
         }
         rows.append(("", Need.blank))
-        rows.append((paint(fit("  p: it hurts more. Pain is your stop signal", width: width), "2"), Need.painHint))
+        // Whole words at any width: cut at 40 columns the full hint lost "signal" mid-word.
+        let painHint = width >= 44 ? "  p: it hurts more. Pain is your stop signal" : "  p: it hurts more. Pain means stop"
+        rows.append((paint(fit(painHint, width: width), "2"), Need.painHint))
         if let note = model.soundNote { rows.append((paint(fit("  " + note, width: width), "2"), Need.soundNote)) }
         rows.append((paint(fit("  Ctrl-C ends the session", width: width), "2"), Need.quitHint))
         while rows.count > height, let least = rows.indices.min(by: { rows[$0].need < rows[$1].need }),
