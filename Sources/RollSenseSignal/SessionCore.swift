@@ -27,7 +27,8 @@ public enum SessionOutput: Sendable {
 
 /// Why a session core finished by itself.
 public enum SessionEnd: Sendable, Equatable {
-    /// `maximumDurationSeconds` of device time passed since the first sample.
+    /// `maximumDurationSeconds` passed since the first sample: device time, plus host time while
+    /// a live device is disconnected (its clock stops with it).
     case durationReached
     /// A live device sent nothing decodable for `seconds` of host time.
     case silentDevice(seconds: Double, bytesReceived: Int)
@@ -99,14 +100,15 @@ public struct SessionCore: Sendable {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: now, output) }
     }
 
-    /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence.
+    /// Host time passed with no bytes (a read timed out): retries GET_INFO, notices silence,
+    /// and ends a live session whose duration passes while the device is gone.
     public mutating func tick(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
         rules.tick(at: now, decoder: decoder, output)
     }
 
     /// The link to the device went away at host time `now`.
     public mutating func linkLost(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
-        rules.linkLost(output)
+        rules.linkLost(at: now, output)
     }
 
     /// The device is back after `gapMicroseconds`: the stream is asked for again. The pipeline
@@ -145,12 +147,14 @@ struct SessionRules: Sendable {
     private var startHost: Int64 = 0
     private var lastDecodedHost: Int64 = 0
     private var linkDown = false
+    // Host time the link went down: a live session's duration runs on in host time from here.
+    private var linkLostHost: Int64 = 0
     /// What may be written to the device: only the probe until it says HELLO.
     private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
     private var speaksText = false
-    // A HELLO after samples is an answer to GET_INFO or a reboot; the next sample tells (helloMidStream).
-    // A HELLO came after samples: a restart if the next sample's count went back.
+    // A HELLO after samples answers our GET_INFO or says the device rebooted: the next sample's
+    // count tells which. Bytes alone decide it, so a replay gives the same events as live.
     private var helloMidStream = false
     private var lastSequence: UInt64?
     private var samplesSinceHello = false
@@ -167,7 +171,11 @@ struct SessionRules: Sendable {
     }
 
     mutating func tick(at now: Int64, decoder: WireDecoder, _ output: (SessionOutput) -> Void) {
-        guard end == nil, configuration.sendsCommands, !linkDown else { return }
+        guard end == nil, configuration.sendsCommands else { return }
+        if linkDown {
+            checkDurationWhileDisconnected(at: now, output)
+            return
+        }
         if writes.probeDue(
             atMicroseconds: now, protocolKind: decoder.protocolKind, bytesReceived: bytesReceived,
             framesDecoded: decoder.counters.binary.frames)
@@ -181,9 +189,10 @@ struct SessionRules: Sendable {
 
     mutating func heard(at now: Int64) { lastDecodedHost = now }
 
-    mutating func linkLost(_ output: (SessionOutput) -> Void) {
+    mutating func linkLost(at now: Int64, _ output: (SessionOutput) -> Void) {
         guard end == nil, !linkDown else { return }
         linkDown = true
+        linkLostHost = now
         output(.link(.disconnected))
         pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
@@ -295,6 +304,16 @@ struct SessionRules: Sendable {
 
     mutating func checkDuration(_ output: (SessionOutput) -> Void) {
         if let limit = configuration.maximumDurationSeconds, originTime != nil, end == nil, sessionSeconds(lastTime) >= limit {
+            stop(.durationReached, output)
+        }
+    }
+
+    /// A device that is gone sends no time: without this a `--duration` past the end of its
+    /// data would wait for ever. Only live (a replay has no outage to wait out).
+    private mutating func checkDurationWhileDisconnected(at now: Int64, _ output: (SessionOutput) -> Void) {
+        guard let limit = configuration.maximumDurationSeconds else { return }
+        let deviceSeconds = originTime == nil ? Double(linkLostHost - startHost) * 1e-6 : sessionSeconds(lastTime)
+        if deviceSeconds + Double(now - linkLostHost) * 1e-6 >= limit {
             stop(.durationReached, output)
         }
     }

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `rollsense live --json` against a device on a pty: the virtual board of `rollsense simulate`
 /// and the real firmware under simavr.
@@ -47,6 +50,122 @@ struct LiveCommandTests {
         let contactBefore = try #require(firstSummary["contactS"] as? Double)
         let today = try #require(secondSummary["todayS"] as? Double)
         #expect(today > contactBefore, "today \(today) s includes the earlier \(contactBefore) s")
+    }
+
+    // MARK: - Unplugging the simulated board
+
+    /// `rollsense live --json` running in the background, its output collected as it comes.
+    final class RunningLive {
+        let process = Process()
+        let stdout = Locked(Data())
+        let stderr = Locked(Data())
+
+        init(_ rollsense: BuiltRollSense, _ arguments: [String]) throws {
+            process.executableURL = BuiltRollSense.executable
+            process.arguments = ["live", "--json"] + arguments
+            process.environment = rollsense.environment
+            process.standardInput = FileHandle.nullDevice
+            for (pipe, box, set) in [(Pipe(), stdout, true), (Pipe(), stderr, false)] {
+                if set { process.standardOutput = pipe } else { process.standardError = pipe }
+                pipe.fileHandleForReading.readabilityHandler = { handle in
+                    let chunk = handle.availableData
+                    if !chunk.isEmpty { box.set(box.get() + chunk) }
+                }
+            }
+            try process.run()
+        }
+
+        var lines: [String] { String(decoding: stdout.get(), as: UTF8.self).split(separator: "\n").map(String.init) }
+        var errorText: String { String(decoding: stderr.get(), as: UTF8.self) }
+
+        /// Polls the output until `condition` holds or `seconds` pass; whether it held.
+        @discardableResult
+        func wait(seconds: Double, _ condition: (RunningLive) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while !condition(self) && Date() < deadline { usleep(50_000) }
+            return condition(self)
+        }
+
+        /// The last reading's session time.
+        var lastReadingSeconds: Double {
+            lines.compactMap(jsonObject).last { $0["type"] as? String == "reading" }?["t"] as? Double ?? -1
+        }
+
+        /// Waits for the exit (SIGKILL after `seconds`); the exit status.
+        func finish(seconds: Double) -> Int32 {
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning && Date() < deadline { usleep(50_000) }
+            let finished = !process.isRunning
+            stop(process)
+            usleep(200_000)
+            return finished ? process.terminationStatus : -1
+        }
+    }
+
+    @Test func aRestartedSimulatorOnTheSameLinkIsPickedUpAndTheSessionGoesOn() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let first = try rollsense.startSimulator(["--speed", "4", "--link", link])
+        defer { stop(first.process) }
+        let live = try RunningLive(rollsense, ["--device", link, "--duration", "40"])
+        defer { stop(live.process) }
+        #expect(live.wait(seconds: 60) { $0.lastReadingSeconds > 4 }, "readings from the first simulator: \(live.errorText)")
+
+        // Unplugged: killed outright, as a pulled cable gives no goodbye (the link is left behind).
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(live.wait(seconds: 20) { live in events(in: live.lines).contains { $0.reason == "deviceDisconnected" && $0.phase == "start" } })
+        let lostAt = live.lastReadingSeconds
+        #expect(live.wait(seconds: 10) { $0.errorText.contains("waiting for it to come back") }, "says why it waits: \(live.errorText)")
+        usleep(1_500_000)
+        #expect(live.lastReadingSeconds == lostAt, "no readings while it is gone")
+
+        // The same command again, on the same link: the waiting session reconnects.
+        let second = try rollsense.startSimulator(["--speed", "4", "--link", link])
+        defer { stop(second.process) }
+        #expect(live.wait(seconds: 30) { $0.lastReadingSeconds > lostAt + 2 }, "readings again after the restart: \(live.errorText)")
+        #expect(events(in: live.lines).contains { $0.reason == "deviceDisconnected" && $0.phase == "end" })
+        #expect(live.finish(seconds: 60) == 0, "stderr: \(live.errorText)")
+        let summary = try #require(live.lines.last.flatMap(jsonObject))
+        #expect(summary["type"] as? String == "summary")
+        #expect(((summary["durationS"] as? Double) ?? 0) >= 39.9, "the session ran on to its duration after the restart")
+    }
+
+    @Test func aDurationPastTheEndOfTheDevicesDataEndsTheSession() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        // 2 s of data, then the simulated board is gone for good (pulled once its data is read).
+        let simulator = try rollsense.startSimulator(["--speed", "1", "--seconds", "2", "--link", link])
+        defer { stop(simulator.process) }
+        let start = Date()
+        let live = try RunningLive(rollsense, ["--device", link, "--duration", "6"])
+        defer { stop(live.process) }
+        unplugAfterItsData(simulator.process, live)
+        #expect(live.finish(seconds: 60) == 0, "ended by itself: \(live.errorText)")
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(live.errorText.contains("ends 6 s after it started (--duration)"), "\(live.errorText)")
+        let summary = try #require(live.lines.last.flatMap(jsonObject))
+        #expect(summary["type"] as? String == "summary")
+        #expect(((summary["durationS"] as? Double) ?? 9) < 2.5, "device time stopped with the data")
+    }
+
+    @Test func ctrlCWhileWaitingForAGoneDeviceEndsWithTheSummary() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "1", "--seconds", "2", "--link", link])
+        defer { stop(simulator.process) }
+        let live = try RunningLive(rollsense, ["--device", link])
+        defer { stop(live.process) }
+        unplugAfterItsData(simulator.process, live)
+        #expect(live.wait(seconds: 30) { $0.errorText.contains("Ctrl-C ends the session with its summary") }, "\(live.errorText)")
+        let signals = (try? String(contentsOfFile: "/proc/\(live.process.processIdentifier)/status", encoding: .utf8))?
+            .split(separator: "\n").filter { $0.hasPrefix("Sig") }.joined(separator: " ") ?? ""
+        kill(live.process.processIdentifier, SIGINT)
+        #expect(live.finish(seconds: 20) == 0, "\(signals)")
+        #expect(live.lines.last.flatMap(jsonObject)?["type"] as? String == "summary")
     }
 
     /// Issue 17: a full disk ended the whole session with no summary and no history. Now only
@@ -126,6 +245,15 @@ struct LiveCommandTests {
         8 hx711 0 0 ramp
         8 hx711 1 0 ramp
         """
+
+    /// `simulate --seconds` keeps a finished board plugged in and silent: the data read, the
+    /// board is pulled (killed, as a pulled cable gives no goodbye).
+    private func unplugAfterItsData(_ simulator: Process, _ live: RunningLive) {
+        #expect(live.wait(seconds: 30) { $0.lastReadingSeconds > 1.5 }, "the board's data: \(live.errorText)")
+        usleep(1_000_000)
+        kill(simulator.processIdentifier, SIGKILL)
+        simulator.waitUntilExit()
+    }
 
     private func runFirmware(_ rollsense: BuiltRollSense, seconds: String, extra: [String] = []) throws -> BuiltRollSense.Result {
         let scenarioFile = rollsense.home.appendingPathComponent("session.scenario")

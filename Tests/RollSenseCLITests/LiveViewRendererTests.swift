@@ -24,16 +24,7 @@ struct LiveViewRendererTests {
         return model
     }
 
-    private func visible(_ line: String) -> String {
-        var out = ""
-        var inEscape = false
-        for character in line {
-            if inEscape { if character.isLetter { inEscape = false }; continue }
-            if character == "\u{1B}" { inEscape = true; continue }
-            out.append(character)
-        }
-        return out
-    }
+    private func visible(_ line: String) -> String { withoutEscapes(line) }
 
     @Test(arguments: [40, 80, 132])
     func everyLineFitsTheWidth(width: Int) {
@@ -154,14 +145,14 @@ struct LiveViewStateTests {
     @Test(arguments: EventReason.allCases)
     func everyReasonHasASentence(reason: EventReason) {
         for phase in EventPhase.allCases {
-            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300)).isEmpty)
+            #expect(!EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: phase, reason: reason, value: 12, limit: 300), profile: .foamRollerLowerBack).isEmpty)
         }
     }
 
     @Test func disconnectIsShown() {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.link(.disconnected)
-        #expect(state.model(flash: false).linkStatus == "disconnected, waiting for the board")
+        #expect(state.model(flash: false).linkStatus?.hasPrefix("NO SIGNAL since 0:00: board disconnected") == true)
     }
 
     @Test func theNoSoundNoteStaysOnScreenAtFortyColumns() {

@@ -105,4 +105,63 @@ struct TerminalViewTests {
         #expect(try server.run(["display-message", "-p", "-t", "view", "#{alternate_on}"]).hasPrefix("0"), "back on the normal screen")
         #expect(try server.run(["display-message", "-p", "-t", "view", "#{cursor_flag}"]).hasPrefix("1"), "cursor visible again")
     }
+
+    /// `live` against `simulate` as a person runs them, at 60x20 and then 40x12 and 34x12: the labels
+    /// stay apart, today's time stays whole, unplugging (killing the simulator) blanks the values
+    /// at once, and the same `simulate --link` started again brings them back.
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func liveAtNarrowSizesBlanksValuesOnUnplugAndComesBackWithTheSimulator() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let link = rollsense.home.appendingPathComponent("board").path
+        let first = try rollsense.startSimulator(["--speed", "2", "--link", link])
+        defer { stop(first.process) }
+        let server = Server()
+        let environment = ["XDG_CONFIG_HOME", "ROLLSENSE_DATA_DIR", "HOME"].map { "\($0)='\(rollsense.environment[$0]!)'" }.joined(separator: " ")
+        let command = "trap '' INT; env -u LD_PRELOAD -u UMOCKDEV_DIR \(environment) '\(BuiltRollSense.executable.path)' live --device '\(link)'; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "60", "-y", "20", "sh", "-c", command])
+
+        let zones = ["LIGHT", "TARGET", "CAUTION", "STOP"]
+        var lines = try server.waitForScreen { lines in lines.joined().contains("█") && zones.contains { lines.joined().contains($0) } }
+        var text = lines.joined(separator: "\n")
+        #expect(zones.contains { text.contains($0) }, "a zone at 60x20:\n\(text)")
+        #expect(!text.contains("cautionstop") && !text.contains("targetcaution"), "labels apart:\n\(text)")
+        #expect(text.contains("/ 5:00"), "today against the limit:\n\(text)")
+
+        try server.run(["resize-window", "-t", "view", "-x", "40", "-y", "12"])
+        // Until the view redraws, tmux shows the old, taller screen cut to 40x12: wait for the title.
+        lines = try server.waitForScreen { $0.first?.count == 40 && $0.first?.hasPrefix("RollSense") == true }
+        text = lines.joined(separator: "\n")
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        #expect(text.range(of: #"\d:\d\d / 5:00"#, options: .regularExpression) != nil, "the status line keeps today / limit at 40x12:\n\(text)")
+
+        // Unplugged: the values go at once, NO SIGNAL says since when.
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        lines = try server.waitForScreen(seconds: 10) { $0.joined().contains("NO SIGNAL since") }
+        text = lines.joined(separator: "\n")
+        #expect(text.contains("NO SIGNAL since"), "marked stale:\n\(text)")
+        #expect(text.contains("-- N"))
+        #expect(!zones.contains { text.contains($0) } && !text.contains("keep rolling"), "no zone shown as current:\n\(text)")
+
+        // The same simulator command again: the values come back.
+        let second = try rollsense.startSimulator(["--speed", "2", "--link", link])
+        defer { stop(second.process) }
+        lines = try server.waitForScreen(seconds: 30) { lines in !lines.joined().contains("NO SIGNAL") && lines.joined().contains(" N ") }
+        text = lines.joined(separator: "\n")
+        #expect(!text.contains("NO SIGNAL") && text.contains("kPa"), "live again after the restart:\n\(text)")
+
+        // Under 40 columns: one line with today's time.
+        try server.run(["resize-window", "-t", "view", "-x", "34", "-y", "12"])
+        lines = try server.waitForScreen { lines in lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count == 1 }
+        let shown = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(shown.count == 1 && shown.first?.hasSuffix("/5:00") == true, "one line:\n\(lines.joined(separator: "\n"))")
+
+        try server.run(["send-keys", "-t", "view", "C-c"])
+        lines = try server.waitForScreen { $0.contains { $0.hasPrefix("exit status") } }
+        text = lines.joined(separator: "\n")
+        #expect(text.contains("exit status 0"), "\(text)")
+        #expect(text.contains("Time in zones"))
+    }
 }

@@ -28,7 +28,7 @@ struct ReportExportCommandTests {
         let out = rollsense.path("chart.svg")
         let result = try rollsense.run(["report", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--svg", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.contains("Alerts            4"))
+        #expect(result.stdout.range(of: #"\n  Alerts +4\n"#, options: .regularExpression) != nil, "\(result.stdout)")
         let data = try #require(FileManager.default.contents(atPath: out))
         let parser = XMLParser(data: data)
         let collector = ElementCollector()

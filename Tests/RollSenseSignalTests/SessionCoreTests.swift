@@ -207,6 +207,29 @@ import RollSenseWire
         #expect(run.sends == Self.request(tags: 1), "GET_INFO and START after the reconnect, to a board identified before")
     }
 
+    @Test func theBootHelloThenTheGetInfoAnswerIsNoRestart() {
+        // What a board (and `simulate`) does: HELLO when the port opens, samples, then the
+        // answer to our GET_INFO: a HELLO followed by its REPLY. No restart, in every chunking.
+        let reply = DeviceFrame.reply(CommandReply(command: WireFormat.CommandType.getInfo, tag: 1, status: .ok, data: [])).encoded
+        let bytes = Self.hello() + Self.samples(from: 0, count: 10) + Self.hello() + reply
+            + Self.samples(from: 10, count: 10, startMicroseconds: 10 * Self.period)
+        for live in [true, false] {
+            for (label, chunks) in Self.chunkings(bytes) {
+                // The same for the live session and for the replay of its recording.
+                var run = Run(Self.configuration(live: live, silenceSeconds: live ? 10 : nil))
+                run.start()
+                for chunk in chunks { run.feed(chunk, at: 100_000) }
+                #expect(!run.events.contains { $0.reason == .deviceRestarted }, "\(label), live \(live)")
+                #expect(run.samples.count == 20, "\(label)")
+            }
+        }
+        // Once answered, a HELLO mid-stream is a restart again.
+        var run = Run(Self.configuration())
+        run.start()
+        run.feed(bytes + Self.hello() + Self.samples(from: 0, count: 5, startMicroseconds: 300_000), at: 100_000)
+        #expect(run.events.filter { $0.reason == .deviceRestarted }.count == 1)
+    }
+
     // MARK: - Duration
 
     @Test func durationEndsOnTheExactSampleInEveryChunking() {
@@ -232,6 +255,46 @@ import RollSenseWire
         run.feed(Self.samples(from: 100, count: 10, startMicroseconds: 1_250_000), at: 10_000)
         #expect(run.samples.count == count)
         #expect(run.ends == [.durationReached])
+    }
+
+    @Test func aLiveDurationRunsOnInHostTimeWhileTheDeviceIsGone() {
+        // 1 s of device time, then the device is gone for good: its clock stops, the host's
+        // runs on, and the 3 s duration ends the session 2 s of host time after the loss.
+        var run = Run(Self.configuration(durationSeconds: 3))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_100_000) { run.outputs.append($0) }
+        run.tick(at: 3_099_999)
+        #expect(run.ends.isEmpty)
+        run.tick(at: 3_100_000)
+        #expect(run.ends == [.durationReached])
+        run.finish()
+        #expect(run.summaries.count == 1)
+        #expect(run.summaries.first?.durationSeconds == 1, "the figures stay device time")
+    }
+
+    @Test func aDeviceThatReturnsInTimeContinuesOnItsOwnClock() {
+        var run = Run(Self.configuration(durationSeconds: 3))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_100_000) { run.outputs.append($0) }
+        run.tick(at: 2_000_000)
+        run.core.linkRestored(gapMicroseconds: 1_000_000, hostTimeMicroseconds: 2_100_000) { run.outputs.append($0) }
+        // Connected again: only device time counts, however long the host waits for data.
+        run.tick(at: 9_000_000)
+        #expect(run.ends.isEmpty)
+        run.feed(Self.hello() + Self.samples(from: 81, count: 300, startMicroseconds: 1_012_500), at: 9_100_000)
+        #expect(run.ends == [.durationReached])
+        #expect(run.samples.last?.deviceTimeMicroseconds == 3_000_000)
+    }
+
+    @Test func aReplayNeverEndsOnHostTime() {
+        var run = Run(Self.configuration(live: false, durationSeconds: 3, silenceSeconds: nil))
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81), at: 0)
+        run.core.linkLost(hostTimeMicroseconds: 0) { run.outputs.append($0) }
+        run.tick(at: 100_000_000)
+        #expect(run.ends.isEmpty)
     }
 
     // MARK: - Silence

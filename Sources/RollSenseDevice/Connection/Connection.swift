@@ -51,6 +51,9 @@ public final class Connection: ByteSource, @unchecked Sendable {
     private var port: SerialPort? { current.withLock { $0.port } }
     private let monitor: HotplugMonitor?
     private let system: SystemCalls
+    // For a board known only by its path (a pty behind `simulate --link`, a node without udev):
+    // what the path was when opened, so the same path made anew is seen as the board's return.
+    private var openedPathIdentity: String?
     private var disconnectedAtMicroseconds: Int64 = 0
     private var nextRescanMicroseconds: Int64 = 0
     private var closed = false
@@ -82,6 +85,7 @@ public final class Connection: ByteSource, @unchecked Sendable {
 
     private func open(_ device: SerialDevice) throws(SerialPortError) -> SerialPort {
         let port = try SerialPort(path: device.path, options: options.port, system: system)
+        openedPathIdentity = system.pathIdentity(device.path)
         boardSpokeAfterOpen = nil
         if options.port.dtrPolicy == .resetBoard, port.modemLinesSupported, device.board?.resetsOnOpen ?? true,
             options.bootWaitMilliseconds > 0
@@ -261,7 +265,7 @@ public final class Connection: ByteSource, @unchecked Sendable {
             let now = system.monotonicMicroseconds()
             if candidate == nil, now >= nextRescanMicroseconds {
                 nextRescanMicroseconds = now + Int64(options.rescanIntervalMilliseconds) * 1_000
-                candidate = (try? Discovery.serialDevices())?.first(where: identity.matches)
+                candidate = (try? Discovery.serialDevices())?.first(where: identity.matches) ?? returnedByPath()
             }
             if let candidate, let reconnected = reopen(candidate) { return reconnected }
             let now2 = system.monotonicMicroseconds()
@@ -277,6 +281,16 @@ public final class Connection: ByteSource, @unchecked Sendable {
                 system.sleepMilliseconds(Int(waitMilliseconds))
             }
         }
+    }
+
+    /// A board udev does not list, known by its path, is back when that path leads to a device
+    /// again and was made anew (`simulate --link` restarted: a new link, maybe to the same pty
+    /// number). A bare /dev/pts/N is never reopened: any new terminal may get that number.
+    private func returnedByPath() -> SerialDevice? {
+        guard case .path(let path) = identity, !path.hasPrefix("/dev/pts/"),
+            let now = system.pathIdentity(path), now != openedPathIdentity
+        else { return nil }
+        return SerialDevice(path: path)
     }
 
     private func reopen(_ candidate: SerialDevice) -> ByteSourceRead? {

@@ -62,6 +62,10 @@ struct SystemCalls: Sendable {
     var listDirectory: @Sendable (_ path: String) -> [String]?
     /// The canonical absolute path. The corresponding C function is `realpath`.
     var resolvePath: @Sendable (_ path: String) -> String?
+    /// What a path is now: the link or node itself (inode, change time) and the device it leads
+    /// to; nil when it leads to no device. A re-made link or node differs. The corresponding C
+    /// functions are `lstat` and `stat`.
+    var pathIdentity: @Sendable (_ path: String) -> String?
     /// This process's id. The corresponding C function is `getpid`.
     var processID: @Sendable () -> Int32
     /// CLOCK_MONOTONIC in microseconds. The corresponding C function is `clock_gettime`.
@@ -161,6 +165,12 @@ extension SystemCalls {
             guard let resolved = Glibc.realpath(path, nil) else { return nil }
             defer { free(resolved) }
             return String(cString: resolved)
+        },
+        pathIdentity: { path in
+            var link = stat()
+            var target = stat()
+            guard lstat(path, &link) == 0, stat(path, &target) == 0, (target.st_mode & S_IFMT) == S_IFCHR else { return nil }
+            return "\(link.st_dev):\(link.st_ino):\(link.st_ctim.tv_sec).\(link.st_ctim.tv_nsec)->\(target.st_rdev)"
         },
         processID: { Glibc.getpid() },
         monotonicMicroseconds: {

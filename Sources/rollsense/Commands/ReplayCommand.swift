@@ -57,15 +57,15 @@ struct ReplayCommand: ParsableCommand {
             profile: profile, bodyMassKilograms: setup.bodyMassKilograms,
             maximumDurationSeconds: setup.durationLimitSeconds, sendsCommands: false,
             silenceTimeoutSeconds: nil, calibration: setup.calibration)
-        let jsonOutput = JSONLinesOutput()
-        let textOutput = ReplayTextOutput()
+        let progress = ProgressBar(totalBytes: fileSize(capture.file))
+        let jsonOutput = JSONLinesOutput(profile: profile)
+        let textOutput = ReplayTextOutput(profile: profile, progress: progress)
         var sink: any SessionSink = json ? jsonOutput : textOutput
         let voiceSettings = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: ProcessInfo.processInfo.environment))
         let voiceSession = try VoiceSession.start(voiceSettings, profile: profile, playsByDefault: false,
                                                   inputs: [capture.file], json: json).session
         if let voiceSession { sink = VoiceSink(primary: sink, player: voiceSession.player) }
         let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
-        let progress = ProgressBar(totalBytes: fileSize(capture.file))
         installStopHandlers()
         var failure: CommandFailure?
         var stats: SessionStatistics
@@ -78,7 +78,8 @@ struct ReplayCommand: ParsableCommand {
             failure = setup.classify(error)
             stats = runner.statistics
         }
-        progress?.finish()
+        // Stopped early, the bar stays where the replay was: it did not reach the end.
+        progress?.finish(complete: failure == nil && !stopRequested.load(ordering: .relaxed))
         if failure == nil { try setup.requireSamples(stats) }
         setup.printWarnings()
         var voiceError: (any Error)?
@@ -131,22 +132,39 @@ extension ReplayCommand {
 
 /// Replay without --json: alerts as they happen, one line each; the summary follows.
 final class ReplayTextOutput: SessionSink {
+    private let profile: Profile
+    private let progress: ProgressBar?
+    private let write: (String) -> Void
+
+    /// Event lines go through `write`; the progress bar's line is cleared first, so a line never
+    /// starts after the bar.
+    init(profile: Profile, progress: ProgressBar?, write: @escaping (String) -> Void = { line in say(line) }) {
+        self.profile = profile
+        self.progress = progress
+        self.write = write
+    }
+
+    private func emit(_ line: String) {
+        progress?.clear()
+        write(line)
+    }
+
     func sessionDidIdentify(_ info: DeviceInfo) {
-        say("Device: \(info.board), firmware \(info.firmwareVersion), \(info.sampleRateHz) samples/s, \(info.channelCount) channels")
+        emit("Device: \(info.board), firmware \(info.firmwareVersion), \(info.sampleRateHz) samples/s, \(info.channelCount) channels")
     }
 
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {}
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         guard event.level != .info, event.phase != .end else { return }
-        say("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(event))")
+        emit("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(event, profile: profile))")
     }
 
     func sessionLinkDidChange(_ state: LinkState) {
         switch state {
         case .connected: break
-        case .disconnected: say("Device disconnected")
-        case .reconnected(let gap): say("Device back after \(format(Double(gap) * 1e-6, digits: 1)) s")
+        case .disconnected: emit("Device disconnected")
+        case .reconnected(let gap): emit("Device back after \(format(Double(gap) * 1e-6, digits: 1)) s")
         }
     }
 }

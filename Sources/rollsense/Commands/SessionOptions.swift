@@ -15,7 +15,7 @@ struct SessionOptions: ParsableArguments {
     @Option(name: .customLong("body-weight"), parsing: .unconditional, help: ArgumentHelp("Your body weight in kilograms (20-300), for zones in percent of body weight.", valueName: "kg"))
     var bodyWeight: Double?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many seconds of device time (host time counts while the board is gone).", valueName: "seconds"))
     var duration: Double?
 
     @Option(help: ArgumentHelp("Whose pain marks and limits apply (default: config.json person, else 'default').", valueName: "name"))

@@ -10,9 +10,17 @@ import RollSenseWire
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {
     private let write: (String) -> Void
+    private let profile: Profile
+    private let waitNotice: ((String) -> Void)?
+    private let durationSeconds: Double?
 
-    init(write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
+    /// `waitNotice` (live only) hears, in words, why the session waits when the board is gone.
+    init(profile: Profile, durationSeconds: Double? = nil, waitNotice: ((String) -> Void)? = nil,
+         write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
         self.write = write
+        self.profile = profile
+        self.durationSeconds = durationSeconds
+        self.waitNotice = waitNotice
     }
 
     static func standardOutput(_ line: String) {
@@ -42,15 +50,24 @@ final class JSONLinesOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         // The same line `export --events` writes, from the one place that builds it.
-        write(Self.eventLine(event, sessionSeconds: sessionSeconds))
+        write(Self.eventLine(event, sessionSeconds: sessionSeconds, profile: profile))
     }
 
     /// The `event` object, with its sentence; the live page gets the same one.
-    static func eventLine(_ event: SignalEvent, sessionSeconds: Double) -> String {
-        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event))
+    static func eventLine(_ event: SignalEvent, sessionSeconds: Double, profile: Profile) -> String {
+        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
     }
 
-    func sessionLinkDidChange(_ state: LinkState) {}
+    func sessionLinkDidChange(_ state: LinkState) {
+        guard let waitNotice else { return }
+        switch state {
+        case .disconnected:
+            let end = durationSeconds.map { "; the session ends \(format($0, digits: 0)) s after it started (--duration) in any case" } ?? ""
+            waitNotice("rollsense: the board is gone (no signal); waiting for it to come back\(end). Ctrl-C ends the session with its summary.")
+        case .reconnected: waitNotice("rollsense: the board is back.")
+        case .connected: break
+        }
+    }
 
     /// Said at once on stderr (the JSON lines go on); the command repeats it when it ends.
     func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
@@ -62,7 +79,7 @@ final class JSONLinesOutput: SessionSink {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 2))" }.joined(separator: ",") + "}"
         }
         let alerts = stats.alerts.map {
-            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event)))}"
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event, profile: profile)))}"
         }.joined(separator: ",")
         write("{\"type\":\"summary\",\"durationS\":\(number(stats.durationSeconds, digits: 2)),\"samples\":\(stats.sampleCount),\"contactS\":\(number(stats.contactSeconds, digits: 2)),\"contactSByArea\":\(object(stats.contactSecondsByArea)),\"peakForceN\":\(number(stats.peakForceNewtons, digits: 1)),\"meanForceN\":\(number(stats.meanForceNewtons, digits: 1)),\"peakPressureKPa\":\(number(stats.peakPressureKilopascals, digits: 2)),\"meanPressureKPa\":\(number(stats.meanPressureKilopascals, digits: 2)),\"secondsByZone\":\(object(stats.secondsByZone)),\"holds\":\(stats.holdCount),\"todayS\":\(number(stats.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(stats.dailyLimitSeconds, digits: 0)),\"alerts\":[\(alerts)]}")
     }

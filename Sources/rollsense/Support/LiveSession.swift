@@ -169,7 +169,7 @@ enum LiveSession {
             printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
             web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
         }
-        let json = JSONLinesOutput()
+        let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
             var title = settings.title

@@ -122,7 +122,7 @@ final class WebOutput: SessionSink {
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         view.handle(event, sessionSeconds: sessionSeconds)
-        server.broadcast.publish(event: JSONLinesOutput.eventLine(event, sessionSeconds: sessionSeconds))
+        server.broadcast.publish(event: JSONLinesOutput.eventLine(event, sessionSeconds: sessionSeconds, profile: view.profile))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {

@@ -4,11 +4,11 @@ import RollSenseSignal
 /// the summary, replay, the report and its chart) and the large headline of the live view. The
 /// core and the pipeline emit facts with units only.
 enum EventWording {
-    /// A short sentence for an event.
-    static func sentence(_ event: SignalEvent) -> String { sentence(EventFacts(event)) }
+    /// A short sentence for an event; `profile` gives the daily limit a warning is measured against.
+    static func sentence(_ event: SignalEvent, profile: Profile) -> String { sentence(EventFacts(event), profile: profile) }
 
     /// A short sentence for an event.
-    static func sentence(_ event: EventFacts) -> String {
+    static func sentence(_ event: EventFacts, profile: Profile) -> String {
         let ending = event.phase == .end ? " ended" : ""
         switch event.reason {
         case .contact: return event.phase == .end ? "contact ended" : "contact"
@@ -18,9 +18,9 @@ enum EventWording {
         case .zoneStop: return event.phase == .end ? "stop pressure ended" : "pressure too high: stop or lower the pressure"
         case .holdNotice: return event.phase == .end ? "hold ended" : "held \(Int(event.value)) s on one spot: move on"
         case .holdCaution: return event.phase == .end ? "long hold ended" : "held \(Int(event.value)) s on one spot: move on now"
-        case .dailyWarning: return event.phase == .end ? "daily warning closed" : "\(Int(event.value)) s today on \(event.region.rawValue), limit \(Int(event.limit)) s"
-        case .dailyLimit: return event.phase == .end ? "daily limit closed" : "daily limit of \(Int(event.limit)) s on \(event.region.rawValue) reached: stop for today"
-        case .dailyLimitReminder: return "past today's limit on \(event.region.rawValue): stop for today"
+        case .dailyWarning: return event.phase == .end ? "daily warning closed" : "\(Int(event.value)) s today on \(OptionValue.kebab(event.region.rawValue)), limit \(Int(profile.limits.dailyLimitSeconds)) s"
+        case .dailyLimit: return event.phase == .end ? "daily limit closed" : "daily limit of \(Int(event.limit)) s on \(OptionValue.kebab(event.region.rawValue)) reached: stop for today"
+        case .dailyLimitReminder: return "past today's limit on \(OptionValue.kebab(event.region.rawValue)): stop for today"
         case .jump: return "sudden force rise of \(Int(event.value)) N"
         case .loadOnSpine: return event.phase == .end ? "load off the spine" : "load on the spine: move to one side"
         case .saturated: return "sensor saturated\(ending)"
@@ -42,6 +42,11 @@ enum EventWording {
         }
     }
 
+    /// The daily warning's headline for today's total so far (the live view redraws it as it grows).
+    static func dailyWarningHeadline(todaySeconds: Double, profile: Profile) -> String {
+        "\(clock(todaySeconds)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(LiveViewState.regionName(profile.region))"
+    }
+
     /// Large plain words for an event, or nil for events that are not alerts.
     static func headline(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
         let region = LiveViewState.regionName(event.region)
@@ -50,14 +55,14 @@ enum EventWording {
         case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
         case .holdCaution: return ("Move on: \(Int(event.limit)) s on one spot", .caution)
         case .holdNotice: return ("Move on: \(Int(event.limit)) s on one spot", .light)
-        case .dailyWarning: return ("\(clock(event.value)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(region)", .caution)
+        case .dailyWarning: return (dailyWarningHeadline(todaySeconds: event.value, profile: profile), .caution)
         case .dailyLimit, .dailyLimitReminder: return ("Daily limit for \(region) reached", .stop)
         case .loadOnSpine: return ("Move off the spine: load on the centre line", .caution)
         case .jump: return ("Careful: sudden push of \(Int(event.value)) N", .caution)
         case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
-            return ("Sensor problem: \(sentence(event))", .fault)
+            return ("Sensor problem: \(sentence(event, profile: profile))", .fault)
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
-        case .slowDevice: return event.phase == .end ? nil : ("Slow device: \(sentence(event))", .fault)
+        case .slowDevice: return event.phase == .end ? nil : ("Slow device: \(sentence(event, profile: profile))", .fault)
         case .overRange: return ("Over range: cannot measure higher. Ease off", .caution)
         case .painMark: return ("Pain marked: ease off or stop. Pain is your stop signal", .stop)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil

@@ -9,6 +9,9 @@ final class LiveTerminalOutput: SessionSink {
     static let redrawIntervalMicroseconds: Int64 = 66_000
     /// How long the screen stays reversed after an alert starts.
     static let flashMicroseconds: Int64 = 200_000
+    /// With no reading for this long the board has stopped streaming: the values turn stale.
+    /// Readings come 15 times a second, so 1.5 s is many missed ones, not a hiccup.
+    static let silenceMicroseconds: Int64 = 1_500_000
 
     private(set) var state: LiveViewState
     private let display = TerminalDisplay()
@@ -17,11 +20,16 @@ final class LiveTerminalOutput: SessionSink {
     private var dirty = true
     private var lastDraw: Int64 = .min
     private var flashUntil: Int64 = .min
+    private var lastReadHost: Int64 = .min
+    private var drawnSize: (columns: Int, rows: Int)?
+    private let clock: () -> Int64
 
-    init(state: LiveViewState, color: Bool, bell: Bool) {
+    /// `clock` gives host microseconds (monotonic): redraws and silence are host time.
+    init(state: LiveViewState, color: Bool, bell: Bool, clock: @escaping () -> Int64 = hostMonotonicMicroseconds) {
         self.state = state
         self.color = color
         self.bell = bell
+        self.clock = clock
     }
 
     func open() {
@@ -32,13 +40,26 @@ final class LiveTerminalOutput: SessionSink {
     func close() { display.close() }
 
     func sessionDidIdentify(_ info: DeviceInfo) { state.identify(info); dirty = true }
-    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { state.read(reading, sessionSeconds: sessionSeconds); dirty = true; tick() }
+    func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
+        state.read(reading, sessionSeconds: sessionSeconds)
+        lastReadHost = clock()
+        dirty = true
+        tick()
+    }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { state.handle(event, sessionSeconds: sessionSeconds); dirty = true }
     func sessionLinkDidChange(_ linkState: LinkState) { state.link(linkState); dirty = true; tick(force: true) }
 
     /// Redraws if something changed and the last redraw is old enough (or a flash must end).
     func tick(force: Bool = false) {
-        let now = hostMonotonicMicroseconds()
+        let now = clock()
+        if lastReadHost != .min, now - lastReadHost >= Self.silenceMicroseconds {
+            let before = state.linkStatus
+            state.silent(forHostSeconds: Double(now - lastReadHost) * 1e-6)
+            if state.linkStatus != before { dirty = true }
+        }
+        // A resize redraws even with nothing new (the board gone, no readings to trigger one).
+        let size = display.size()
+        if let drawnSize, drawnSize != size { dirty = true }
         let flashing = now < flashUntil
         guard force || dirty || flashing != (lastDraw < flashUntil) else { return }
         guard force || now - lastDraw >= Self.redrawIntervalMicroseconds else { return }
@@ -48,10 +69,10 @@ final class LiveTerminalOutput: SessionSink {
             ring = bell
             flashUntil = now + Self.flashMicroseconds
         }
-        let size = display.size()
         let renderer = LiveViewRenderer(width: size.columns, height: size.rows, color: color)
         display.draw(renderer.render(state.model(flash: now < flashUntil)), bell: ring, flash: now < flashUntil)
         lastDraw = now
+        drawnSize = size
         dirty = false
     }
 }

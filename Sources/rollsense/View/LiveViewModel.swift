@@ -51,6 +51,8 @@ struct LiveViewModel: Sendable {
     var alert: (text: String, style: ZoneStyle)?
     /// A status line about the connection ("disconnected, waiting for the board").
     var linkStatus: String?
+    /// The signal is lost: the pressure, zone and hold are old and must not look current.
+    var stale: Bool = false
     /// Whether the rig can see a load on the spine (else the view says it cannot tell).
     var spineObservable = true
     /// Whether to flash the screen this redraw (an alert just started).

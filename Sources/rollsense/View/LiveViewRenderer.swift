@@ -8,51 +8,161 @@ struct LiveViewRenderer {
     var height: Int
     var color: Bool
 
+    /// The narrowest terminal the full-screen view is laid out for; below it, one line.
+    static let minimumFullWidth = 40
+
     /// The screen's lines, each at most `width` visible columns, with ANSI colour when `color`.
+    /// From 40 columns a full screen (rows dropped, least needed first, to fit the height); below
+    /// 40 columns a one-line view.
     func render(_ model: LiveViewModel) -> [String] {
-        let width = max(self.width, 20)
-        var lines: [String] = []
-        lines.append(paint(fit("RollSense  \(model.title)", right: clock(model.sessionSeconds), width: width), "1"))
-        lines.append(model.linkStatus.map { paint(fit("  " + $0, width: width), "7;33") } ?? "")
-        lines.append(gauge(model, width: width))
-        lines.append(scale(model, width: width))
-        let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
-        // Pressure is force over a modelled contact area: an estimate (docs/SAFETY.md).
-        let pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
-        lines.append(
-            "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + "   "
-                + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor))
-        let hold = model.inContact ? clock(model.holdSeconds) : "-"
+        let width = max(self.width, 1)
+        if width < Self.minimumFullWidth { return [oneLine(model, width: width)] }
+        let height = max(self.height, 1)
+        var status: String = ""
+        if let linkStatus = model.linkStatus {
+            status = paint(fit("  " + linkStatus, width: width), model.stale ? "7;35" : "7;33")
+        }
+        let title = paint(fit("RollSense  \(model.title)", right: clock(model.sessionSeconds), width: width), "1")
+        let gaugeLine = gauge(model, width: width)
+        let scaleLine = scale(model, width: width)
+        let figures: String
+        if model.stale {
+            // Old values must not read as current: no number, no zone, in grey.
+            figures = paint("  -- N   -- kPa   NO SIGNAL", "2")
+        } else {
+            let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
+            // Pressure is force over a modelled contact area: an estimate (docs/SAFETY.md).
+            let pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
+            // Out of contact the force already says so: no zone label to repeat it (and 40 columns hold it).
+            let zoneText = model.inContact ? "   " + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor) : ""
+            figures = "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + zoneText
+        }
+        let dailyLine = holdAndToday(model, width: width)
+        let sparkText = sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals)
+        let spark = "  " + (model.stale ? paint(sparkText, "2") : sparkText)
+        let banner: (text: String, sgr: String)
+        if model.stale {
+            banner = ("NO SIGNAL: values are not current", "7;35")
+        } else if let alert = model.alert {
+            banner = (alert.text.uppercased(), "7;" + alert.style.ansiColor)
+        } else {
+            banner = (model.inContact ? "keep rolling" : "lie on the roller to start", "2")
+        }
+        let prominent = model.stale || model.alert != nil
+        let spineLine = model.spineObservable ? nil : paint(fit("  spine: cannot tell with this rig", width: width), "2")
+
+        // Rows in screen order with how much each is needed; a short terminal loses the least
+        // needed first: blank rows, the Ctrl-C hint, the banner's padding, the sparkline, the
+        // sound note, the spine line and last the pain hint. The figures and today's time stay.
+        var rows: [(line: String, need: Int)] = [
+            (title, Need.always), (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
+            (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline),
+            // The strip of the back with a rotation sensor; a blank row without one.
+            (backStrip(model, width: width), model.position == nil ? Need.blank : Need.backStrip),
+        ]
+        if prominent {
+            rows += bannerLines(banner, rows: 3, width: width).map { ($0.line, $0.padding ? Need.padding : Need.always) }
+        } else {
+            // A quiet banner's words sit on its middle row; the spine line shares the row below.
+            rows += [("", Need.padding), (paint(fit("  " + banner.text, width: width), banner.sgr), Need.always),
+                     spineLine.map { ($0, Need.spine) } ?? ("", Need.padding)]
+        }
+        rows.append(("", Need.blank))
+        // Whole words at any width: cut at 40 columns the full hint lost "signal" mid-word.
+        let painHint = width >= 44 ? "  p: it hurts more. Pain is your stop signal" : "  p: it hurts more. Pain means stop"
+        rows.append((paint(fit(painHint, width: width), "2"), Need.painHint))
+        if let note = model.soundNote { rows.append((paint(fit("  " + note, width: width), "2"), Need.soundNote)) }
+        rows.append((paint(fit("  Ctrl-C ends the session", width: width), "2"), Need.quitHint))
+        while rows.count > height, let least = rows.indices.min(by: { rows[$0].need < rows[$1].need }),
+              rows[least].need < Need.always {
+            rows.remove(at: least)
+        }
+        return Array(rows.map(\.line).prefix(height))
+    }
+
+    /// How much a row of the full view is needed: the lowest goes first when rows do not fit.
+    private enum Need {
+        static let blank = 0
+        static let quitHint = 1
+        static let padding = 2
+        static let sparkline = 3
+        static let backStrip = 3
+        static let soundNote = 4
+        static let spine = 5
+        static let painHint = 6
+        static let always = 100
+    }
+
+    /// One line for a terminal under 40 columns: the figures that matter, most important first.
+    private func oneLine(_ model: LiveViewModel, width: Int) -> String {
+        let today = "\(clock(model.dailySeconds))/\(clock(model.dailyLimitSeconds))"
+        if model.stale {
+            return paint(fitPlain("NO SIGNAL -- N " + today, width: width), "7;35")
+        }
+        let what: String
+        let style: ZoneStyle
+        if let alert = model.alert {
+            (what, style) = (alert.text.uppercased(), alert.style)
+        } else {
+            (what, style) = (model.inContact ? format(model.forceNewtons, digits: 0) + " N " + model.zoneLabel.uppercased() : "no contact", model.zone)
+        }
+        // Today's time stays whole at the right; the words take what is left.
+        let room = width - today.count - 1
+        guard room >= 4 else { return fitPlain(today, width: width) }
+        return paint(fitPlain(what, width: room), model.alert == nil ? "1;" + style.ansiColor : "1;7;" + style.ansiColor) + " " + today
+    }
+
+    /// "Hold 0:12   Today on lower back 3:30 / 5:00 [####....]", shortened to fit: the bar
+    /// goes first, then the area name; today's time against the limit always stays.
+    private func holdAndToday(_ model: LiveViewModel, width: Int) -> String {
+        let hold = model.stale || !model.inContact ? "-" : clock(model.holdSeconds)
         let daily = "\(clock(model.dailySeconds)) / \(clock(model.dailyLimitSeconds))"
-        let holdLine = "  Hold \(hold)   Today on \(model.areaName) \(daily) "
-        // The bar takes what room is left (2 columns for its brackets), at most 20 cells.
-        let dailyBarWidth = max(0, min(20, width - holdLine.count - 2))
         let dailyFraction = model.dailyLimitSeconds > 0 ? model.dailySeconds / model.dailyLimitSeconds : 0
         let dailyStyle: ZoneStyle = model.dailySeconds >= model.dailyLimitSeconds ? .stop
             : (model.dailySeconds >= model.dailyWarningSeconds ? .caution : .target)
-        lines.append(
-            (dailyBarWidth > 0 ? holdLine : fit(holdLine, width: width))
-                + paint(bar(fraction: dailyFraction, width: dailyBarWidth), dailyStyle.ansiColor))
-        lines.append("  " + sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals))
-        lines.append(backStrip(model, width: width))
-        if let alert = model.alert {
-            // Three rows in the alert's colour, the words in capitals in the middle one: readable
-            // from a roller on the floor.
-            let text = "  " + alert.text.uppercased() + "  "
-            let padded = String(repeating: " ", count: max(0, (width - text.count) / 2)) + text
-            let blank = String(repeating: " ", count: width)
-            lines.append(paint(blank, "7;" + alert.style.ansiColor))
-            lines.append(paint(fit(padded, width: width), "1;7;" + alert.style.ansiColor))
-            lines.append(paint(blank, "7;" + alert.style.ansiColor))
-        } else {
-            lines.append("")
-            lines.append(paint(fit("  " + (model.inContact ? "keep rolling" : "lie on the roller to start"), width: width), "2"))
-            lines.append(model.spineObservable ? "" : paint(fit("  spine: cannot tell with this rig", width: width), "2"))
+        let candidates = [
+            "  Hold \(hold)   Today on \(model.areaName) \(daily) ",
+            "  Hold \(hold)  Today \(daily) ",
+            " Hold \(hold) Today \(daily)",
+        ]
+        for text in candidates {
+            // The bar wants at least 5 cells (and 2 for its brackets) to be worth drawing.
+            let barWidth = min(20, width - text.count - 2)
+            if barWidth >= 5 { return text + paint(bar(fraction: dailyFraction, width: barWidth), dailyStyle.ansiColor) }
         }
-        lines.append(paint(fit("  p: it hurts more. Pain is your stop signal", width: width), "2"))
-        if let note = model.soundNote { lines.append(paint(fit("  " + note, width: width), "2")) }
-        lines.append(paint(fit("  Ctrl-C ends the session", width: width), "2"))
-        return Array(lines.prefix(max(height, 1)))
+        return fitPlain(candidates.first { $0.count <= width } ?? candidates.last!, width: width)
+    }
+
+    /// An alert or NO SIGNAL banner: the words centred (wrapped over all rows when long) in
+    /// its colour, padded above and below to `rows`; `padding` marks the rows without words.
+    private func bannerLines(_ banner: (text: String, sgr: String), rows: Int, width: Int) -> [(line: String, padding: Bool)] {
+        var wrapped = wrap(banner.text, width: width - 2, rows: rows)
+        if wrapped.count < rows {
+            // Pad above and below so a short text sits in the middle row.
+            let above = (rows - wrapped.count) / 2
+            wrapped = Array(repeating: "", count: above) + wrapped + Array(repeating: "", count: rows - wrapped.count - above)
+        }
+        return wrapped.map { text in
+            let padded = String(repeating: " ", count: max(0, (width - text.count) / 2)) + text
+            return (paint(fitPlain(padded, width: width, padded: true), (text.isEmpty ? "" : "1;") + banner.sgr), text.isEmpty)
+        }
+    }
+
+    /// Words into at most `rows` lines of at most `width` characters (the last one clipped).
+    private func wrap(_ text: String, width: Int, rows: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= width { current += " " + word } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        if lines.count > rows {
+            lines = Array(lines.prefix(rows - 1)) + [lines[(rows - 1)...].joined(separator: " ")]
+        }
+        return lines.map { fitPlain($0, width: width) }
     }
 
     // MARK: - Pieces
@@ -60,13 +170,13 @@ struct LiveViewRenderer {
     private func gauge(_ model: LiveViewModel, width: Int) -> String {
         let cells = width - 2
         let maximum = max(model.gaugeMaximumKilopascals, 1)
-        let filled = Int((min(max(model.gaugeValue, 0), maximum) / maximum * Double(cells)).rounded())
+        let filled = model.stale ? 0 : Int((min(max(model.gaugeValue, 0), maximum) / maximum * Double(cells)).rounded())
         var out = " "
         var runStyle: ZoneStyle?
         var run = ""
         for cell in 0..<cells {
             let kilopascals = (Double(cell) + 0.5) / Double(cells) * maximum
-            let style = bandStyle(at: kilopascals, bands: model.bands)
+            let style = model.stale ? .none : bandStyle(at: kilopascals, bands: model.bands)
             let glyph: Character = cell < filled ? "█" : "░"
             if style != runStyle, let previous = runStyle {
                 out += paint(run, previous.ansiColor)
@@ -83,11 +193,23 @@ struct LiveViewRenderer {
         let cells = width - 2
         let maximum = max(model.gaugeMaximumKilopascals, 1)
         var line = [Character](repeating: " ", count: width)
-        for band in model.bands where band.style != .none {
-            let column = 1 + Int(band.fromKilopascals / maximum * Double(cells))
-            for (offset, character) in band.style.rawValue.enumerated() where column + offset < width {
-                line[column + offset] = character
+        let named = model.bands.filter { $0.style != .none }.map(\.style.rawValue)
+        let columns = model.bands.filter { $0.style != .none }.map { 1 + Int($0.fromKilopascals / maximum * Double(cells)) }
+        func bandEnd(_ index: Int) -> Int { index + 1 < columns.count ? columns[index + 1] : width }
+        var previousEnd = 0
+        for (index, name) in named.enumerated() {
+            // Each name starts at its band, or just after the name before it; it may reach into
+            // the next band as far as that band's own name leaves room, with a space between.
+            let start = max(columns[index], previousEnd + 1)
+            var limit = bandEnd(index) - 1
+            if index + 1 < columns.count {
+                limit += max(0, bandEnd(index + 1) - columns[index + 1] - 1 - named[index + 1].count)
             }
+            let room = min(limit, width) - start
+            let label = name.count <= room ? name : (room >= 3 ? String(name.prefix(room - 1)) + "." : "")
+            guard !label.isEmpty else { continue }
+            for (offset, character) in label.enumerated() { line[start + offset] = character }
+            previousEnd = start + label.count
         }
         return paint(String(line), "2")
     }
@@ -143,6 +265,12 @@ struct LiveViewRenderer {
 
     private func paint(_ text: String, _ sgr: String) -> String {
         color && !text.isEmpty ? "\u{1B}[\(sgr)m\(text)\u{1B}[0m" : text
+    }
+
+    /// Clips to `width` (no padding unless `padded`).
+    private func fitPlain(_ text: String, width: Int, padded: Bool = false) -> String {
+        let clipped = text.count > width ? String(text.prefix(width)) : text
+        return padded ? clipped + String(repeating: " ", count: width - clipped.count) : clipped
     }
 
     private func fit(_ left: String, right: String = "", width: Int) -> String {

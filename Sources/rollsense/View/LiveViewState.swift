@@ -19,6 +19,9 @@ struct LiveViewState {
     private(set) var recent: [Double] = []
     private(set) var linkStatus: String?
     private(set) var bandSeconds: [Int: Double] = [:]
+    /// Session seconds of the last reading when the signal was lost (board gone or silent); nil
+    /// while readings are current. The view then shows no pressure or zone as current.
+    private(set) var signalLostAtSessionSeconds: Double?
     /// Open alerts by reason, with when they started (device seconds) and their words.
     private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
     private var instant: (until: Double, text: String, style: ZoneStyle)?
@@ -58,17 +61,35 @@ struct LiveViewState {
         self.reading = reading
         self.sessionSeconds = sessionSeconds
         linkStatus = nil
+        signalLostAtSessionSeconds = nil
         recent.append(gaugeInKilopascals ? reading.pressureKilopascals : reading.forceNewtons)
         if recent.count > Self.historyCount { recent.removeFirst(recent.count - Self.historyCount) }
     }
 
     mutating func link(_ state: LinkState) {
         switch state {
-        case .disconnected: linkStatus = "disconnected, waiting for the board"
-        case .reconnected: linkStatus = "reconnected, waiting for data"
+        case .disconnected:
+            signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
+            linkStatus = "NO SIGNAL since \(clock(sessionSeconds)): board disconnected, waiting for it"
+        case .reconnected:
+            signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
+            linkStatus = "board back, waiting for data (NO SIGNAL since \(clock(signalLostAtSessionSeconds!)))"
         case .connected: linkStatus = nil
         }
     }
+
+    /// No reading came for `hostSeconds` while connected (the board stopped streaming): the last
+    /// values are no longer current.
+    mutating func silent(forHostSeconds hostSeconds: Double) {
+        guard reading != nil else { return }
+        signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
+        if linkStatus == nil || linkStatus!.hasPrefix("NO SIGNAL since") && linkStatus!.contains("no data") {
+            linkStatus = "NO SIGNAL since \(clock(signalLostAtSessionSeconds!)): no data from the board for \(Int(hostSeconds)) s"
+        }
+    }
+
+    /// Whether the values on screen are old (the signal is lost).
+    var isStale: Bool { signalLostAtSessionSeconds != nil }
 
     mutating func handle(_ event: SignalEvent, sessionSeconds: Double) {
         handle(EventFacts(event), sessionSeconds: sessionSeconds)
@@ -92,7 +113,12 @@ struct LiveViewState {
 
     /// The alert to show: the most serious open one, the newest among equals.
     var alert: (text: String, style: ZoneStyle)? {
-        var candidates = open.values.map { (since: $0.since, text: $0.text, style: $0.style) }
+        var candidates = open.map { reason, alert in
+            // The daily warning counts on with today's total, as the status line does.
+            guard reason == .dailyWarning, let reading else { return (since: alert.since, text: alert.text, style: alert.style) }
+            return (since: alert.since, text: EventWording.dailyWarningHeadline(todaySeconds: Double(reading.dailyMicroseconds) * 1e-6, profile: profile),
+                    style: alert.style)
+        }
         if let instant, instant.until > sessionSeconds { candidates.append((since: instant.until, text: instant.text, style: instant.style)) }
         func rank(_ style: ZoneStyle) -> Int { style == .stop ? 3 : (style == .fault ? 2 : (style == .caution ? 1 : 0)) }
         return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
@@ -120,6 +146,7 @@ struct LiveViewState {
         ]
         let zone = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
+        let stale = isStale
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
         var model = LiveViewModel(
             title: title,
@@ -133,15 +160,17 @@ struct LiveViewState {
             gaugeMaximumKilopascals: stop * 1.3,
             inContact: inContact,
             holdSeconds: Double(reading?.holdMicroseconds ?? 0) * 1e-6,
-            areaName: reading.map { Self.regionName($0.area.region) + ($0.area.side == .whole ? "" : " (\($0.area.side.rawValue))") }
+            // While stale the side is old news; the day's total is per region anyway.
+            areaName: (stale ? nil : reading).map { Self.regionName($0.area.region) + ($0.area.side == .whole ? "" : " (\($0.area.side.rawValue))") }
                 ?? Self.regionName(profile.region),
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
             dailyWarningSeconds: profile.limits.dailyWarningSeconds,
             sessionSeconds: sessionSeconds,
             recentKilopascals: recent,
-            alert: alert,
+            alert: stale ? nil : alert,
             linkStatus: linkStatus,
+            stale: stale,
             spineObservable: profile.spine.canObserveCentreLoad,
             flash: flash,
             position: reading?.position,
