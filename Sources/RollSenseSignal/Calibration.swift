@@ -1,8 +1,5 @@
 import RollSenseWire
 
-/// Standard gravity in m/s² (CGPM 1901, the conversion used for kilograms-force everywhere).
-public let standardGravityMetresPerSecondSquared = 9.80665
-
 /// One calibration point: a raw reading and the force it stands for.
 public struct CalibrationPoint: Codable, Sendable, Equatable {
     /// The raw sensor reading, after the tare offset is removed.

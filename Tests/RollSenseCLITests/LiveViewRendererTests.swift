@@ -2,6 +2,7 @@ import Testing
 @testable import rollsense
 import RollSenseKit
 import RollSenseSignal
+import RollSenseWire
 
 /// The pure layout of the live view: same model and size, same lines.
 @Suite("Live view renderer")

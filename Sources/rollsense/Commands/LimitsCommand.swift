@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWire
 
 /// `rollsense limits`: the zone limits a person's sessions run with, where each came from, and
 /// a reset of the pain marks behind them.
