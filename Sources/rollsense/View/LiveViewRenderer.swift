@@ -1,4 +1,5 @@
 import RollSenseSignal
+import RollSenseStore
 
 /// Lays out the live view as lines of text for a terminal of a given size.
 ///
@@ -287,16 +288,7 @@ func clock(_ seconds: Double) -> String {
     return "\(total / 60):\(remainder < 10 ? "0" : "")\(remainder)"
 }
 
-/// A number with a fixed count of decimals, without Foundation's formatters.
+/// A number with a fixed count of decimals, without Foundation's formatters; `-` for NaN or infinity.
 func format(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return "-" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled - Double(whole) * scale)
-    let sign = value < 0 && scaled > 0 ? "-" : ""
-    guard digits > 0 else { return sign + String(whole) }
-    let fractionText = String(fraction)
-    return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    fixedDecimal(value, digits: digits) ?? "-"
 }
