@@ -52,13 +52,6 @@ public struct CSVExporter: Sendable {
         return fields.joined(separator: ",")
     }
 
-    /// One JSON line for an event: `live --json`, `replay --json` and `export --events` all
-    /// write this line; `message` is the event's sentence for people.
-    public static func eventLine(_ event: SignalEvent, sessionSeconds: Double, message: String) -> String {
-        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
-        return "{\"type\":\"event\",\"t\":\(decimal(sessionSeconds, digits: 3)),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(JSONText.string(message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(JSONText.string(event.area.name))}"
-    }
-
     /// A number with fixed decimals; empty for NaN or infinity (an empty CSV cell).
     static func decimal(_ value: Double, digits: Int) -> String {
         fixedDecimal(value, digits: digits) ?? ""

@@ -1,3 +1,5 @@
+import RollSenseSignal
+
 /// JSON written by hand with fixed decimals, so the same session always gives the same bytes:
 /// the CLI's JSON lines, `export --events` and the live page all build their text here.
 public enum JSONText {
@@ -22,6 +24,13 @@ public enum JSONText {
             }
         }
         return out + "\""
+    }
+
+    /// One JSON line for an event: `live --json`, `replay --json` and `export --events` all
+    /// write this line; `message` is the event's sentence for people.
+    public static func eventLine(_ event: SignalEvent, sessionSeconds: Double, message: String) -> String {
+        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
+        return "{\"type\":\"event\",\"t\":\(fixedDecimal(sessionSeconds, digits: 3) ?? "null"),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(string(message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(string(event.area.name))}"
     }
 }
 

@@ -55,7 +55,7 @@ final class JSONLinesOutput: SessionSink {
 
     /// The `event` object, with its sentence; the live page gets the same one.
     static func eventLine(_ event: SignalEvent, sessionSeconds: Double, profile: Profile) -> String {
-        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
+        JSONText.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {

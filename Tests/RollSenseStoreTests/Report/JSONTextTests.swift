@@ -1,4 +1,5 @@
 import Foundation
+import RollSenseSignal
 import RollSenseStore
 import Testing
 
@@ -35,5 +36,10 @@ struct JSONTextTests {
         #expect(fixedDecimal(1e300, digits: 3) == "1e+300")
         #expect(fixedDecimal(-9.3e18, digits: 0) == "-9.3e+18")
         #expect(fixedDecimal(8_999_999_999_999.0, digits: 3) == "8999999999999.000")
+    }
+
+    @Test func eventLineIsJSON() throws {
+        let line = JSONText.eventLine(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3, message: "pressure high: ease off")
+        #expect(line.hasPrefix("{\"type\":\"event\",\"t\":3.000,\"kind\":\"zone\",\"level\":\"caution\",\"phase\":\"start\",\"reason\":\"zoneCaution\""))
     }
 }
