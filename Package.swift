@@ -40,6 +40,8 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .target(name: "RollSenseWire", swiftSettings: strictSettings),
+        // The errno type and the host's monotonic clock, shared by Device, Store and Kit.
+        .target(name: "RollSenseSystem", swiftSettings: strictSettings),
         // The live page for a phone: HTTP + WebSocket server, latest-value broadcast, QR code.
         .target(
             name: "RollSenseWeb",
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseDevice",
-            dependencies: ["CUdev", "RollSenseWire"],
+            dependencies: ["CUdev", "RollSenseWire", "RollSenseSystem"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -64,6 +66,7 @@ let package = Package(
                 "RollSenseDevice",
                 "RollSenseStore",
                 "RollSenseKit",
+                "RollSenseSystem",
                 "RollSenseCues",
                 "RollSenseAudio",
                 "RollSenseWeb",
@@ -88,7 +91,7 @@ let package = Package(
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice", "RollSenseSystem"], swiftSettings: strictSettings),
         // The real firmware under the simavr harness, for the firmware and reliability tests.
         .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire"], path: "Tests/SimulatorSupport",
                 swiftSettings: strictSettings),
@@ -97,7 +100,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .target(
             name: "RollSenseStore",
-            dependencies: ["RollSenseWire", "RollSenseSignal", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseSystem", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // A child process for the store's crash, permission and concurrency tests (kill -9 mid-write,
@@ -105,12 +108,12 @@ let package = Package(
         .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseStoreTests",
-            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "RollSenseSystem", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "RollSenseKit",
-            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseDevice", "RollSenseStore"],
+            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseSystem", "RollSenseDevice", "RollSenseStore"],
             swiftSettings: strictSettings
         ),
         // Voice and tone (issue 14): the pure cue planner and tone patterns, then speech (espeak-ng),
@@ -118,7 +121,7 @@ let package = Package(
         .target(name: "RollSenseCues", dependencies: ["RollSenseSignal"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseAudio",
-            dependencies: ["CEspeakNG", "CALSA", "RollSenseCues", "RollSenseSignal", "RollSenseKit"],
+            dependencies: ["CEspeakNG", "CALSA", "RollSenseCues", "RollSenseSignal", "RollSenseKit", "RollSenseSystem"],
             swiftSettings: strictSettings
         ),
         .testTarget(

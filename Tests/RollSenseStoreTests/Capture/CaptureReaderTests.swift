@@ -1,5 +1,6 @@
 import Foundation
 import RollSenseStore
+import RollSenseSystem
 import Testing
 
 @Suite struct CaptureReaderTests {
@@ -240,7 +241,7 @@ import Testing
 
     @Test func missingFileIsUnreadable() {
         let path = "/nonexistent-rollsense-dir/x.rscap"
-        #expect(throws: CaptureReadError.unreadable(path: path, errno: SystemErrno(ENOENT))) { try CaptureReader(path: path) }
+        #expect(throws: CaptureReadError.unreadable(path: path, errno: Errno(ENOENT))) { try CaptureReader(path: path) }
     }
 
     @Test func newerMajorVersionIsRefusedWithItsNumber() throws {
