@@ -81,9 +81,11 @@ let package = Package(
         ),
         // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
         .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // What several test targets share: the runner of the built `rollsense` binary, SplitMix64.
+        .target(name: "RollSenseTestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseWireTests",
-            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["RollSenseWire", "RollSenseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -91,7 +93,7 @@ let package = Package(
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice", "RollSenseSystem"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice", "RollSenseSystem", "RollSenseTestSupport"], swiftSettings: strictSettings),
         // The real firmware under the simavr harness, for the firmware and reliability tests.
         .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire"], path: "Tests/SimulatorSupport",
                 swiftSettings: strictSettings),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseStoreTests",
-            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "RollSenseSystem", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "RollSenseSystem", "RollSenseTestSupport", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -141,7 +143,7 @@ let package = Package(
         .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport", "RollSenseTestSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
@@ -160,7 +162,7 @@ let package = Package(
         // replay, report, export and history run as the built binary; CaptureByteSource in process.
         .testTarget(
             name: "RollSenseCommandsTests",
-            dependencies: ["RollSenseKit", "RollSenseStore", "RollSenseWire", "rollsense"],
+            dependencies: ["RollSenseKit", "RollSenseStore", "RollSenseWire", "rollsense", "RollSenseTestSupport"],
             swiftSettings: strictSettings
         ),
     ],
