@@ -75,13 +75,7 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
 
     @Test func aReadOnlyDirectoryIsAClearError() throws {
         let directory = TemporaryDirectory()
-        // Root ignores permission bits, so the child drops to `nobody` when run as root; the
-        // directories above must let `nobody` through.
-        #expect(chmod(directory.path, 0o755) == 0)
-        let readOnly = directory.file("read-only")
-        #expect(mkdir(readOnly, 0o555) == 0)
-        #expect(chmod(readOnly, 0o555) == 0)
-        let path = readOnly + "/x.rscap"
+        let path = directory.readOnlySubdirectory() + "/x.rscap"
         let child = try StoreTestTool.launch(["capture-open", path, "--drop-privileges"])
         let result = try child.wait()
         #expect(result.status == 3, "child said: \(result.output)")
