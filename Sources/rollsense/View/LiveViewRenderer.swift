@@ -150,15 +150,7 @@ struct LiveViewRenderer {
 
     /// Words into at most `rows` lines of at most `width` characters (the last one clipped).
     private func wrap(_ text: String, width: Int, rows: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= width { current += " " + word } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
+        var lines = wordWrap(text, width: width).filter { !$0.isEmpty }
         if lines.count > rows {
             lines = Array(lines.prefix(rows - 1)) + [lines[(rows - 1)...].joined(separator: " ")]
         }
