@@ -17,13 +17,15 @@ struct FlashCommand: ParsableCommand {
             Finds the board (as `devices` does), picks the firmware image built for it \
             (Firmware/build after `make -C Firmware`, or share/rollsense/firmware after \
             `make install`), checks the image, runs avrdude with the bootloader's protocol and \
-            speed (Uno and new Nano: optiboot at 115200 baud; old Nano: 57600; Leonardo and \
-            Micro: a 1200-baud touch starts the bootloader, which may come up on another port), \
-            then waits for the new firmware's HELLO and reports its version.
+            speed (Uno and new Nano: optiboot at 115200 baud; old Nano: 57600, and a Nano silent \
+            at 115200 is tried at 57600; Leonardo and Micro: a 1200-baud touch starts the \
+            bootloader, which may come up on another port), then waits for the new firmware's \
+            HELLO and reports its version.
 
             Flashing replaces whatever sketch the board ran. Exit status 0 when the new firmware \
             said hello, 64 for a wrong option or several boards with none chosen, 65 for a \
-            damaged image, 69 when the board, the port or avrdude failed.
+            damaged image, 69 when the board, the port or avrdude failed (a failed verify too), \
+            130 or 143 when Ctrl-C or SIGTERM stopped it (avrdude is stopped with it).
 
             Examples:
               rollsense flash
