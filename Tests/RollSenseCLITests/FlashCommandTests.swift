@@ -102,6 +102,33 @@ struct FlashCommandTests {
         #expect(lines.contains("Writing the firmware:") && lines.contains("Reading it back to verify:"))
     }
 
+    /// Ctrl-C at a terminal reaches rollsense and avrdude alike (one process group): the bar
+    /// stays where the write got, the message says the board may need flashing again, exit 130,
+    /// and no avrdude is left on the port.
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func ctrlCAtATerminalStopsTheWriteAndSaysSo() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        try #require(SimulatedBootloaderBoard.available)
+        let board = try SimulatedBootloaderBoard()
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let server = TerminalViewTests.Server()
+        // SIGINT ignored by the shell only (rollsense installs its handler, so avrdude starts
+        // with the default action), so the shell lives to print the exit status.
+        let command = "trap '' INT; env -u LD_PRELOAD -u UMOCKDEV_DIR '\(BuiltRollSense.executable.path)' flash --device '\(board.link)' --board uno; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "30", "sh", "-c", command])
+        _ = try server.waitForScreen(seconds: 60) { $0.contains("Writing the firmware:") }
+        try server.run(["send-keys", "-t", "view", "C-c"])
+        let lines = try server.waitForScreen(seconds: 30) { $0.contains { $0.hasPrefix("exit status") } }
+        print("Ctrl-C during flash at 40 columns:\n" + lines.joined(separator: "\n"))
+        #expect(lines.contains("exit status 130"))
+        #expect(lines.joined().contains("Flashing was stopped by Ctrl-C (SIGINT); avrdude was stopped too."))
+        #expect(lines.joined().contains("need flashing again"))
+        #expect(!lines.contains { $0.hasPrefix("[") && $0.contains("100%") }, "a cut-off write is not drawn as complete")
+        let left = avrdudeProcesses(on: board.link)
+        #expect(left.isEmpty, "avrdude still running on the port: \(left)")
+    }
+
     /// Two boards at a terminal: flash asks which, and goes on with the one chosen (here a Nano
     /// clone's CH340 under umockdev, whose node avrdude cannot open: a plain device error).
     @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
@@ -366,4 +393,13 @@ func childProcesses(of pid: pid_t) -> [pid_t] {
 /// A process's name (/proc/PID/comm).
 func processName(_ pid: pid_t) -> String? {
     (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// The avrdude processes whose command line names `port` (/proc/PID/cmdline).
+func avrdudeProcesses(on port: String) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { pid_t($0) }.filter { pid in
+        guard processName(pid) == "avrdude", let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        return String(decoding: data, as: UTF8.self).contains(port)
+    }
 }

@@ -201,7 +201,8 @@ enum Avrdude {
         }
 
         private mutating func end(_ label: String) {
-            if let bar { bar.finish() } else { say("\(label): \(hashes * 2) % done") }
+            // Short of 50 marks the phase was cut off (avrdude stopped): the bar stays where it got.
+            if let bar { bar.finish(complete: hashes >= 50) } else { say("\(label): \(hashes * 2) % done") }
             bar = nil
             phase = nil
         }
