@@ -82,17 +82,22 @@ struct FlashCommandTests {
         #expect(!result.stdout.contains("Note: this rollsense expects"), "the host's expected version drifted from config.h")
     }
 
+    /// Starts `rollsense flash` of the simulated Uno in a 40x30 tmux session. SIGINT is ignored
+    /// by the shell only (rollsense installs its handler, so avrdude starts with the default
+    /// action), so the shell lives to print the exit status after a Ctrl-C.
+    static func startFlashAtFortyColumns(_ board: SimulatedBootloaderBoard, in server: TerminalViewTests.Server) throws {
+        let command = "trap '' INT; env -u LD_PRELOAD -u UMOCKDEV_DIR '\(BuiltRollSense.executable.path)' flash --device '\(board.link)' --board uno; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "30", "sh", "-c", command])
+    }
+
     /// At a terminal avrdude's progress is a bar that fits the width; at 40 columns it never wraps.
     @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
     func aTerminalSeesAProgressBarThatFitsFortyColumns() throws {
         _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
         try #require(SimulatedBootloaderBoard.available)
         let board = try SimulatedBootloaderBoard()
-        let cli = try BuiltRollSense()
-        defer { cli.removeHome() }
         let server = TerminalViewTests.Server()
-        let command = "env -u LD_PRELOAD -u UMOCKDEV_DIR '\(BuiltRollSense.executable.path)' flash --device '\(board.link)' --board uno; echo \"exit status $?\"; sleep 600"
-        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "30", "sh", "-c", command])
+        try Self.startFlashAtFortyColumns(board, in: server)
         let lines = try server.waitForScreen(seconds: 90) { $0.contains { $0.hasPrefix("exit status") } }
         print("rollsense flash at 40 columns:\n" + lines.joined(separator: "\n"))
         #expect(lines.contains("exit status 0"))
@@ -110,13 +115,8 @@ struct FlashCommandTests {
         _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
         try #require(SimulatedBootloaderBoard.available)
         let board = try SimulatedBootloaderBoard()
-        let cli = try BuiltRollSense()
-        defer { cli.removeHome() }
         let server = TerminalViewTests.Server()
-        // SIGINT ignored by the shell only (rollsense installs its handler, so avrdude starts
-        // with the default action), so the shell lives to print the exit status.
-        let command = "trap '' INT; env -u LD_PRELOAD -u UMOCKDEV_DIR '\(BuiltRollSense.executable.path)' flash --device '\(board.link)' --board uno; echo \"exit status $?\"; sleep 600"
-        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "30", "sh", "-c", command])
+        try Self.startFlashAtFortyColumns(board, in: server)
         _ = try server.waitForScreen(seconds: 60) { $0.contains("Writing the firmware:") }
         try server.run(["send-keys", "-t", "view", "C-c"])
         let lines = try server.waitForScreen(seconds: 30) { $0.contains { $0.hasPrefix("exit status") } }
@@ -166,11 +166,16 @@ struct FlashCommandTests {
         #expect(result.stderr.contains("run flash again; if verify fails again at the same place, that board's flash is worn or faulty"))
     }
 
-    /// The old Nano bootloader (ATmegaBOOT at 57600, from Debian's arduino-core-avr) under simavr.
-    @Test func theOldNanoBootloaderTakesTheFirmwareWithNanoOld() throws {
+    /// A blank Nano with the old bootloader under simavr.
+    static func oldNano() throws -> SimulatedBootloaderBoard {
         try #require(SimulatedBootloaderBoard.available)
         try #require(FileManager.default.fileExists(atPath: SimulatedBootloaderBoard.oldNanoBootloader.path), "Tools/setup.sh installs arduino-core-avr")
-        let board = try SimulatedBootloaderBoard(bootloader: SimulatedBootloaderBoard.oldNanoBootloader)
+        return try SimulatedBootloaderBoard(bootloader: SimulatedBootloaderBoard.oldNanoBootloader)
+    }
+
+    /// The old Nano bootloader (ATmegaBOOT at 57600, from Debian's arduino-core-avr) under simavr.
+    @Test func theOldNanoBootloaderTakesTheFirmwareWithNanoOld() throws {
+        let board = try Self.oldNano()
         let cli = try BuiltRollSense()
         defer { cli.removeHome() }
         let result = try cli.run(["flash", "--device", board.link, "--board", "nano-old"])
@@ -185,9 +190,7 @@ struct FlashCommandTests {
     /// bootloader a Nano has, so 115200 gets no answer from the old one (the simulator garbles
     /// bytes at a mismatched rate) and flash says so and tries 57600.
     @Test func aNanoSilentAt115200IsTriedAt57600AndSaysSo() throws {
-        try #require(SimulatedBootloaderBoard.available)
-        try #require(FileManager.default.fileExists(atPath: SimulatedBootloaderBoard.oldNanoBootloader.path), "Tools/setup.sh installs arduino-core-avr")
-        let board = try SimulatedBootloaderBoard(bootloader: SimulatedBootloaderBoard.oldNanoBootloader)
+        let board = try Self.oldNano()
         let cli = try BuiltRollSense()
         defer { cli.removeHome() }
         let result = try cli.run(["flash", "--device", board.link, "--board", "nano", "--verbose"])

@@ -61,6 +61,18 @@ extension UdevTests {
             return false
         }
 
+        /// Plugs the Leonardo fixture into `testbed`, starts `rollsense ARGS` and returns once it
+        /// set the port to 1200 baud: the fixture's text (to unplug it), the process, its output.
+        static func flashTouchingALeonardo(on testbed: Testbed, _ arguments: [String]) throws -> (String, Process, () -> (String, String)) {
+            let leonardo = try Testbed.fixture(UdevFixture.leonardo)
+            try testbed.add(leonardo)
+            let master = testbed.deviceSide(of: "/dev/ttyACM1")
+            try #require(master >= 0)
+            let (process, output) = try start(arguments)
+            #expect(waitForSpeed(speed_t(B1200), on: master, seconds: 30), "no 1200-baud touch on /dev/ttyACM1")
+            return (leonardo, process, output)
+        }
+
         static func wait(_ process: Process, seconds: Double) {
             let deadline = Date().addingTimeInterval(seconds)
             while process.isRunning && Date() < deadline { usleep(50_000) }
@@ -70,12 +82,7 @@ extension UdevTests {
 
         @Test func theTouchFollowsTheBoardToItsBootloaderPortAndRunsAvr109There() throws {
             let testbed = try Testbed()
-            let leonardo = try Testbed.fixture(UdevFixture.leonardo)
-            try testbed.add(leonardo)
-            let master = testbed.deviceSide(of: "/dev/ttyACM1")
-            try #require(master >= 0)
-            let (process, output) = try Self.start(["flash", "--verbose"])
-            #expect(Self.waitForSpeed(speed_t(B1200), on: master, seconds: 30), "no 1200-baud touch on /dev/ttyACM1")
+            let (leonardo, process, output) = try Self.flashTouchingALeonardo(on: testbed, ["flash", "--verbose"])
             // The sketch resets (Arduino's CDC.cpp) and USB brings the bootloader up elsewhere.
             usleep(250_000)
             testbed.unplug(leonardo)
@@ -95,12 +102,7 @@ extension UdevTests {
 
         @Test func aBootloaderPortThatNeverAppearsIsExplained() throws {
             let testbed = try Testbed()
-            let leonardo = try Testbed.fixture(UdevFixture.leonardo)
-            try testbed.add(leonardo)
-            let master = testbed.deviceSide(of: "/dev/ttyACM1")
-            try #require(master >= 0)
-            let (process, output) = try Self.start(["flash", "--board", "micro"])
-            #expect(Self.waitForSpeed(speed_t(B1200), on: master, seconds: 30))
+            let (leonardo, process, output) = try Self.flashTouchingALeonardo(on: testbed, ["flash", "--board", "micro"])
             testbed.unplug(leonardo)
             Self.wait(process, seconds: 60)
             let (stdout, stderr) = output()
