@@ -47,6 +47,7 @@ final class LiveTerminalOutput: SessionSink {
         tick()
     }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { state.handle(event, sessionSeconds: sessionSeconds); dirty = true }
+    func sessionDidNameChannels(_ channels: TextChannels) { state.nameChannels(channels); dirty = true }
     func sessionLinkDidChange(_ linkState: LinkState) { state.link(linkState); dirty = true; tick(force: true) }
 
     /// Redraws if something changed and the last redraw is old enough (or a flash must end).
