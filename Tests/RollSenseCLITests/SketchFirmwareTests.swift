@@ -49,7 +49,9 @@ struct SketchFormatCase: Sendable, CustomStringConvertible {
     ]
 }
 
-@Suite struct SketchFirmwareTests {
+// One sketch at a time: seven simulators in real time on a shared machine fall behind, and a
+// sketch that lags by seconds makes real clock jumps in the host-stamped lines.
+@Suite(.serialized) struct SketchFirmwareTests {
     static let harness = FirmwareBuild.harness
     static func elf(_ format: Int) -> URL {
         FirmwareBuild.root.appendingPathComponent("Firmware/build/examples/format-\(format).elf")
