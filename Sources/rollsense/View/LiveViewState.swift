@@ -144,7 +144,9 @@ struct LiveViewState {
             LiveViewModel.Band(fromKilopascals: zones.caution * scale, style: .caution),
             LiveViewModel.Band(fromKilopascals: stop, style: .stop),
         ]
-        let zone = reading?.zone ?? .none
+        // The zone of the load now; an alert that outlasts it (latch, off-delay) goes beside it.
+        let zone = reading?.currentZone ?? .none
+        let alerted = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
         let stale = isStale
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
@@ -177,6 +179,9 @@ struct LiveViewState {
             bandSeconds: bandSeconds,
             bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
         model.soundNote = soundNote
+        if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {
+            model.latchedAlert = ZoneStyle(rawValue: alerted.rawValue)
+        }
         return model
     }
 }
