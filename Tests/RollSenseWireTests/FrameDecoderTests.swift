@@ -28,6 +28,7 @@ import Testing
                 + [withoutSampleTime(ProtocolVector.Frame(type: 0x02, body: DeviceFrame.sample(sample).body))]
         case .fault(let fault): [ProtocolVector.Frame(type: 0x03, body: DeviceFrame.fault(fault).body)]
         case .reply(let reply): [ProtocolVector.Frame(type: 0x04, body: reply.body)]
+        case .button(let press): [ProtocolVector.Frame(type: 0x06, body: DeviceFrame.button(press).body)]
         case .gap, .protocolDetected, .textChannels: []
         }
     }
@@ -43,6 +44,7 @@ import Testing
 
     @Test func vectorsFileHasTheCases() {
         #expect(ProtocolVector.all.count >= 27)
+        #expect(ProtocolVector.all.contains { $0.name == "button pain" && $0.frames.contains { $0.type == 0x06 } })
         #expect(Self.deviceVectors.count >= 20)
     }
 
