@@ -27,6 +27,25 @@ struct VoiceCommandTests {
         for problem in cueTimingProblems(cues, in: try WAVTrack(path: wav)) { Issue.record("demo: \(problem)") }
     }
 
+    /// The timing check itself can fail: a track with sound where the cues say, then the same
+    /// track judged against a cue whose event came 0.4 s earlier (late) and two cues heard as one
+    /// (overlapping).
+    @Test func theTimingCheckCatchesLateAndOverlappingCues() {
+        func track(_ bursts: [(Double, Double)]) -> WAVTrack {
+            var samples = [Int16](repeating: 0, count: 22_050 * 3)
+            for (from, to) in bursts {
+                for n in Int(from * 22_050)..<Int(to * 22_050) { samples[n] = Int16(8000 * sin(Double(n) * 0.3)) }
+            }
+            return WAVTrack(sampleRate: 22_050, samples: samples)
+        }
+        let onTime = CueLine(t: 1.0, eventT: 1.0, phrase: "Ease off.", durationS: 0.5)
+        #expect(cueTimingProblems([onTime], in: track([(1.0, 1.5)])).isEmpty)
+        let late = CueLine(t: 1.0, eventT: 0.6, phrase: "Ease off.", durationS: 0.5)
+        #expect(cueTimingProblems([late], in: track([(1.0, 1.5)])).contains { $0.contains("heard at") })
+        let next = CueLine(t: 1.55, eventT: 1.55, phrase: "Gently.", durationS: 0.4)
+        #expect(!cueTimingProblems([onTime, next], in: track([(1.0, 1.5), (1.55, 1.95)])).isEmpty)
+    }
+
     @Test func theToneIsSilentInTargetAndSoundsInStop() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
@@ -255,6 +274,11 @@ func cueLines(_ lines: [String]) -> [CueLine] {
 struct WAVTrack {
     var sampleRate: Int
     var samples: [Int16]
+
+    init(sampleRate: Int, samples: [Int16]) {
+        self.sampleRate = sampleRate
+        self.samples = samples
+    }
 
     init(path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
