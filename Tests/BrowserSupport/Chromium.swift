@@ -25,8 +25,10 @@ public final class Chromium {
         process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // --no-sandbox: tests run as root in a container, where Chromium's sandbox cannot start.
+        // --disable-dev-shm-usage: a container's /dev/shm is often 64 MB, where a renderer dies
+        // and DevTools calls then wait for an answer that never comes.
         process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+            "--headless", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
             "--disable-background-networking", "--disable-extensions", "--mute-audio",
             "--remote-debugging-port=0", "--user-data-dir=\(profile.path)",
             "--window-size=\(width),\(height)", "about:blank",
