@@ -567,7 +567,12 @@ void loop()
     pollRotation();
 #endif
 #if RS_PAIN_BUTTON_PIN >= 0
-    pollPainButton();
+#if RS_AS5600
+    /* A polled TWI read advances only when the loop comes round: nothing else while it runs
+     * (the button waited a few microseconds more is nothing against its 30 ms debounce). */
+    if (!as5600Busy())
+#endif
+        pollPainButton();
 #endif
     flushOutbox();
     sampleIfDue();
