@@ -63,6 +63,21 @@
 #define RS_AS5600_STALE_MS 50
 #endif
 
+/* ---- Pain button (docs/PROTOCOL.md, "BUTTON") -----------------------------------------------
+ * A push button from this pin to GND; the internal pull-up holds the pin high, so a board
+ * without a button never sends a press. Pressing it means "it hurts more": the host marks pain
+ * exactly as its own `p` key does. D12 is free on every reference rig (the HX711s take D4-D11,
+ * the AS5600 the I2C pins, the FSRs A0-A3). -1: no button. */
+#ifndef RS_PAIN_BUTTON_PIN
+#define RS_PAIN_BUTTON_PIN 12
+#endif
+/* A contact bounces for up to a few milliseconds (estimate, typical of small tactile switches):
+ * the pin must hold its new level this long before the press counts, and a press is one frame
+ * however long it is held. */
+#ifndef RS_PAIN_BUTTON_DEBOUNCE_MS
+#define RS_PAIN_BUTTON_DEBOUNCE_MS 30
+#endif
+
 /* ---- Sampling and link ---------------------------------------------------------------------- */
 #ifndef RS_DEFAULT_RATE_HZ
 #define RS_DEFAULT_RATE_HZ 100 /* docs/PROTOCOL.md default; SET_RATE changes it (1 to 1000) */

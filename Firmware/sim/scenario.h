@@ -42,6 +42,8 @@ typedef struct {
      * sensor's errors: a scale factor, a zero offset and a once-a-turn wobble (degrees). */
     track angle;
     track magnet;
+    /* The pain button on D12 (config.h): keyframes 1 pressed (pin pulled to GND), 0 released. */
+    track button;
     double angle_scale, angle_offset_deg, angle_wobble_deg;
     uint64_t seed;
     double end_s; /* time of the last line, for --seconds defaults */

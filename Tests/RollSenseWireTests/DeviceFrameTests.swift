@@ -27,6 +27,7 @@ import Testing
                           sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell, .hx711LoadCell],
                           extraKinds: [.rotationAngle])),
         .sampleExtra(sequence: 9, readings: ExtraReadings(count: 1, values: SIMD4(4095, 0, 0, 0))),
+        .button(ButtonPress(deviceTimeMicroseconds: 5500, button: .pain)),
     ]
 
     @Test(arguments: frames)
@@ -46,6 +47,7 @@ import Testing
         case .fault(let fault): [.fault(fault)]
         case .reply(let reply): [.reply(reply)]
         case .sampleExtra: []
+        case .button(let press): [.button(press)]
         }
         #expect(events == expected)
     }
