@@ -99,7 +99,7 @@ public final class WebServer: Sendable {
         do { socketAddress = try sockaddr_in.inet(ip4: requested.host, port: requested.port) } catch {
             throw .cannotListen(requested, "not an IPv4 address")
         }
-        let server = HTTPServer(address: socketAddress, timeout: 15, logger: .disabled, handler: handler)
+        let server = HTTPServer(address: socketAddress, timeout: 15, pool: NoDelaySocketPool(), logger: .disabled, handler: handler)
         let failure = Shared<String?>(nil)
         let settled = DispatchSemaphore(value: 0)
         let runTask = Task.detached {
@@ -182,6 +182,25 @@ public final class WebServer: Sendable {
             if !text.hasPrefix("127.") { found.append(text) }
         }
         return found
+    }
+}
+
+/// FlyingFox's epoll pool with Nagle's algorithm turned off on every socket it waits for (the
+/// listener first, whose accepted connections inherit it on Linux). A page's messages are a few
+/// hundred bytes each: with Nagle on, one sent while the previous is still unacknowledged waits
+/// for the peer's delayed ACK (up to 40 ms on Linux), the tail of the frame-to-DOM latency.
+struct NoDelaySocketPool: AsyncSocketPool {
+    private let inner = SocketPool<ePoll>.ePoll()
+
+    func prepare() async throws { try await inner.prepare() }
+
+    func run() async throws { try await inner.run() }
+
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        var on: Int32 = 1
+        // Fails harmlessly (ENOTSUP/EOPNOTSUPP) on anything that is not TCP.
+        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        try await inner.suspendSocket(socket, untilReadyFor: events)
     }
 }
 

@@ -26,11 +26,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else pri
 
 run() { # $1 pages: 0, 1 (Chromium), 20 (Chromium + 19 readers + 1 frozen), 20s (20 readers + 1 frozen)
     local pages="$1" page_pid=""
+    local ready="$work/ready-$pages"
+    export BENCH_WEB_READY="$ready"
     case "$pages" in
+        0) : >"$ready" ;;
         1) "$bin/bench-web" "$port" "$token" "$((seconds + 1))" 0 0 "$work/dom-$pages.json" & page_pid=$! ;;
         20) "$bin/bench-web" "$port" "$token" "$((seconds + 1))" 19 1 "$work/dom-$pages.json" & page_pid=$! ;;
         20s) "$bin/bench-web" "$port" "$token" "$((seconds + 1))" 20 1 - & page_pid=$! ;;
     esac
+    # The browser is up before the first frame (bench-web says so with the file).
+    for _ in $(seq 600); do [ -f "$ready" ] && break; sleep 0.1; done
     LIVE_BENCH_WRITES="$work/writes-$pages.json" XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" \
         "$PYTHON" Tools/bench/live_latency.py "$seconds" "rollsense-web-$pages" \
         "$bin/rollsense" live --device '{dev}' --json --no-bell --profile massage-ball-lower-back --data-dir "$work/data" \
