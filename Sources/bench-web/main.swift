@@ -1,7 +1,8 @@
 // The page side of Tools/bench/95-web-latency.sh: opens the live page in headless Chromium
 // (with an observer that notes when each reading reaches the DOM), optionally with more
 // WebSocket clients that read everything and one that never reads, and after SECONDS writes
-// the page's log as JSON: [[t, epochMilliseconds], ...] (t: the reading's session seconds).
+// the page's log as JSON: [[t, epochMilliseconds], ...] (t: the reading's session seconds), and
+// with READERS > 0 the first reader's arrivals in the same form in OUT.json.socket.
 //
 // usage: bench-web PORT TOKEN SECONDS READERS FROZEN OUT.json   (OUT "-": no browser, only the
 // socket clients, to tell the server's cost from Chromium's own CPU use)
@@ -10,6 +11,7 @@ import Glibc
 #endif
 import Foundation
 import RollSenseBrowserSupport
+import Synchronization
 
 let arguments = CommandLine.arguments
 guard arguments.count == 7, let port = UInt16(arguments[1]), let seconds = Double(arguments[3]),
@@ -44,11 +46,20 @@ for _ in 0..<frozenCount {
     try client.upgrade(target, host: host, origin: "http://\(host)")
     frozen.append(client)
 }
-for _ in 0..<readers {
+// The first reader notes when each reading's state arrived ([t, epoch ms]): the server's part
+// of the page's latency, apart from the browser's.
+let arrivals = Mutex<[[Double]]>([])
+for index in 0..<readers {
     Thread.detachNewThread {
         guard let client = try? SocketConnection(port: port),
               (try? client.upgrade(target, host: host, origin: "http://\(host)")) != nil else { return }
-        while (try? client.receiveText(timeoutSeconds: 60)) != nil {}
+        while let text = try? client.receiveText(timeoutSeconds: 60) {
+            guard index == 0, let data = text.data(using: .utf8),
+                  let reading = ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["reading"] as? [String: Any],
+                  let t = reading["t"] as? Double else { continue }
+            let now = Date().timeIntervalSince1970 * 1000
+            arrivals.withLock { $0.append([t, now]) }
+        }
     }
 }
 
@@ -73,5 +84,9 @@ let left = seconds - Date().timeIntervalSince(start)
 if left > 0 { usleep(UInt32(left * 1_000_000)) }
 let log = try browser.evaluate("JSON.stringify(window.__domLog)") as? String ?? "[]"
 try Data(log.utf8).write(to: URL(fileURLWithPath: arguments[6]))
+if readers > 0 {
+    let sockets = try JSONSerialization.data(withJSONObject: arrivals.withLock { $0 })
+    try sockets.write(to: URL(fileURLWithPath: arguments[6] + ".socket"))
+}
 browser.quit()
 _ = frozen
