@@ -82,7 +82,7 @@ public final class Chromium {
         _ = try call("Inspector.enable")
         _ = try call("Page.enable")
         _ = try call("Runtime.enable")
-        _ = try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
+        try resize(width: width, height: height)
     }
 
     deinit { quit() }
@@ -199,6 +199,11 @@ public final class Chromium {
         for type in ["mousePressed", "mouseReleased"] {
             try call("Input.dispatchMouseEvent", ["type": type, "x": box[0], "y": box[1], "button": "left", "clickCount": 1])
         }
+    }
+
+    /// Resizes the viewport as a phone of `width` x `height` CSS pixels would be.
+    public func resize(width: Int, height: Int) throws {
+        try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
     }
 
     /// A PNG of the viewport.

@@ -9,9 +9,6 @@ import Glibc
 /// server's rules checked with raw requests.
 @Suite("live page", .serialized)
 struct WebPageTests {
-    /// Where the phone-sized screenshot goes (looked at by hand; see docs/WEB.md).
-    static let screenshotPath = BuiltRollSense.root.appendingPathComponent("bench-out/web-page-390x844.png")
-
     static func page(_ url: URL) -> (port: UInt16, token: String) {
         (UInt16(url.port ?? 0), URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems?.first { $0.name == "token" }?.value ?? "")
     }
@@ -19,6 +16,23 @@ struct WebPageTests {
     /// The page's figures with the reading time they are for: [t, force, share, pressure, zone, body class].
     static let readFigures = "(() => { const f = document.getElementById('force'); const text = (id) => document.getElementById(id).textContent; return [f.dataset.t || '', f.textContent, text('share'), text('pressure'), text('zone'), document.body.className]; })()"
     static let zoneWords = ["none": "no contact", "light": "light", "target": "target", "caution": "caution", "stop": "stop", "fault": "sensor fault"]
+
+    /// Screenshots at 390x844 and 320x640 in bench-out/ (looked at by hand), checking at each
+    /// that nothing is wider than the screen and no text is smaller than 16 px.
+    static func checkLayoutAndScreenshot(_ browser: Chromium, name: String) throws {
+        let folder = BuiltRollSense.root.appendingPathComponent("bench-out")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let smallest = "Math.min(...[...document.querySelectorAll('body *')].filter((e) => e.offsetParent !== null && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize)))"
+        for (width, height) in [(390, 844), (320, 640)] {
+            try browser.resize(width: width, height: height)
+            usleep(300_000)
+            let scrollWidth = try browser.evaluate("document.documentElement.scrollWidth") as? Double ?? .infinity
+            #expect(scrollWidth <= Double(width), "\(name) at \(width) px: the page is \(scrollWidth) px wide")
+            let font = try browser.evaluate(smallest) as? Double ?? 0
+            #expect(font >= 16, "\(name) at \(width) px: text of \(font) px")
+            try browser.screenshot().write(to: folder.appendingPathComponent("\(name)-\(width)x\(height).png"))
+        }
+    }
 
     @Test func pageLeadsWithTheForceOfTheJSONLineWithTheSameTimeAndMarksPressureAsAnEstimate() throws {
         let rollsense = try BuiltRollSense()
@@ -40,8 +54,7 @@ struct WebPageTests {
         }
         // The stop zone with its cue (demo 39.6 s of device time) for the screenshot.
         #expect(try browser.wait(until: "document.body.className === 'zone-stop' && document.getElementById('cue').textContent.length > 0", timeoutSeconds: 40))
-        try FileManager.default.createDirectory(at: Self.screenshotPath.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try browser.screenshot().write(to: Self.screenshotPath)
+        try Self.checkLayoutAndScreenshot(browser, name: "web-page")
         #expect(demo.finish() == 0, "stderr: \(demo.stderr)")
 
         let readings = demo.lines.compactMap(jsonObject).filter { $0["type"] as? String == "reading" }
@@ -94,6 +107,7 @@ struct WebPageTests {
             }
             usleep(250_000)
         }
+        try Self.checkLayoutAndScreenshot(browser, name: "web-page-replay-roller")
         #expect(try browser.wait(until: "document.getElementById('link').textContent === 'replay ended'", timeoutSeconds: 90), "the page says the replay ended")
         #expect(replay.finish() == 0, "stderr: \(replay.stderr)")
 
