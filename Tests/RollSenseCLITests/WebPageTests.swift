@@ -65,11 +65,16 @@ struct WebPageTests {
             let force = try #require(line["forceN"] as? Double)
             let pressure = try #require(line["pressureKPa"] as? Double)
             let zone = try #require(line["zone"] as? String)
-            // The big number is the force in whole newtons; the demo's person weighs 75 kg.
-            #expect(Double(sample[1]).map { abs($0 - force) <= 0.51 } == true, "t \(t): page \(sample[1]) N, line \(force)")
+            // The big number is the force in whole newtons (noise below zero shows as 0); in contact,
+            // its share of the demo person's 75 kg (rounded twice: to 0.1 in the message, to 1 on the page).
+            #expect(Double(sample[1]).map { abs($0 - max(0, force)) <= 0.51 } == true, "t \(t): page \(sample[1]) N, line \(force)")
             let percent = force / (75 * 9.80665) * 100
-            #expect(sample[2].hasSuffix("% of body weight") && Double(sample[2].prefix { $0.isNumber }).map { abs($0 - percent) <= 0.51 } == true,
-                    "t \(t): page '\(sample[2])', line \(force) N = \(percent) %")
+            if line["contact"] as? Bool == true {
+                #expect(sample[2].hasSuffix("% of body weight") && Double(sample[2].prefix { $0.isNumber }).map { abs($0 - percent) <= 0.56 } == true,
+                        "t \(t): page '\(sample[2])', line \(force) N = \(percent) %")
+            } else {
+                #expect(sample[2] == "", "t \(t): no share of body weight out of contact: '\(sample[2])'")
+            }
             // Pressure as the terminal says it: "~12.3 kPa est.", to the page's rounding.
             #expect(sample[3].hasPrefix("~") && sample[3].hasSuffix(" kPa est."), "t \(t): '\(sample[3])'")
             #expect(Double(sample[3].dropFirst().prefix { $0 != " " }).map { abs($0 - pressure) <= 0.0501 } == true, "t \(t): page \(sample[3]), line \(pressure)")
@@ -87,9 +92,10 @@ struct WebPageTests {
         // The reference roller rig under simavr with its AS5600 (Fixtures/captures/make_captures.py):
         // 105 s, strokes along the back from 5 s, a hold at 65-80 s, lifted at 80-83 s.
         let capture = BuiltRollSense.root.appendingPathComponent("Fixtures/captures/firmware-roller-rotation.rscap").path
-        // The browser first: on a loaded machine its start alone can take longer than the replay.
         let browser = try Chromium()
         defer { browser.quit() }
+        // The replay waits for its first page (on a loaded machine a first navigation has taken
+        // half a minute); the page then sees it from the start.
         let replay = try RunningRollSense(rollsense, ["replay", capture, "--json", "--speed", "3", "--web", "127.0.0.1:0"])
         defer { replay.finish(timeoutSeconds: 0) }
         try browser.navigate(try replay.pageURL().absoluteString)
@@ -116,11 +122,12 @@ struct WebPageTests {
         for (_, sample) in shown {
             let t = Double(sample[0])!
             let line = try #require(readings.first { abs(($0["t"] as? Double ?? -1) - t) < 0.0005 }, "a JSON reading at t \(t)")
-            #expect(Double(sample[1]).map { abs($0 - (line["forceN"] as? Double ?? .nan)) <= 0.51 } == true)
+            #expect(Double(sample[1]).map { abs($0 - max(0, line["forceN"] as? Double ?? .nan)) <= 0.51 } == true)
             // The spot outlined is the reading's band, and the place its position in cm.
             if let millimetres = line["positionMm"] as? Double, let band = line["band"] as? Int {
                 #expect(sample[2] == String(band), "t \(t): page band \(sample[2]), line \(band)")
-                #expect(sample[3].hasPrefix(String(format: "%.1f cm", millimetres / 10)), "t \(t): '\(sample[3])', line \(millimetres) mm")
+                let centimetres = Double(sample[3].prefix { $0 != " " }) ?? .nan
+                #expect(sample[3].contains(" cm") && abs(centimetres - millimetres / 10) <= 0.0501, "t \(t): '\(sample[3])', line \(millimetres) mm")
                 placed += 1
             }
             // Every cell's time is a share of the contact so far: no band has more than the session.
@@ -373,11 +380,14 @@ final class ScriptedServer: @unchecked Sendable {
                 guard connection >= 0 else { break }
                 firstAt = firstAt ?? Date()
                 if Date().timeIntervalSince(firstAt!) < answerAfterSeconds { held.append(connection); continue }
-                var request = [UInt8](repeating: 0, count: 4096)
-                _ = recv(connection, &request, request.count, 0)
-                let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                _ = response.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-                close(connection)
+                // Each on its own thread: Chromium opens spare connections that never send a request.
+                Thread.detachNewThread {
+                    var request = [UInt8](repeating: 0, count: 4096)
+                    _ = recv(connection, &request, request.count, 0)
+                    let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    _ = response.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                    close(connection)
+                }
             }
             held.forEach { close($0) }
         }

@@ -82,10 +82,11 @@ struct ReplayCommand: ParsableCommand {
         if let voiceSession { sink = VoiceSink(primary: sink, player: voiceSession.player) }
         let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
         installStopHandlers()
-        if let webOutput, isatty(STDIN_FILENO) == 1 {
+        if let webOutput {
             // A replay that started before the page opened would show it from the middle.
-            printError("The replay starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
-            webOutput.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
+            let terminal = isatty(STDIN_FILENO) == 1
+            printError("The replay starts when a page connects\(terminal ? " or you press Enter" : "") (at most \(Int(WebOutput.linkWaitSeconds)) s).")
+            webOutput.waitForFirstPageOrEnter(readsEnter: terminal) { stopRequested.load(ordering: .relaxed) }
         }
         var failure: CommandFailure?
         var stats: SessionStatistics

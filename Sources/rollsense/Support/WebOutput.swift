@@ -125,11 +125,12 @@ final class WebOutput: SessionSink {
     /// How long the link stays on screen before the terminal view starts without a page.
     static let linkWaitSeconds = 60.0
 
-    /// Waits until a page connects, a line comes on stdin, `stop` says so, or `linkWaitSeconds` pass.
-    func waitForFirstPageOrEnter(stop: () -> Bool) {
+    /// Waits until a page connects, a line comes on stdin (when `readsEnter`), `stop` says so,
+    /// or `linkWaitSeconds` pass.
+    func waitForFirstPageOrEnter(readsEnter: Bool = true, stop: () -> Bool) {
         let deadline = hostMonotonicMicroseconds() + Int64(Self.linkWaitSeconds * 1_000_000)
         while server.broadcast.clientCount == 0 && !stop() && hostMonotonicMicroseconds() < deadline {
-            var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            var input = pollfd(fd: readsEnter ? STDIN_FILENO : -1, events: Int16(POLLIN), revents: 0)
             if poll(&input, 1, 100) > 0 {
                 var byte: UInt8 = 0
                 while read(STDIN_FILENO, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {}
