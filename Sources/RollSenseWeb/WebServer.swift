@@ -219,7 +219,7 @@ struct PageHandler: HTTPHandler {
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let given = request.query["token"], Self.same(given, token) else {
-            return Self.text(.forbidden, "403: this page needs the session's link, with its token, as rollsense printed it.\n")
+            return Self.forbiddenPage
         }
         guard request.method == .GET else {
             var response = Self.text(.methodNotAllowed, "405: only GET.\n")
@@ -268,6 +268,19 @@ struct PageHandler: HTTPHandler {
         for i in x.indices { difference |= x[i] ^ y[i] }
         return difference == 0
     }
+
+    /// A link without the session's token, most often typed by hand on a phone: readable there
+    /// (HTML at phone size, no script, nothing loaded), and plain words for anything else.
+    static let forbiddenPage: HTTPResponse = {
+        var headers = pageHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return HTTPResponse(statusCode: .forbidden, headers: headers, body: Data("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>RollSense: link needed</title></head><body style="font: 20px/1.4 system-ui, sans-serif; margin: 24px">\
+            403: this page needs the session's link, with its token, as rollsense printed it (or scan its QR code).</body></html>
+
+            """.utf8))
+    }()
 
     static func text(_ status: HTTPStatusCode, _ body: String) -> HTTPResponse {
         HTTPResponse(statusCode: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: Data(body.utf8))

@@ -281,6 +281,7 @@ struct WebPageTests {
         // Away: the pty closes; the session reports the lost link at once.
         kill(simulator.process.processIdentifier, SIGKILL)
         #expect(try browser.wait(until: noSignal, timeoutSeconds: 5), "grey and no signal after the board went away")
+        try browser.screenshot().write(to: BuiltRollSense.root.appendingPathComponent("bench-out/web-page-no-signal-390x844.png"))
     }
 
     @Test func aCrashedRendererIsAClearErrorNotASilence() throws {
