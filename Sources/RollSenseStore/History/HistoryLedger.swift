@@ -69,6 +69,7 @@ public final class HistoryLedger: Sendable {
             for contact in summary.contacts {
                 try Self.insertContact(area: contact.area, start: contact.start, end: contact.end, timeZone: summary.timeZone, sessionID: id, db: db)
             }
+            try Self.insertBands(summary, db: db)
             return id
         }
     }
@@ -128,6 +129,22 @@ public final class HistoryLedger: Sendable {
                 """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyAreaTotal? in
                 guard let day = LocalDay(row["day"] as String) else { return nil }
                 return DailyAreaTotal(day: day, area: row["area"], contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000)
+            }
+        }
+    }
+
+    /// Contact per band of the back, per day and area, for the `days` days ending with
+    /// `lastDay`: oldest day first, then by area and band.
+    public func bandHistory(days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyBandTotal] {
+        let firstDay = lastDay.adding(days: -(max(days, 1) - 1))
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, area, from_mm, width_mm, contact_us, peak_kpa FROM daily_band
+                WHERE day >= ? AND day <= ? ORDER BY day, area, width_mm, from_mm
+                """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyBandTotal? in
+                guard let day = LocalDay(row["day"] as String) else { return nil }
+                return DailyBandTotal(day: day, area: row["area"], fromMillimetres: row["from_mm"], widthMillimetres: row["width_mm"],
+                                      contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000, peakKilopascals: row["peak_kpa"])
             }
         }
     }
@@ -219,6 +236,21 @@ public final class HistoryLedger: Sendable {
                 CREATE INDEX pain_mark_person_area ON pain_mark(person, area, tool, unix_us);
                 """)
         }
+        // Time per spot of the back (issue "Where on the back"): per day, area and band, each
+        // band measured from its session's first contact.
+        migrator.registerMigration("v4-position-bands") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_band (
+                    day TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    from_mm REAL NOT NULL,
+                    width_mm REAL NOT NULL CHECK (width_mm > 0),
+                    contact_us INTEGER NOT NULL CHECK (contact_us >= 0),
+                    peak_kpa REAL NOT NULL CHECK (peak_kpa >= 0),
+                    PRIMARY KEY (day, area, from_mm, width_mm)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 
@@ -304,6 +336,22 @@ public final class HistoryLedger: Sendable {
         if let sessionID {
             try db.execute(sql: "UPDATE session SET contact_us = contact_us + ? WHERE id = ?",
                            arguments: [endMicroseconds - startMicroseconds, sessionID])
+        }
+    }
+
+    /// A session's bands go to the local day it began: a session crossing midnight is rare and
+    /// minutes long, and splitting a band's time would need each sample's wall clock.
+    private static func insertBands(_ summary: SessionSummary, db: Database) throws {
+        guard !summary.bands.isEmpty else { return }
+        let day = LocalDay(summary.start, in: summary.timeZone).description
+        let area = summary.area ?? ""
+        for band in summary.bands {
+            try db.execute(sql: """
+                INSERT INTO daily_band (day, area, from_mm, width_mm, contact_us, peak_kpa) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (day, area, from_mm, width_mm) DO UPDATE SET
+                    contact_us = contact_us + excluded.contact_us, peak_kpa = max(peak_kpa, excluded.peak_kpa)
+                """, arguments: [day, area, band.fromMillimetres, band.widthMillimetres,
+                                 Int64((band.contactSeconds * 1_000_000).rounded()), band.peakKilopascals])
         }
     }
 

@@ -27,6 +27,28 @@ public struct ContactInterval: Sendable, Equatable {
     }
 }
 
+/// Contact on one band of the back in one session (rotation sensor): the band runs from
+/// `fromMillimetres` to `fromMillimetres + widthMillimetres` measured from where the session's
+/// first contact began, since nothing tells where on the back that was.
+public struct BandContact: Sendable, Equatable {
+    /// Start of the band from the session's first contact, in millimetres (negative: below it).
+    public var fromMillimetres: Double
+    /// Width of the band, in millimetres.
+    public var widthMillimetres: Double
+    /// Seconds of contact on the band.
+    public var contactSeconds: Double
+    /// Highest pressure read on the band, in kilopascals (an estimate, as everywhere).
+    public var peakKilopascals: Double
+
+    /// Makes a band's totals.
+    public init(fromMillimetres: Double, widthMillimetres: Double, contactSeconds: Double, peakKilopascals: Double) {
+        self.fromMillimetres = fromMillimetres
+        self.widthMillimetres = widthMillimetres
+        self.contactSeconds = contactSeconds
+        self.peakKilopascals = peakKilopascals
+    }
+}
+
 /// What the ledger keeps about one session.
 public struct SessionSummary: Sendable, Equatable {
     /// Wall-clock start.
@@ -61,13 +83,17 @@ public struct SessionSummary: Sendable, Equatable {
     public var holdCount: Int
     /// Contact intervals, added to the daily totals when the summary is recorded.
     public var contacts: [ContactInterval]
+    /// Contact per band of the back (empty without a rotation sensor), added to the day the
+    /// session began when the summary is recorded.
+    public var bands: [BandContact]
 
     /// Makes a summary.
     public init(
         start: Date, end: Date? = nil, timeZone: TimeZone, deviceID: String? = nil, area: String? = nil,
         tool: String? = nil, profileName: String? = nil, source: SessionSource, capturePath: String? = nil,
         peakForceNewtons: Double? = nil, meanForceNewtons: Double? = nil, peakPressureKilopascals: Double? = nil,
-        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = [], recordingID: String? = nil
+        alertCount: Int = 0, holdCount: Int = 0, contacts: [ContactInterval] = [], bands: [BandContact] = [],
+        recordingID: String? = nil
     ) {
         self.recordingID = recordingID
         self.start = start
@@ -85,6 +111,7 @@ public struct SessionSummary: Sendable, Equatable {
         self.alertCount = alertCount
         self.holdCount = holdCount
         self.contacts = contacts
+        self.bands = bands
     }
 }
 
@@ -102,6 +129,33 @@ public struct DailyAreaTotal: Sendable, Equatable {
         self.day = day
         self.area = area
         self.contactSeconds = contactSeconds
+    }
+}
+
+/// One row of the per-spot history: contact on one band of the back, on one area, during one
+/// local day, summed over that day's sessions (each measured from its own first contact).
+public struct DailyBandTotal: Sendable, Equatable {
+    /// The local day the sessions began.
+    public var day: LocalDay
+    /// The body area.
+    public var area: String
+    /// The band, as in `BandContact`.
+    public var fromMillimetres: Double
+    /// Width of the band, in millimetres.
+    public var widthMillimetres: Double
+    /// Seconds of contact on the band that day.
+    public var contactSeconds: Double
+    /// Highest pressure read on the band that day, in kilopascals.
+    public var peakKilopascals: Double
+
+    /// Makes a row.
+    public init(day: LocalDay, area: String, fromMillimetres: Double, widthMillimetres: Double, contactSeconds: Double, peakKilopascals: Double) {
+        self.day = day
+        self.area = area
+        self.fromMillimetres = fromMillimetres
+        self.widthMillimetres = widthMillimetres
+        self.contactSeconds = contactSeconds
+        self.peakKilopascals = peakKilopascals
     }
 }
 
@@ -132,6 +186,10 @@ extension SessionSummary {
             holdCount: statistics.holdCount,
             contacts: statistics.contactIntervals.map {
                 ContactInterval(area: region, start: start.addingTimeInterval($0.startSeconds), end: start.addingTimeInterval($0.endSeconds))
+            },
+            bands: statistics.positionBands.sorted { $0.key < $1.key }.map { band, totals in
+                BandContact(fromMillimetres: Double(band) * statistics.bandMillimetres, widthMillimetres: statistics.bandMillimetres,
+                            contactSeconds: totals.seconds, peakKilopascals: totals.peakKilopascals)
             },
             recordingID: recordingID)
     }

@@ -15,9 +15,14 @@ struct HistoryCommand: ParsableCommand {
             Live sessions add their contact time to the history ledger (history.sqlite in the data \
             folder); replays only with `replay --ledger`. Days without contact are not listed.
 
+            With a rotation sensor on the rig, `--bands` lists the time per spot of the back \
+            instead: 2 cm bands measured from where each session's first contact began (nothing \
+            tells where on the back that was), added up per day.
+
             Examples:
               rollsense history
               rollsense history --days 30 --json
+              rollsense history --bands
             """
     )
 
@@ -27,8 +32,11 @@ struct HistoryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How many days back, today included (1-3660).", valueName: "n"))
     var days: Int = 7
 
-    @Flag(help: "Print one JSON object per day and area instead of a table.")
+    @Flag(help: "Print one JSON object per day and area (per band with --bands) instead of a table.")
     var json = false
+
+    @Flag(help: "Show time and peak pressure per spot of the back (needs a rotation sensor).")
+    var bands = false
 
     @Option(help: ArgumentHelp("Folder of the history ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
     var dataDir: String?
@@ -49,16 +57,29 @@ struct HistoryCommand: ParsableCommand {
             if dataDir != nil {
                 throw CommandFailure.usage("--data-dir \(absolutePath(directory)) is not a folder: check the path (live and record create it on their first session).")
             }
-            print(Self.table([], days: days))
+            if !json { print(bands ? Self.bandTable([], days: days) : Self.table([], days: days)) }
             return
         }
         let rows: [DailyAreaTotal]
+        let bandRows: [DailyBandTotal]
         do {
             let ledger = try HistoryLedger(dataDirectory: directory)
-            rows = try ledger.history(days: days, endingOn: LocalDay(Date(), in: TimeZone.current))
+            let today = LocalDay(Date(), in: TimeZone.current)
+            rows = try ledger.history(days: days, endingOn: today)
+            bandRows = try ledger.bandHistory(days: days, endingOn: today)
             try ledger.close()
         } catch {
             throw CommandFailure.data("\(error)")
+        }
+        if bands {
+            if json {
+                for row in bandRows {
+                    say("{\"day\":\(quote(row.day.description)),\"area\":\(quote(row.area)),\"fromMm\":\(number(row.fromMillimetres, digits: 1)),\"toMm\":\(number(row.fromMillimetres + row.widthMillimetres, digits: 1)),\"contactS\":\(number(row.contactSeconds, digits: 3)),\"peakPressureKPa\":\(number(row.peakKilopascals, digits: 3))}")
+                }
+            } else {
+                print(Self.bandTable(bandRows, days: days))
+            }
+            return
         }
         if json {
             for row in rows {
@@ -68,6 +89,22 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         print(Self.table(rows, days: days))
+        if !bandRows.isEmpty { print("Time per spot of the back: rollsense history --bands") }
+    }
+
+    /// Per day and area, a row per band: where (cm from each session's first contact), how long, how hard.
+    static func bandTable(_ rows: [DailyBandTotal], days: Int) -> String {
+        guard !rows.isEmpty else {
+            return "No position recorded in the last \(days) day\(days == 1 ? "" : "s"): it needs a rig with a rotation sensor (docs/HARDWARE.md)."
+        }
+        var lines = ["Spots in cm from where each session's first contact began.",
+                     "Day         Area          Spot (cm)      Contact  Peak kPa (est.)"]
+        for row in rows {
+            let from = row.fromMillimetres / 10, to = (row.fromMillimetres + row.widthMillimetres) / 10
+            let spot = "\(number(from, digits: 1)) to \(number(to, digits: 1))"
+            lines.append("\(row.day)  \(OptionValue.kebabArea(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(spot.padding(toLength: 13, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(number(row.peakKilopascals, digits: 1), 15))")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The daily limit of the built-in profile for `area` (the ledger keeps region names).

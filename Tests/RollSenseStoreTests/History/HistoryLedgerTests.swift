@@ -253,6 +253,62 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    // MARK: - Time per spot of the back
+
+    @Test func bandTimesAddUpPerDayAndAreaAndKeepTheHighestPeak() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try HistoryLedger(path: directory.file("history.sqlite"))
+        let morning = Self.local(2026, 11, 26, 8, 0), evening = Self.local(2026, 11, 26, 20, 0), nextDay = Self.local(2026, 11, 27, 9, 0)
+        func session(_ start: Date, _ bands: [BandContact], id: String) -> SessionSummary {
+            var summary = Self.session(start: start, contacts: [ContactInterval(area: "lower-back", start: start, end: start + 60)])
+            summary.bands = bands
+            summary.recordingID = id
+            return summary
+        }
+        try ledger.record(session(morning, [
+            BandContact(fromMillimetres: -20, widthMillimetres: 20, contactSeconds: 4.25, peakKilopascals: 20),
+            BandContact(fromMillimetres: 0, widthMillimetres: 20, contactSeconds: 30.5, peakKilopascals: 31),
+        ], id: "a"))
+        try ledger.record(session(evening, [
+            BandContact(fromMillimetres: 0, widthMillimetres: 20, contactSeconds: 10, peakKilopascals: 25),
+            BandContact(fromMillimetres: 20, widthMillimetres: 20, contactSeconds: 1.000001, peakKilopascals: 12),
+        ], id: "b"))
+        // The same recording again (a replay with --ledger) adds nothing.
+        try ledger.record(session(evening, [BandContact(fromMillimetres: 0, widthMillimetres: 20, contactSeconds: 99, peakKilopascals: 99)], id: "b"))
+        try ledger.record(session(nextDay, [BandContact(fromMillimetres: 0, widthMillimetres: 20, contactSeconds: 7, peakKilopascals: 9)], id: "c"))
+        let first = LocalDay(year: 2026, month: 11, day: 26)
+        #expect(try ledger.bandHistory(days: 1, endingOn: first) == [
+            DailyBandTotal(day: first, area: "lower-back", fromMillimetres: -20, widthMillimetres: 20, contactSeconds: 4.25, peakKilopascals: 20),
+            DailyBandTotal(day: first, area: "lower-back", fromMillimetres: 0, widthMillimetres: 20, contactSeconds: 40.5, peakKilopascals: 31),
+            DailyBandTotal(day: first, area: "lower-back", fromMillimetres: 20, widthMillimetres: 20, contactSeconds: 1.000001, peakKilopascals: 12),
+        ])
+        #expect(try ledger.bandHistory(days: 2, endingOn: first.adding(days: 1)).map(\.contactSeconds) == [4.25, 40.5, 1.000001, 7])
+        // A session without a rotation sensor stores no bands.
+        try ledger.record(Self.session(start: nextDay + 3600, contacts: [ContactInterval(area: "lower-back", start: nextDay + 3600, end: nextDay + 3660)]))
+        #expect(try ledger.bandHistory(days: 1, endingOn: first.adding(days: 1)).count == 1)
+    }
+
+    @Test func aLedgerFromBeforeBandsKeepsItsDataAndGainsThem() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("history.sqlite")
+        let now = Self.local(2026, 11, 26, 12, 0)
+        try HistoryLedger(path: path).addContact(area: "lower-back", from: now, to: now + 42, timeZone: Self.utcPlus2)
+        // Turn it back into the previous schema, as the last release left it.
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            try db.execute(sql: "DROP TABLE daily_band")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-position-bands'")
+        }
+        try old.close()
+        let ledger = try HistoryLedger(path: path)
+        let day = LocalDay(now, in: Self.utcPlus2)
+        #expect(try ledger.todayTotalSeconds(area: "lower-back", day: day) == 42)
+        var summary = Self.session(start: now + 60, contacts: [])
+        summary.bands = [BandContact(fromMillimetres: 40, widthMillimetres: 20, contactSeconds: 3, peakKilopascals: 10)]
+        try ledger.record(summary)
+        #expect(try ledger.bandHistory(days: 1, endingOn: day).map(\.contactSeconds) == [3])
+    }
+
     @Test func reopeningKeepsTheData() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("history.sqlite")
