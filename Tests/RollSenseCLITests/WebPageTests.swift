@@ -298,7 +298,9 @@ struct WebPageTests {
         let late = try ScriptedServer(answerAfterSeconds: 2.5)
         let browser = try Chromium()
         defer { browser.quit() }
-        try browser.navigate("http://127.0.0.1:\(late.port)/", firstTrySeconds: 3)
+        do { try browser.navigate("http://127.0.0.1:\(late.port)/", firstTrySeconds: 3) } catch {
+            throw ClientError("\(error) (restarts \(browser.restarts), connections answered \(late.answered.get()))")
+        }
         #expect(browser.restarts == 1)
         #expect(try browser.evaluate("document.body.innerText") as? String == "ok")
 
@@ -360,6 +362,8 @@ struct WebPageTests {
 final class ScriptedServer: @unchecked Sendable {
     let port: UInt16
     private let listener: Int32
+    /// Connections answered so far (for failure messages).
+    let answered = Locked(0)
 
     init(answerAfterSeconds: Double) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -373,6 +377,7 @@ final class ScriptedServer: @unchecked Sendable {
         }
         guard bound else { throw ClientError("ScriptedServer: \(String(cString: strerror(errno)))") }
         port = UInt16(bigEndian: address.sin_port)
+        let answered = self.answered
         Thread.detachNewThread {
             var firstAt: Date?
             var held: [Int32] = []
@@ -387,7 +392,12 @@ final class ScriptedServer: @unchecked Sendable {
                     _ = recv(connection, &request, request.count, 0)
                     let response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
                     _ = response.withCString { send(connection, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+                    // Closed only once the browser has closed its side: closing with its bytes
+                    // unread would reset the connection and could lose the answer.
+                    shutdown(connection, Int32(SHUT_WR))
+                    while recv(connection, &request, request.count, 0) > 0 {}
                     close(connection)
+                    answered.set(answered.get() + 1)
                 }
             }
             held.forEach { close($0) }
