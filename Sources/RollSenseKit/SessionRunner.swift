@@ -2,6 +2,7 @@ import RollSenseDevice
 import Synchronization
 import RollSenseSignal
 import RollSenseStore
+import RollSenseSystem
 import RollSenseWire
 import Synchronization
 

@@ -4,6 +4,7 @@ import RollSenseWire
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// `rollsense calibrate --yes` against `simulate` with a known mass put on the virtual roller.

@@ -2,6 +2,7 @@ import Testing
 @testable import rollsense
 import RollSenseKit
 import RollSenseSignal
+import RollSenseWire
 
 /// The pure layout of the live view: same model and size, same lines.
 @Suite("Live view renderer")
@@ -18,7 +19,7 @@ struct LiveViewRendererTests {
         model.inContact = true
         model.holdSeconds = 12
         model.dailySeconds = 100
-        model.recentKilopascals = [10, 20, 30, 40, 50]
+        model.recentGaugeValues = [10, 20, 30, 40, 50]
         model.alert = alert.map { (text: $0.0, style: $0.1) }
         model.linkStatus = link
         return model
@@ -132,7 +133,7 @@ struct LiveViewStateTests {
         (profile.zones.target, profile.zones.caution, profile.zones.stop, profile.zones.deadband) = (10, 40, 55, 2)
         let state = LiveViewState(profile: profile, title: "t", bodyMassKilograms: 80)
         let newtonsPerPercent = 80 * standardGravityMetresPerSecondSquared / 100
-        let bands = state.model(flash: false).bands.map(\.fromKilopascals)
+        let bands = state.model(flash: false).bands.map(\.fromGaugeValue)
         #expect(bands == [0, 10 * newtonsPerPercent, 40 * newtonsPerPercent, 55 * newtonsPerPercent])
         #expect(state.model(flash: false).gaugeUnit == "N")
     }

@@ -2,6 +2,7 @@ import Foundation
 import RollSenseSimulatorSupport
 import RollSenseWire
 import Testing
+import RollSenseTestSupport
 
 /// A device that is not a RollSense board gets nothing from `live` but the documented probe, and
 /// nothing at all once its bytes are text; `tare` sends `t` only when asked (docs/PROTOCOL.md,

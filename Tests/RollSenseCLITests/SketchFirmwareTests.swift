@@ -1,6 +1,7 @@
 import Foundation
 import RollSenseSimulatorSupport
 import Testing
+import RollSenseTestSupport
 
 /// One format of Firmware/examples/sketch-formats.cpp under the simavr harness at its real baud
 /// rate, read by `rollsense live --baud auto` as a new user would.

@@ -3,6 +3,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 struct TmuxFailure: Error, CustomStringConvertible {

@@ -4,6 +4,7 @@ import Synchronization
 import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 import RollSenseWire
 
 /// `rollsense calibrate`: tare and known-mass calibration, stored per board.

@@ -55,7 +55,7 @@ final class JSONLinesOutput: SessionSink {
 
     /// The `event` object, with its sentence; the live page gets the same one.
     static func eventLine(_ event: SignalEvent, sessionSeconds: Double, profile: Profile) -> String {
-        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
+        JSONText.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {
@@ -87,27 +87,10 @@ final class JSONLinesOutput: SessionSink {
 
 /// A JSON string literal.
 func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    JSONText.string(text)
 }
 
 /// A JSON number with fixed decimals; `null` for NaN or infinity.
 func number(_ value: Double, digits: Int) -> String {
-    value.isFinite ? format(value, digits: digits) : "null"
+    fixedDecimal(value, digits: digits) ?? "null"
 }

@@ -1,5 +1,6 @@
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 import RollSenseWire
 
 /// The full-screen live view as a session sink: collects state from the session and redraws at a

@@ -139,10 +139,10 @@ struct LiveViewState {
         let scale = gaugeUnitsPerZoneUnit
         let stop = zones.stop * scale
         let bands = [
-            LiveViewModel.Band(fromKilopascals: 0, style: .light),
-            LiveViewModel.Band(fromKilopascals: zones.target * scale, style: .target),
-            LiveViewModel.Band(fromKilopascals: zones.caution * scale, style: .caution),
-            LiveViewModel.Band(fromKilopascals: stop, style: .stop),
+            LiveViewModel.Band(fromGaugeValue: 0, style: .light),
+            LiveViewModel.Band(fromGaugeValue: zones.target * scale, style: .target),
+            LiveViewModel.Band(fromGaugeValue: zones.caution * scale, style: .caution),
+            LiveViewModel.Band(fromGaugeValue: stop, style: .stop),
         ]
         let zone = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
@@ -157,7 +157,7 @@ struct LiveViewState {
             zone: ZoneStyle(rawValue: zone.rawValue) ?? .none,
             zoneLabel: zone == .none ? "no contact" : zone.rawValue,
             bands: bands,
-            gaugeMaximumKilopascals: stop * 1.3,
+            gaugeMaximumValue: stop * 1.3,
             inContact: inContact,
             holdSeconds: Double(reading?.holdMicroseconds ?? 0) * 1e-6,
             // While stale the side is old news; the day's total is per region anyway.
@@ -167,7 +167,7 @@ struct LiveViewState {
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
             dailyWarningSeconds: profile.limits.dailyWarningSeconds,
             sessionSeconds: sessionSeconds,
-            recentKilopascals: recent,
+            recentGaugeValues: recent,
             alert: stale ? nil : alert,
             linkStatus: linkStatus,
             stale: stale,
