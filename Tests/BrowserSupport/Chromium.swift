@@ -170,7 +170,8 @@ public final class Chromium {
         let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         do { _ = try SocketConnection(port: UInt16(port)).request(target, timeoutSeconds: timeoutSeconds) } catch {
-            throw ClientError("\(first); the server did not answer a plain GET of \(target) either (\(error)): the server hangs, not the browser")
+            let state = "\(error)".contains("Connection refused") ? "the server is not running (it ended or never started)" : "the server hangs, not the browser"
+            throw ClientError("\(first); the server did not answer a plain GET of \(target) either (\(error)): \(state)")
         }
     }
 
