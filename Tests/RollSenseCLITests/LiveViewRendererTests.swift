@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import rollsense
 import RollSenseKit
@@ -208,5 +209,20 @@ struct LiveViewBackStripTests {
         var none = model(bands: 3, at: 10)
         none.position = nil
         #expect(!LiveViewRenderer(width: 40, height: 30, color: false).render(none).contains { $0.contains("Back ") })
+    }
+
+    /// A text sketch's channels under the title: the longest wording that fits, whole.
+    @Test(arguments: [(100, "reading \"Weight\" (kg) from a text sketch at 57600 baud"), (40, "reading \"Weight\" (kg) at 57600 baud")])
+    func namesTheSketchChannelUnderTheTitle(width: Int, expected: String) {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "live")
+        state.baudRate = 57_600
+        state.nameChannels(TextChannels(labels: ["Weight"], unit: .kilograms))
+        let lines = LiveViewRenderer(width: width, height: 30, color: false).render(state.model(flash: false))
+        #expect(lines[1].trimmingCharacters(in: .whitespaces) == expected, "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test func aRollSenseBoardHasNoChannelLine() {
+        let lines = LiveViewRenderer(width: 80, height: 30, color: false).render(LiveViewState(profile: .foamRollerLowerBack, title: "live").model(flash: false))
+        #expect(!lines.contains { $0.contains("text sketch") })
     }
 }

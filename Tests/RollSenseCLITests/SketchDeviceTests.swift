@@ -22,6 +22,21 @@ import RollSenseTestSupport
         #expect(sketch.bytesFromHost.isEmpty, "the host wrote \(sketch.bytesFromHost) to a text sketch")
     }
 
+    /// `live --json` names what it reads before the first reading from it: the label, the unit
+    /// (null for raw counts) and the rate.
+    @Test func liveJSONNamesTheChannelBeforeItsFirstReading() throws {
+        let sketch = try TextSketchDevice(lines: Self.olkalLines, interval: 0.1, banner: ["", "Starting...", "Startup is complete"])
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let channels = try #require(result.lines.firstIndex { $0.contains("\"type\":\"channels\"") }, "\(result.stdout.prefix(500))")
+        #expect(result.lines[channels] == #"{"type":"channels","labels":["Load_cell output val"],"unit":null,"baud":115200,"text":"reading \"Load_cell output val\" (raw counts) from a text sketch at 115200 baud"}"#)
+        let firstReading = try #require(result.lines.firstIndex { $0.contains("\"type\":\"reading\"") })
+        #expect(channels < firstReading)
+    }
+
     /// A device that says nothing gets the probe (at most three times) and nothing else: no
     /// letter, digit or line end a sketch could take as a command.
     @Test func silentDeviceGetsOnlyTheProbe() throws {

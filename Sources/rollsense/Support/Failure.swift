@@ -45,7 +45,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as SessionError:
             switch error {
             case .invalidProfile(let profileError): return classify(profileError)
-            case .silentDevice: return .device(error.description)
+            case .silentDevice, .silentSketch: return .device(error.description)
             case .source(let inner): return classify(inner)
             case .capture(let inner): return classify(inner)
             }

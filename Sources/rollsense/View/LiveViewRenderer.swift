@@ -56,8 +56,12 @@ struct LiveViewRenderer {
         // Rows in screen order with how much each is needed; a short terminal loses the least
         // needed first: blank rows, the Ctrl-C hint, the banner's padding, the sparkline, the
         // sound note, the spine line and last the pain hint. The figures and today's time stay.
-        var rows: [(line: String, need: Int)] = [
-            (title, Need.always), (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
+        var rows: [(line: String, need: Int)] = [(title, Need.always)]
+        if let phrase = model.sourcePhrases.first(where: { $0.count + 2 <= width }) ?? model.sourcePhrases.last {
+            rows.append((paint(fit("  " + phrase, width: width), "2"), Need.source))
+        }
+        rows += [
+            (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
             (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline),
             // The strip of the back with a rotation sensor; a blank row without one.
             (backStrip(model, width: width), model.position == nil ? Need.blank : Need.backStrip),
@@ -90,6 +94,7 @@ struct LiveViewRenderer {
         static let sparkline = 3
         static let backStrip = 3
         static let soundNote = 4
+        static let source = 4
         static let spine = 5
         static let painHint = 6
         static let always = 100

@@ -29,6 +29,10 @@ struct LiveViewState {
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
     var soundNote: String?
+    /// The line rate the device is read at, when known (named with a text sketch's channels).
+    var baudRate: Int?
+    /// What a text sketch's values became, longest wording first (empty for a RollSense board).
+    private(set) var sourcePhrases: [String] = []
 
     /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
     init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
@@ -41,6 +45,11 @@ struct LiveViewState {
 
     /// The gauge shows pressure for kPa zones and force otherwise.
     var gaugeInKilopascals: Bool { profile.zones.unit == .kilopascals }
+
+    /// A text sketch's values became the channels: the header names them.
+    mutating func nameChannels(_ channels: TextChannels) {
+        sourcePhrases = SourceWording.phrases(channels, baudRate: baudRate)
+    }
 
     mutating func identify(_ info: DeviceInfo) {
         if linkStatus == "waiting for the board" { linkStatus = nil }
@@ -177,6 +186,7 @@ struct LiveViewState {
             bandSeconds: bandSeconds,
             bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
         model.soundNote = soundNote
+        model.sourcePhrases = sourcePhrases
         return model
     }
 }
