@@ -102,7 +102,9 @@ public struct SessionStatistics: Sendable {
                 let dt = Double(step) * 1e-6
                 contactSeconds += dt
                 contactSecondsByArea[previous.area.name, default: 0] += dt
-                secondsByZone[previous.zone.rawValue, default: 0] += dt
+                // The load's zone, not an alert outlasting it (latch, off-delay): time in stop is
+                // time over the stop level.
+                secondsByZone[previous.currentZone.rawValue, default: 0] += dt
                 forceTimeIntegral += previous.forceNewtons * dt
                 pressureTimeIntegral += previous.pressureKilopascals * dt
                 if let position = previous.position {

@@ -21,7 +21,7 @@ enum ReportTestData {
             pressureKilopascals: force / 10, centroidMillimetres: nil, zone: zone, contact: contact, area: area,
             holdMicroseconds: holdStart.map { Int64(index - $0) * stepMicroseconds } ?? 0,
             // As the pipeline counts it: each step after a reading in contact (100 through 399).
-            dailyMicroseconds: Int64(min(max(index - 100, 0), 300)) * stepMicroseconds)
+            dailyMicroseconds: Int64(min(max(index - 100, 0), 300)) * stepMicroseconds, currentZone: zone)
     }
 
     static let readingCount = 450

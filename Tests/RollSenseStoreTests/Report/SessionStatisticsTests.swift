@@ -28,6 +28,21 @@ struct SessionStatisticsTests {
         #expect(report.secondsByZone["none"] == nil)
     }
 
+    @Test func timeInAZoneIsTheLoadsNotALatchedAlertsZone() {
+        var report = SessionStatistics()
+        for index in 0..<200 {
+            var reading = ReportTestData.reading(index: 100 + index % 200)
+            reading.deviceTimeMicroseconds = Int64(index) * ReportTestData.stepMicroseconds
+            reading.dailyMicroseconds = reading.deviceTimeMicroseconds
+            // The stop alert stays latched for the second half while the load is back in target.
+            reading.zone = index < 100 ? .target : .stop
+            reading.currentZone = .target
+            report.add(reading)
+        }
+        #expect(abs(report.secondsByZone["target"]! - 1.99) < 1e-9)
+        #expect(report.secondsByZone["stop"] == nil)
+    }
+
     @Test func forcesArePeakAndTimeWeightedMeanInContact() {
         let report = Self.built()
         #expect(report.peakForceNewtons == 300)
