@@ -306,7 +306,8 @@ BALL_SCALE = 1.01
 BALL_NOISE = 0.05
 BALL_STROKES_PER_MIN = 30.0  # inside the 15-40 a minute people use (docs/SAFETY.md)
 BALL_STROKE_HALF_RANGE_MM = 50.0  # passes of 10 cm along the spine
-BALL_ACROSS_MM = 40.0  # the strokes wander 4 cm across the back and back again over the minute
+BALL_ACROSS_MM = 40.0  # the strokes wander 4 cm across the back over the minute
+BALL_DRIFT_UP_MM = 60.0  # and 6 cm up it, so the minute ends away from where it began
 BALL_LIFT_SHIFT_MM = (40.0, -30.0)  # the back moves while off the ball, turning nothing
 
 
@@ -314,8 +315,8 @@ def ball_stroke_mm(t, start_s, seconds):
     """(x across, y along) of the back over the ball, mm from where strokes began."""
     u = min(max(t - start_s, 0.0), seconds)
     cycle_hz = BALL_STROKES_PER_MIN / 60 / 2
-    y = BALL_STROKE_HALF_RANGE_MM * (1 - math.cos(2 * math.pi * cycle_hz * u))
-    x = BALL_ACROSS_MM * math.sin(math.pi * u / 60) ** 2 + 8 * math.sin(2 * math.pi * 0.2 * u)
+    y = BALL_STROKE_HALF_RANGE_MM * (1 - math.cos(2 * math.pi * cycle_hz * u)) + BALL_DRIFT_UP_MM * u / 60
+    x = BALL_ACROSS_MM * math.sin(math.pi * u / 120) ** 2 + 8 * math.sin(2 * math.pi * 0.2 * u)
     return x, y
 
 
@@ -366,8 +367,8 @@ def ball_motion():
         "# The reference ball rig: a tennis ball in a socket on a wall plate over one load cell\n"
         "# (channel 0), an ADNS-3080 reading the ball from the socket's bottom (ball x, y: surface\n"
         "# travel in mm). Written by Firmware/sim/make-scenarios.py: 0-3 s empty, 3-5 s leaning in,\n"
-        "# 5-65 s strokes in 2-D (30 strokes/min, 10 cm passes along the spine wandering 4 cm\n"
-        "# across), 65-80 s a press on one spot, 80-81 s stepping off, 81-83 s off (the back moves\n"
+        "# 5-65 s strokes in 2-D (30 strokes/min, 10 cm passes along the spine moving 6 cm up the back\n"
+        "# and wandering 4 cm across), 65-80 s a press on one spot, 80-81 s stepping off, 81-83 s off (the back moves\n"
         "# 4 cm across and 3 cm down, the ball does not turn), 83-84 s back on, 84-95 s strokes,\n"
         "# 95-96 s off. Sensor errors: scale 1.01, +-5 % noise on each read.\n")
     write("ball-motion.scenario", header, lines)
