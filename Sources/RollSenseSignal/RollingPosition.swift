@@ -83,6 +83,8 @@ public struct PositionReading: Sendable, Equatable {
     public var acrossMillimetres: Double? = nil
     /// The grid column (`floor(acrossMillimetres / cellMillimetres)`) of a ball's position.
     public var column: Int? = nil
+    /// Whether this is a ball's 2-D position (across and column are kept), not a roller's.
+    public var isTwoDimensional = false
     /// Whether the tool has stayed on one spot for the profile's `stillSeconds`.
     public var isStill: Bool
     /// How far `millimetres` may be from the truth because of the radius (`radiusUncertainty` of
@@ -226,6 +228,7 @@ public struct PositionTracker: Sendable {
         stillMicroseconds = Int64((ball.stillSeconds * 1_000_000).rounded())
         uncertainty = ball.scaleUncertainty
         strokeMinimumMillimetres = ball.strokeMinimumMillimetres
+        previous.isTwoDimensional = true
     }
 
     /// The last reading.
