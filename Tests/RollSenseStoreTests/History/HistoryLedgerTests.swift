@@ -309,6 +309,38 @@ import Glibc
         #expect(try ledger.bandHistory(days: 1, endingOn: day).map(\.contactSeconds) == [3])
     }
 
+    @Test func aLedgerFromBeforeCellsGainsThemAndAddsABallsCellsPerDay() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("history.sqlite")
+        let now = Self.local(2026, 11, 26, 12, 0)
+        try HistoryLedger(path: path).addContact(area: "lower-back", from: now, to: now + 42, timeZone: Self.utcPlus2)
+        // Back to the v4 schema, as the release with bands left it.
+        let old = try DatabaseQueue(path: path)
+        try old.write { db in
+            try db.execute(sql: "DROP TABLE daily_cell")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5-position-cells'")
+        }
+        try old.close()
+        let ledger = try HistoryLedger(path: path)
+        let day = LocalDay(now, in: Self.utcPlus2)
+        #expect(try ledger.todayTotalSeconds(area: "lower-back", day: day) == 42)
+        func cell(_ across: Double, _ along: Double, _ seconds: Double, _ peak: Double) -> BandContact {
+            var contact = BandContact(fromMillimetres: along, widthMillimetres: 20, contactSeconds: seconds, peakKilopascals: peak)
+            contact.acrossFromMillimetres = across
+            return contact
+        }
+        for (offset, peak) in [(60.0, 10.0), (600, 14)] {
+            var summary = Self.session(start: now + offset, contacts: [])
+            summary.cells = [cell(-20, 0, 3, peak), cell(0, 0, 1.5, 9)]
+            try ledger.record(summary)
+        }
+        let rows = try ledger.cellHistory(days: 1, endingOn: day)
+        #expect(rows.map(\.acrossFromMillimetres) == [-20, 0])
+        #expect(rows.map(\.contactSeconds) == [6, 3])
+        #expect(rows.map(\.peakKilopascals) == [14, 9])
+        #expect(try ledger.bandHistory(days: 1, endingOn: day).isEmpty)  // cells are not bands
+    }
+
     @Test func reopeningKeepsTheData() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("history.sqlite")
