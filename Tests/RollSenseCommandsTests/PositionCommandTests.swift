@@ -22,6 +22,18 @@ struct PositionCommandTests {
         {"linear": {"newtonsPerCount": 0.00022821}}, {"linear": {"newtonsPerCount": 0.00022821}}]}
         """
 
+    /// The harness running `firmware` on `scenario` for 30 s, its pty at `link` once it is there.
+    static func startSimulator(firmware: URL, scenario: URL, link: String) throws -> Process {
+        let harness = Process()
+        harness.executableURL = Self.harness
+        harness.arguments = ["--seconds", "30", "--scenario", scenario.path, "--link", link, firmware.path]
+        harness.standardOutput = FileHandle.nullDevice
+        harness.standardError = FileHandle.nullDevice
+        try harness.run()
+        while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
+        return harness
+    }
+
     @Test(.enabled(if: PositionCommandTests.built || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))
     func liveRecordReportAndExportCarryThePosition() throws {
         let rollsense = try RollSenseProcess()
@@ -29,14 +41,8 @@ struct PositionCommandTests {
         let calibrationFile = rollsense.path("calibration.json")
         try Self.calibration.write(toFile: calibrationFile, atomically: true, encoding: .utf8)
         let link = rollsense.path("roller")
-        let harness = Process()
-        harness.executableURL = Self.harness
-        harness.arguments = ["--seconds", "30", "--scenario", Self.scenario.path, "--link", link, Self.firmware.path]
-        harness.standardOutput = FileHandle.nullDevice
-        harness.standardError = FileHandle.nullDevice
-        try harness.run()
+        let harness = try Self.startSimulator(firmware: Self.firmware, scenario: Self.scenario, link: link)
         defer { stopSimulator(harness) }
-        while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
 
         // 20 s: sitting down at 3-5 s, then 15 s of rolling strokes.
         let capture = rollsense.path("roller.rscap")
@@ -103,14 +109,8 @@ struct PositionCommandTests {
         let calibrationFile = rollsense.path("calibration.json")
         try Self.ballCalibration.write(toFile: calibrationFile, atomically: true, encoding: .utf8)
         let link = rollsense.path("ball")
-        let harness = Process()
-        harness.executableURL = Self.harness
-        harness.arguments = ["--seconds", "30", "--scenario", Self.ballScenario.path, "--link", link, Self.ballFirmware.path]
-        harness.standardOutput = FileHandle.nullDevice
-        harness.standardError = FileHandle.nullDevice
-        try harness.run()
+        let harness = try Self.startSimulator(firmware: Self.ballFirmware, scenario: Self.ballScenario, link: link)
         defer { stopSimulator(harness) }
-        while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
 
         // 20 s: leaning in at 3-5 s, then 15 s of strokes in 2-D.
         let capture = rollsense.path("ball.rscap")

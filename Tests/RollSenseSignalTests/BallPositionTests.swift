@@ -153,17 +153,8 @@ import Testing
         // sensor unplugged at 2-4 s and blind at 5-6 s. Through SessionCore, as live.
         let bytes = try RecordedSessionTests.bytes("ball-faults")
         let scale = CalibrationCurve.linear(newtonsPerCount: 1 / RecordedSessionTests.countsPerNewton)
-        var core = SessionCore(configuration: SessionConfiguration(
-            profile: .massageBallLowerBack, sendsCommands: false, silenceTimeoutSeconds: nil,
-            calibration: { _ in Calibration(offsetCounts: [84213], curves: [scale]) }))
-        var readings: [Reading] = []
-        var events: [SignalEvent] = []
-        func collect(_ output: SessionOutput) {
-            if case .sample(_, let reading, _, _) = output { readings.append(reading) }
-            if case .event(let event, _) = output { events.append(event) }
-        }
-        core.feed(bytes, hostTimeMicroseconds: 0, collect)
-        let statistics = core.finish(collect)
+        let (readings, events, statistics) = PositionTests.throughTheCore(
+            bytes, profile: .massageBallLowerBack, calibration: Calibration(offsetCounts: [84213], curves: [scale]))
         func window(_ from: Double, _ to: Double) -> [Reading] {
             readings.filter { (from..<to).contains(Double($0.deviceTimeMicroseconds) / 1e6) }
         }
