@@ -52,7 +52,8 @@ public enum ReportSVG {
             Double(marginTop) + Double(plotHeight) * (1 - min(max(newtons, 0), yMaximum) / yMaximum)
         }
 
-        let totalHeight = heightPixels + (report.positionBands.isEmpty && report.positionCells.isEmpty ? 0 : bodyMapHeightPixels)
+        let totalHeight = heightPixels + (!report.positionCells.isEmpty ? bodyGridHeight(report)
+                                          : report.positionBands.isEmpty ? 0 : bodyMapHeightPixels)
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(widthPixels)" height="\(totalHeight)" viewBox="0 0 \(widthPixels) \(totalHeight)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
@@ -197,6 +198,22 @@ public enum ReportSVG {
         return svg
     }
 
+    /// A grid cell's side in pixels: room for its figure, smaller when the grid is wide or tall.
+    static func bodyGridCellPixels(_ report: SessionStatistics) -> Double {
+        let columns = report.positionCells.keys.map(\.column), bands = report.positionCells.keys.map(\.band)
+        let plotWidth = Double(widthPixels - marginLeft - marginRight)
+        let across = Double((columns.max() ?? 0) - (columns.min() ?? 0) + 1)
+        let along = Double((bands.max() ?? 0) - (bands.min() ?? 0) + 1)
+        return max(6, min(26, plotWidth / 2 / across, 600 / along))
+    }
+
+    /// The height the grid body map takes: its heading, the rows and the labels under them.
+    static func bodyGridHeight(_ report: SessionStatistics) -> Int {
+        let bands = report.positionCells.keys.map(\.band)
+        let rows = Double((bands.max() ?? 0) - (bands.min() ?? 0) + 1)
+        return Int((80 + rows * bodyGridCellPixels(report)).rounded(.up))
+    }
+
     /// The body map's group, title and note (origin, re-placing, unknown time).
     static func bodyMapHeading(_ report: SessionStatistics, top: Int, what: String, parts: String) -> String {
         var svg = "<g id=\"body-map\">\n"
@@ -219,9 +236,8 @@ public enum ReportSVG {
         let columns = cells.map(\.key.column), bands = cells.map(\.key.band)
         let firstColumn = columns.min()!, lastColumn = columns.max()!
         let firstBand = bands.min()!, lastBand = bands.max()!
-        let gridTop = Double(top + 50), gridHeight = Double(bodyMapHeightPixels - 80)
-        let plotWidth = Double(widthPixels - marginLeft - marginRight)
-        let side = min(40, gridHeight / Double(lastBand - firstBand + 1), plotWidth / 2 / Double(lastColumn - firstColumn + 1))
+        let gridTop = Double(top + 50)
+        let side = bodyGridCellPixels(report)
         let left = Double(marginLeft) + 30
         let longest = cells.map(\.value.seconds).max() ?? 1
         let cellCentimetres = report.bandMillimetres / 10
