@@ -591,6 +591,12 @@ static void keep_sensor_timers(void)
 static int reset_on_open;
 static unsigned long long host_opens;
 
+/* A worn flash cell: the byte at worn_address keeps the value it had at start whatever the
+ * bootloader's SPM writes there, as a cell past its rated erase/write cycles may. It makes
+ * avrdude's read-back verify fail for real. */
+static long worn_address = -1;
+static uint8_t worn_value;
+
 static void load_bootloader(const char *path)
 {
     ihex_chunk_p chunks = NULL;
@@ -680,6 +686,7 @@ static void usage(FILE *to)
             "  -B, --bootloader HEX  load HEX into flash and start there (the BOOTRST fuse)\n"
             "  -R, --reset-on-open   reset (EXTRF) each time a host opens the pty, as an Uno's DTR does\n"
             "  -m, --mcu NAME        simavr core (default atmega328p; atmega168 for wrong-board tests)\n"
+            "  -W, --worn-flash ADDR the flash byte at ADDR (e.g. 0x100) keeps its value when written\n"
             "Example: rollsense-sim -s roller.scenario -t 10 build/sim-hx4/rollsense.elf\n");
 }
 
@@ -692,14 +699,14 @@ int main(int argc, char **argv)
         {"capture", required_argument, 0, 'c'},  {"no-pty", no_argument, 0, 'N'},
         {"keep-running", no_argument, 0, 'k'},   {"help", no_argument, 0, 'h'},
         {"bootloader", required_argument, 0, 'B'}, {"reset-on-open", no_argument, 0, 'R'},
-        {"mcu", required_argument, 0, 'm'},
+        {"mcu", required_argument, 0, 'm'},      {"worn-flash", required_argument, 0, 'W'},
         {0, 0, 0, 0}};
     const char *scenario_path = NULL, *pty_file = NULL, *link_path = NULL, *capture = NULL;
     const char *bootloader_path = NULL, *mcu_name = "atmega328p";
     int realtime = 0, wait_for_host = 1, use_pty = 1, keep_running = 0;
     double stop_after_s = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:khB:Rm:", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "s:rt:p:l:nc:khB:Rm:W:", options, NULL)) != -1) {
         switch (c) {
         case 's': scenario_path = optarg; break;
         case 'r': realtime = 1; break;
@@ -720,6 +727,14 @@ int main(int argc, char **argv)
         case 'B': bootloader_path = optarg; break;
         case 'R': reset_on_open = 1; break;
         case 'm': mcu_name = optarg; break;
+        case 'W': {
+            char *end;
+            worn_address = strtol(optarg, &end, 0);
+            if (*end || worn_address < 0) {
+                die("--worn-flash wants a flash byte address, got '%s'", optarg);
+            }
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -760,6 +775,12 @@ int main(int argc, char **argv)
     }
     if (bootloader_path) {
         load_bootloader(bootloader_path);
+    }
+    if (worn_address > (long)avr->flashend) {
+        die("--worn-flash 0x%lx is past the %s flash (end 0x%x)", worn_address, avr->mmcu, avr->flashend);
+    }
+    if (worn_address >= 0) {
+        worn_value = avr->flash[worn_address];
     }
 
     uint32_t flags = 0;
@@ -815,6 +836,9 @@ int main(int argc, char **argv)
     while (!stop_requested) {
         for (int i = 0; i < SERVICE_EVERY; i++) {
             int state = avr_run(avr);
+            if (worn_address >= 0) {
+                avr->flash[worn_address] = worn_value;
+            }
             if (state == cpu_Crashed && reset_on_open) {
                 restart_after_crash();
                 continue;

@@ -70,6 +70,26 @@ struct DoctorCommandTests {
         #expect(calibration.status == "problem" && calibration.fix == "rollsense calibrate --device \(board.link)")
     }
 
+    /// A new user: no data folder, not even ~/.local/share. The first session creates them, so
+    /// that is no problem; a data folder under a file can never be made, and is one.
+    @Test func aDataFolderNotMadeYetIsFineOneThatCannotBeMadeIsAProblem() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let fresh = try cli.run(["doctor", "--json"], launcher: FlashCommandTests.fixtures("builtin-ttyS.umockdev"),
+                                extraEnvironment: ["ROLLSENSE_DATA_DIR": "", "XDG_DATA_HOME": ""])
+        let (_, checks) = try Self.checks(fresh.stdout)
+        let history = try #require(checks.first { $0.name == "history database" })
+        #expect(history.status == "ok", "\(history)")
+        #expect(history.detail == "none yet; the first session creates \(cli.home.path)/.local/share/rollsense/history.sqlite")
+
+        let file = cli.home.appendingPathComponent("a-file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        let blocked = try cli.run(["doctor", "--json"], launcher: FlashCommandTests.fixtures("builtin-ttyS.umockdev"),
+                                  extraEnvironment: ["ROLLSENSE_DATA_DIR": file.path + "/rollsense"])
+        let (_, after) = try Self.checks(blocked.stdout)
+        #expect(after.contains { $0.name == "history database" && $0.status == "problem" && $0.detail == "\(file.path)/rollsense is not writable" })
+    }
+
     @Test func aDamagedHistoryDatabaseIsAProblem() throws {
         let cli = try BuiltRollSense()
         defer { cli.removeHome() }

@@ -208,6 +208,26 @@ struct LiveViewCurrencyTests {
     }
 }
 
+extension LiveViewCurrencyTests {
+    @Test(arguments: [80, 40, 30])
+    func aTerminalsSummaryWrapsBetweenWordsAtItsWidth(columns: Int) {
+        let profile = Profile.foamRollerLowerBack
+        let whole = SummaryText.render(Self.statistics(), title: "RollSense session summary", profile: profile,
+                                       showsDailyTotal: true, maximumAlertLines: 8, recordPath: "/tmp/a-rather-long-folder-name/session.rscap")
+        let wrapped = SummaryText.render(Self.statistics(), title: "RollSense session summary", profile: profile,
+                                         showsDailyTotal: true, maximumAlertLines: 8, recordPath: "/tmp/a-rather-long-folder-name/session.rscap",
+                                         columns: columns)
+        let lines = wrapped.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= columns }, "at most \(columns) columns:\n\(wrapped)")
+        // Nothing lost, in the same order; no word cut except the path longer than a line.
+        #expect(wrapped.filter { !$0.isWhitespace } == whole.filter { !$0.isWhitespace })
+        let words = { (text: String) in text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
+        #expect(words(wrapped).filter { !$0.contains("rscap") && !$0.contains("/") } == words(whole).filter { !$0.contains("/") })
+        #expect(words(wrapped).contains("(est.)"))
+        if columns == 80 { #expect(wrapped == whole, "80 columns need no wrapping") }
+    }
+}
+
 /// A device's HELLO for tests that need one.
 enum SessionCoreTestsInfo {
     static let info = DeviceInfo(

@@ -32,6 +32,17 @@ struct LiveViewRendererTests {
         for line in lines { #expect(visible(line).count <= width, "\(visible(line))") }
     }
 
+    @Test func aLongTitleLosesWholePartsNotHalfWords() {
+        let title = "demo: virtual board, foam roller, lower back"
+        #expect(LiveViewRenderer.title(title, room: 80) == "RollSense  " + title)
+        #expect(LiveViewRenderer.title(title, room: 35) == "demo: virtual board, foam roller")
+        #expect(LiveViewRenderer.title(title, room: 35 - 1 - 4) == "demo: virtual board")
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: title)
+        state.link(.connected)
+        let first = LiveViewRenderer(width: 40, height: 12, color: false).render(state.model(flash: false)).first ?? ""
+        #expect(first.hasPrefix("demo: virtual board, foam roller") && first.count == 40, "\(first)")
+    }
+
     @Test func showsForcePressureZoneHoldAndToday() {
         let text = LiveViewRenderer(width: 80, height: 30, color: false).render(model()).joined(separator: "\n")
         #expect(text.contains("204 N"))

@@ -163,5 +163,9 @@ struct TerminalViewTests {
         text = lines.joined(separator: "\n")
         #expect(text.contains("exit status 0"), "\(text)")
         #expect(text.contains("Time in zones"))
+        // The summary is wrapped between words at 34 columns, not cut by the terminal mid-word.
+        for zone in ["light", "target", "caution", "stop"] {
+            #expect(text.range(of: "\(zone) \\d+:\\d\\d", options: .regularExpression) != nil, "'\(zone) m:ss' on one line:\n\(text)")
+        }
     }
 }

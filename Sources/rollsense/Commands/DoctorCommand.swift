@@ -203,6 +203,19 @@ struct DoctorCommand: ParsableCommand {
         return checks
     }
 
+    /// Whether `directory` exists writable or can be made: its nearest existing ancestor is a
+    /// writable folder (a new user has no ~/.local/share yet; the first session creates it all).
+    static func canCreate(_ directory: String) -> Bool {
+        var path = directory
+        var isFolder: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            let parent = (path as NSString).deletingLastPathComponent
+            if parent == path || parent.isEmpty { return false }
+            path = parent
+        }
+        return isFolder.boolValue && access(path, W_OK) == 0
+    }
+
     static func historyCheck(environment: [String: String]) -> Check {
         let name = "history database"
         let directory: String
@@ -211,7 +224,7 @@ struct DoctorCommand: ParsableCommand {
         }
         let path = HistoryLedger.path(inDataDirectory: directory)
         guard FileManager.default.fileExists(atPath: path) else {
-            let writable = access(directory, W_OK) == 0 || access((directory as NSString).deletingLastPathComponent, W_OK) == 0
+            let writable = Self.canCreate(directory)
             return Check(name: name, status: writable ? .ok : .problem,
                          detail: writable ? "none yet; the first session creates \(path)" : "\(directory) is not writable",
                          fix: writable ? nil : "make \(directory) writable or set ROLLSENSE_DATA_DIR")

@@ -6,6 +6,7 @@ import Foundation
 import RollSenseDevice
 import RollSenseKit
 import RollSenseWire
+import Synchronization
 
 /// `rollsense flash`: puts the RollSense firmware on a board through its bootloader (avrdude).
 struct FlashCommand: ParsableCommand {
@@ -16,13 +17,15 @@ struct FlashCommand: ParsableCommand {
             Finds the board (as `devices` does), picks the firmware image built for it \
             (Firmware/build after `make -C Firmware`, or share/rollsense/firmware after \
             `make install`), checks the image, runs avrdude with the bootloader's protocol and \
-            speed (Uno and new Nano: optiboot at 115200 baud; old Nano: 57600; Leonardo and \
-            Micro: a 1200-baud touch starts the bootloader, which may come up on another port), \
-            then waits for the new firmware's HELLO and reports its version.
+            speed (Uno and new Nano: optiboot at 115200 baud; old Nano: 57600, and a Nano silent \
+            at 115200 is tried at 57600; Leonardo and Micro: a 1200-baud touch starts the \
+            bootloader, which may come up on another port), then waits for the new firmware's \
+            HELLO and reports its version.
 
             Flashing replaces whatever sketch the board ran. Exit status 0 when the new firmware \
             said hello, 64 for a wrong option or several boards with none chosen, 65 for a \
-            damaged image, 69 when the board, the port or avrdude failed.
+            damaged image, 69 when the board, the port or avrdude failed (a failed verify too), \
+            130 or 143 when Ctrl-C or SIGTERM stopped it (avrdude is stopped with it).
 
             Examples:
               rollsense flash
@@ -52,6 +55,9 @@ struct FlashCommand: ParsableCommand {
 
     func run() throws {
         let chosen = try chooseDevice()
+        // After the question of which board (a handled Ctrl-C would not end readLine): from here
+        // Ctrl-C or SIGTERM must stop avrdude too, which Avrdude.run forwards them to.
+        installStopHandlers()
         let (boardChoice, guessed) = try resolveBoard(chosen)
         var target = boardChoice.target!
         let avrdude = try Avrdude.locate()
@@ -65,13 +71,18 @@ struct FlashCommand: ParsableCommand {
             port = try BootloaderTouch.startBootloader(path: chosen.path)
             if port != chosen.path { say("The bootloader came up on \(port).") }
         }
+        try stopIfAsked(port: port, whileWriting: false)
         let started = Date()
-        var outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), port: port, echo: verbose)
-        if outcome.status != 0, guessed, boardChoice == .nano, Self.noAnswer(outcome) {
-            // A clone's bridge says nothing of its bootloader: the old one listens at 57600.
+        // A Nano's bootloader may be the old one at 57600, which never answers at 115200: give up
+        // on 115200 after 3 sync tries (about 15 s) rather than avrdude's 10.
+        var outcome = try runAvrdude(avrdude, target: target, port: port, image: imageURL.path, syncAttempts: boardChoice == .nano ? 3 : nil)
+        if outcome.status != 0, outcome.interruptedBy == 0, boardChoice == .nano, Avrdude.noAnswer(outcome) {
+            // Nanos shipped with two bootloaders and nothing on the board tells which: the old
+            // one listens at 57600.
             say("No answer at 115200 baud; trying the old Nano bootloader at 57600.")
             target = FlashBoard.nanoOld.target!
-            outcome = try Avrdude.run(executable: avrdude, arguments: Avrdude.arguments(target: target, port: port, image: imageURL.path), port: port, echo: verbose)
+            outcome = try runAvrdude(avrdude, target: target, port: port, image: imageURL.path)
+            if outcome.status == 0 { say("This Nano has the old bootloader: --board nano-old skips the first try next time.") }
         }
         guard outcome.status == 0 else { throw Avrdude.explain(outcome, target: target, port: port) }
         say(String(format: "Written and verified in %.1f s.", Date().timeIntervalSince(started)))
@@ -80,7 +91,12 @@ struct FlashCommand: ParsableCommand {
             say("Waiting for a RollSense HELLO (a custom image may not send one)...")
         }
         let helloPort = target.touchAt1200Baud ? (BootloaderTouch.waitForPort(chosen.path, seconds: 8) ?? chosen.path) : chosen.path
-        guard let info = try HelloListener.listen(path: helloPort, timeoutSeconds: helloTimeout) else {
+        let info = try HelloListener.listen(path: helloPort, timeoutSeconds: helloTimeout) { stopRequested.load(ordering: .relaxed) }
+        if stopRequested.load(ordering: .relaxed) {
+            throw CommandFailure(message: "Stopped while waiting for the board's HELLO; the firmware was written and verified. "
+                + "`rollsense devices` shows what it runs.", exitCode: 128 + stopSignal.load(ordering: .relaxed))
+        }
+        guard let info else {
             throw CommandFailure.device(
                 "The firmware was written, but the board did not say HELLO within \(Self.seconds(helloTimeout)) on \(helloPort). "
                     + "Unplug it, plug it back in and run `rollsense devices`; if it stays silent, run flash again.")
@@ -90,6 +106,19 @@ struct FlashCommand: ParsableCommand {
         if info.firmwareVersion != FirmwareImage.expectedVersion {
             say("Note: this rollsense expects firmware \(FirmwareImage.expectedVersion); the board runs \(info.firmwareVersion).")
         }
+    }
+
+    /// Runs avrdude for `target`; with --verbose its command line is shown first, so a person
+    /// can run it by hand.
+    private func runAvrdude(_ executable: String, target: FlashBoard.Target, port: String, image: String, syncAttempts: Int? = nil) throws -> Avrdude.Outcome {
+        let arguments = Avrdude.arguments(target: target, port: port, image: image, syncAttempts: syncAttempts)
+        if verbose { printError("Running: " + ([executable] + arguments).joined(separator: " ")) }
+        return try Avrdude.run(executable: executable, arguments: arguments, port: port, echo: verbose)
+    }
+
+    private func stopIfAsked(port: String, whileWriting: Bool) throws {
+        let signal = stopSignal.load(ordering: .relaxed)
+        if signal != 0 { throw Avrdude.interrupted(signal, port: port, whileWriting: whileWriting) }
     }
 
     /// The device named by --device, the only board, or (several boards, at a terminal) the one the user picks.
@@ -138,11 +167,6 @@ struct FlashCommand: ParsableCommand {
                 + "(a serial monitor, another rollsense, ModemManager) and run flash again; nothing was written.")
     }
 
-    private static func noAnswer(_ outcome: Avrdude.Outcome) -> Bool {
-        let log = outcome.log.lowercased()
-        return log.contains("not in sync") || log.contains("not responding") || log.contains("did not respond")
-    }
-
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
@@ -159,7 +183,7 @@ enum BootloaderTouch {
         port.close()
         var vanished = false
         let start = Date()
-        while Date().timeIntervalSince(start) < (vanished ? 10 : 2) {
+        while Date().timeIntervalSince(start) < (vanished ? 10 : 2), !stopRequested.load(ordering: .relaxed) {
             usleep(100_000)
             let now = ((try? Discovery.serialDevices()) ?? []).map(\.path)
             if let fresh = now.first(where: { !before.contains($0) }) { return fresh }
@@ -167,6 +191,8 @@ enum BootloaderTouch {
             if !exists { vanished = true }
             if vanished && exists { return path }
         }
+        let signal = stopSignal.load(ordering: .relaxed)
+        if signal != 0 { throw Avrdude.interrupted(signal, port: path, whileWriting: false) }
         if vanished {
             throw CommandFailure.device("\(path) went away after the 1200-baud touch and no bootloader port appeared within 10 s. "
                 + "Press the board's reset button twice quickly and run flash again within 8 s.")

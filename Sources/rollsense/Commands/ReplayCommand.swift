@@ -90,7 +90,8 @@ struct ReplayCommand: ParsableCommand {
         if json {
             jsonOutput.summary(stats)
         } else {
-            print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8))
+            print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8,
+                                     columns: standardOutputColumns()))
         }
         if let failure { throw failure }
         if let voiceError { throw voiceError }

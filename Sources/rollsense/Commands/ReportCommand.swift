@@ -62,7 +62,7 @@ struct ReportCommand: ParsableCommand {
 
     static func text(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
         SummaryText.render(report, title: "RollSense report: \(profile.name), started \(isoMinute(start)) UTC", profile: profile,
-                           showsDailyTotal: false, maximumAlertLines: nil)
+                           showsDailyTotal: false, maximumAlertLines: nil, columns: standardOutputColumns())
     }
 
     /// The position fields of the JSON report, empty without a rotation sensor.

@@ -12,6 +12,13 @@ private final class SharedFlag: Sendable {
     var isRaised: Bool { state.withLock { $0 } }
 }
 
+/// When rollsense forwarded a stop signal to avrdude; nil before it did.
+private final class SharedDate: Sendable {
+    private let state = Mutex<Date?>(nil)
+    var value: Date? { state.withLock { $0 } }
+    func set(_ date: Date) { state.withLock { $0 = date } }
+}
+
 /// The boards `rollsense flash` knows: which chip, bootloader protocol and speed each has.
 enum FlashBoard: String, CaseIterable, ExpressibleByArgument {
     case auto, uno, nano
@@ -76,9 +83,11 @@ enum Avrdude {
                 + "Install it with `sudo apt-get install avrdude` (Debian, Ubuntu) or your system's package manager, then run flash again.")
     }
 
-    /// avrdude's arguments to write and verify `image` (no chip erase: bootloaders erase each page).
-    static func arguments(target: FlashBoard.Target, port: String, image: String) -> [String] {
-        ["-p", target.part, "-c", target.programmer, "-P", port, "-b", String(target.baudRate), "-D", "-U", "flash:w:\(image):i"]
+    /// avrdude's arguments to write and verify `image` (no chip erase: bootloaders erase each
+    /// page). `syncAttempts` caps the stk500 sync tries (avrdude's default is 10, 5 s each).
+    static func arguments(target: FlashBoard.Target, port: String, image: String, syncAttempts: Int? = nil) -> [String] {
+        ["-p", target.part, "-c", target.programmer, "-P", port, "-b", String(target.baudRate), "-D"]
+            + (syncAttempts.map { ["-x", "attempts=\($0)"] } ?? []) + ["-U", "flash:w:\(image):i"]
     }
 
     /// How a run ended: avrdude's exit status and everything it printed.
@@ -87,6 +96,8 @@ enum Avrdude {
         var log: String
         var terminatedByLimit = false
         var portVanished = false
+        /// The signal (SIGINT, SIGTERM) that stopped rollsense, and with it avrdude; 0 when none did.
+        var interruptedBy: Int32 = 0
     }
 
     /// Runs avrdude, turning each "Writing | ####" / "Reading | ####" bar it prints into a
@@ -103,13 +114,27 @@ enum Avrdude {
             throw CommandFailure.device("Cannot start \(executable): \(error.localizedDescription). Install avrdude: `sudo apt-get install avrdude`.")
         }
         // avrdude 7.1 spins forever on a port that vanished mid-run (the board unplugged): stop
-        // it when the port goes away, and in any case after a generous limit.
+        // it when the port goes away, and in any case after a generous limit. When rollsense is
+        // told to stop (Ctrl-C, SIGTERM), avrdude gets the same signal, so no orphan keeps
+        // writing to the board after rollsense has gone.
         let vanished = SharedFlag()
         let started = Date()
         let watch = DispatchSource.makeTimerSource(queue: .global())
-        watch.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+        watch.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        let forwardedAt = SharedDate()
         watch.setEventHandler {
             guard process.isRunning else { return }
+            let signal = stopSignal.load(ordering: .relaxed)
+            if signal != 0 {
+                // SIGKILL a second later: the signal may be blocked in the mask avrdude inherited.
+                if let at = forwardedAt.value {
+                    if Date().timeIntervalSince(at) > 1 { kill(process.processIdentifier, SIGKILL) }
+                } else {
+                    forwardedAt.set(Date())
+                    kill(process.processIdentifier, signal)
+                }
+                return
+            }
             // SIGKILL: a spinning avrdude has nothing to save, and SIGTERM may be blocked in
             // the signal mask rollsense's parent handed down.
             if !FileManager.default.fileExists(atPath: port) {
@@ -133,8 +158,12 @@ enum Avrdude {
         }
         process.waitUntilExit()
         progress.finish()
+        // Read after avrdude ended: at a terminal Ctrl-C reaches avrdude (same process group)
+        // as soon as rollsense, and its end must not read as a hang stopped by the time limit.
+        let interruptedBy = stopSignal.load(ordering: .relaxed)
         return Outcome(status: process.terminationStatus, log: String(decoding: log, as: UTF8.self),
-                       terminatedByLimit: process.terminationReason == .uncaughtSignal && !vanished.isRaised, portVanished: vanished.isRaised)
+                       terminatedByLimit: process.terminationReason == .uncaughtSignal && !vanished.isRaised && interruptedBy == 0,
+                       portVanished: vanished.isRaised, interruptedBy: interruptedBy)
     }
 
     /// A 32 KB upload and verify takes under 10 s at 57600 baud; several minutes means it hangs.
@@ -172,7 +201,8 @@ enum Avrdude {
         }
 
         private mutating func end(_ label: String) {
-            if let bar { bar.finish() } else { say("\(label): \(hashes * 2) % done") }
+            // Short of 50 marks the phase was cut off (avrdude stopped): the bar stays where it got.
+            if let bar { bar.finish(complete: hashes >= 50) } else { say("\(label): \(hashes * 2) % done") }
             bar = nil
             phase = nil
         }
@@ -186,6 +216,9 @@ enum Avrdude {
     static func explain(_ outcome: Outcome, target: FlashBoard.Target, port: String) -> CommandFailure {
         let log = outcome.log
         let lower = log.lowercased()
+        if outcome.interruptedBy != 0 {
+            return interrupted(outcome.interruptedBy, port: port, whileWriting: true)
+        }
         if outcome.portVanished {
             return .device("\(port) went away while avrdude was writing (unplugged?). The board keeps its bootloader: plug it back in and run flash again.")
         }
@@ -199,22 +232,13 @@ enum Avrdude {
                 "Wrong board: the chip on \(port) is \(chip), but --board chose the \(target.name) (\(target.part)). Nothing was written.\(fix)")
         }
         if lower.contains("verification error") || lower.contains("verification mismatch") || lower.contains("mismatch at") {
-            let detail = log.split(whereSeparator: \.isNewline).first { $0.lowercased().contains("mismatch") }.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-            return .device("Verify failed: the board's flash does not match the image after writing (\(detail)). Run flash again; "
-                + "if it fails the same way, the cable or the board's flash is faulty.")
+            return .device("Verify failed: after writing, the flash of the board on \(port) reads back different from the image\(mismatchDetail(log)). "
+                + "The firmware on it is incomplete and must not be trusted: the board may not start, or may misbehave. "
+                + "The bootloader is untouched, so run flash again; if verify fails again at the same place, that board's flash is worn "
+                + "or faulty: use another board.")
         }
-        if lower.contains("cannot open port") || lower.contains("unable to open programmer") {
-            let reason = log.split(whereSeparator: \.isNewline).first { $0.contains("OS error") && !$0.contains("TIOCM") }
-                .map { " (" + String($0).replacingOccurrences(of: "avrdude OS error: ", with: "") + ")" } ?? ""
-            if !lower.contains("permission denied") {
-                return .device("avrdude could not open \(port)\(reason). Check that the board is plugged in; `rollsense doctor` checks the set-up.")
-            }
-        }
-        if lower.contains("permission denied") {
-            return .device("Permission denied on \(port): add yourself to the dialout group (`sudo adduser $USER dialout`, then log out and in) "
-                + "or install the udev rule (`rollsense doctor` tells what is missing).")
-        }
-        if lower.contains("not in sync") || lower.contains("not responding") || lower.contains("did not respond") || lower.contains("initialization failed") || lower.contains("timeout") || lower.contains("no response") {
+        // Before "cannot open": avrdude ends a failed sync with "unable to open programmer" too.
+        if noAnswer(outcome) {
             let hint: String
             switch target.programmer {
             case "avr109":
@@ -228,8 +252,46 @@ enum Avrdude {
             }
             return .device(hint)
         }
+        if lower.contains("cannot open port") || lower.contains("unable to open programmer") {
+            let reason = log.split(whereSeparator: \.isNewline).first { $0.contains("OS error") && !$0.contains("TIOCM") }
+                .map { " (" + String($0).replacingOccurrences(of: "avrdude OS error: ", with: "") + ")" } ?? ""
+            if !lower.contains("permission denied") {
+                return .device("avrdude could not open \(port)\(reason). Check that the board is plugged in; `rollsense doctor` checks the set-up.")
+            }
+        }
+        if lower.contains("permission denied") {
+            return .device("Permission denied on \(port): add yourself to the dialout group (`sudo adduser $USER dialout`, then log out and in) "
+                + "or install the udev rule (`rollsense doctor` tells what is missing).")
+        }
         let errors = log.split(whereSeparator: \.isNewline).map(String.init).filter { $0.contains("error") && !$0.contains("TIOCM") }
         return .device("avrdude failed (exit status \(outcome.status)): " + (errors.last ?? "see its output with --verbose") + ".")
+    }
+
+    /// The failure for a flash stopped by a signal: exit status 128 + the signal, as a shell
+    /// reports a command it interrupted. `whileWriting`: avrdude had started on the board.
+    static func interrupted(_ signal: Int32, port: String, whileWriting: Bool) -> CommandFailure {
+        let name = signal == SIGINT ? "Ctrl-C (SIGINT)" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
+        let message = whileWriting
+            ? "Flashing was stopped by \(name); avrdude was stopped too. The board on \(port) may hold a partly written "
+                + "firmware and need flashing again: run `rollsense flash` again (its bootloader is untouched)."
+            : "Stopped by \(name) before anything was written to \(port)."
+        return CommandFailure(message: message, exitCode: 128 + signal)
+    }
+
+    /// Whether avrdude found nobody speaking its bootloader protocol on the port.
+    static func noAnswer(_ outcome: Outcome) -> Bool {
+        let lower = outcome.log.lowercased()
+        return ["not in sync", "not responding", "did not respond", "initialization failed", "timeout", "no response"].contains { lower.contains($0) }
+    }
+
+    /// " (at byte 0x0100 the board holds 0xff where the image has 0xac)" from avrdude 7's
+    /// "device 0xff != input 0xac at addr 0x0100", or "" when the log has no such line.
+    static func mismatchDetail(_ log: String) -> String {
+        guard let line = log.split(whereSeparator: \.isNewline).first(where: { $0.contains("!= input") }) else { return "" }
+        let words = line.split(whereSeparator: \.isWhitespace)
+        func after(_ word: String) -> Substring? { words.firstIndex(of: Substring(word)).flatMap { $0 + 1 < words.count ? words[$0 + 1] : nil } }
+        guard let device = after("device"), let input = after("input"), let address = after("addr") else { return "" }
+        return " (at byte \(address) the board holds \(device) where the image has \(input))"
     }
 
     /// AVR signatures (datasheets, "Signature bytes") and the chip's usual boards.

@@ -241,7 +241,7 @@ enum LiveSession {
             } else {
                 print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
                                          maximumAlertLines: 8, recordPath: settings.recordPath,
-                                         uncalibrated: rawCounts))
+                                         uncalibrated: rawCounts, columns: standardOutputColumns()))
             }
         }
         if rawCounts && settings.json {

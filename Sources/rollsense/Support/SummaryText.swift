@@ -5,10 +5,11 @@ import RollSenseSignal
 /// of `rollsense report`.
 enum SummaryText {
     /// `showsDailyTotal` adds today's total against the limit (live: the ledger's day is known);
-    /// `maximumAlertLines` caps the alert list (nil: all kept alerts).
+    /// `maximumAlertLines` caps the alert list (nil: all kept alerts); `columns` is the
+    /// terminal's width to wrap to between words (nil: not a terminal, lines kept whole).
     static func render(
         _ stats: SessionStatistics, title: String, profile: Profile, showsDailyTotal: Bool, maximumAlertLines: Int?,
-        recordPath: String? = nil, uncalibrated: Bool = false
+        recordPath: String? = nil, uncalibrated: Bool = false, columns: Int? = nil
     ) -> String {
         // Label and value pairs, laid out in one column below.
         var rows: [(label: String, value: String)] = []
@@ -19,7 +20,8 @@ enum SummaryText {
             rows.append(("  on " + OptionValue.kebabArea(area), clock(seconds)))
         }
         rows.append(("Force", "peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N"))
-        rows.append(("Pressure", "peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa"))
+        // "est." as on the live view: the contact area behind a kPa figure is modelled, not measured.
+        rows.append(("Pressure", "peak \(format(stats.peakPressureKilopascals, digits: 1)) kPa, mean \(format(stats.meanPressureKilopascals, digits: 1)) kPa (est.)"))
         // Every zone a reading can be in while in contact, in order of severity, 0:00 included:
         // time never spent in caution or stop is worth seeing.
         let zones = Zone.allCases.filter { $0 != .none && $0 != .fault }.map { "\($0.rawValue) \(clock(stats.secondsByZone[$0.rawValue] ?? 0))" }
@@ -44,19 +46,36 @@ enum SummaryText {
         }
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }
+        // Values in one column after the longest label; a narrow terminal moves the column left
+        // to keep 16 columns for values, and a label too long for it gets a line of its own.
         let labelWidth = rows.map(\.label.count).max()! + 2
-        var lines = [title, ""]
+        let valueColumn = columns.map { max(12, min(2 + labelWidth, $0 - 16)) } ?? 2 + labelWidth
+        var lines = hangingWrap(title, firstPrefix: "", indent: 2, columns: columns) + [""]
         for row in rows {
-            lines.append("  " + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + row.value)
+            let label = "  " + row.label
+            if label.count + 2 <= valueColumn {
+                lines += hangingWrap(row.value, firstPrefix: label.padding(toLength: valueColumn, withPad: " ", startingAt: 0),
+                                     indent: valueColumn, columns: columns)
+            } else {
+                // The label's own indent (an area under Contact) is kept; the words are wrapped.
+                let nested = "  " + row.label.prefix { $0 == " " }
+                lines += hangingWrap(row.label, firstPrefix: nested, indent: nested.count + 2, columns: columns)
+                lines += hangingWrap(row.value, firstPrefix: String(repeating: " ", count: valueColumn), indent: valueColumn, columns: columns)
+            }
             if row.label == "Alerts" {
                 let shown = maximumAlertLines.map { Array(stats.alerts.prefix($0)) } ?? stats.alerts
                 for alert in shown {
-                    lines.append("    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(alert.event, profile: profile))")
+                    let prefix = "    \(clock(alert.sessionSeconds))  \(alert.level.padding(toLength: 8, withPad: " ", startingAt: 0))"
+                    let indent = columns.map { $0 - prefix.count >= 16 } ?? true ? prefix.count : 6
+                    lines += hangingWrap(EventWording.sentence(alert.event, profile: profile), firstPrefix: prefix, indent: indent, columns: columns)
                 }
                 if stats.alertCount > shown.count { lines.append("    ... and \(stats.alertCount - shown.count) more") }
             }
         }
-        if uncalibrated { lines.append(contentsOf: ["", "  No calibration stored for this board: forces were raw counts. Run `rollsense calibrate`."]) }
+        if uncalibrated {
+            lines += [""] + hangingWrap("No calibration stored for this board: forces were raw counts. Run `rollsense calibrate`.",
+                                        firstPrefix: "  ", indent: 2, columns: columns)
+        }
         return lines.joined(separator: "\n")
     }
 }

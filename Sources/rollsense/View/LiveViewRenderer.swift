@@ -22,7 +22,8 @@ struct LiveViewRenderer {
         if let linkStatus = model.linkStatus {
             status = paint(fit("  " + linkStatus, width: width), model.stale ? "7;35" : "7;33")
         }
-        let title = paint(fit("RollSense  \(model.title)", right: clock(model.sessionSeconds), width: width), "1")
+        let time = clock(model.sessionSeconds)
+        let title = paint(fit(Self.title(model.title, room: width - time.count - 1), right: time, width: width), "1")
         let gaugeLine = gauge(model, width: width)
         let scaleLine = scale(model, width: width)
         let figures: String
@@ -153,15 +154,7 @@ struct LiveViewRenderer {
 
     /// Words into at most `rows` lines of at most `width` characters (the last one clipped).
     private func wrap(_ text: String, width: Int, rows: Int) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= width { current += " " + word } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
+        var lines = wordWrap(text, width: width).filter { !$0.isEmpty }
         if lines.count > rows {
             lines = Array(lines.prefix(rows - 1)) + [lines[(rows - 1)...].joined(separator: " ")]
         }
@@ -294,6 +287,15 @@ struct LiveViewRenderer {
     private func fitPlain(_ text: String, width: Int, padded: Bool = false) -> String {
         let clipped = text.count > width ? String(text.prefix(width)) : text
         return padded ? clipped + String(repeating: " ", count: width - clipped.count) : clipped
+    }
+
+    /// The title in `room` columns: the name first goes, then the title's last comma-separated
+    /// parts, so what is left reads whole ("demo: virtual board", not "demo: virtual board, foa").
+    static func title(_ title: String, room: Int) -> String {
+        var parts = title.split(separator: ",").map { $0.trimmingPrefix(" ") }
+        if ("RollSense  " + title).count <= room { return "RollSense  " + title }
+        while parts.count > 1 && parts.joined(separator: ", ").count > room { parts.removeLast() }
+        return parts.joined(separator: ", ")
     }
 
     private func fit(_ left: String, right: String = "", width: Int) -> String {
