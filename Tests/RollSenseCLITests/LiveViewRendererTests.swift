@@ -230,5 +230,10 @@ struct LiveViewBackStripTests {
         #expect(plain.allSatisfy { $0.count <= width })
         // The tallest glyph belongs to this row's longest cell, not the other row's 99 s.
         #expect(plain.first { $0.contains("Across ") }!.contains("█") == (width >= 80))
+        // No signal: where the ball is now is not shown as if it were current.
+        model.stale = true
+        let stale = LiveViewRenderer(width: width, height: 30, color: false).render(model)
+        #expect(stale.contains { $0.contains("Back ") && $0.hasSuffix("-- cm") })
+        #expect(!stale.contains { $0.contains("Across ") || $0.contains("still") })
     }
 }

@@ -230,6 +230,8 @@ struct LiveViewRenderer {
     /// A ball's place is 2-D: "Back ▂▅█▃ ↑12.4 →3.1 cm". Empty for a rig without a rotation sensor.
     private func backStrip(_ model: LiveViewModel, width: Int) -> String {
         guard let position = model.position else { return "" }
+        // No signal: the time per spot stays (it happened), where the tool is now is not known.
+        guard !model.stale else { return strip("  Back ", seconds: model.bandSeconds, at: nil, place: "-- cm", width: width) }
         let still = position.isStill ? " still" : ""
         let place: String
         if let along = position.millimetres {
@@ -242,9 +244,9 @@ struct LiveViewRenderer {
     }
 
     /// A ball's row of the grid where it is now, across the back: "Across ▁█▃ (row 12 cm)".
-    /// Empty for a roller, and while the ball's place is unknown.
+    /// Empty for a roller, and while the ball's place is unknown or there is no signal.
     private func acrossStrip(_ model: LiveViewModel, width: Int) -> String {
-        guard let position = model.position, position.isTwoDimensional, let band = position.band else { return "" }
+        guard let position = model.position, position.isTwoDimensional, let band = position.band, !model.stale else { return "" }
         let row = model.cellSeconds.filter { $0.key.band == band }
         let seconds = Dictionary(uniqueKeysWithValues: row.map { ($0.key.column, $0.value) })
         let place = "row " + format(Double(band) * model.bandMillimetres / 10, digits: 0) + " cm"
