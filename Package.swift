@@ -40,6 +40,8 @@ let package = Package(
             providers: [.apt(["libqrencode-dev"])]
         ),
         .target(name: "RollSenseWire", swiftSettings: strictSettings),
+        // The errno type and the host's monotonic clock, shared by Device, Store and Kit.
+        .target(name: "RollSenseSystem", swiftSettings: strictSettings),
         // The live page for a phone: HTTP + WebSocket server, latest-value broadcast, QR code.
         .target(
             name: "RollSenseWeb",
@@ -53,7 +55,7 @@ let package = Package(
         .target(name: "RollSenseSignal", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseDevice",
-            dependencies: ["CUdev", "RollSenseWire"],
+            dependencies: ["CUdev", "RollSenseWire", "RollSenseSystem"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -64,6 +66,7 @@ let package = Package(
                 "RollSenseDevice",
                 "RollSenseStore",
                 "RollSenseKit",
+                "RollSenseSystem",
                 "RollSenseCues",
                 "RollSenseAudio",
                 "RollSenseWeb",
@@ -78,9 +81,11 @@ let package = Package(
         ),
         // Decoder benchmark, run by Tools/bench/10-wire-decoder.sh.
         .executableTarget(name: "bench-wire", dependencies: ["RollSenseWire"], swiftSettings: strictSettings),
+        // What several test targets share: the runner of the built `rollsense` binary, SplitMix64.
+        .target(name: "RollSenseTestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseWireTests",
-            dependencies: ["RollSenseWire", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["RollSenseWire", "RollSenseTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -88,7 +93,7 @@ let package = Package(
             dependencies: ["RollSenseSignal", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice"], swiftSettings: strictSettings),
+        .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice", "RollSenseSystem", "RollSenseTestSupport"], swiftSettings: strictSettings),
         // The real firmware under the simavr harness, for the firmware and reliability tests.
         .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire"], path: "Tests/SimulatorSupport",
                 swiftSettings: strictSettings),
@@ -97,7 +102,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .target(
             name: "RollSenseStore",
-            dependencies: ["RollSenseWire", "RollSenseSignal", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseSystem", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         // A child process for the store's crash, permission and concurrency tests (kill -9 mid-write,
@@ -105,12 +110,12 @@ let package = Package(
         .executableTarget(name: "store-test-tool", dependencies: ["RollSenseStore"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseStoreTests",
-            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RollSenseStore", "RollSenseWire", "RollSenseSignal", "RollSenseSystem", "RollSenseTestSupport", "store-test-tool", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .target(
             name: "RollSenseKit",
-            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseDevice", "RollSenseStore"],
+            dependencies: ["RollSenseWire", "RollSenseSignal", "RollSenseSystem", "RollSenseDevice", "RollSenseStore"],
             swiftSettings: strictSettings
         ),
         // Voice and tone (issue 14): the pure cue planner and tone patterns, then speech (espeak-ng),
@@ -118,7 +123,7 @@ let package = Package(
         .target(name: "RollSenseCues", dependencies: ["RollSenseSignal"], swiftSettings: strictSettings),
         .target(
             name: "RollSenseAudio",
-            dependencies: ["CEspeakNG", "CALSA", "RollSenseCues", "RollSenseSignal", "RollSenseKit"],
+            dependencies: ["CEspeakNG", "CALSA", "RollSenseCues", "RollSenseSignal", "RollSenseKit", "RollSenseSystem"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -138,7 +143,7 @@ let package = Package(
         .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",
-            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport"],
+            dependencies: ["RollSenseKit", "rollsense", "RollSenseSimulatorSupport", "RollSenseBrowserSupport", "RollSenseTestSupport"],
             swiftSettings: strictSettings
         ),
         // Evidence (issue 8): deterministic wire-byte scenarios shared by the reliability tests
@@ -157,7 +162,7 @@ let package = Package(
         // replay, report, export and history run as the built binary; CaptureByteSource in process.
         .testTarget(
             name: "RollSenseCommandsTests",
-            dependencies: ["RollSenseKit", "RollSenseStore", "RollSenseWire", "rollsense"],
+            dependencies: ["RollSenseKit", "RollSenseStore", "RollSenseWire", "rollsense", "RollSenseTestSupport"],
             swiftSettings: strictSettings
         ),
     ],

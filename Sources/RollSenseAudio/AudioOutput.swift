@@ -2,6 +2,7 @@ import Foundation
 import RollSenseCues
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 
 /// What the output thread did, for the session's summary and the benchmark.
 public struct AudioOutputStatistics: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import RollSenseCues
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 
 /// The voice and tone sink: takes a session's events and readings in stream order, asks the
 /// planner what to say, and hands the result to the sound device and/or a timeline for a WAV

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import RollSenseDevice
 import RollSenseStore
+import RollSenseSystem
 
 /// How fast a recording is replayed.
 public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {

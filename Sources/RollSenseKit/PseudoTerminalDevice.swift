@@ -1,26 +1,27 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import RollSenseSystem
 import RollSenseWire
 
 /// Why the virtual device could not be served.
 public enum PseudoTerminalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `openpty` failed (no free ptys, or /dev/pts is not mounted).
-    case openFailed(errno: Int32)
+    case openFailed(errno: Errno)
     /// The symlink asked for could not be made.
-    case linkFailed(path: String, errno: Int32)
+    case linkFailed(path: String, errno: Errno)
     /// Writing to or reading from the pty failed.
-    case ioFailed(function: String, errno: Int32)
+    case ioFailed(function: String, errno: Errno)
 
     /// One line: the cause and what to do.
     public var description: String {
         switch self {
         case .openFailed(let code):
-            return "Could not open a pseudo-terminal (\(String(cString: strerror(code)))): check that /dev/pts is mounted."
+            return "Could not open a pseudo-terminal (\(code)): check that /dev/pts is mounted."
         case .linkFailed(let path, let code):
-            return "Could not make the link \(path) (\(String(cString: strerror(code)))): choose a path in a writable folder where no file exists."
+            return "Could not make the link \(path) (\(code)): choose a path in a writable folder where no file exists."
         case .ioFailed(let function, let code):
-            return "The pseudo-terminal failed in \(function) (\(String(cString: strerror(code)))): run it again."
+            return "The pseudo-terminal failed in \(function) (\(code)): run it again."
         }
     }
 }
@@ -39,7 +40,7 @@ public final class PseudoTerminalDevice {
     public init(linkPath: String? = nil) throws(PseudoTerminalError) {
         var masterFD: Int32 = -1
         var slaveFD: Int32 = -1
-        guard openpty(&masterFD, &slaveFD, nil, nil, nil) == 0 else { throw .openFailed(errno: errno) }
+        guard openpty(&masterFD, &slaveFD, nil, nil, nil) == 0 else { throw .openFailed(errno: Errno(errno)) }
         // Raw on the slave so the line discipline neither echoes nor edits the host's bytes.
         var attributes = termios()
         tcgetattr(slaveFD, &attributes)
@@ -58,7 +59,7 @@ public final class PseudoTerminalDevice {
                 let code = errno
                 // The slave is already closed: closing it again could close another file.
                 Glibc.close(masterFD)
-                throw .linkFailed(path: linkPath, errno: code)
+                throw .linkFailed(path: linkPath, errno: Errno(code))
             }
         }
         self.linkPath = linkPath
@@ -177,7 +178,7 @@ public final class PseudoTerminalDevice {
             }
             if ready < 0 {
                 if errno == EINTR { continue }
-                throw .ioFailed(function: "poll", errno: errno)
+                throw .ioFailed(function: "poll", errno: Errno(errno))
             }
             // The host closed the port: what it did not read is lost, as on a real link.
             if descriptor.revents & Int16(POLLHUP) != 0 { return }
@@ -185,7 +186,7 @@ public final class PseudoTerminalDevice {
             if written < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 if errno == EIO { return }
-                throw .ioFailed(function: "write", errno: errno)
+                throw .ioFailed(function: "write", errno: Errno(errno))
             }
             offset += written
         }

@@ -2,6 +2,7 @@ import RollSenseDevice
 import Synchronization
 import RollSenseSignal
 import RollSenseStore
+import RollSenseSystem
 import RollSenseWire
 import Synchronization
 
@@ -11,6 +12,8 @@ public enum SessionError: Error, CustomStringConvertible {
     case invalidProfile(ProfileError)
     /// The device sent nothing the decoder understood for `seconds`.
     case silentDevice(seconds: Double, bytesReceived: Int)
+    /// A text sketch printed lines, then nothing for `seconds`.
+    case silentSketch(seconds: Double)
     /// Reading from or writing to the source failed.
     case source(any Error)
     /// Writing the recording failed.
@@ -24,6 +27,8 @@ public enum SessionError: Error, CustomStringConvertible {
         case .silentDevice(let seconds, let bytes):
             let what = bytes == 0 ? "sent nothing" : "sent \(bytes) bytes but no RollSense frame"
             return "The device \(what) in \(Int(seconds)) s: check that it runs the RollSense firmware (Firmware/README.md) at the same --baud."
+        case .silentSketch(let seconds):
+            return "The sketch printed lines, then nothing for \(Int(seconds)) s: check that it still runs (its serial monitor shows the same), or reset the board."
         case .source(let error):
             return "Reading the device failed: \(error)"
         case .capture(let error):
@@ -163,7 +168,11 @@ public final class SessionRunner {
                 record(.painMark, at: now)
                 core.markPain(deliver)
             }
-            if let failure { throw failure }
+            if let failure {
+                // Said apart: a text sketch that went quiet is not a board without the firmware.
+                if case .silentDevice(let seconds, _) = failure, core.protocolKind == .text { throw .silentSketch(seconds: seconds) }
+                throw failure
+            }
         }
         return core.finish(deliver)
     }

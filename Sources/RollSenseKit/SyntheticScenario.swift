@@ -1,5 +1,6 @@
 import Foundation
 import RollSenseSignal
+import RollSenseWire
 
 /// A synthetic session for the virtual device: a sequence of segments, each ramping the total
 /// load (percent of body weight) and the load centroid along the roller, with optional rolling

@@ -9,7 +9,7 @@ import RollSenseWire
 /// from the contact thresholds (3 N on, 1.5 N off in the built-in ball profile).
 public struct ContactSession: Sendable {
     /// Samples per second (1 kHz, the ADC-limited rate worth supporting: platform facts).
-    public let sampleRateHertz: Int
+    public let sampleRateHz: Int
     /// Channels per sample, 1 to 4.
     public let channelCount: Int
     /// Samples in the whole session.
@@ -41,17 +41,17 @@ public struct ContactSession: Sendable {
     /// cross the device clock's wrap), sequence numbers at `startSequence`. Periods last
     /// `periodSeconds` (rest first); the last 2 s are always rest so every contact ends.
     public init(
-        seconds: Int, sampleRateHertz: Int = 1000, channelCount: Int = 4, seed: UInt64 = 1,
+        seconds: Int, sampleRateHz: Int = 1000, channelCount: Int = 4, seed: UInt64 = 1,
         startSequence: UInt16 = 0, startTimeMicroseconds: UInt32 = 0,
         periodSeconds: ClosedRange<Int> = 2...30
     ) {
-        self.sampleRateHertz = sampleRateHertz
+        self.sampleRateHz = sampleRateHz
         self.channelCount = channelCount
-        totalSamples = seconds * sampleRateHertz
+        totalSamples = seconds * sampleRateHz
         self.startSequence = startSequence
         self.startTimeMicroseconds = startTimeMicroseconds
-        minimumPeriodSamples = periodSeconds.lowerBound * sampleRateHertz
-        maximumPeriodSamples = periodSeconds.upperBound * sampleRateHertz
+        minimumPeriodSamples = periodSeconds.lowerBound * sampleRateHz
+        maximumPeriodSamples = periodSeconds.upperBound * sampleRateHz
         random = seed &* 0x9E37_79B9_7F4A_7C15 | 1
         periodRemaining = 0
         periodRemaining = nextPeriod()
@@ -61,13 +61,13 @@ public struct ContactSession: Sendable {
     public var isFinished: Bool { generatedSamples >= totalSamples }
 
     /// Microseconds between samples.
-    public var intervalMicroseconds: Int { 1_000_000 / sampleRateHertz }
+    public var intervalMicroseconds: Int { 1_000_000 / sampleRateHz }
 
     /// Appends up to `maxSamples` SAMPLE frames to `output`; returns how many it appended.
     @discardableResult
     public mutating func generate(maxSamples: Int, into output: inout [UInt8]) -> Int {
         let count = min(maxSamples, totalSamples - generatedSamples)
-        let restTail = 2 * sampleRateHertz
+        let restTail = 2 * sampleRateHz
         for _ in 0..<count {
             let index = generatedSamples
             if periodRemaining == 0 {

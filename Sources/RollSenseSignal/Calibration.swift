@@ -1,8 +1,5 @@
 import RollSenseWire
 
-/// Standard gravity in m/s² (CGPM 1901, the conversion used for kilograms-force everywhere).
-public let standardGravityMetresPerSecondSquared = 9.80665
-
 /// One calibration point: a raw reading and the force it stands for.
 public struct CalibrationPoint: Codable, Sendable, Equatable {
     /// The raw sensor reading, after the tare offset is removed.
@@ -109,20 +106,10 @@ public struct Calibration: Codable, Sendable, Equatable {
         channel: Int, points: [CalibrationPoint]
     ) throws(CalibrationError) -> (offsetCounts: Double, curve: CalibrationCurve) {
         guard points.count >= 2 else { throw .tooFewPoints(needed: 2, got: points.count) }
-        let n = Double(points.count)
-        let meanX = points.reduce(0) { $0 + $1.counts } / n
-        let meanY = points.reduce(0) { $0 + $1.newtons } / n
-        var sxx = 0.0
-        var sxy = 0.0
-        for p in points {
-            sxx += (p.counts - meanX) * (p.counts - meanX)
-            sxy += (p.counts - meanX) * (p.newtons - meanY)
-        }
-        guard sxx > 0 else { throw .tooFewPoints(needed: 2, got: 1) }
-        let slope = sxy / sxx
-        guard slope != 0 else { throw .noResponse(channel: channel) }
-        let offset = meanX - meanY / slope
-        return (offset, .linear(newtonsPerCount: slope))
+        let line = try leastSquaresLine(points)
+        guard line.slope != 0 else { throw .noResponse(channel: channel) }
+        let offset = line.meanCounts - line.meanNewtons / line.slope
+        return (offset, .linear(newtonsPerCount: line.slope))
     }
 
     /// A piecewise-linear curve through the points, checked to rise in both counts and force.
@@ -146,18 +133,26 @@ public struct Calibration: Codable, Sendable, Equatable {
             CalibrationPoint(
                 counts: Elementary.naturalLogarithm($0.counts), newtons: Elementary.naturalLogarithm($0.newtons))
         }
+        let line = try leastSquaresLine(logPoints)
+        let coefficient = Elementary.exponential(line.meanNewtons - line.slope * line.meanCounts)
+        return .powerLaw(coefficient: coefficient, exponent: line.slope)
+    }
+
+    /// Ordinary least squares of newtons on counts: the slope and the means it passes through.
+    /// Both the linear and the log-log power-law fit use it; all counts equal leaves no line.
+    private static func leastSquaresLine(
+        _ points: [CalibrationPoint]
+    ) throws(CalibrationError) -> (slope: Double, meanCounts: Double, meanNewtons: Double) {
         let n = Double(points.count)
-        let meanX = logPoints.reduce(0) { $0 + $1.counts } / n
-        let meanY = logPoints.reduce(0) { $0 + $1.newtons } / n
+        let meanX = points.reduce(0) { $0 + $1.counts } / n
+        let meanY = points.reduce(0) { $0 + $1.newtons } / n
         var sxx = 0.0
         var sxy = 0.0
-        for p in logPoints {
+        for p in points {
             sxx += (p.counts - meanX) * (p.counts - meanX)
             sxy += (p.counts - meanX) * (p.newtons - meanY)
         }
         guard sxx > 0 else { throw .tooFewPoints(needed: 2, got: 1) }
-        let exponent = sxy / sxx
-        let coefficient = Elementary.exponential(meanY - exponent * meanX)
-        return .powerLaw(coefficient: coefficient, exponent: exponent)
+        return (sxy / sxx, meanX, meanY)
     }
 }

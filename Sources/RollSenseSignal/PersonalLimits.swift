@@ -1,3 +1,5 @@
+import RollSenseWire
+
 /// Where a zone limit came from, for `rollsense limits` and the live view.
 public enum LimitSource: Sendable, Equatable {
     /// The profile's default (docs/SAFETY.md).

@@ -277,9 +277,11 @@ public struct SignalPipeline: Sendable {
         // Faults seen so far start or end now.
         emitFaultTransitions(at: t, emit: emit)
 
-        // Automatic zero: only out of contact, with clean data.
+        // Automatic zero: only out of contact, with clean data. A load over the contact level
+        // is never a zero, even before the contact switch's delay has passed: a slow sketch's
+        // next sample comes seconds later, and two loaded samples made a "still" stretch.
         if rezeroEnabled && sample.quantity == .rawCounts {
-            if contactSwitch.isOn || faults.anyActive || dt == 0 {
+            if contactSwitch.isOn || faults.anyActive || dt == 0 || forces.lanesSum >= contactOnNewtons {
                 rezero.breakStretch()
             } else if let wanted = rezero.add(forces, timeMicroseconds: t), !zeroDriftReported {
                 zeroDriftReported = true
@@ -301,6 +303,13 @@ public struct SignalPipeline: Sendable {
         // newest of them. No device RollSense supports samples faster than 1 kHz.
         if dt < Self.burstStepMicroseconds && lastTimeBefore != .min { jumpDetector.reset() }
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
+        // The same for smoothing: a low-pass over samples seconds apart only makes each reading
+        // part of the one before (a 1 Hz sketch's first reading after a step 14 % short), so a
+        // slow device's samples pass unchanged and the smoother starts over from them.
+        if dt > Self.liveAlertMaximumIntervalMicroseconds {
+            oneEuro.reset()
+            average.reset()
+        }
         let smoothed: SIMD4<Double>
         switch smoother {
         case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)

@@ -1,3 +1,5 @@
+import RollSenseWire
+
 /// The tool pressed against the body; it decides the contact-area model.
 public enum Tool: String, Codable, Sendable, CaseIterable {
     /// A foam roller (about 15 cm diameter).

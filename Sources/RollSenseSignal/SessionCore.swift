@@ -49,6 +49,9 @@ public enum SessionEnd: Sendable, Equatable {
 public struct SessionCore: Sendable {
     /// How long a live session ignores samples while waiting for the device's HELLO.
     public static let helloWaitMicroseconds: Int64 = 2_000_000
+    /// How long a text sketch may print nothing before the session gives up: two of the slowest
+    /// sample intervals RollSense reads (`SampleIntervalTracker.slowestIntervalMicroseconds`).
+    public static let textSilenceSeconds = 2 * Double(SampleIntervalTracker.slowestIntervalMicroseconds) * 1e-6
 
     // Two stored parts, so the decoder's callback may change the rest while the decoder runs.
     private var decoder = WireDecoder()
@@ -71,6 +74,8 @@ public struct SessionCore: Sendable {
     public var bytesReceived: Int { rules.bytesReceived }
     /// The decoder's counters so far.
     public var wireCounters: WireCounters { decoder.counters }
+    /// What the device speaks, once decided.
+    public var protocolKind: WireProtocolKind? { decoder.protocolKind }
 
     /// Begins the session at host time `now` (microseconds, any origin, never going back): a
     /// live session asks for the device's HELLO and the stream.
@@ -182,7 +187,11 @@ struct SessionRules: Sendable {
         {
             output(.send(WritePolicy.probe))
         }
-        if let silence = configuration.silenceTimeoutSeconds, Double(now - lastDecodedHost) * 1e-6 >= silence {
+        // A text sketch may print as seldom as the slowest rate RollSense reads (one line per
+        // 10 s): two such intervals of quiet, not one, before it counts as silent.
+        if var silence = configuration.silenceTimeoutSeconds {
+            if speaksText { silence = max(silence, SessionCore.textSilenceSeconds) }
+            guard Double(now - lastDecodedHost) * 1e-6 >= silence else { return }
             stop(.silentDevice(seconds: silence, bytesReceived: bytesReceived), output)
         }
     }

@@ -8,7 +8,7 @@ public struct DeviceInfo: Sendable, Hashable {
     /// The firmware's version.
     public var firmwareVersion: FirmwareVersion
     /// The board.
-    public var board: Board
+    public var board: FirmwareBoard
     /// A number that stays the same for one board across power cycles; `0` when unknown.
     public var deviceID: UInt32
     /// The sampling rate in force.
@@ -38,7 +38,7 @@ public struct DeviceInfo: Sendable, Hashable {
     public init(
         protocolVersion: UInt8 = WireFormat.protocolVersion,
         firmwareVersion: FirmwareVersion,
-        board: Board,
+        board: FirmwareBoard,
         deviceID: UInt32,
         sampleRateHz: Int,
         isStreaming: Bool,
@@ -74,7 +74,7 @@ public struct DeviceInfo: Sendable, Hashable {
         self.init(
             protocolVersion: body[0],
             firmwareVersion: FirmwareVersion(major: body[1], minor: body[2], patch: body[3]),
-            board: Board(code: body[4]),
+            board: FirmwareBoard(code: body[4]),
             deviceID: body.loadLittleEndianUInt32(at: 5),
             sampleRateHz: Int(body.loadLittleEndianUInt16(at: 9)),
             isStreaming: flags & 0x01 != 0,

@@ -1,3 +1,7 @@
+/// Standard gravity in m/s² (CGPM 1901, as used by ISO 80000-4): the one conversion between
+/// kilograms-force (body mass, calibration weights, `kg` labels) and newtons.
+public let standardGravityMetresPerSecondSquared = 9.80665
+
 /// A force unit a Serial Plotter label may carry (docs/PROTOCOL.md, "Text mode").
 public enum ForceUnit: Sendable, Hashable {
     /// `N`, `newton`, `newtons`.
@@ -9,8 +13,6 @@ public enum ForceUnit: Sendable, Hashable {
     /// `lb`, `lbs` (pound-force).
     case pounds
 
-    /// Standard gravity in m/s² (CGPM 1901, as used by ISO 80000-4).
-    public static let standardGravityMetersPerSecondSquared = 9.80665
     /// Newtons in one pound-force (NIST SP 811: 1 lbf = 4.448222 N).
     public static let newtonsPerPoundForce = 4.448222
 
@@ -38,8 +40,8 @@ public enum ForceUnit: Sendable, Hashable {
     public var newtonsPerUnit: Double {
         switch self {
         case .newtons: 1
-        case .kilograms: Self.standardGravityMetersPerSecondSquared
-        case .grams: Self.standardGravityMetersPerSecondSquared / 1000
+        case .kilograms: standardGravityMetresPerSecondSquared
+        case .grams: standardGravityMetresPerSecondSquared / 1000
         case .pounds: Self.newtonsPerPoundForce
         }
     }

@@ -36,11 +36,11 @@ var session = ContactSession(seconds: seconds, seed: 2026, startTimeMicroseconds
 do throws(CaptureWriteError) {
     let writer = try CaptureWriter(path: capturePath, metadata: CaptureMetadata())
     var buffer: [UInt8] = []
-    buffer.reserveCapacity(session.sampleRateHertz * 24)
+    buffer.reserveCapacity(session.sampleRateHz * 24)
     var hostTime: Int64 = 0
     while !session.isFinished {
         buffer.removeAll(keepingCapacity: true)
-        session.generate(maxSamples: session.sampleRateHertz, into: &buffer)
+        session.generate(maxSamples: session.sampleRateHz, into: &buffer)
         hostTime += 1_000_000
         try writer.append(bytes: buffer, hostTimeMicroseconds: hostTime)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// Every labelled session in Fixtures/sessions/ through the real live path (`rollsense simulate
 /// --scenario` on a pty feeding `rollsense live --json`), judged by Tools/bench/alarm_quality.py:

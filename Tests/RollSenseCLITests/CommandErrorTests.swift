@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import Testing
+import RollSenseTestSupport
 
 /// Failures: one line naming the cause and what to do, and the exit code of README.md's table.
 @Suite("rollsense failures")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// `rollsense demo` on a non-terminal: JSON lines from the virtual board over a real pty.
 @Suite("rollsense demo")

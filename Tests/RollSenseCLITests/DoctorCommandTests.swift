@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// `rollsense doctor`: under umockdev-run with board fixtures, and against the real firmware under simavr.
 @Suite("rollsense doctor", .serialized)

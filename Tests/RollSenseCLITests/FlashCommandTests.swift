@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// A blank board with a bootloader under simavr (Firmware/sim, `--bootloader --reset-on-open`):

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// `rollsense live --json` against a device on a pty: the virtual board of `rollsense simulate`

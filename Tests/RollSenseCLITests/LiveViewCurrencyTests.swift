@@ -256,3 +256,13 @@ func withoutEscapes(_ line: String) -> String {
     }
     return out
 }
+
+/// A sketch printing every 5 s is not lost between its lines; a fast board still is after 1.5 s.
+@Suite struct SlowSketchCurrencyTests {
+    @Test func theStaleLimitFollowsTheDevicesPace() {
+        #expect(LiveTerminalOutput.silenceLimitMicroseconds(readingIntervalMicroseconds: nil) == 1_500_000)
+        #expect(LiveTerminalOutput.silenceLimitMicroseconds(readingIntervalMicroseconds: 66_000) == 1_500_000)
+        #expect(LiveTerminalOutput.silenceLimitMicroseconds(readingIntervalMicroseconds: 5_000_000) == 7_500_000)
+        #expect(LiveTerminalOutput.silenceLimitMicroseconds(readingIntervalMicroseconds: 60_000_000) == 15_000_000)
+    }
+}

@@ -1,7 +1,9 @@
+import Foundation
 import Testing
 @testable import rollsense
 import RollSenseKit
 import RollSenseSignal
+import RollSenseWire
 
 /// The pure layout of the live view: same model and size, same lines.
 @Suite("Live view renderer")
@@ -18,7 +20,7 @@ struct LiveViewRendererTests {
         model.inContact = true
         model.holdSeconds = 12
         model.dailySeconds = 100
-        model.recentKilopascals = [10, 20, 30, 40, 50]
+        model.recentGaugeValues = [10, 20, 30, 40, 50]
         model.alert = alert.map { (text: $0.0, style: $0.1) }
         model.linkStatus = link
         return model
@@ -132,7 +134,7 @@ struct LiveViewStateTests {
         (profile.zones.target, profile.zones.caution, profile.zones.stop, profile.zones.deadband) = (10, 40, 55, 2)
         let state = LiveViewState(profile: profile, title: "t", bodyMassKilograms: 80)
         let newtonsPerPercent = 80 * standardGravityMetresPerSecondSquared / 100
-        let bands = state.model(flash: false).bands.map(\.fromKilopascals)
+        let bands = state.model(flash: false).bands.map(\.fromGaugeValue)
         #expect(bands == [0, 10 * newtonsPerPercent, 40 * newtonsPerPercent, 55 * newtonsPerPercent])
         #expect(state.model(flash: false).gaugeUnit == "N")
     }
@@ -235,5 +237,20 @@ struct LiveViewBackStripTests {
         let stale = LiveViewRenderer(width: width, height: 30, color: false).render(model)
         #expect(stale.contains { $0.contains("Back ") && $0.hasSuffix("-- cm") })
         #expect(!stale.contains { $0.contains("Across ") || $0.contains("still") })
+    }
+
+    /// A text sketch's channels under the title: the longest wording that fits, whole.
+    @Test(arguments: [(100, "reading \"Weight\" (kg) from a text sketch at 57600 baud"), (40, "reading \"Weight\" (kg) at 57600 baud")])
+    func namesTheSketchChannelUnderTheTitle(width: Int, expected: String) {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "live")
+        state.baudRate = 57_600
+        state.nameChannels(TextChannels(labels: ["Weight"], unit: .kilograms))
+        let lines = LiveViewRenderer(width: width, height: 30, color: false).render(state.model(flash: false))
+        #expect(lines[1].trimmingCharacters(in: .whitespaces) == expected, "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test func aRollSenseBoardHasNoChannelLine() {
+        let lines = LiveViewRenderer(width: 80, height: 30, color: false).render(LiveViewState(profile: .foamRollerLowerBack, title: "live").model(flash: false))
+        #expect(!lines.contains { $0.contains("text sketch") })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// A pain mark end to end: a `pain` line on `live --json`'s stdin becomes an event at the force
 /// then, lands in the recording and the history ledger, replays as the same event, and lowers

@@ -2,6 +2,7 @@ import Foundation
 import RollSenseSimulatorSupport
 import RollSenseWire
 import Testing
+import RollSenseTestSupport
 
 /// A device that is not a RollSense board gets nothing from `live` but the documented probe, and
 /// nothing at all once its bytes are text; `tare` sends `t` only when asked (docs/PROTOCOL.md,
@@ -19,6 +20,21 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.lines.contains { $0.contains("\"type\":\"reading\"") }, "\(result.stdout.prefix(500))")
         #expect(sketch.bytesFromHost.isEmpty, "the host wrote \(sketch.bytesFromHost) to a text sketch")
+    }
+
+    /// `live --json` names what it reads before the first reading from it: the label, the unit
+    /// (null for raw counts) and the rate.
+    @Test func liveJSONNamesTheChannelBeforeItsFirstReading() throws {
+        let sketch = try TextSketchDevice(lines: Self.olkalLines, interval: 0.1, banner: ["", "Starting...", "Startup is complete"])
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let channels = try #require(result.lines.firstIndex { $0.contains("\"type\":\"channels\"") }, "\(result.stdout.prefix(500))")
+        #expect(result.lines[channels] == #"{"type":"channels","labels":["Load_cell output val"],"unit":null,"baud":115200,"text":"reading \"Load_cell output val\" (raw counts) from a text sketch at 115200 baud"}"#)
+        let firstReading = try #require(result.lines.firstIndex { $0.contains("\"type\":\"reading\"") })
+        #expect(channels < firstReading)
     }
 
     /// A device that says nothing gets the probe (at most three times) and nothing else: no

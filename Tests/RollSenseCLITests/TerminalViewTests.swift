@@ -1,8 +1,10 @@
 import Foundation
+import RollSenseSimulatorSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 struct TmuxFailure: Error, CustomStringConvertible {
@@ -167,5 +169,28 @@ struct TerminalViewTests {
         for zone in ["light", "target", "caution", "stop"] {
             #expect(text.range(of: "\(zone) \\d+:\\d\\d", options: .regularExpression) != nil, "'\(zone) m:ss' on one line:\n\(text)")
         }
+    }
+
+    /// A new user's SparkFun sketch at 40 columns: the header says which label and unit the
+    /// tool reads and at what rate, in whole words.
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func liveNamesTheTextSketchChannelAtFortyColumns() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        let sketch = try TextSketchDevice(lines: (0..<200).map { "Reading: \(Double($0 % 10) * 1.5) lbs" }, interval: 0.1,
+                                          banner: ["HX711 scale demo", "Readings:"])
+        defer { sketch.stop() }
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let server = Server()
+        let environment = ["XDG_CONFIG_HOME", "ROLLSENSE_DATA_DIR", "HOME"].map { "\($0)='\(rollsense.environment[$0]!)'" }.joined(separator: " ")
+        let command = "trap '' INT; env -u LD_PRELOAD -u UMOCKDEV_DIR \(environment) '\(BuiltRollSense.executable.path)' live --device '\(sketch.path)' --body-weight 75; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "16", "sh", "-c", command])
+        let expected = "reading \"Reading\" (lb) at 115200 baud"
+        let lines = try server.waitForScreen { $0.contains { $0.contains(expected) } }
+        #expect(lines.count > 1 && lines[1].trimmingCharacters(in: .whitespaces) == expected, "\(lines.joined(separator: "\n"))")
+        #expect(lines.allSatisfy { $0.count <= 40 })
+        try server.run(["send-keys", "-t", "view", "C-c"])
+        let end = try server.waitForScreen { $0.contains { $0.hasPrefix("exit status") } }
+        #expect(end.joined(separator: "\n").contains("exit status 0"), "\(end.joined(separator: "\n"))")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// Spoken cues and the pressure tone end to end: the built binary renders the demo to WAV files,
 /// which are analysed here as a listener would hear them (levels in 10 ms frames), against the

@@ -3,6 +3,7 @@ import RollSenseBrowserSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// `--web`: the live page in Debian's headless Chromium against the built binary, and the

@@ -4,6 +4,7 @@ import RollSenseKit
 import RollSenseStore
 import Synchronization
 import Testing
+import RollSenseTestSupport
 
 @Suite("CaptureByteSource")
 struct CaptureByteSourceTests {
@@ -98,7 +99,7 @@ struct CaptureByteSourceTests {
     }
 
     @Test func truncatedFileWarnsAndKeepsWhatItHas() throws {
-        let source = try CaptureByteSource(path: RollSenseProcess.fixture("session-truncated.rscap"))
+        let source = try CaptureByteSource(path: BuiltRollSense.fixture("session-truncated.rscap"))
         let (bytes, answers) = try Self.readAll(source, bufferCount: 4096)
         #expect(!bytes.isEmpty)
         #expect(answers.last == .end)

@@ -3,6 +3,7 @@ import RollSenseStore
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// Issue 17: no output replaces an input, outputs appear whole or not at all, a recording is in
@@ -10,9 +11,9 @@ import Glibc
 @Suite("Data safety and bad input")
 struct DataSafetyCommandTests {
     /// A copy of a fixture in the test's home, with its bytes for comparing afterwards.
-    func copyFixture(_ name: String, to rollsense: RollSenseProcess, as target: String) throws -> (path: String, bytes: Data) {
+    func copyFixture(_ name: String, to rollsense: BuiltRollSense, as target: String) throws -> (path: String, bytes: Data) {
         let path = rollsense.path(target)
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: RollSenseProcess.fixture(name)))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: BuiltRollSense.fixture(name)))
         try bytes.write(to: URL(fileURLWithPath: path))
         return (path, bytes)
     }
@@ -25,7 +26,7 @@ struct DataSafetyCommandTests {
         ["report", "IN", "--svg", "HARDLINK"],
     ])
     func anOutputThatIsTheInputIsRefusedAndTheInputKept(arguments: [String]) throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let (input, bytes) = try copyFixture("session-clean.rscap", to: rollsense, as: "s1.rscap")
         try FileManager.default.createSymbolicLink(atPath: rollsense.path("link.rscap"), withDestinationPath: input)
@@ -39,11 +40,11 @@ struct DataSafetyCommandTests {
     }
 
     @Test func anOutputThatCannotBeOpenedLeavesTheOtherOutputAsItWas() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let old = rollsense.path("old.csv")
         try Data("kept\n".utf8).write(to: URL(fileURLWithPath: old))
-        let result = try rollsense.run(["export", RollSenseProcess.fixture("session-clean.rscap"), "--csv", old,
+        let result = try rollsense.run(["export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", old,
                                         "--events", rollsense.path("no-such-folder/x.jsonl")])
         #expect(result.status == 64, "stderr: \(result.stderr)")
         #expect(try String(contentsOfFile: old, encoding: .utf8) == "kept\n")
@@ -51,7 +52,7 @@ struct DataSafetyCommandTests {
     }
 
     @Test func anOutputCutShortByAFullDiskLeavesNoPartialFile() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let old = rollsense.path("old.csv")
         try Data("kept\n".utf8).write(to: URL(fileURLWithPath: old))
@@ -59,8 +60,8 @@ struct DataSafetyCommandTests {
         // full disk: the ~3.6 kB CSV cannot be written whole.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"", RollSenseProcess.executable.path,
-                             "export", RollSenseProcess.fixture("session-clean.rscap"), "--csv", old]
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"", BuiltRollSense.executable.path,
+                             "export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", old]
         process.environment = rollsense.environment
         let errors = Pipe()
         process.standardError = errors
@@ -74,11 +75,11 @@ struct DataSafetyCommandTests {
     }
 
     @Test func aCompleteExportReplacesTheOldFile() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let old = rollsense.path("old.csv")
         try Data("stale\n".utf8).write(to: URL(fileURLWithPath: old))
-        let result = try rollsense.run(["export", RollSenseProcess.fixture("session-clean.rscap"), "--csv", old])
+        let result = try rollsense.run(["export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", old])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(try String(contentsOfFile: old, encoding: .utf8).hasPrefix("time_s,"))
         let mode = try #require(try FileManager.default.attributesOfItem(atPath: old)[.posixPermissions] as? Int)
@@ -86,9 +87,9 @@ struct DataSafetyCommandTests {
     }
 
     @Test func replayingARecordingIntoTheHistoryTwiceCountsItOnce() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let file = BuiltRollSense.fixture("firmware-massage-ball.rscap")
         let first = try rollsense.run(["replay", file, "--json", "--ledger"])
         #expect(first.status == 0, "stderr: \(first.stderr)")
         let second = try rollsense.run(["replay", file, "--json", "--ledger"])
@@ -105,7 +106,7 @@ struct DataSafetyCommandTests {
     }
 
     @Test func historyWithAMistypedDataDirIsAnErrorAndCreatesNothing() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let typo = rollsense.path("dtaa")
         let result = try rollsense.run(["history", "--data-dir", typo])
@@ -120,10 +121,10 @@ struct DataSafetyCommandTests {
 
     @Test(arguments: ["replay", "report", "export"])
     func aCaptureCutInsideItsFirstRecordIsADataError(command: String) throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let cut = rollsense.path("cut.rscap")
-        try Data(try Data(contentsOf: URL(fileURLWithPath: RollSenseProcess.fixture("session-clean.rscap"))).prefix(40)).write(to: URL(fileURLWithPath: cut))
+        try Data(try Data(contentsOf: URL(fileURLWithPath: BuiltRollSense.fixture("session-clean.rscap"))).prefix(40)).write(to: URL(fileURLWithPath: cut))
         var arguments = [command, cut, "--json"]
         if command == "export" { arguments = [command, cut, "--csv", rollsense.path("out.csv")] }
         let result = try rollsense.run(arguments)
@@ -135,10 +136,10 @@ struct DataSafetyCommandTests {
     }
 
     @Test func aFileDamagedInManyPlacesGivesAFewWarningLinesAndACount() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         // Every 97th byte flipped from byte 200 on: damage all through the file.
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: RollSenseProcess.fixture("firmware-massage-ball.rscap")))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: BuiltRollSense.fixture("firmware-massage-ball.rscap")))
         for index in stride(from: 200, to: bytes.count, by: 97) { bytes[index] ^= 0xFF }
         let path = rollsense.path("damaged.rscap")
         try bytes.write(to: URL(fileURLWithPath: path))
@@ -150,9 +151,9 @@ struct DataSafetyCommandTests {
     }
 
     @Test func reportErrorsSayReportNotReplay() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["report", RollSenseProcess.fixture("not-a-capture.txt")])
+        let result = try rollsense.run(["report", BuiltRollSense.fixture("not-a-capture.txt")])
         #expect(result.status == 65)
         #expect(result.stderr.contains("Cannot report:"))
         #expect(!result.stderr.contains("replay"))
@@ -166,16 +167,16 @@ struct DataSafetyCommandTests {
         (["simulate", "--seconds", "-1"], "--seconds must be a positive number (got -1.0)"),
     ])
     func aNegativeNumberIsNamedAsAWrongValueNotAMissingOne(arguments: [String], message: String) throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(arguments.map { $0 == "FILE" ? RollSenseProcess.fixture("session-clean.rscap") : $0 })
+        let result = try rollsense.run(arguments.map { $0 == "FILE" ? BuiltRollSense.fixture("session-clean.rscap") : $0 })
         #expect(result.status == 64)
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("Missing value"))
     }
 
     @Test func simulateWithSecondsAndNoReaderEnds() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let result = try rollsense.run(["simulate", "--seconds", "1"], timeoutSeconds: 30)
         #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -1,11 +1,12 @@
 import Foundation
 import RollSenseStore
 import Testing
+import RollSenseTestSupport
 
 @Suite("rollsense history")
 struct HistoryCommandTests {
     @Test func emptyLedgerSaysSo() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let result = try rollsense.run(["history"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
@@ -13,9 +14,9 @@ struct HistoryCommandTests {
     }
 
     @Test func aReplayedRecordingShowsOnItsDayOnce() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let file = BuiltRollSense.fixture("firmware-massage-ball.rscap")
         let first = try rollsense.run(["replay", file, "--json", "--ledger"])
         #expect(first.status == 0, "stderr: \(first.stderr)")
         let contact = try #require(first.lines.last.flatMap(jsonObject)?["contactS"] as? Double)
@@ -40,13 +41,13 @@ struct HistoryCommandTests {
     }
 
     @Test func badDaysIsAUsageError() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         #expect(try rollsense.run(["history", "--days", "0"]).status == 64)
     }
 
     @Test func corruptLedgerIsADataErrorAndIsKept() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         try FileManager.default.createDirectory(at: rollsense.dataDirectory, withIntermediateDirectories: true)
         let path = rollsense.dataDirectory.appendingPathComponent("history.sqlite").path

@@ -1,11 +1,12 @@
 import Foundation
 import RollSenseStore
 import Testing
+import RollSenseTestSupport
 
 @Suite("rollsense limits")
 struct LimitsCommandTests {
     @Test func defaultsComeFromTheProfileAndPainMarksLowerTheStop() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let before = try rollsense.run(["limits", "--body-weight", "80", "--json"])
         #expect(before.status == 0, "stderr: \(before.stderr)")
@@ -41,7 +42,7 @@ struct LimitsCommandTests {
     }
 
     @Test func aBadPersonIsAUsageError() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let result = try rollsense.run(["limits", "--person", "a b"])
         #expect(result.status == 64)

@@ -3,15 +3,16 @@ import Foundation
 import Glibc
 #endif
 import Testing
+import RollSenseTestSupport
 
 /// The rotation sensor end to end through the shipped commands: the sim-roller firmware (two
 /// HX711s and the AS5600) under simavr on a pty, `rollsense live --json --record`, then `report
 /// --svg --json` and `export` on the recording.
 @Suite("position along the back, end to end", .serialized)
 struct PositionCommandTests {
-    static let harness = RollSenseProcess.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
-    static let firmware = RollSenseProcess.root.appendingPathComponent("Firmware/build/sim-roller/rollsense.elf")
-    static let scenario = RollSenseProcess.root.appendingPathComponent("Fixtures/firmware/scenarios/roller-rotation.scenario")
+    static let harness = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim/rollsense-sim")
+    static let firmware = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim-roller/rollsense.elf")
+    static let scenario = BuiltRollSense.root.appendingPathComponent("Fixtures/firmware/scenarios/roller-rotation.scenario")
     static var built: Bool {
         FileManager.default.isExecutableFile(atPath: harness.path) && FileManager.default.fileExists(atPath: firmware.path)
     }
@@ -36,7 +37,7 @@ struct PositionCommandTests {
 
     @Test(.enabled(if: PositionCommandTests.built || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))
     func liveRecordReportAndExportCarryThePosition() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let calibrationFile = rollsense.path("calibration.json")
         try Self.calibration.write(toFile: calibrationFile, atomically: true, encoding: .utf8)
@@ -88,8 +89,8 @@ struct PositionCommandTests {
         #expect(csv.first?.hasSuffix("angle_counts,position_mm,band,still,drift_bound_mm") == true)
     }
 
-    static let ballFirmware = RollSenseProcess.root.appendingPathComponent("Firmware/build/sim-ball/rollsense.elf")
-    static let ballScenario = RollSenseProcess.root.appendingPathComponent("Fixtures/firmware/scenarios/ball-motion.scenario")
+    static let ballFirmware = BuiltRollSense.root.appendingPathComponent("Firmware/build/sim-ball/rollsense.elf")
+    static let ballScenario = BuiltRollSense.root.appendingPathComponent("Fixtures/firmware/scenarios/ball-motion.scenario")
     static var ballBuilt: Bool {
         FileManager.default.isExecutableFile(atPath: harness.path) && FileManager.default.fileExists(atPath: ballFirmware.path)
     }
@@ -104,7 +105,7 @@ struct PositionCommandTests {
     /// the history keeps the cells.
     @Test(.enabled(if: PositionCommandTests.ballBuilt || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_FIRMWARE"] == "1"))
     func aBallsPositionIsTwoDimensionalInEveryOutput() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let calibrationFile = rollsense.path("calibration.json")
         try Self.ballCalibration.write(toFile: calibrationFile, atomically: true, encoding: .utf8)

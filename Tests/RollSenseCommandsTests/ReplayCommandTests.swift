@@ -4,6 +4,7 @@ import Glibc
 #endif
 import RollSenseStore
 import Testing
+import RollSenseTestSupport
 
 /// `rollsense replay` as a subprocess: fixtures, damaged files, and recordings made by `live`
 /// against `rollsense simulate` replayed to the same events.
@@ -12,9 +13,9 @@ struct ReplayCommandTests {
     // MARK: - Fixtures
 
     @Test func cleanFixtureReplaysWithoutWarnings() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-clean.rscap"), "--json"])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("session-clean.rscap"), "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.isEmpty)
         let summary = try #require(result.lines.last.flatMap(jsonObject))
@@ -24,9 +25,9 @@ struct ReplayCommandTests {
     }
 
     @Test func firmwareFixtureGivesItsAlerts() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("firmware-massage-ball.rscap"), "--json"])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try #require(result.lines.last.flatMap(jsonObject))
         #expect(summary["samples"] as? Int == 8499)
@@ -36,9 +37,9 @@ struct ReplayCommandTests {
     }
 
     @Test func damagedFixtureWarnsAndGoesOn() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-damaged.rscap"), "--json"])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("session-damaged.rscap"), "--json"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("skipped 61 damaged bytes at offset 627"))
         let summary = try #require(result.lines.last.flatMap(jsonObject))
@@ -46,9 +47,9 @@ struct ReplayCommandTests {
     }
 
     @Test func truncatedFixtureWarnsAndGoesOn() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture("session-truncated.rscap"), "--json"])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("session-truncated.rscap"), "--json"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("cut short"))
         #expect(result.stderr.contains("not closed cleanly"))
@@ -57,32 +58,32 @@ struct ReplayCommandTests {
 
     @Test(arguments: ["empty.rscap", "newer-major.rscap", "not-a-capture.txt", "no-such-file.rscap"])
     func unusableFileIsADataError(name: String) throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture(name)])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture(name)])
         #expect(result.status == 65)
         #expect(result.stderr.contains("Cannot replay"))
         #expect(result.stdout.isEmpty)
     }
 
     @Test func badSpeedIsAUsageError() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        #expect(try rollsense.run(["replay", RollSenseProcess.fixture("session-clean.rscap"), "--speed", "0"]).status == 64)
+        #expect(try rollsense.run(["replay", BuiltRollSense.fixture("session-clean.rscap"), "--speed", "0"]).status == 64)
     }
 
     @Test func noProgressBarWhenStderrIsNotATerminal() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"])
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("firmware-massage-ball.rscap"), "--json"])
         #expect(!result.stderr.contains("\r"))
         #expect(!result.stderr.contains("%"))
     }
 
     @Test func replayFeedsTheLedgerOnlyWhenAsked() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let file = BuiltRollSense.fixture("firmware-massage-ball.rscap")
         #expect(try rollsense.run(["replay", file, "--json"]).status == 0)
         #expect(!FileManager.default.fileExists(atPath: rollsense.dataDirectory.appendingPathComponent("history.sqlite").path))
         #expect(try rollsense.run(["replay", file, "--json", "--ledger"]).status == 0)
@@ -96,7 +97,7 @@ struct ReplayCommandTests {
     // MARK: - Round trip against the virtual board
 
     @Test func liveRecordingReplaysToExactlyTheSameEventsAndReadings() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let link = rollsense.path("board")
         let simulator = try rollsense.startSimulator(["--speed", "max"], link: link)
@@ -118,7 +119,7 @@ struct ReplayCommandTests {
     }
 
     @Test func replayUsesTheCalibrationProfileAndBodyMassTheLiveSessionRecorded() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let link = rollsense.path("board")
         let simulator = try rollsense.startSimulator(["--speed", "max"], link: link)
@@ -144,7 +145,7 @@ struct ReplayCommandTests {
     }
 
     @Test func recordingKilledMidWayReplaysUpToTheKill() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let link = rollsense.path("board")
         let simulator = try rollsense.startSimulator(["--speed", "4"], link: link)
@@ -178,14 +179,14 @@ func stopSimulator(_ process: Process) {
 @Suite("rollsense replay progress")
 struct ReplayProgressTests {
     @Test func progressBarOnATerminalStderr() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         var master: Int32 = -1, slave: Int32 = -1
         #expect(openpty(&master, &slave, nil, nil, nil) == 0)
         defer { close(master) }
         let process = Process()
-        process.executableURL = RollSenseProcess.executable
-        process.arguments = ["replay", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--json"]
+        process.executableURL = BuiltRollSense.executable
+        process.arguments = ["replay", BuiltRollSense.fixture("firmware-massage-ball.rscap"), "--json"]
         process.environment = rollsense.environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(fileDescriptor: slave, closeOnDealloc: true)

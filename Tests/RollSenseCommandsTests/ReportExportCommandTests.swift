@@ -3,13 +3,14 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import RollSenseTestSupport
 
 @Suite("rollsense report and export")
 struct ReportExportCommandTests {
     @Test func reportJSONMatchesTheReplaySummary() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let file = RollSenseProcess.fixture("firmware-massage-ball.rscap")
+        let file = BuiltRollSense.fixture("firmware-massage-ball.rscap")
         let report = try rollsense.run(["report", file, "--json"])
         #expect(report.status == 0, "stderr: \(report.stderr)")
         let figures = try #require(report.lines.last.flatMap(jsonObject))
@@ -23,10 +24,10 @@ struct ReportExportCommandTests {
     }
 
     @Test func svgIsWellFormedXMLWithTheChartParts() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let out = rollsense.path("chart.svg")
-        let result = try rollsense.run(["report", RollSenseProcess.fixture("firmware-massage-ball.rscap"), "--svg", out])
+        let result = try rollsense.run(["report", BuiltRollSense.fixture("firmware-massage-ball.rscap"), "--svg", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stdout.range(of: #"\n  Alerts +4\n"#, options: .regularExpression) != nil, "\(result.stdout)")
         let data = try #require(FileManager.default.contents(atPath: out))
@@ -43,10 +44,10 @@ struct ReportExportCommandTests {
     }
 
     @Test func csvColumnsHoldTheFixturesKnownValues() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
         let csv = rollsense.path("out.csv"), events = rollsense.path("events.jsonl")
-        let result = try rollsense.run(["export", RollSenseProcess.fixture("session-clean.rscap"), "--csv", csv, "--events", events])
+        let result = try rollsense.run(["export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", csv, "--events", events])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.first == ["time_s", "raw_0", "raw_1", "force_n", "pressure_kpa", "zone", "contact", "area"])
@@ -66,9 +67,9 @@ struct ReportExportCommandTests {
     }
 
     @Test func exportOfANonCaptureIsADataError() throws {
-        let rollsense = try RollSenseProcess()
+        let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
-        let result = try rollsense.run(["export", RollSenseProcess.fixture("not-a-capture.txt"), "--csv", rollsense.path("x.csv")])
+        let result = try rollsense.run(["export", BuiltRollSense.fixture("not-a-capture.txt"), "--csv", rollsense.path("x.csv")])
         #expect(result.status == 65)
     }
 }

@@ -311,6 +311,18 @@ import RollSenseWire
         #expect(run.ends.count == 1)
     }
 
+    /// A sketch printing every 5 s (bogde's HX711_full_example) is slow, not silent: text
+    /// sessions wait two of the slowest intervals (20 s) before giving up.
+    @Test func aTextSketchGetsTwentySecondsOfQuiet() {
+        var run = Run(Self.configuration(silenceSeconds: 10))
+        run.start()
+        run.feed(Array("one reading:\t1.2\t| average:\t1.3\r\none reading:\t1.2\t| average:\t1.3\r\n".utf8), at: 1_000)
+        run.tick(at: 15_000_000)
+        #expect(run.ends.isEmpty)
+        run.tick(at: 20_001_000)
+        #expect(run.ends == [.silentDevice(seconds: 20, bytesReceived: 66)])
+    }
+
     @Test func decodedFramesKeepTheSessionAlive() {
         var run = Run(Self.configuration(silenceSeconds: 10))
         run.start()

@@ -50,4 +50,25 @@ import RollSenseWire
         #expect(!events.contains { $0.reason == .slowDevice })
         #expect(events.filter { $0.reason == .clockJump }.count == 1)
     }
+
+    /// A slow sketch's raw counts (bogde's HX711_full_example prints every 5 s, the basic example
+    /// every 1 s): a step to 60 N reads 60 N from its first sample on. Loaded samples before the
+    /// contact switch's delay has passed are no zero stretch, and smoothing does not carry one
+    /// reading into the next seconds later.
+    @Test(arguments: [Int64(1_000_000), 5_000_000])
+    func aStepReadsInFullAtOnce(intervalMicroseconds: Int64) throws {
+        let calibration = Calibration(offsetCounts: [8000, 0, 0, 0], curves: [.linear(newtonsPerCount: 0.01)])
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)
+        var events: [SignalEvent] = []
+        var forces: [Double] = []
+        for i in 0..<8 {
+            let counts = i == 0 ? 8000.0 : 8000 + 6000
+            let sample = Sample(sequence: UInt64(i), deviceTimeMicroseconds: Int64(i) * intervalMicroseconds, channelCount: 1,
+                                values: SIMD4(counts, 0, 0, 0))
+            forces.append(pipeline.process(sample) { events.append($0) }.forceNewtons)
+        }
+        #expect(forces.dropFirst().allSatisfy { abs($0 - 60) < 0.01 }, "\(forces)")
+        #expect(!events.contains { $0.reason == .zeroDriftBound })
+        #expect(pipeline.zeroCorrectionNewtons == .zero)
+    }
 }

@@ -1,18 +1,8 @@
+import RollSenseTestSupport
+
 /// Ways to cut a byte string into chunks, to check that decoders do not care (the idea of
 /// swift-nio's ByteToMessageDecoderVerifier).
 enum Chunking {
-    /// A small deterministic generator (SplitMix64) so every run cuts the same way.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Whole, one byte at a time, every split into two, and `randomCount` random cuttings.
     static func all(_ bytes: [UInt8], randomCount: Int = 20, seed: UInt64 = 1) -> [(label: String, chunks: [[UInt8]])] {
         var result: [(String, [[UInt8]])] = [("whole", [bytes]), ("bytewise", bytes.map { [$0] })]

@@ -98,7 +98,7 @@ import Testing
 
     @Test func codesRoundTrip() {
         for code in UInt8.min...UInt8.max {
-            #expect(Board(code: code).code == code)
+            #expect(FirmwareBoard(code: code).code == code)
             #expect(SensorKind(code: code).code == code)
             #expect(ReplyStatus(code: code).code == code)
         }

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+import RollSenseTestSupport
 @testable import RollSenseWire
 
 @Suite struct FrameDecoderTests {
@@ -204,7 +205,7 @@ import Testing
             for index in 0..<frameCount {
                 bytes += FrameDecoderTests.sample(seq: UInt16(index * 3 % 7 + index), timeMicroseconds: UInt32(index * 10_000), [Int32(index), -1])
             }
-            var generator = Chunking.SplitMix64(state: UInt64(seed))
+            var generator = SplitMix64(state: UInt64(seed))
             for value in damage {
                 bytes[Int.random(in: 0..<bytes.count, using: &generator)] = value
             }

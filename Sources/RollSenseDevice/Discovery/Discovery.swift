@@ -1,4 +1,5 @@
 import CUdev
+import RollSenseSystem
 
 /// Finds serial ports through libudev and picks the one to use.
 public enum Discovery {

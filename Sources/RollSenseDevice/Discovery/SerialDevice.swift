@@ -19,13 +19,13 @@ public struct SerialDevice: Sendable, Equatable, Hashable {
     /// The kernel driver: `cdc_acm`, `ch341`, `ftdi_sio`, `cp210x`, ...
     public var driver: String?
     /// The board recognised from the vendor and product id, nil when unknown.
-    public var board: Board?
+    public var board: USBBoard?
 
     /// Makes a description; only `path` is required (a pty given by path has nothing else).
     public init(
         path: String, byIDPath: String? = nil, sysPath: String? = nil, vendorID: UInt16? = nil, productID: UInt16? = nil,
         serialNumber: String? = nil, manufacturer: String? = nil, product: String? = nil, driver: String? = nil,
-        board: Board? = nil
+        board: USBBoard? = nil
     ) {
         self.path = path
         self.byIDPath = byIDPath

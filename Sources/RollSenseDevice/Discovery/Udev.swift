@@ -1,5 +1,6 @@
 import CUdev
 import Glibc
+import RollSenseSystem
 
 /// Why libudev could not answer.
 public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import CUdev
 import Glibc
+import RollSenseSystem
 
 /// A serial port appearing, disappearing or changing.
 public struct HotplugEvent: Sendable, Equatable {

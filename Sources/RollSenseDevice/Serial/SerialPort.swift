@@ -1,5 +1,6 @@
 import CUdev
 import Glibc
+import RollSenseSystem
 
 /// An open serial port in raw 8N1 mode without flow control, read with timeouts.
 ///

@@ -4,6 +4,7 @@ import Glibc
 // `stat` and its fields come through libudev.h as well: with MemberImportVisibility the module
 // that defines them must be imported here (main did not build without it).
 import CUdev
+import RollSenseSystem
 
 /// Why a serial port could not be opened, configured, read or written; each message says what to do.
 public enum SerialPortError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,21 +1,6 @@
 import CUdev
 import Glibc
-
-/// An errno value from a failed system call, with the C library's text for it.
-public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The raw errno code, e.g. `EACCES`.
-    public let code: Int32
-
-    /// Wraps a raw errno code.
-    public init(_ code: Int32) {
-        self.code = code
-    }
-
-    /// The C library's message for the code (`strerror`).
-    public var description: String {
-        String(cString: strerror(code))
-    }
-}
+import RollSenseSystem
 
 /// Every system call the device layer makes, in one place, so tests can replace one of them and
 /// force an errno value (the swift-system "mocking" idea, done with a value of closures).
@@ -173,11 +158,7 @@ extension SystemCalls {
             return "\(link.st_dev):\(link.st_ino):\(link.st_ctim.tv_sec).\(link.st_ctim.tv_nsec)->\(target.st_rdev)"
         },
         processID: { Glibc.getpid() },
-        monotonicMicroseconds: {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1_000
-        },
+        monotonicMicroseconds: { hostMonotonicMicroseconds() },
         sleepMilliseconds: { milliseconds in
             var request = timespec(tv_sec: milliseconds / 1_000, tv_nsec: (milliseconds % 1_000) * 1_000_000)
             var remaining = timespec()

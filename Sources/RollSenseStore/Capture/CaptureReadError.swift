@@ -1,8 +1,9 @@
+import RollSenseSystem
 /// Why a file cannot be read as a capture at all; each case says what to do. Damage inside a
 /// capture is not an error: the reader skips it and reports a `CaptureWarning`.
 public enum CaptureReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read.
-    case unreadable(path: String, errno: SystemErrno)
+    case unreadable(path: String, errno: Errno)
     /// The file is empty: recording never got as far as writing its header.
     case emptyFile(path: String)
     /// The file does not start with the capture magic bytes.

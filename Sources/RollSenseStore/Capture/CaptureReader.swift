@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import RollSenseSystem
 #endif
 
 /// Reads a capture file as a stream of records, in memory bounded by the largest record
@@ -51,7 +52,7 @@ public final class CaptureReader {
         self.path = path
         self.readBlockByteCount = max(readBlockByteCount, 1)
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw .unreadable(path: path, errno: SystemErrno(errno)) }
+        if fd < 0 { throw .unreadable(path: path, errno: Errno(errno)) }
         fileDescriptor = fd
         do throws(CaptureReadError) {
             header = try Self.readHeader(fd: fd, path: path)
@@ -148,7 +149,7 @@ public final class CaptureReader {
             let result = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw .unreadable(path: path, errno: SystemErrno(errno))
+                throw .unreadable(path: path, errno: Errno(errno))
             }
             if result == 0 { break }
             count += result
@@ -192,7 +193,7 @@ public final class CaptureReader {
             repeat {
                 result = buffer.withUnsafeMutableBytes { Glibc.read(fileDescriptor, $0.baseAddress! + bufferEnd, $0.count - bufferEnd) }
             } while result < 0 && errno == EINTR
-            if result < 0 { throw .unreadable(path: path, errno: SystemErrno(errno)) }
+            if result < 0 { throw .unreadable(path: path, errno: Errno(errno)) }
             if result == 0 { atEndOfFile = true }
             bufferEnd += result
         }

@@ -1,3 +1,4 @@
+import RollSenseSystem
 /// Why a capture could not be written; each case says what to do.
 public enum CaptureWriteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file exists already; captures are never overwritten.
@@ -5,11 +6,11 @@ public enum CaptureWriteError: Error, Sendable, Equatable, CustomStringConvertib
     /// The directory to hold the file does not exist.
     case directoryMissing(path: String)
     /// Permissions or a read-only file system forbid writing there.
-    case notWritable(path: String, errno: SystemErrno)
+    case notWritable(path: String, errno: Errno)
     /// The disk, a quota or the file size limit is full; what was written before is readable.
-    case diskFull(path: String, errno: SystemErrno, durableByteCount: Int64)
+    case diskFull(path: String, errno: Errno, durableByteCount: Int64)
     /// Another system error while writing; what was written before is readable.
-    case ioFailed(path: String, operation: String, errno: SystemErrno)
+    case ioFailed(path: String, operation: String, errno: Errno)
     /// A metadata or event record larger than a record may be.
     case recordTooLarge(byteCount: Int)
     /// The writer was closed (or failed) before this call.
@@ -35,7 +36,7 @@ public enum CaptureWriteError: Error, Sendable, Equatable, CustomStringConvertib
         }
     }
 
-    static func classify(path: String, operation: String, errno: SystemErrno, durableByteCount: Int64) -> CaptureWriteError {
+    static func classify(path: String, operation: String, errno: Errno, durableByteCount: Int64) -> CaptureWriteError {
         if errno.meansNoSpace { return .diskFull(path: path, errno: errno, durableByteCount: durableByteCount) }
         if errno.meansNotWritable { return .notWritable(path: path, errno: errno) }
         return .ioFailed(path: path, operation: operation, errno: errno)

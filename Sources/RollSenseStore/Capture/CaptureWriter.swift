@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import RollSenseSystem
 #endif
 
 /// Writes a capture file (docs/RECORDING.md): append-only, buffered, and written out and synced to
@@ -44,11 +45,11 @@ public final class CaptureWriter: @unchecked Sendable {
         self.path = path
         self.calls = calls
         header = CaptureFileHeader(startUnixMicroseconds: Int64((startWallClock.timeIntervalSince1970 * 1_000_000).rounded()))
-        startMonotonicMicroseconds = monotonicMicroseconds()
+        startMonotonicMicroseconds = hostMonotonicMicroseconds()
         lastSyncMicroseconds = startMonotonicMicroseconds
         let fd = calls.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
-            let code = SystemErrno(errno)
+            let code = Errno(errno)
             switch code.code {
             case EEXIST: throw .alreadyExists(path: path)
             case ENOENT: throw .directoryMissing(path: path)
@@ -86,7 +87,7 @@ public final class CaptureWriter: @unchecked Sendable {
     /// Microseconds on the host's monotonic clock since this writer opened the file: the host time
     /// to stamp received bytes with.
     public func elapsedMicroseconds() -> Int64 {
-        monotonicMicroseconds() - startMonotonicMicroseconds
+        hostMonotonicMicroseconds() - startMonotonicMicroseconds
     }
 
     /// Appends bytes as received from the device, stamped with `hostTimeMicroseconds` (default:
@@ -147,7 +148,7 @@ public final class CaptureWriter: @unchecked Sendable {
         }
         isClosed = true
         if calls.close(fileDescriptor) != 0, case .success = result {
-            throw .ioFailed(path: path, operation: "close", errno: SystemErrno(errno))
+            throw .ioFailed(path: path, operation: "close", errno: Errno(errno))
         }
         try result.get()
     }
@@ -176,7 +177,7 @@ public final class CaptureWriter: @unchecked Sendable {
     }
 
     private func flushIfDueLocked() throws(CaptureWriteError) {
-        if monotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds {
+        if hostMonotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds {
             try syncLocked()
         } else if buffer.count >= Self.bufferLimitByteCount {
             try writeBufferLocked()
@@ -202,14 +203,14 @@ public final class CaptureWriter: @unchecked Sendable {
     private func syncLocked() throws(CaptureWriteError) {
         try writeBufferLocked()
         if calls.fsync(fileDescriptor) != 0 {
-            let code = SystemErrno(errno)
+            let code = Errno(errno)
             // fsync is unsupported on some special files (EINVAL); their data is as safe as it gets.
             if code.code != EINVAL {
                 try fail(.classify(path: path, operation: "fsync", errno: code, durableByteCount: durableByteCount))
             }
         }
         durableByteCount = writtenByteCount
-        lastSyncMicroseconds = monotonicMicroseconds()
+        lastSyncMicroseconds = hostMonotonicMicroseconds()
     }
 
     private func fail(_ error: CaptureWriteError) throws(CaptureWriteError) {
@@ -242,14 +243,14 @@ public final class CaptureWriter: @unchecked Sendable {
         defer { lock.unlock() }
         guard !isClosed, failure == nil else { return false }
         let due = lastSyncMicroseconds + Self.syncIntervalMicroseconds
-        let waitMicroseconds = max(due - monotonicMicroseconds(), 1_000)
+        let waitMicroseconds = max(due - hostMonotonicMicroseconds(), 1_000)
         _ = lock.wait(until: Date(timeIntervalSinceNow: Double(waitMicroseconds) / 1_000_000))
         guard !isClosed, failure == nil else { return false }
-        if monotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds,
+        if hostMonotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds,
            !buffer.isEmpty || writtenByteCount != durableByteCount {
             do throws(CaptureWriteError) { try syncLocked() } catch { return false }
-        } else if monotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds {
-            lastSyncMicroseconds = monotonicMicroseconds()
+        } else if hostMonotonicMicroseconds() - lastSyncMicroseconds >= Self.syncIntervalMicroseconds {
+            lastSyncMicroseconds = hostMonotonicMicroseconds()
         }
         return true
     }

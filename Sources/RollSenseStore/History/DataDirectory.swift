@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import RollSenseSystem
 #endif
 
 /// Where rollsense keeps its data: the XDG Base Directory rule with rollsense's own overrides.
@@ -25,12 +26,12 @@ public enum DataDirectory {
         for component in path.split(separator: "/") {
             prefix += "/" + component
             if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
-                throw .cannotCreateDirectory(path: path, errno: SystemErrno(errno))
+                throw .cannotCreateDirectory(path: path, errno: Errno(errno))
             }
         }
         var status = stat()
         if stat(path, &status) != 0 || (status.st_mode & S_IFMT) != S_IFDIR {
-            throw .cannotCreateDirectory(path: path, errno: SystemErrno(ENOTDIR))
+            throw .cannotCreateDirectory(path: path, errno: Errno(ENOTDIR))
         }
     }
 }

@@ -1,10 +1,11 @@
+import RollSenseSystem
 /// Why the history ledger cannot be used; each case says what to do. The file is never
 /// overwritten or migrated when one of these is thrown.
 public enum HistoryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Neither a flag, `ROLLSENSE_DATA_DIR`, `XDG_DATA_HOME` nor `HOME` says where data goes.
     case noDataDirectory
     /// The data directory could not be created.
-    case cannotCreateDirectory(path: String, errno: SystemErrno)
+    case cannotCreateDirectory(path: String, errno: Errno)
     /// The file is not a SQLite database, or SQLite found it damaged.
     case corrupt(path: String, detail: String)
     /// A SQLite database, but some other program's.

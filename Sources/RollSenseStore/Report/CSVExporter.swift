@@ -68,49 +68,13 @@ public struct CSVExporter: Sendable {
         return fields.joined(separator: ",")
     }
 
-    /// One JSON line for an event: `live --json`, `replay --json` and `export --events` all
-    /// write this line; `message` is the event's sentence for people.
-    public static func eventLine(_ event: SignalEvent, sessionSeconds: Double, message: String) -> String {
-        let phase = event.phase == .instant ? "instant" : event.phase.rawValue
-        return "{\"type\":\"event\",\"t\":\(decimal(sessionSeconds, digits: 3)),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(jsonString(message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(jsonString(event.area.name))}"
-    }
-
     /// A number with fixed decimals; empty for NaN or infinity (an empty CSV cell).
     static func decimal(_ value: Double, digits: Int) -> String {
-        guard value.isFinite else { return "" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9e15 else { return String(value) }
-        let units = Int64(scaled)
-        let whole = units / Int64(scale), fraction = units % Int64(scale)
-        let sign = value < 0 && units > 0 ? "-" : ""
-        guard digits > 0 else { return sign + String(whole) }
-        let fractionText = String(fraction)
-        return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+        fixedDecimal(value, digits: digits) ?? ""
     }
 
     static func quoted(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -3,18 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import RollSenseSystem
 
-/// An `errno` value with its system message, kept inside the store's errors.
-public struct SystemErrno: Sendable, Equatable, CustomStringConvertible {
-    /// The raw value (`ENOSPC`, `EACCES`, ...).
-    public var code: Int32
-
-    /// Wraps a raw errno value.
-    public init(_ code: Int32) { self.code = code }
-
-    /// The system's message for it, as `strerror` gives it.
-    public var description: String { String(cString: strerror(code)) }
-
+extension Errno {
     /// The disk, a quota or the process's file size limit (`RLIMIT_FSIZE`) is full.
     var meansNoSpace: Bool { code == ENOSPC || code == EDQUOT || code == EFBIG }
     /// Permissions or a read-only mount forbid writing.
@@ -39,27 +30,19 @@ struct FileCalls: Sendable {
 
     /// Writes all of `bytes`, retrying short writes and EINTR; returns nil or the errno that stopped it
     /// with the count written before.
-    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, error: SystemErrno?) {
+    func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> (written: Int, error: Errno?) {
         var offset = 0
         while offset < bytes.count {
             let result = write(fd, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
             if result < 0 {
                 if errno == EINTR { continue }
-                return (offset, SystemErrno(errno))
+                return (offset, Errno(errno))
             }
-            if result == 0 { return (offset, SystemErrno(EIO)) }
+            if result == 0 { return (offset, Errno(EIO)) }
             offset += result
         }
         return (offset, nil)
     }
-}
-
-/// Host monotonic clock in microseconds: unaffected by wall-clock changes, so host times in a
-/// capture never jump back. The corresponding C function is `clock_gettime(CLOCK_MONOTONIC)`.
-func monotonicMicroseconds() -> Int64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
 }
 
 /// The directory part of a path (`.` for a bare file name).

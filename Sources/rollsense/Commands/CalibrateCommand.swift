@@ -4,6 +4,7 @@ import Synchronization
 import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 import RollSenseWire
 
 /// `rollsense calibrate`: tare and known-mass calibration, stored per board.
@@ -92,7 +93,8 @@ struct CalibrateCommand: ParsableCommand {
             return
         }
         let chosen = try device.chosenDevice()
-        let connection = try device.connect(chosen)
+        // A sketch at 57600 or 9600 is found as `live` finds it, without writing to it.
+        let connection = try device.connectDetectingRate(chosen)
         defer { connection.close() }
         let reader = RawSampleReader(source: connection)
         installStopHandlers()
@@ -265,17 +267,20 @@ struct CalibrateCommand: ParsableCommand {
 final class RawSampleReader {
     private let source: any ByteSource
     private var decoder = WireDecoder()
+    // The same rule as a live session: the harmless probe only, and nothing once text came.
+    private var writes = WritePolicy(openedMicroseconds: hostMonotonicMicroseconds())
+    private var bytesReceived = 0
     private(set) var info: DeviceInfo?
     private(set) var lastSample: Sample?
     private var buffer = [UInt8](repeating: 0, count: 4096)
 
     init(source: any ByteSource) { self.source = source }
 
-    /// Asks for info and streaming and waits for the first sample.
-    /// GET_INFO is the one probe; START follows only once the board said it is a RollSense
-    /// board (another sketch may take command bytes as its own single-letter commands).
+    /// Waits for the first sample. Until the device says HELLO it gets nothing but
+    /// `WritePolicy.probe` (docs/PROTOCOL.md, "Writing to a device"), and nothing at all once its
+    /// bytes are text: another sketch may take command bytes as its own single-letter commands.
+    /// START follows only once the board said it is a RollSense board.
     func start(timeoutSeconds: Double) throws {
-        try source.write(Command.getInfo.encoded(tag: 1))
         let deadline = hostMonotonicMicroseconds() + Int64(timeoutSeconds * 1e6)
         var samples: [Sample] = []
         var started = false
@@ -290,14 +295,9 @@ final class RawSampleReader {
             }
         }
         // A board speaking frames says who it is (the key its calibration is stored by); its
-        // boot HELLO may have been lost while the port opened, so the GET_INFO answer is awaited.
-        let helloDeadline = min(deadline, hostMonotonicMicroseconds() + 2_000_000)
+        // boot HELLO may have been lost while the port opened, so the probe's answer is awaited.
+        let helloDeadline = min(deadline, hostMonotonicMicroseconds() + 4_000_000)
         while info == nil && decoder.protocolKind == .binary && hostMonotonicMicroseconds() < helloDeadline {
-            try pump { _ in }
-        }
-        if info == nil && decoder.protocolKind == .binary { try source.write(Command.getInfo.encoded(tag: 3)) }
-        let retryDeadline = min(deadline, hostMonotonicMicroseconds() + 2_000_000)
-        while info == nil && decoder.protocolKind == .binary && hostMonotonicMicroseconds() < retryDeadline {
             try pump { _ in }
         }
     }
@@ -348,7 +348,9 @@ final class RawSampleReader {
         let result = try buffer.withUnsafeMutableBytes { try source.read(into: $0, timeoutMilliseconds: 100) }
         switch result {
         case .bytes(let count):
+            bytesReceived += count
             decoder.feed(Array(buffer[0..<count]), hostTimeMicroseconds: hostMonotonicMicroseconds()) { event in
+                writes.observe(event)
                 switch event {
                 case .info(let info): self.info = info
                 case .sample(let sample): lastSample = sample; onSample(sample)
@@ -359,6 +361,10 @@ final class RawSampleReader {
             throw CommandFailure.device("The board went away during calibration: plug it back in and run calibrate again.")
         case .timeout, .reconnected:
             break
+        }
+        if writes.probeDue(atMicroseconds: hostMonotonicMicroseconds(), protocolKind: decoder.protocolKind,
+                           bytesReceived: bytesReceived, framesDecoded: decoder.counters.binary.frames) {
+            try source.write(WritePolicy.probe)
         }
     }
 }

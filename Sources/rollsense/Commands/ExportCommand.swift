@@ -56,7 +56,7 @@ struct ExportCommand: ParsableCommand {
             },
             onEvent: { event, seconds in
                 guard writeError == nil, let eventsFile else { return }
-                do { try eventsFile.writeLine(CSVExporter.eventLine(event, sessionSeconds: seconds, message: EventWording.sentence(event, profile: setup.profile))) } catch { writeError = error }
+                do { try eventsFile.writeLine(JSONText.eventLine(event, sessionSeconds: seconds, message: EventWording.sentence(event, profile: setup.profile))) } catch { writeError = error }
             })
         if let writeError { throw writeError }
         if exporter == nil { try csvFile.writeLine(CSVExporter(channelCount: 1).header) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWire
 
 /// `rollsense limits`: the zone limits a person's sessions run with, where each came from, and
 /// a reset of the pain marks behind them.
@@ -31,7 +32,7 @@ struct LimitsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Body area: \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
     var area: String?
 
-    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Your body weight in kilograms (20-300).", valueName: "kg"))
+    @Option(name: .customLong("body-weight"), help: ArgumentHelp("Your body weight in kilograms (\(BodyWeight.rangeText("-"))).", valueName: "kg"))
     var bodyWeight: Double?
 
     @Option(help: ArgumentHelp("Whose limits (default: config.json person, else 'default').", valueName: "name"))
@@ -53,9 +54,7 @@ struct LimitsCommand: ParsableCommand {
         if let tool, Tool(rawValue: tool) == nil {
             throw ValidationError("--tool '\(tool)' is not a tool; use one of \(Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
-        if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
-            throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")
-        }
+        try BodyWeight.validateOption(bodyWeight)
         if let person, !PersonalLimitsLoader.isValidPerson(person) {
             throw ValidationError("--person must be 1 to 64 letters, digits, '-' or '_' (got '\(person)').")
         }

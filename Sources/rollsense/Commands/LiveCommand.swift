@@ -39,6 +39,6 @@ struct LiveCommand: ParsableCommand {
         let settings = try LiveSessionSettings.resolve(session, voice: voice, web: web, recordPath: recordPath, title: "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connectDetectingRate(chosen)
-        try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings)
+        try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings, baudRate: connection.options.port.baudRate)
     }
 }

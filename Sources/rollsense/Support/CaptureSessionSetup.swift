@@ -17,9 +17,7 @@ struct CaptureOptions: ParsableArguments {
     var bodyWeight: Double?
 
     func validate() throws {
-        if let bodyWeight, !(bodyWeight.isFinite && (20...300).contains(bodyWeight)) {
-            throw ValidationError("--body-weight must be your weight in kilograms, 20 to 300 (got \(bodyWeight)).")
-        }
+        try BodyWeight.validateOption(bodyWeight)
     }
 }
 

@@ -45,7 +45,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as SessionError:
             switch error {
             case .invalidProfile(let profileError): return classify(profileError)
-            case .silentDevice: return .device(error.description)
+            case .silentDevice, .silentSketch: return .device(error.description)
             case .source(let inner): return classify(inner)
             case .capture(let inner): return classify(inner)
             }
@@ -63,8 +63,14 @@ func printError(_ text: String) {
 /// Writes `text` and a newline to standard output at once (unbuffered), so a reader of a pipe
 /// sees each line as it happens.
 func say(_ text: String) {
-    var line = text + "\n"
-    line.withUTF8 { bytes in
+    writeToStandardOutput(text + "\n")
+}
+
+/// Writes all of `text` to standard output now, past short writes and interruptions; any other
+/// error drops the rest (a closed pipe has no reader left to tell).
+func writeToStandardOutput(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)

@@ -1,6 +1,7 @@
 import Foundation
 import RollSenseDevice
 import RollSenseKit
+import RollSenseSystem
 import RollSenseWire
 
 /// Opens a port (resetting a board with auto-reset) and listens for a RollSense HELLO. It only

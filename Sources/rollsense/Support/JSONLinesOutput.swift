@@ -6,20 +6,24 @@ import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
 
-/// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `summary`.
+/// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `channels`,
+/// `summary`.
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {
     private let write: (String) -> Void
     private let profile: Profile
     private let waitNotice: ((String) -> Void)?
     private let durationSeconds: Double?
+    private let baudRate: Int?
 
-    /// `waitNotice` (live only) hears, in words, why the session waits when the board is gone.
-    init(profile: Profile, durationSeconds: Double? = nil, waitNotice: ((String) -> Void)? = nil,
+    /// `waitNotice` (live only) hears, in words, why the session waits when the board is gone;
+    /// `baudRate` is the line rate the device was read at, when known.
+    init(profile: Profile, durationSeconds: Double? = nil, baudRate: Int? = nil, waitNotice: ((String) -> Void)? = nil,
          write: @escaping (String) -> Void = JSONLinesOutput.standardOutput) {
         self.write = write
         self.profile = profile
         self.durationSeconds = durationSeconds
+        self.baudRate = baudRate
         self.waitNotice = waitNotice
     }
 
@@ -29,6 +33,16 @@ final class JSONLinesOutput: SessionSink {
 
     func sessionDidIdentify(_ info: DeviceInfo) {
         write("{\"type\":\"device\",\"board\":\(quote(info.board.description)),\"firmware\":\(quote(info.firmwareVersion.description)),\"deviceId\":\(info.deviceID),\"sampleRateHz\":\(info.sampleRateHz),\"channels\":\(info.channelCount)}")
+    }
+
+    /// A text sketch's values that became the channels, before the first reading from them:
+    /// `{"type":"channels","labels":["Weight"],"unit":"kg","baud":57600,"text":"reading ..."}`
+    /// (`unit` null for raw counts, `baud` null when not known).
+    func sessionDidNameChannels(_ channels: TextChannels) {
+        let labels = channels.labels.map(quote).joined(separator: ",")
+        let unit = channels.unit.map { quote($0.symbol) } ?? "null"
+        let baud = baudRate.map(String.init) ?? "null"
+        write("{\"type\":\"channels\",\"labels\":[\(labels)],\"unit\":\(unit),\"baud\":\(baud),\"text\":\(quote(SourceWording.phrases(channels, baudRate: baudRate)[0]))}")
     }
 
     /// With a rotation sensor: where the tool is (null out of contact or without an angle);
@@ -58,7 +72,7 @@ final class JSONLinesOutput: SessionSink {
 
     /// The `event` object, with its sentence; the live page gets the same one.
     static func eventLine(_ event: SignalEvent, sessionSeconds: Double, profile: Profile) -> String {
-        CSVExporter.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
+        JSONText.eventLine(event, sessionSeconds: sessionSeconds, message: EventWording.sentence(event, profile: profile))
     }
 
     func sessionLinkDidChange(_ state: LinkState) {
@@ -90,27 +104,10 @@ final class JSONLinesOutput: SessionSink {
 
 /// A JSON string literal.
 func quote(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    JSONText.string(text)
 }
 
 /// A JSON number with fixed decimals; `null` for NaN or infinity.
 func number(_ value: Double, digits: Int) -> String {
-    value.isFinite ? format(value, digits: digits) : "null"
+    fixedDecimal(value, digits: digits) ?? "null"
 }

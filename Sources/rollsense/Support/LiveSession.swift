@@ -80,7 +80,8 @@ struct LiveSessionSettings {
 /// Runs a live session on a source with the terminal view or JSON lines, recording and the
 /// history ledger; used by `live`, `record` and `demo`.
 enum LiveSession {
-    static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings,
+    /// `baudRate` is the rate the device was opened at (named with a text sketch's channels).
+    static func run(source: any ByteSource, identity: BoardIdentity, settings: LiveSessionSettings, baudRate: Int? = nil,
                     environment: [String: String] = ProcessInfo.processInfo.environment,
                     extraStop: @escaping () -> Bool = { false }, willRead: () -> Void = {}) throws {
         let region = settings.profile.region.rawValue
@@ -169,13 +170,14 @@ enum LiveSession {
             printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
             web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
         }
-        let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, waitNotice: { printError($0) })
+        let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, baudRate: baudRate, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
             var title = settings.title
             if let web { title += " · page \(web.server.address)" }
             var state = LiveViewState(profile: profile, title: title, bodyMassKilograms: settings.bodyMassKilograms)
             if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            state.baudRate = baudRate
             terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
         let person = settings.person
@@ -275,6 +277,7 @@ final class RawCountWatch: SessionSink {
         if sample.quantity == .rawCounts { sawRawCounts = true }
         inner.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)
     }
+    func sessionDidNameChannels(_ channels: TextChannels) { inner.sessionDidNameChannels(channels) }
     func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
         inner.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds)
     }

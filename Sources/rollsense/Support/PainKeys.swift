@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import RollSenseKit
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 import Synchronization
 
@@ -89,5 +90,9 @@ final class PainMarkKeeper: SessionSink {
     func sessionLinkDidChange(_ state: LinkState) { sink.sessionLinkDidChange(state) }
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
         sink.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)
+    }
+    func sessionDidNameChannels(_ channels: TextChannels) { sink.sessionDidNameChannels(channels) }
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
+        sink.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds)
     }
 }

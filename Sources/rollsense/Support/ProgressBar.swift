@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import RollSenseKit
+import RollSenseSystem
 
 /// A one-line progress bar on standard error, redrawn at most 10 times a second; nil (no bar)
 /// when standard error is not a terminal, so logs and pipes stay clean.

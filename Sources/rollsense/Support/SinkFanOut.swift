@@ -17,6 +17,7 @@ final class SinkFanOut: SessionSink {
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
         for sink in sinks { sink.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds) }
     }
+    func sessionDidNameChannels(_ channels: TextChannels) { for sink in sinks { sink.sessionDidNameChannels(channels) } }
     func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
         for sink in sinks { sink.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds) }
     }

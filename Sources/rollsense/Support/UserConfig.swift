@@ -53,8 +53,8 @@ struct UserConfig {
         for (key, value) in fields {
             switch key {
             case "bodyWeightKg":
-                guard let number = value as? Double, number.isFinite, (20...300).contains(number) else {
-                    throw bad(key, "must be a number of kilograms from 20 to 300")
+                guard let number = value as? Double, BodyWeight.isAcceptable(number) else {
+                    throw bad(key, "must be a number of kilograms from \(BodyWeight.rangeText())")
                 }
                 config.bodyWeightKilograms = number
             case "tool":

@@ -3,6 +3,7 @@ import RollSenseAudio
 import RollSenseCues
 import RollSenseKit
 import RollSenseSignal
+import RollSenseStore
 import RollSenseWire
 
 /// The voice and tone settings of one session: flags over config over defaults.
@@ -153,4 +154,13 @@ final class VoiceSink: SessionSink {
     }
 
     func sessionLinkDidChange(_ state: LinkState) { primary.sessionLinkDidChange(state) }
+    // The rest only passes on: the protocol's defaults would drop them (the raw-count warning,
+    // the recording's stop and the sketch's channel names).
+    func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
+        primary.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)
+    }
+    func sessionDidNameChannels(_ channels: TextChannels) { primary.sessionDidNameChannels(channels) }
+    func sessionRecordingDidStop(_ error: CaptureWriteError, sessionSeconds: Double) {
+        primary.sessionRecordingDidStop(error, sessionSeconds: sessionSeconds)
+    }
 }

@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 import RollSenseWeb
 import RollSenseWire
 import Synchronization

@@ -1,3 +1,4 @@
+import RollSenseWire
 import RollSenseSignal
 
 /// The one place events become words for people: the sentence every output writes (JSON lines,
@@ -94,5 +95,16 @@ struct EventFacts {
     init(_ event: SignalEvent) {
         self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
                   value: event.value, limit: event.limit)
+    }
+}
+
+/// What a text sketch's values became, in words for the view's header and the JSON line.
+enum SourceWording {
+    /// The longest phrase first, then shorter ones for narrow terminals:
+    /// `reading "Weight" (kg) from a text sketch at 57600 baud`, then without "from a text
+    /// sketch", then the labels and unit alone.
+    static func phrases(_ channels: TextChannels, baudRate: Int?) -> [String] {
+        let rate = baudRate.map { " at \($0) baud" } ?? ""
+        return ["reading \(channels.summary) from a text sketch\(rate)", "reading \(channels.summary)\(rate)", channels.summary]
     }
 }

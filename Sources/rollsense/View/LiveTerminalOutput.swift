@@ -1,5 +1,6 @@
 import RollSenseKit
 import RollSenseSignal
+import RollSenseSystem
 import RollSenseWire
 
 /// The full-screen live view as a session sink: collects state from the session and redraws at a
@@ -12,6 +13,16 @@ final class LiveTerminalOutput: SessionSink {
     /// With no reading for this long the board has stopped streaming: the values turn stale.
     /// Readings come 15 times a second, so 1.5 s is many missed ones, not a hiccup.
     static let silenceMicroseconds: Int64 = 1_500_000
+    /// A slow sketch (one line every 5 s) is silent between lines by nature: its values turn
+    /// stale only after one and a half of its own reading intervals, up to this.
+    static let slowestSilenceMicroseconds: Int64 = 15_000_000
+
+    /// How long without a reading before the values are stale, given the device's host time
+    /// between readings (nil before the second reading).
+    static func silenceLimitMicroseconds(readingIntervalMicroseconds interval: Int64?) -> Int64 {
+        guard let interval else { return silenceMicroseconds }
+        return min(max(silenceMicroseconds, interval * 3 / 2), slowestSilenceMicroseconds)
+    }
 
     private(set) var state: LiveViewState
     private let display = TerminalDisplay()
@@ -21,6 +32,9 @@ final class LiveTerminalOutput: SessionSink {
     private var lastDraw: Int64 = .min
     private var flashUntil: Int64 = .min
     private var lastReadHost: Int64 = .min
+    // The host time between the last readings and the one before it: the shorter of the two is
+    // the device's pace (one long gap, such as a reconnect, is not).
+    private var readIntervalsHost: (last: Int64?, before: Int64?) = (nil, nil)
     private var drawnSize: (columns: Int, rows: Int)?
     private let clock: () -> Int64
 
@@ -42,17 +56,20 @@ final class LiveTerminalOutput: SessionSink {
     func sessionDidIdentify(_ info: DeviceInfo) { state.identify(info); dirty = true }
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {
         state.read(reading, sessionSeconds: sessionSeconds)
-        lastReadHost = clock()
+        let now = clock()
+        if lastReadHost != .min { readIntervalsHost = (now - lastReadHost, readIntervalsHost.last) }
+        lastReadHost = now
         dirty = true
         tick()
     }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { state.handle(event, sessionSeconds: sessionSeconds); dirty = true }
+    func sessionDidNameChannels(_ channels: TextChannels) { state.nameChannels(channels); dirty = true }
     func sessionLinkDidChange(_ linkState: LinkState) { state.link(linkState); dirty = true; tick(force: true) }
 
     /// Redraws if something changed and the last redraw is old enough (or a flash must end).
     func tick(force: Bool = false) {
         let now = clock()
-        if lastReadHost != .min, now - lastReadHost >= Self.silenceMicroseconds {
+        if lastReadHost != .min, now - lastReadHost >= Self.silenceLimitMicroseconds(readingIntervalMicroseconds: readIntervalsHost.before.map { min($0, readIntervalsHost.last!) } ?? readIntervalsHost.last) {
             let before = state.linkStatus
             state.silent(forHostSeconds: Double(now - lastReadHost) * 1e-6)
             if state.linkStatus != before { dirty = true }

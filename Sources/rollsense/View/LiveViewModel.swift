@@ -19,9 +19,9 @@ enum ZoneStyle: String, Sendable, CaseIterable {
 
 /// Everything the live view shows at one redraw; built from the pipeline's latest reading.
 struct LiveViewModel: Sendable {
-    /// One band of the gauge: the pressure where it starts, and its zone.
+    /// One band of the gauge: where it starts in the gauge's unit (`gaugeUnit`: kPa or N), and its zone.
     struct Band: Sendable, Equatable {
-        var fromKilopascals: Double
+        var fromGaugeValue: Double
         var style: ZoneStyle
     }
 
@@ -34,9 +34,10 @@ struct LiveViewModel: Sendable {
     var gaugeUnit: String
     var zone: ZoneStyle
     var zoneLabel: String
-    /// Bands in rising order, in the gauge's unit; the last runs to `gaugeMaximumKilopascals`.
+    /// Bands in rising order, in the gauge's unit; the last runs to `gaugeMaximumValue`.
     var bands: [Band]
-    var gaugeMaximumKilopascals: Double
+    /// The gauge's full scale, in its unit.
+    var gaugeMaximumValue: Double
     var inContact: Bool
     var holdSeconds: Double
     var areaName: String
@@ -45,8 +46,8 @@ struct LiveViewModel: Sendable {
     /// Today's total at which the daily bar turns to caution (the profile's daily warning).
     var dailyWarningSeconds: Double
     var sessionSeconds: Double
-    /// Recent pressures, oldest first, for the sparkline.
-    var recentKilopascals: [Double]
+    /// Recent gauge values (pressure or force, as `gaugeValue`), oldest first, for the sparkline.
+    var recentGaugeValues: [Double]
     /// The active alert in plain words, if any, and how serious it is.
     var alert: (text: String, style: ZoneStyle)?
     /// A status line about the connection ("disconnected, waiting for the board").
@@ -67,4 +68,7 @@ struct LiveViewModel: Sendable {
     /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
     /// the line printed before the view opened is hidden by it.
     var soundNote: String? = nil
+    /// What a text sketch's values became, longest wording first; the header shows the longest
+    /// that fits (empty for a RollSense board).
+    var sourcePhrases: [String] = []
 }

@@ -1,4 +1,5 @@
 import RollSenseSignal
+import RollSenseStore
 
 /// Lays out the live view as lines of text for a terminal of a given size.
 ///
@@ -39,7 +40,7 @@ struct LiveViewRenderer {
             figures = "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + zoneText
         }
         let dailyLine = holdAndToday(model, width: width)
-        let sparkText = sparkline(model.recentKilopascals, width: width - 4, maximum: model.gaugeMaximumKilopascals)
+        let sparkText = sparkline(model.recentGaugeValues, width: width - 4, maximum: model.gaugeMaximumValue)
         let spark = "  " + (model.stale ? paint(sparkText, "2") : sparkText)
         let banner: (text: String, sgr: String)
         if model.stale {
@@ -55,8 +56,12 @@ struct LiveViewRenderer {
         // Rows in screen order with how much each is needed; a short terminal loses the least
         // needed first: blank rows, the Ctrl-C hint, the banner's padding, the sparkline, the
         // sound note, the spine line and last the pain hint. The figures and today's time stay.
-        var rows: [(line: String, need: Int)] = [
-            (title, Need.always), (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
+        var rows: [(line: String, need: Int)] = [(title, Need.always)]
+        if let phrase = model.sourcePhrases.first(where: { $0.count + 2 <= width }) ?? model.sourcePhrases.last {
+            rows.append((paint(fit("  " + phrase, width: width), "2"), Need.source))
+        }
+        rows += [
+            (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
             (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline),
             // The strip of the back with a rotation sensor; a blank row without one.
             (backStrip(model, width: width), model.position == nil ? Need.blank : Need.backStrip),
@@ -92,6 +97,7 @@ struct LiveViewRenderer {
         static let backStrip = 3
         static let acrossStrip = 3
         static let soundNote = 4
+        static let source = 4
         static let spine = 5
         static let painHint = 6
         static let always = 100
@@ -165,14 +171,14 @@ struct LiveViewRenderer {
 
     private func gauge(_ model: LiveViewModel, width: Int) -> String {
         let cells = width - 2
-        let maximum = max(model.gaugeMaximumKilopascals, 1)
+        let maximum = max(model.gaugeMaximumValue, 1)
         let filled = model.stale ? 0 : Int((min(max(model.gaugeValue, 0), maximum) / maximum * Double(cells)).rounded())
         var out = " "
         var runStyle: ZoneStyle?
         var run = ""
         for cell in 0..<cells {
-            let kilopascals = (Double(cell) + 0.5) / Double(cells) * maximum
-            let style = model.stale ? .none : bandStyle(at: kilopascals, bands: model.bands)
+            let cellValue = (Double(cell) + 0.5) / Double(cells) * maximum
+            let style = model.stale ? .none : bandStyle(at: cellValue, bands: model.bands)
             let glyph: Character = cell < filled ? "█" : "░"
             if style != runStyle, let previous = runStyle {
                 out += paint(run, previous.ansiColor)
@@ -187,10 +193,10 @@ struct LiveViewRenderer {
 
     private func scale(_ model: LiveViewModel, width: Int) -> String {
         let cells = width - 2
-        let maximum = max(model.gaugeMaximumKilopascals, 1)
+        let maximum = max(model.gaugeMaximumValue, 1)
         var line = [Character](repeating: " ", count: width)
         let named = model.bands.filter { $0.style != .none }.map(\.style.rawValue)
-        let columns = model.bands.filter { $0.style != .none }.map { 1 + Int($0.fromKilopascals / maximum * Double(cells)) }
+        let columns = model.bands.filter { $0.style != .none }.map { 1 + Int($0.fromGaugeValue / maximum * Double(cells)) }
         func bandEnd(_ index: Int) -> Int { index + 1 < columns.count ? columns[index + 1] : width }
         var previousEnd = 0
         for (index, name) in named.enumerated() {
@@ -210,9 +216,9 @@ struct LiveViewRenderer {
         return paint(String(line), "2")
     }
 
-    private func bandStyle(at kilopascals: Double, bands: [LiveViewModel.Band]) -> ZoneStyle {
+    private func bandStyle(at gaugeValue: Double, bands: [LiveViewModel.Band]) -> ZoneStyle {
         var style = ZoneStyle.none
-        for band in bands where kilopascals >= band.fromKilopascals { style = band.style }
+        for band in bands where gaugeValue >= band.fromGaugeValue { style = band.style }
         return style
     }
 
@@ -314,16 +320,7 @@ func clock(_ seconds: Double) -> String {
     return "\(total / 60):\(remainder < 10 ? "0" : "")\(remainder)"
 }
 
-/// A number with a fixed count of decimals, without Foundation's formatters.
+/// A number with a fixed count of decimals, without Foundation's formatters; `-` for NaN or infinity.
 func format(_ value: Double, digits: Int) -> String {
-    guard value.isFinite else { return "-" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    let whole = Int(scaled / scale)
-    let fraction = Int(scaled - Double(whole) * scale)
-    let sign = value < 0 && scaled > 0 ? "-" : ""
-    guard digits > 0 else { return sign + String(whole) }
-    let fractionText = String(fraction)
-    return sign + String(whole) + "." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+    fixedDecimal(value, digits: digits) ?? "-"
 }

@@ -30,6 +30,10 @@ struct LiveViewState {
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
     var soundNote: String?
+    /// The line rate the device is read at, when known (named with a text sketch's channels).
+    var baudRate: Int?
+    /// What a text sketch's values became, longest wording first (empty for a RollSense board).
+    private(set) var sourcePhrases: [String] = []
 
     /// `bodyMassKilograms` places percent-of-body-weight zones on the force gauge, as the pipeline does.
     init(profile: Profile, title: String, bodyMassKilograms: Double? = nil) {
@@ -42,6 +46,11 @@ struct LiveViewState {
 
     /// The gauge shows pressure for kPa zones and force otherwise.
     var gaugeInKilopascals: Bool { profile.zones.unit == .kilopascals }
+
+    /// A text sketch's values became the channels: the header names them.
+    mutating func nameChannels(_ channels: TextChannels) {
+        sourcePhrases = SourceWording.phrases(channels, baudRate: baudRate)
+    }
 
     mutating func identify(_ info: DeviceInfo) {
         if linkStatus == "waiting for the board" { linkStatus = nil }
@@ -143,10 +152,10 @@ struct LiveViewState {
         let scale = gaugeUnitsPerZoneUnit
         let stop = zones.stop * scale
         let bands = [
-            LiveViewModel.Band(fromKilopascals: 0, style: .light),
-            LiveViewModel.Band(fromKilopascals: zones.target * scale, style: .target),
-            LiveViewModel.Band(fromKilopascals: zones.caution * scale, style: .caution),
-            LiveViewModel.Band(fromKilopascals: stop, style: .stop),
+            LiveViewModel.Band(fromGaugeValue: 0, style: .light),
+            LiveViewModel.Band(fromGaugeValue: zones.target * scale, style: .target),
+            LiveViewModel.Band(fromGaugeValue: zones.caution * scale, style: .caution),
+            LiveViewModel.Band(fromGaugeValue: stop, style: .stop),
         ]
         let zone = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
@@ -161,7 +170,7 @@ struct LiveViewState {
             zone: ZoneStyle(rawValue: zone.rawValue) ?? .none,
             zoneLabel: zone == .none ? "no contact" : zone.rawValue,
             bands: bands,
-            gaugeMaximumKilopascals: stop * 1.3,
+            gaugeMaximumValue: stop * 1.3,
             inContact: inContact,
             holdSeconds: Double(reading?.holdMicroseconds ?? 0) * 1e-6,
             // While stale the side is old news; the day's total is per region anyway.
@@ -171,7 +180,7 @@ struct LiveViewState {
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
             dailyWarningSeconds: profile.limits.dailyWarningSeconds,
             sessionSeconds: sessionSeconds,
-            recentKilopascals: recent,
+            recentGaugeValues: recent,
             alert: stale ? nil : alert,
             linkStatus: linkStatus,
             stale: stale,
@@ -182,6 +191,7 @@ struct LiveViewState {
             bandMillimetres: profile.ball?.cellMillimetres ?? profile.rotation?.bandMillimetres ?? 20)
         model.cellSeconds = cellSeconds
         model.soundNote = soundNote
+        model.sourcePhrases = sourcePhrases
         return model
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import RollSenseTestSupport
 #endif
 
 /// A `rollsense` child left running while a test talks to it: stdout lines and stderr collected

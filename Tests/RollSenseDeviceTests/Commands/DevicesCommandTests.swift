@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RollSenseTestSupport
 
 /// `rollsense devices` end to end: the built binary under `umockdev-run` with the fixtures.
 ///
@@ -113,11 +114,8 @@ struct DevicesCommandTests {
 enum BuiltCommand {
     static let umockdevRun = "/usr/bin/umockdev-run"
 
-    /// The built executable, next to the test bundle in .build/<triple>/debug.
-    static var executable: URL {
-        let bundle = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? "")
-        return bundle.deletingLastPathComponent().appendingPathComponent("rollsense")
-    }
+    /// The built executable (the shared test runner knows where it is).
+    static var executable: URL { BuiltRollSense.executable }
 
     static var canRun: Bool {
         FileManager.default.isExecutableFile(atPath: umockdevRun) && FileManager.default.isExecutableFile(atPath: executable.path)

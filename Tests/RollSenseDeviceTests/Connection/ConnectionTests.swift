@@ -3,6 +3,7 @@ import Glibc
 import Testing
 
 @testable import RollSenseDevice
+import RollSenseSystem
 
 extension UdevTests {
     @Suite("Reconnecting connection under umockdev")

@@ -4,6 +4,7 @@ import Glibc
 import Testing
 
 @testable import RollSenseDevice
+import RollSenseSystem
 
 @Suite("SerialPort over a real pty")
 struct SerialPortTests {

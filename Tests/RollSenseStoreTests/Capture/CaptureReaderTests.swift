@@ -1,6 +1,8 @@
 import Foundation
 import RollSenseStore
+import RollSenseSystem
 import Testing
+import RollSenseTestSupport
 
 @Suite struct CaptureReaderTests {
     // MARK: - Round trip
@@ -142,7 +144,7 @@ import Testing
         try SmallCapture.write(to: full)
         let bytes = readBytes(full)
         let allRecords = try readAll(full).records
-        var random = SeededGenerator(state: 2026_11_26)
+        var random = SplitMix64(state: 2026_11_26)
         let path = directory.file("random.rscap")
         // ROLLSENSE_DAMAGE_ROUNDS runs more rounds for a deeper check by hand.
         let rounds = ProcessInfo.processInfo.environment["ROLLSENSE_DAMAGE_ROUNDS"].flatMap(Int.init) ?? 300
@@ -240,7 +242,7 @@ import Testing
 
     @Test func missingFileIsUnreadable() {
         let path = "/nonexistent-rollsense-dir/x.rscap"
-        #expect(throws: CaptureReadError.unreadable(path: path, errno: SystemErrno(ENOENT))) { try CaptureReader(path: path) }
+        #expect(throws: CaptureReadError.unreadable(path: path, errno: Errno(ENOENT))) { try CaptureReader(path: path) }
     }
 
     @Test func newerMajorVersionIsRefusedWithItsNumber() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+import RollSenseSystem
 #endif
 
 /// Chunk `index` as store-test-tool writes it (Sources/store-test-tool/main.swift).
@@ -74,13 +75,7 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
 
     @Test func aReadOnlyDirectoryIsAClearError() throws {
         let directory = TemporaryDirectory()
-        // Root ignores permission bits, so the child drops to `nobody` when run as root; the
-        // directories above must let `nobody` through.
-        #expect(chmod(directory.path, 0o755) == 0)
-        let readOnly = directory.file("read-only")
-        #expect(mkdir(readOnly, 0o555) == 0)
-        #expect(chmod(readOnly, 0o555) == 0)
-        let path = readOnly + "/x.rscap"
+        let path = directory.readOnlySubdirectory() + "/x.rscap"
         let child = try StoreTestTool.launch(["capture-open", path, "--drop-privileges"])
         let result = try child.wait()
         #expect(result.status == 3, "child said: \(result.output)")
@@ -120,7 +115,7 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
             Issue.record("expected diskFull, got \(String(describing: failure))")
             return
         }
-        #expect(code == SystemErrno(ENOSPC))
+        #expect(code == Errno(ENOSPC))
         #expect(durable == Int64(readBytes(path).count))
         // Sticky: the writer refuses further work with the same error.
         #expect(throws: failure!) { try writer.append(bytes: [1], hostTimeMicroseconds: 0) }
@@ -138,10 +133,10 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
             return -1
         }
         let path = directory.file("erofs.rscap")
-        #expect(throws: CaptureWriteError.notWritable(path: path, errno: SystemErrno(EROFS))) {
+        #expect(throws: CaptureWriteError.notWritable(path: path, errno: Errno(EROFS))) {
             try CaptureWriter(path: path, metadata: CaptureMetadata(), startWallClock: Date(), calls: readOnlyFileSystem, startsSyncThread: false)
         }
-        #expect(CaptureWriteError.notWritable(path: path, errno: SystemErrno(EROFS)).description.contains("Read-only file system"))
+        #expect(CaptureWriteError.notWritable(path: path, errno: Errno(EROFS)).description.contains("Read-only file system"))
 
         let failSync = ByteBudget(bytes: 1)
         var failingDisk = FileCalls.system
@@ -154,8 +149,8 @@ func checkToolCapture(_ path: String) throws -> (chunkCount: Int, warnings: [Cap
         let eioPath = directory.file("eio.rscap")
         let writer = try CaptureWriter(path: eioPath, metadata: CaptureMetadata(), startWallClock: Date(), calls: failingDisk, startsSyncThread: false)
         try writer.append(bytes: [1, 2, 3], hostTimeMicroseconds: 0)
-        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: SystemErrno(EIO))) { try writer.flush() }
-        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: SystemErrno(EIO))) { try writer.close() }
+        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: Errno(EIO))) { try writer.flush() }
+        #expect(throws: CaptureWriteError.ioFailed(path: eioPath, operation: "fsync", errno: Errno(EIO))) { try writer.close() }
     }
 
     // MARK: - Opening

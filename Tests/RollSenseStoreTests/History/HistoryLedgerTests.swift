@@ -240,12 +240,7 @@ import Glibc
 
     @Test func aReadOnlyDirectoryIsAClearError() throws {
         let directory = TemporaryDirectory()
-        // As in the capture test: root ignores permission bits, so the child drops to `nobody`.
-        #expect(chmod(directory.path, 0o755) == 0)
-        let readOnly = directory.file("read-only")
-        #expect(mkdir(readOnly, 0o555) == 0)
-        #expect(chmod(readOnly, 0o555) == 0)
-        let path = readOnly + "/history.sqlite"
+        let path = directory.readOnlySubdirectory() + "/history.sqlite"
         let child = try StoreTestTool.launch(["ledger-open", path, "--drop-privileges"])
         let result = try child.wait()
         #expect(result.status == 3, "child said: \(result.output)")

@@ -40,9 +40,4 @@ struct CSVExporterTests {
         let row = exporter.row(sample: sample, reading: ReportTestData.reading(index: 0), sessionSeconds: 0)
         #expect(row == "0.000000,12.250000,,0.000,0.000,none,0,lowerBack.left")
     }
-
-    @Test func eventLineIsJSON() throws {
-        let line = CSVExporter.eventLine(ReportTestData.event(.zone, .caution, .start, .zoneCaution, atIndex: 300), sessionSeconds: 3, message: "pressure high: ease off")
-        #expect(line.hasPrefix("{\"type\":\"event\",\"t\":3.000,\"kind\":\"zone\",\"level\":\"caution\",\"phase\":\"start\",\"reason\":\"zoneCaution\""))
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,16 @@ final class TemporaryDirectory {
     }
 
     func file(_ name: String) -> String { path + "/" + name }
+
+    /// A subdirectory no one may write to, for a child that drops to `nobody` (root ignores
+    /// permission bits); this directory is opened to `nobody` so the child can reach it.
+    func readOnlySubdirectory() -> String {
+        #expect(chmod(path, 0o755) == 0)
+        let readOnly = file("read-only")
+        #expect(mkdir(readOnly, 0o555) == 0)
+        #expect(chmod(readOnly, 0o555) == 0)
+        return readOnly
+    }
 
     deinit {
         _ = chmod(path, 0o755)

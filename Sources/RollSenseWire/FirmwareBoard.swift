@@ -1,5 +1,6 @@
-/// The board a device runs on (HELLO `board`, docs/PROTOCOL.md).
-public enum Board: Sendable, Hashable, CustomStringConvertible {
+/// The board the firmware says it runs on (HELLO `board`, docs/PROTOCOL.md); the USB side's
+/// guess from vendor and product ids is `USBBoard` (RollSenseDevice).
+public enum FirmwareBoard: Sendable, Hashable, CustomStringConvertible {
     /// The firmware did not say.
     case unknown
     /// Arduino Uno (ATmega328P behind a USB-serial bridge).
