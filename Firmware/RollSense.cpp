@@ -276,6 +276,34 @@ static void readChannels(int32_t *readings)
 #endif
 }
 
+/* ---- Pain button --------------------------------------------------------------------------- */
+#if RS_PAIN_BUTTON_PIN >= 0
+static bool buttonStableDown;    /* the debounced state */
+static bool buttonLastRawDown;   /* the pin at the last poll */
+static uint16_t buttonChangedMs; /* when the pin last changed */
+
+/* Debounces the button (the pin must keep a new level RS_PAIN_BUTTON_DEBOUNCE_MS) and queues one
+ * BUTTON frame per press, in binary mode only (a plotter would draw a button line as data). */
+static void pollPainButton()
+{
+    bool down = digitalRead(RS_PAIN_BUTTON_PIN) == LOW;
+    uint16_t nowMs = (uint16_t)millis();
+    if (down != buttonLastRawDown) {
+        buttonLastRawDown = down;
+        buttonChangedMs = nowMs;
+        return;
+    }
+    if (down == buttonStableDown || (uint16_t)(nowMs - buttonChangedMs) < RS_PAIN_BUTTON_DEBOUNCE_MS) {
+        return;
+    }
+    buttonStableDown = down;
+    if (down && device.mode == RS_MODE_BINARY) {
+        uint8_t body[RS_MAX_BODY];
+        queueFrame(RS_BUTTON, body, rs_button_body(micros(), RS_BUTTON_PAIN, body));
+    }
+}
+#endif
+
 /* ---- Rotation ---------------------------------------------------------------------------- */
 #if RS_AS5600
 /* Starts the read for the coming sample and advances one under way; never waits. */
@@ -570,6 +598,9 @@ void setup()
 #if RS_ADNS3080
     adns3080Begin();
 #endif
+#if RS_PAIN_BUTTON_PIN >= 0
+    pinMode(RS_PAIN_BUTTON_PIN, INPUT_PULLUP);
+#endif
     rs_receiver_init(&receiver);
     applyRate();
     wdt_enable(kWatchdogTimeout);
@@ -586,6 +617,14 @@ void loop()
 #endif
 #if RS_ADNS3080
     adns3080Poll();
+#endif
+#if RS_PAIN_BUTTON_PIN >= 0
+#if RS_AS5600
+    /* A polled TWI read advances only when the loop comes round: nothing else while it runs
+     * (the button waited a few microseconds more is nothing against its 30 ms debounce). */
+    if (!as5600Busy())
+#endif
+        pollPainButton();
 #endif
     flushOutbox();
     sampleIfDue();

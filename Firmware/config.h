@@ -97,6 +97,27 @@
 #if RS_ADNS3080 && RS_AS5600
 #error "config.h: one rotation sensor per rig (the extra channels hold the roller's or the ball's)"
 #endif
+/* ---- Pain button (docs/PROTOCOL.md, "BUTTON") -----------------------------------------------
+ * A push button from this pin to GND; the internal pull-up holds the pin high, so a board
+ * without a button never sends a press. Pressing it means "it hurts more": the host marks pain
+ * exactly as its own `p` key does. D12 is free on every reference rig (the HX711s take D4-D11,
+ * the AS5600 the I2C pins, the FSRs A0-A3). -1: no button. */
+#ifndef RS_PAIN_BUTTON_PIN
+#if RS_ADNS3080
+#define RS_PAIN_BUTTON_PIN -1 /* D12 is the ball sensor's MISO: give the ball rig a free pin (D6 with one load cell) */
+#else
+#define RS_PAIN_BUTTON_PIN 12
+#endif
+#endif
+#if RS_ADNS3080 && RS_PAIN_BUTTON_PIN >= 10 && RS_PAIN_BUTTON_PIN <= 13
+#error "config.h: D10-D13 are the ball sensor's SPI pins: put the pain button on a free pin"
+#endif
+/* A contact bounces for up to a few milliseconds (estimate, typical of small tactile switches):
+ * the pin must hold its new level this long before the press counts, and a press is one frame
+ * however long it is held. */
+#ifndef RS_PAIN_BUTTON_DEBOUNCE_MS
+#define RS_PAIN_BUTTON_DEBOUNCE_MS 30
+#endif
 
 /* ---- Sampling and link ---------------------------------------------------------------------- */
 #ifndef RS_DEFAULT_RATE_HZ

@@ -171,6 +171,13 @@ size_t rs_fault_body(uint32_t t_us, uint8_t code, uint8_t channel, uint32_t valu
     return (size_t)(p - out);
 }
 
+size_t rs_button_body(uint32_t t_us, uint8_t button, uint8_t *out)
+{
+    uint8_t *p = put_u32(out, t_us);
+    *p++ = button;
+    return (size_t)(p - out);
+}
+
 void rs_receiver_init(rs_receiver *rx)
 {
     memset(rx, 0, sizeof *rx);

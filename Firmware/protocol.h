@@ -28,6 +28,9 @@ extern "C" {
 #define RS_REPLY 0x04
 /* The readings of the extra channels (rotation), sent just before the SAMPLE of the same seq. */
 #define RS_SAMPLE_EXTRA 0x05
+/* A button on the board was pressed (docs/PROTOCOL.md, "BUTTON"): t_us u32, button u8. */
+#define RS_BUTTON 0x06
+#define RS_BUTTON_PAIN 0 /* "it hurts more": the host marks pain, as its own pain key does */
 
 /* Command types. */
 #define RS_CMD_PING 0x81
@@ -121,6 +124,7 @@ size_t rs_hello_body(const rs_hello_info *info, uint8_t *out);
 size_t rs_sample_body(uint16_t seq, uint32_t t_us, const int32_t *readings, uint8_t count, uint8_t *out);
 size_t rs_sample_extra_body(uint16_t seq, const int32_t *readings, uint8_t count, uint8_t *out);
 size_t rs_fault_body(uint32_t t_us, uint8_t code, uint8_t channel, uint32_t value, uint8_t *out);
+size_t rs_button_body(uint32_t t_us, uint8_t button, uint8_t *out);
 
 /* Receiving commands: a streaming deframer fed one byte at a time. It counts like the reference
  * decoder (Tools/wire_reference.py, device side) so the vectors check it. */

@@ -14,7 +14,8 @@ import time
 
 MAX_PAYLOAD = 64
 
-HELLO, SAMPLE, FAULT, REPLY, SAMPLE_EXTRA = 0x01, 0x02, 0x03, 0x04, 0x05
+HELLO, SAMPLE, FAULT, REPLY, SAMPLE_EXTRA, BUTTON = 0x01, 0x02, 0x03, 0x04, 0x05, 0x06
+BUTTONS = (0,)  # PAIN
 FAULT_CODES = (1, 2, 3, 4, 5, 6)  # SENSOR_NOT_READY .. WATCHDOG_RESET, MAGNET
 ANGLE = 4  # channel kind: rotation angle, AS5600 raw counts (docs/PROTOCOL.md, "Rotation")
 # Channel kinds: a ball's motion, optical sensor counts since the previous sample (docs/PROTOCOL.md, "Ball motion").
@@ -175,6 +176,15 @@ class Decoder:
                 # A fault code newer than this host: ignored and counted like an unknown type.
                 self.counters["unknown"] += 1
                 return None
+        elif frame_type == BUTTON:
+            # t_us u32, button u8: a press of a button on the board.
+            if len(body) < 5:
+                self.counters["malformed"] += 1
+                return None
+            if body[4] not in BUTTONS:
+                # A button newer than this host: ignored and counted like an unknown type.
+                self.counters["unknown"] += 1
+                return None
         elif frame_type == REPLY:
             if len(body) < 3:
                 self.counters["malformed"] += 1
@@ -207,6 +217,10 @@ def sample_extra_body(seq: int, readings) -> bytes:
 
 def fault_body(t_us: int, code: int, channel: int, value: int) -> bytes:
     return struct.pack("<IBBI", t_us, code, channel, value)
+
+
+def button_body(t_us: int, button: int) -> bytes:
+    return struct.pack("<IB", t_us, button)
 
 
 def reply_body(command: int, tag: int, status: int, data: bytes = b"") -> bytes:
@@ -270,6 +284,11 @@ def vector_cases():
          + encode_frame(SAMPLE_EXTRA, sample_extra_body(2, [NO_MOTION_READING, NO_MOTION_READING]))
          + encode_frame(SAMPLE, sample_body(2, 11000, [101]))),
         ("fault motion overflow", encode_frame(FAULT, fault_body(9000, 2, 5, 0x90))),
+        # The pain button (docs/PROTOCOL.md, "BUTTON"): a press between samples, a button this
+        # host does not know, and a body cut short.
+        ("button pain", s1 + encode_frame(BUTTON, button_body(5500, 0)) + s2),
+        ("button unknown ignored", encode_frame(BUTTON, button_body(5500, 7)) + s2),
+        ("button malformed length", encode_frame(BUTTON, button_body(5500, 0)[:-1]) + s2),
     ]
     return cases
 

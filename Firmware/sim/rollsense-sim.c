@@ -444,16 +444,39 @@ static void open_pty(const char *path_file, const char *link_path, int wait_for_
 static uint8_t external_value[2]; /* ports B and D */
 static uint8_t external_mask[2];
 
-static void drive_dout(hx711_chip *chip, int level)
+static void drive_pin(char port, int pin_bit, int level)
 {
-    char port = hx711_pins[chip->index].dout_port;
     int slot = port == 'B' ? 0 : 1;
-    uint8_t bit = (uint8_t)(1u << hx711_pins[chip->index].dout_bit);
+    uint8_t bit = (uint8_t)(1u << pin_bit);
     external_mask[slot] |= bit;
     external_value[slot] = level ? (external_value[slot] | bit) : (external_value[slot] & (uint8_t)~bit);
     avr_ioport_external_t external = {.name = port, .mask = external_mask[slot], .value = external_value[slot]};
     avr_ioctl(avr, AVR_IOCTL_IOPORT_SET_EXTERNAL(port), &external);
-    avr_raise_irq(chip->dout, level ? 1 : 0);
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), pin_bit), level ? 1 : 0);
+}
+
+static void drive_dout(hx711_chip *chip, int level)
+{
+    drive_pin(hx711_pins[chip->index].dout_port, hx711_pins[chip->index].dout_bit, level);
+}
+
+/* The pain button on D12 = PB4 of the ATmega328P (config.h's RS_PAIN_BUTTON_PIN): pressed pulls
+ * the pin to GND, released leaves it to the firmware's pull-up (driven high here). Only once the
+ * scenario has a button line, so a scenario without one leaves the pin alone. */
+#define BUTTON_PORT 'B'
+#define BUTTON_BIT 4
+static int button_level = -1;
+
+static void drive_button(double t)
+{
+    if (scene.button.count == 0) {
+        return;
+    }
+    int level = track_value(&scene.button, t) > 0.5 ? 0 : 1;
+    if (level != button_level) {
+        button_level = level;
+        drive_pin(BUTTON_PORT, BUTTON_BIT, level);
+    }
 }
 
 static int32_t clip24(double v)
@@ -549,6 +572,7 @@ static avr_cycle_count_t adc_update(avr_t *a, avr_cycle_count_t when, void *para
             in_length += (size_t)send->length;
         }
     }
+    drive_button(t);
     for (int pin = 0; pin < SCENARIO_ADC_PINS; pin++) {
         track *tr = &scene.adc[pin];
         if (tr->count == 0) {

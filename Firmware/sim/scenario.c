@@ -179,8 +179,14 @@ int scenario_load(scenario *s, const char *path)
                 }
                 continue;
             }
+        } else if (strcmp(word[1], "button") == 0) {
+            if (channel != 0 || (strcmp(word[3], "0") != 0 && strcmp(word[3], "1") != 0) || n != 4) {
+                FAIL("expected: TIME button 0 1|0 (the pain button pressed or released)");
+            }
+            add_key(&s->button, time_s, word[3][0] == '1', 0);
+            continue;
         } else {
-            FAIL("unknown target '%s' (hx711, adc, angle or ball)", word[1]);
+            FAIL("unknown target '%s' (hx711, adc, angle, ball or button)", word[1]);
         }
         if (strcmp(word[3], "dead") == 0) {
             if (t == &s->adc[channel]) {

@@ -42,6 +42,8 @@ typedef struct {
      * sensor's errors: a scale factor, a zero offset and a once-a-turn wobble (degrees). */
     track angle;
     track magnet;
+    /* The pain button on D12 (config.h): keyframes 1 pressed (pin pulled to GND), 0 released. */
+    track button;
     double angle_scale, angle_offset_deg, angle_wobble_deg;
     /* The ball's optical sensor (adns3080-model.c): how far the ball's surface has moved under
      * the sensor, in mm along its x and y, as keyframes; `ball_x` also holds dead/alive and the

@@ -300,6 +300,11 @@ static void test_named_cases(void)
     n = rs_frame_encode(RS_FAULT, body, rs_fault_body(6000, RS_FAULT_DROPPED_SAMPLES, 0xFF, 17, body), wire);
     check_wire_equals_case(wire, n, "fault dropped samples");
 
+    /* The pain button's frame, between two samples in its vector. */
+    n = rs_frame_encode(RS_BUTTON, body, rs_button_body(5500, RS_BUTTON_PAIN, body), wire);
+    const vector_case *button = find_case("button pain");
+    CHECK(button != NULL && contains(button->input, button->input_length, wire, n), "firmware button frame differs from vector 'button pain'");
+
     /* The reply to the vector's ping command is the vector's ping reply. */
     rs_device_state state = {100, 1, RS_MODE_BINARY, 0};
     n = reply_to_case("command ping", &state, body);

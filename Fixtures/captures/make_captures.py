@@ -80,7 +80,7 @@ def session_records(chunks):
     return records
 
 
-def firmware_capture(name, window_us=20_000):
+def firmware_capture(name, tool="ball", area="lower-back-left", calibration=None, window_us=20_000):
     """A capture of Fixtures/firmware/captures/NAME.bin (the simulated firmware's UART bytes) as a
     host polling every 20 ms would have read it: each read holds the bytes that left the UART in
     one window, stamped with the window's end (simulated time stands in for host time)."""
@@ -102,8 +102,10 @@ def firmware_capture(name, window_us=20_000):
         reads.append((window_end, pending))
     assert offset == len(stream), "the .times file does not cover the .bin"
     metadata = {"programVersion": "fixture-generator-1", "startWallClock": "2026-11-26T08:00:00.000Z",
-                "timeZone": "Europe/Berlin", "source": "Fixtures/firmware/captures/" + name, "area": "lower-back-left",
-                "tool": "ball"}
+                "timeZone": "Europe/Berlin", "source": "Fixtures/firmware/captures/" + name, "area": area,
+                "tool": tool}
+    if calibration is not None:
+        metadata["calibration"] = calibration
     records = [record(METADATA, json.dumps(metadata, sort_keys=True).encode())]
     records += [record(BYTES, struct.pack("<q", host_us) + data) for host_us, data in reads]
     records.append(record(END, struct.pack("<qQQ", reads[-1][0], len(stream), len(reads))))
@@ -149,6 +151,16 @@ def main():
     write("firmware-massage-ball.rscap", firmware)
     manifest["firmwareMassageBall"] = {"chunkCount": firmware_reads, "stream": "../firmware/captures/massage-ball.bin",
                                        "streamCRC32": source_crc}
+    # The reference roller rig with its AS5600 (Firmware/sim/make-scenarios.py `roller_rotation`),
+    # with the rig's calibration (each cell's zero plus half the cradle, 4382 counts a newton), so
+    # a replay has newtons and a position along the back without a calibration file.
+    roller, roller_reads, roller_crc = firmware_capture(
+        "roller-rotation", tool="foamRoller", area="lowerBack",
+        calibration={"offsetCounts": [118605, 3370], "curves": [{"linear": {"newtonsPerCount": 0.00022821}},
+                                                                {"linear": {"newtonsPerCount": 0.00022821}}]})
+    write("firmware-roller-rotation.rscap", roller)
+    manifest["firmwareRollerRotation"] = {"chunkCount": roller_reads, "stream": "../firmware/captures/roller-rotation.bin",
+                                          "streamCRC32": roller_crc}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

@@ -12,18 +12,20 @@ import os
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def seg(label, seconds, load, centroid, stroke=(0, 0), spread=300):
+def seg(label, seconds, load, centroid, stroke=(0, 0), spread=300, fault=None):
     s = {"label": label, "seconds": seconds,
          "fromLoadPercent": load[0], "toLoadPercent": load[1],
          "fromCentroidMillimetres": centroid[0], "toCentroidMillimetres": centroid[1],
          "strokePercent": stroke[0], "strokeHertz": stroke[1]}
     if spread:
         s["spreadMillimetres"] = spread
+    if fault:
+        s["fault"] = {"kind": fault[0], "channel": fault[1]}
     return s
 
 
-def rolling(seconds, percent, amplitude, hertz, centroid, spread=300, label="ordinary rolling strokes"):
-    return seg(label, seconds, (percent, percent), (centroid, centroid), (amplitude, hertz), spread)
+def rolling(seconds, percent, amplitude, hertz, centroid, spread=300, label="ordinary rolling strokes", fault=None):
+    return seg(label, seconds, (percent, percent), (centroid, centroid), (amplitude, hertz), spread, fault)
 
 
 def on(percent, centroid, spread=300):
@@ -39,7 +41,7 @@ def rest(seconds, centroid=0):
 
 
 def session(name, description, mass, segments, expect=(), must_not=(), profile="foam-roller-lower-back",
-            speed="max", text=False, burst=0, noise=1.0, rate=80, holds=None):
+            speed="max", text=False, burst=0, noise=1.0, rate=80, holds=None, pain_button=None):
     body = {
         "description": description,
         "profile": profile,
@@ -55,6 +57,10 @@ def session(name, description, mass, segments, expect=(), must_not=(), profile="
     }
     if holds is not None:
         body["holds"] = holds
+    if pain_button:
+        # Pressed on the board (a BUTTON frame): each press is one pain mark, as the `p` key.
+        body["painButtonSeconds"] = pain_button
+        body["painMarks"] = len(pain_button)
     if text:
         body["textMode"] = True
         body["startupBurstLines"] = burst
@@ -121,3 +127,43 @@ session("ball-70kg-over-limit", "Two presses at 30 N, then one at 100 N (over th
 # A foreign text sketch (newtons per channel) whose port held 95 lines before it was opened.
 session("text-75kg-startup-burst", "A Serial Plotter sketch with 95 buffered lines at open, then 12 s of ordinary rolling, in real time.",
         75, [on(33, -90), rolling(12, 33, 6, 0.5, -90)], text=True, burst=95, speed="1", must_not=QUIET)
+
+# Sensor faults mid-set, played as the firmware plays them (docs/PROTOCOL.md, FAULT): the fault is
+# said (a caution), and the garbage never becomes a pressure alarm or a jump.
+PRESSURE = ["zoneCaution", "zoneStop", "jump", "holdCaution", "loadOnSpine", "clockJump"]
+session("roller-80kg-channel-saturates", "80 kg rolls 20 s; load cell 0 then sits at the HX711's full scale for 6 s (SATURATED) while the rolling goes on; 15 s more.",
+        80, [on(33, -90), rolling(20, 33, 6, 0.5, -90), rolling(6, 33, 6, 0.5, -90, label="cell 0 saturated", fault=("saturated", 0)),
+             rolling(15, 33, 6, 0.5, -90), off(33, -90), rest(2)],
+        # Saturated and over range (the cell cannot measure higher) at once, one each; a reading
+        # at full scale is not also a flat line.
+        expect=[("saturated", "caution", 21.5, 21.7, 1), ("overRange", "caution", 21.5, 21.7, 1)],
+        must_not=PRESSURE + ["flatLine"])
+session("roller-75kg-cell-unplugged", "75 kg rolls 20 s; load cell 2 stops converting (unplugged: HX711 not ready, its last reading repeats) for 5 s; 15 s more.",
+        75, [on(33, -90), rolling(20, 33, 6, 0.5, -90), rolling(5, 33, 6, 0.5, -90, label="cell 2 not ready", fault=("notReady", 2)),
+             rolling(15, 33, 6, 0.5, -90), off(33, -90), rest(2)],
+        # Reported 100 ms after the last conversion; its repeated reading is that fault, not a flat line too.
+        expect=[("sensorNotReady", "caution", 21.6, 21.8, 1)],
+        must_not=PRESSURE + ["overRange", "flatLine"])
+session("roller-80kg-stuck-reading", "80 kg rolls 20 s; load cell 1's reading freezes for 8 s with no fault from the board; 15 s more.",
+        80, [on(33, -90), rolling(20, 33, 6, 0.5, -90), rolling(8, 33, 6, 0.5, -90, label="cell 1 frozen", fault=("stuck", 1)),
+             rolling(15, 33, 6, 0.5, -90), off(33, -90), rest(2)],
+        # Only the host's flat-line check sees it: 2 s unchanged (faults.flatLineSeconds).
+        expect=[("flatLine", "caution", 23.5, 23.8, 1)],
+        must_not=PRESSURE + ["overRange"])
+
+# The ball: getting on and off (rolled about, not pressed), and presses on both sides of the spine
+# (one load cell cannot tell the side, docs/HARDWARE.md: the same rules hold on either).
+ball_roll = lambda: [seg("leaning onto the ball", 1, (0, 4.5), (-150, -150), spread=0),
+                     seg("rolling the ball about", 10, (4.5, 4.5), (-150, -150), (1.5, 0.5), spread=0),
+                     seg("stepping off", 1, (4.5, 0), (-150, -150), spread=0), seg("off the ball", 3, (0, 0), (-150, -150), spread=0)]
+session("ball-65kg-on-and-off", "65 kg leans onto the ball and rolls it about at 30 N +- 10 N for 10 s, steps off, four times.",
+        65, [x for _ in range(4) for x in ball_roll()], profile=BALL, must_not=QUIET, holds=0)
+press_at = lambda n, c: [seg("press", 0.5, (0, n), (c, c), spread=0), seg("held press", 6, (n, n), (c, c), spread=0),
+                         seg("release", 0.5, (n, 0), (c, c), spread=0), seg("between presses", 4, (0, 0), (c, c), spread=0)]
+session("ball-80kg-both-sides", "80 kg: four 6 s presses at 35 N left of the spine, then four right of it.",
+        80, [x for c in (-150, 150) for _ in range(4) for x in press_at(4.5, c)], profile=BALL, must_not=QUIET, holds=8)
+
+# The board's pain button (docs/PROTOCOL.md, BUTTON): pressed twice during a firm set; each press
+# is a pain mark (an info event, no alert), as the live view's `p` key.
+session("roller-70kg-pain-button", "70 kg rolls 40 s at 40 % +- 6 %, pressing the board's pain button at 15 s and 30 s.",
+        70, [on(40, -90), rolling(40, 40, 6, 0.5, -90), off(40, -90), rest(2)], must_not=QUIET, pain_button=[15.0, 30.0])

@@ -25,6 +25,33 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         /// rig's segments (docs/HARDWARE.md); absent or 0: a point load shared by the two cells
         /// either side of it. A back across the roller is about 300 mm wide.
         public var spreadMillimetres: Double?
+        /// A sensor fault for the whole segment, as the firmware shows it (absent: none).
+        public var fault: Fault?
+
+        /// A failing sensor on one channel, played as the firmware plays it (docs/PROTOCOL.md, FAULT).
+        public struct Fault: Codable, Sendable, Equatable {
+            /// What goes wrong.
+            public enum Kind: String, Codable, Sendable, CaseIterable {
+                /// The reading sits at the HX711's full scale (0x7FFFFF), with SATURATED faults.
+                case saturated
+                /// The HX711 stopped converting (unplugged, unpowered): its last reading repeats,
+                /// with SENSOR_NOT_READY faults once it is 100 ms late.
+                case notReady
+                /// The reading froze with no fault from the board (a wedged ADC, a broken wire on a
+                /// board that cannot tell): only the host's flat-line check can see it.
+                case stuck
+            }
+            /// What goes wrong.
+            public var kind: Kind
+            /// The channel, 0 to 3.
+            public var channel: Int
+
+            /// Makes a fault.
+            public init(_ kind: Kind, channel: Int) {
+                self.kind = kind
+                self.channel = channel
+            }
+        }
 
         /// Makes a segment.
         public init(_ label: String, seconds: Double, load: (Double, Double), centroid: (Double, Double),
@@ -57,6 +84,9 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     /// Lines such a sketch printed before the port was opened, sent in one burst when it is
     /// (absent: 0).
     public var startupBurstLines: Int?
+    /// Seconds since the start at which the person presses the board's pain button (a BUTTON
+    /// frame, docs/PROTOCOL.md); absent: never.
+    public var painButtonSeconds: [Double]?
 
     /// Makes a scenario.
     public init(bodyMassKilograms: Double, sampleRateHz: Int, repeats: Bool, noiseNewtons: Double, segments: [Segment]) {
@@ -107,6 +137,12 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
             guard (0...10_000).contains(lines) else { throw ScenarioError(key: "startupBurstLines", problem: "must be 0 to 10000") }
         }
         guard !segments.isEmpty else { throw ScenarioError(key: "segments", problem: "needs at least one segment") }
+        if let presses = painButtonSeconds {
+            guard textMode != true || presses.isEmpty else { throw ScenarioError(key: "painButtonSeconds", problem: "needs a RollSense board (a text sketch has no button)") }
+            for (i, t) in presses.enumerated() where !(t >= 0 && t.isFinite) {
+                throw ScenarioError(key: "painButtonSeconds[\(i)]", problem: "must be zero or more seconds")
+            }
+        }
         for (i, s) in segments.enumerated() {
             guard s.seconds > 0, s.seconds.isFinite else { throw ScenarioError(key: "segments[\(i)].seconds", problem: "must be positive") }
             for (key, v) in [("fromLoadPercent", s.fromLoadPercent), ("toLoadPercent", s.toLoadPercent), ("strokePercent", s.strokePercent)] {
@@ -116,6 +152,10 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
                 guard abs(v) <= 150 else { throw ScenarioError(key: "segments[\(i)].\(key)", problem: "must be within -150 to 150 mm (the outer load cells)") }
             }
             guard s.strokeHertz >= 0, s.strokeHertz <= 10 else { throw ScenarioError(key: "segments[\(i)].strokeHertz", problem: "must be 0 to 10") }
+            if let fault = s.fault {
+                guard (0..<4).contains(fault.channel) else { throw ScenarioError(key: "segments[\(i)].fault.channel", problem: "must be 0 to 3") }
+                guard textMode != true else { throw ScenarioError(key: "segments[\(i)].fault", problem: "needs a RollSense board (a text sketch sends no FAULT frames)") }
+            }
             if let w = s.spreadMillimetres {
                 guard w >= 0, w <= 400 else { throw ScenarioError(key: "segments[\(i)].spreadMillimetres", problem: "must be 0 to 400") }
             }
@@ -132,6 +172,8 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
             scenario = try JSONDecoder().decode(SyntheticScenario.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw ScenarioError(key: (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."), problem: "is missing")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw ScenarioError(key: context.codingPath.map(\.stringValue).joined(separator: "."), problem: "has a value it does not know (\(context.debugDescription))")
         } catch let DecodingError.typeMismatch(_, context) {
             throw ScenarioError(key: context.codingPath.map(\.stringValue).joined(separator: "."), problem: "has the wrong type")
         } catch {
@@ -141,21 +183,32 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         return scenario
     }
 
-    /// Force per channel in newtons at `seconds` since the start (noise not included).
-    public func channelForcesNewtons(atSeconds seconds: Double) -> SIMD4<Double> {
+    /// The segment playing at `seconds` since the start and the time into it; nil after the
+    /// end of a scenario that does not repeat.
+    func segment(atSeconds seconds: Double) -> (segment: Segment, intoSeconds: Double)? {
         let period = periodSeconds
         var t = seconds
-        if repeats { t = t.truncatingRemainder(dividingBy: period) } else if t >= period { return .zero }
+        if repeats { t = t.truncatingRemainder(dividingBy: period) } else if t >= period { return nil }
         var start = 0.0
-        var segment = segments[segments.count - 1]
         for candidate in segments {
-            if t < start + candidate.seconds { segment = candidate; break }
+            if t < start + candidate.seconds { return (candidate, t - start) }
             start += candidate.seconds
         }
-        let fraction = min(max((t - start) / segment.seconds, 0), 1)
+        return (segments[segments.count - 1], t - start + segments[segments.count - 1].seconds)
+    }
+
+    /// The sensor fault at `seconds` since the start, if any.
+    public func fault(atSeconds seconds: Double) -> Segment.Fault? {
+        segment(atSeconds: seconds)?.segment.fault
+    }
+
+    /// Force per channel in newtons at `seconds` since the start (noise not included).
+    public func channelForcesNewtons(atSeconds seconds: Double) -> SIMD4<Double> {
+        guard let (segment, into) = segment(atSeconds: seconds) else { return .zero }
+        let fraction = min(max(into / segment.seconds, 0), 1)
         var percent = segment.fromLoadPercent + (segment.toLoadPercent - segment.fromLoadPercent) * fraction
         if segment.strokeHertz > 0 {
-            percent += segment.strokePercent * sin(2 * Double.pi * segment.strokeHertz * (t - start))
+            percent += segment.strokePercent * sin(2 * Double.pi * segment.strokeHertz * into)
         }
         let total = max(0, percent) / 100 * bodyMassKilograms * standardGravityMetresPerSecondSquared
         let centroid = segment.fromCentroidMillimetres + (segment.toCentroidMillimetres - segment.fromCentroidMillimetres) * fraction

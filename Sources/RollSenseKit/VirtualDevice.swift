@@ -34,6 +34,11 @@ public struct VirtualDevice: Sendable {
     private var sequence: UInt64 = 0
     private var commands = CommandDecoder()
     private var noiseState: UInt64 = 0x9E37_79B9_7F4A_7C15
+    // A scenario's sensor fault: when it started, when it was last reported, and the readings
+    // from just before it (what a frozen or not-ready channel repeats).
+    private var faultStartMicroseconds: Int64?
+    private var faultReportedMicroseconds: Int64?
+    private var lastGoodCounts = SIMD4<Double>.zero
 
     /// Makes a device at boot.
     public init(scenario: SyntheticScenario = .lowerBackRoller) {
@@ -78,6 +83,8 @@ public struct VirtualDevice: Sendable {
             let noise = scenario.noiseNewtons * (nextNoise() - 0.5)
             counts[channel] = (Self.offsetCounts[channel] + (forces[channel] + noise) / Self.newtonsPerCount).rounded()
         }
+        let faultBytes = isForeignSketch ? [] : applyFault(scenario.fault(atSeconds: Double(t) * 1e-6), to: &counts, at: t)
+            + buttonBytes(from: t, to: deviceTimeMicroseconds)
         guard isStreaming else { return [] }
         if isForeignSketch {
             let line = (0..<4).map { "ch\($0)_N:" + String(format: "%.2f", forces[$0] + scenario.noiseNewtons * (nextNoise() - 0.5)) }
@@ -89,7 +96,60 @@ public struct VirtualDevice: Sendable {
             return Array(line.utf8)
         }
         let sample = Sample(sequence: seq, deviceTimeMicroseconds: t, channelCount: 4, values: counts)
-        return DeviceFrame.sample(sample).encoded
+        // The firmware sends a fault before the sample it concerns, and none in text mode.
+        return faultBytes + DeviceFrame.sample(sample).encoded
+    }
+
+    /// A BUTTON frame for each of the scenario's pain-button presses in [from, to), as the
+    /// firmware sends one: in binary mode, before the next sample.
+    private func buttonBytes(from: Int64, to: Int64) -> [UInt8] {
+        guard let presses = scenario.painButtonSeconds, !presses.isEmpty, isStreaming, !isTextMode else { return [] }
+        var bytes: [UInt8] = []
+        for press in presses {
+            let at = Int64((press * 1_000_000).rounded())
+            guard at >= from && at < to else { continue }
+            bytes += DeviceFrame.button(ButtonPress(deviceTimeMicroseconds: at, button: .pain)).encoded
+        }
+        return bytes
+    }
+
+    /// The HX711's full-scale reading, where a saturated channel sits.
+    static let fullScaleCounts = 8_388_607.0
+    /// How late an HX711 may be before the firmware reports it not ready (RS_HX711_TIMEOUT_MS).
+    static let notReadyAfterMicroseconds: Int64 = 100_000
+
+    /// Plays a scenario fault on `counts` as the firmware would: the reading it gives and the
+    /// FAULT frame, sent when the fault starts and at most once a second while it lasts.
+    private mutating func applyFault(_ fault: SyntheticScenario.Segment.Fault?, to counts: inout SIMD4<Double>, at t: Int64) -> [UInt8] {
+        guard let fault else {
+            faultStartMicroseconds = nil
+            faultReportedMicroseconds = nil
+            lastGoodCounts = counts
+            return []
+        }
+        let start = faultStartMicroseconds ?? t
+        faultStartMicroseconds = start
+        let code: FaultCode?
+        var value: UInt32 = 0
+        switch fault.kind {
+        case .saturated:
+            counts[fault.channel] = Self.fullScaleCounts
+            code = .saturated
+            value = UInt32(Self.fullScaleCounts)
+        case .notReady:
+            counts[fault.channel] = lastGoodCounts[fault.channel]
+            let waited = t - start
+            code = waited > Self.notReadyAfterMicroseconds ? .sensorNotReady : nil
+            value = UInt32(waited / 1000)
+        case .stuck:
+            counts[fault.channel] = lastGoodCounts[fault.channel]
+            code = nil
+        }
+        lastGoodCounts = counts
+        guard let code, isStreaming, !isTextMode else { return [] }
+        if let reported = faultReportedMicroseconds, t - reported < 1_000_000 { return [] }
+        faultReportedMicroseconds = t
+        return DeviceFrame.fault(DeviceFault(deviceTimeMicroseconds: t, code: code, channel: UInt8(fault.channel), value: value)).encoded
     }
 
     /// Feeds bytes from the host; returns the bytes to send back (replies, HELLO for GET_INFO).

@@ -122,22 +122,34 @@ public struct FaultMonitor: Sendable, Equatable {
         lastRaw = rawValues
         var stuckChannel = -1
         if rawValues[0] != previous[0] || rawValues[0] == 0 { lastChange0 = t }
-        else if t - lastChange0 >= flatLineMicroseconds { stuckChannel = 0 }
+        else if t - lastChange0 >= flatLineMicroseconds && mayFlatLine(0, rawValues[0]) { stuckChannel = 0 }
         if channelCount > 1 {
             if rawValues[1] != previous[1] || rawValues[1] == 0 { lastChange1 = t }
-            else if t - lastChange1 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 1 }
+            else if t - lastChange1 >= flatLineMicroseconds && stuckChannel < 0 && mayFlatLine(1, rawValues[1]) { stuckChannel = 1 }
         }
         if channelCount > 2 {
             if rawValues[2] != previous[2] || rawValues[2] == 0 { lastChange2 = t }
-            else if t - lastChange2 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 2 }
+            else if t - lastChange2 >= flatLineMicroseconds && stuckChannel < 0 && mayFlatLine(2, rawValues[2]) { stuckChannel = 2 }
         }
         if channelCount > 3 {
             if rawValues[3] != previous[3] || rawValues[3] == 0 { lastChange3 = t }
-            else if t - lastChange3 >= flatLineMicroseconds && stuckChannel < 0 { stuckChannel = 3 }
+            else if t - lastChange3 >= flatLineMicroseconds && stuckChannel < 0 && mayFlatLine(3, rawValues[3]) { stuckChannel = 3 }
         }
         if stuckChannel >= 0 {
             see(.flatLine, channel: stuckChannel, value: rawValues[stuckChannel], timeMicroseconds: t)
         }
+    }
+
+    // Whether an unchanging reading is a fault of its own: one that sits at full scale is
+    // saturated, and one the device already says is stale (a not-ready or disconnected sensor
+    // repeats its last value) is that fault; neither is a second, flat-line one.
+    private func mayFlatLine(_ channel: Int, _ raw: Double) -> Bool {
+        abs(raw) < saturationCounts && !isReported(.sensorNotReady, channel: channel) && !isReported(.disconnected, channel: channel)
+    }
+
+    private func isReported(_ kind: FaultKind, channel: Int) -> Bool {
+        let i = kind.rawValue
+        return (seen | active) & (1 << UInt8(i)) != 0 && channelOfKind[i] == Int64(channel)
     }
 
     /// Forgets the flat-line history (after a reconnect the values restart).

@@ -43,6 +43,9 @@ public struct SignalPipeline: Sendable {
     private var jumpDetector: JumpDetector
     private var contactSwitch: DelayedSwitch
     private var zoneClassifier: ZoneClassifier
+    // The same zones without on- or off-delay: the zone of the load now, for display.
+    private var currentZoneClassifier: ZoneClassifier
+    private var isOverRangeNow = false
     private var spineSwitch: DelayedSwitch
     private var faults: FaultMonitor
     private var alerts: AlertEngine
@@ -136,6 +139,9 @@ public struct SignalPipeline: Sendable {
             target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
             deadband: zones.deadband * scale,
             onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds))
+        currentZoneClassifier = ZoneClassifier(
+            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
+            deadband: zones.deadband * scale, onDelayMicroseconds: 0, offDelayMicroseconds: 0)
 
         var positions = SIMD4<Double>(repeating: 0)
         for (i, x) in profile.spine.channelPositionsMillimetres.enumerated() { positions[i] = x }
@@ -338,7 +344,8 @@ public struct SignalPipeline: Sendable {
             last.centroidMillimetres = nil
         }
 
-        if let rise = jumpRise {
+        // A faulty channel's reading is garbage (a saturated one reads some 200 kN): no jump from it.
+        if let rise = jumpRise, !faults.anyActive {
             emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
                        forceNewtons: medianTotal))
         }
@@ -391,10 +398,14 @@ public struct SignalPipeline: Sendable {
 
         // Zones: classified in contact, reported as fault while anything is wrong.
         if contactSwitch.isOn {
-            _ = zoneClassifier.update(zonesUsePressure ? last.pressureKilopascals : total, timeMicroseconds: t)
+            let value = zonesUsePressure ? last.pressureKilopascals : total
+            _ = zoneClassifier.update(value, timeMicroseconds: t)
+            _ = currentZoneClassifier.update(value, timeMicroseconds: t)
         } else {
             zoneClassifier.reset()
+            currentZoneClassifier.reset()
         }
+        isOverRangeNow = overRange
         if contactSwitch.isOn && !faults.anyActive {
             updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
         }
@@ -503,6 +514,7 @@ public struct SignalPipeline: Sendable {
         endZoneAlarms(at: t, emit: emit)
         contactSwitch.reset()
         zoneClassifier.reset()
+        currentZoneClassifier.reset()
         endSpine(at: t, emit: emit)
         updateReportedZone(at: t, emit: emit)
     }
@@ -513,6 +525,7 @@ public struct SignalPipeline: Sendable {
         endZoneAlarms(at: t, emit: emit)
         contactSwitch.reset()
         zoneClassifier.reset()
+        currentZoneClassifier.reset()
         endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
         if slowDeviceOpen {
@@ -591,6 +604,7 @@ public struct SignalPipeline: Sendable {
         holdIsStill = false
         last.contact = false
         zoneClassifier.reset()
+        currentZoneClassifier.reset()
         // No load, no load on the spine: the warning ends with the contact.
         endSpine(at: t, emit: emit)
         updateReportedZone(at: t, emit: emit)
@@ -606,6 +620,8 @@ public struct SignalPipeline: Sendable {
         let zone: Zone = (faults.anyActive || linkDown) ? .fault
             : (last.contact ? (alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))) : .none)
         last.zone = zone
+        let now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
+        last.currentZone = (faults.anyActive || linkDown) ? .fault : (last.contact ? now : .none)
         guard zone != reportedZone else { return }
         let previous = reportedZone
         reportedZone = zone
@@ -681,10 +697,15 @@ public struct SignalPipeline: Sendable {
     private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
         guard faults.mayChange else { return }
         let base = last
+        var ended = false
         faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
+            ended = ended || !started
             emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
                                           value: value, limit: 0, channel: channel))
         }
+        // The filters still hold the faulty readings (a saturated channel decays through the
+        // smoother for seconds): start them over from the first good sample.
+        if ended && !endAll { resetFilters() }
     }
 
     // Events are rare: kept out of line so the per-sample path stays small.

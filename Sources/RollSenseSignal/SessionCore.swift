@@ -269,6 +269,12 @@ struct SessionRules: Sendable {
         case .textChannels(let channels):
             writes.observe(event)
             output(.textChannels(channels))
+        case .button(let press):
+            // The board's pain button is the pain key on the board: the same mark, at the same
+            // time (the last sample's). Its bytes are in a recording, so a replay marks it again.
+            switch press.button {
+            case .pain: markPain(output)
+            }
         }
     }
 

@@ -214,7 +214,8 @@ public struct Reading: Sendable, Equatable {
     public var pressureKilopascals: Double
     /// Load centroid along the roller in mm from its centre, or nil without a layout or load.
     public var centroidMillimetres: Double?
-    /// Pressure zone (`fault` during a fault, `none` out of contact).
+    /// Pressure zone as alerted (`fault` during a fault, `none` out of contact): caution and
+    /// stop stay while their alarms are latched or waiting out their off-delay.
     public var zone: Zone
     /// Whether the tool is in contact.
     public var contact: Bool
@@ -227,6 +228,10 @@ public struct Reading: Sendable, Equatable {
     /// Where the tool is along the back; nil for a rig without a rotation sensor or a profile
     /// without `rotation`.
     public var position: PositionReading? = nil
+    /// The zone of the load now (deadband, no delay or latch; over range is at least caution;
+    /// `fault` and `none` as in `zone`): what a display shows, with `zone` beside it while an
+    /// alert outlasts the load that raised it.
+    public var currentZone: Zone = .none
 }
 
 /// Samples the wire decoder found missing (a sequence gap): its

@@ -99,7 +99,7 @@ public final class WebServer: Sendable {
         do { socketAddress = try sockaddr_in.inet(ip4: requested.host, port: requested.port) } catch {
             throw .cannotListen(requested, "not an IPv4 address")
         }
-        let server = HTTPServer(address: socketAddress, timeout: 15, logger: .disabled, handler: handler)
+        let server = HTTPServer(address: socketAddress, timeout: 15, pool: NoDelaySocketPool(), logger: .disabled, handler: handler)
         let failure = Shared<String?>(nil)
         let settled = DispatchSemaphore(value: 0)
         let runTask = Task.detached {
@@ -185,6 +185,25 @@ public final class WebServer: Sendable {
     }
 }
 
+/// FlyingFox's epoll pool with Nagle's algorithm turned off on every socket it waits for (the
+/// listener first, whose accepted connections inherit it on Linux). A page's messages are a few
+/// hundred bytes each: with Nagle on, one sent while the previous is still unacknowledged waits
+/// for the peer's delayed ACK (up to 40 ms on Linux), the tail of the frame-to-DOM latency.
+struct NoDelaySocketPool: AsyncSocketPool {
+    private let inner = SocketPool<ePoll>.ePoll()
+
+    func prepare() async throws { try await inner.prepare() }
+
+    func run() async throws { try await inner.run() }
+
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        var on: Int32 = 1
+        // Fails harmlessly (ENOTSUP/EOPNOTSUPP) on anything that is not TCP.
+        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        try await inner.suspendSocket(socket, untilReadyFor: events)
+    }
+}
+
 /// A value behind a lock that escaping closures can share (a `Mutex` cannot be captured).
 final class Shared<Value: Sendable>: Sendable {
     private let value: Mutex<Value>
@@ -200,7 +219,7 @@ struct PageHandler: HTTPHandler {
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let given = request.query["token"], Self.same(given, token) else {
-            return Self.text(.forbidden, "403: this page needs the session's link, with its token, as rollsense printed it.\n")
+            return Self.forbiddenPage
         }
         guard request.method == .GET else {
             var response = Self.text(.methodNotAllowed, "405: only GET.\n")
@@ -249,6 +268,19 @@ struct PageHandler: HTTPHandler {
         for i in x.indices { difference |= x[i] ^ y[i] }
         return difference == 0
     }
+
+    /// A link without the session's token, most often typed by hand on a phone: readable there
+    /// (HTML at phone size, no script, nothing loaded), and plain words for anything else.
+    static let forbiddenPage: HTTPResponse = {
+        var headers = pageHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        return HTTPResponse(statusCode: .forbidden, headers: headers, body: Data("""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\
+            <title>RollSense: link needed</title></head><body style="font: 20px/1.4 system-ui, sans-serif; margin: 24px">\
+            403: this page needs the session's link, with its token, as rollsense printed it (or scan its QR code).</body></html>
+
+            """.utf8))
+    }()
 
     static func text(_ status: HTTPStatusCode, _ body: String) -> HTTPResponse {
         HTTPResponse(statusCode: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"], body: Data(body.utf8))

@@ -7,6 +7,8 @@ public enum DeviceFrame: Sendable, Equatable {
     static let readingByteCount = 3
     /// FAULT body bytes: `t_us u32`, `code u8`, `channel u8`, `value u32`.
     static let faultBodyCount = 10
+    /// BUTTON body bytes: `t_us u32`, `button u8`.
+    static let buttonBodyCount = 5
     /// The range of an `i24` reading.
     static let readingRange: ClosedRange<Int32> = -0x80_0000...0x7F_FFFF
 
@@ -20,10 +22,12 @@ public enum DeviceFrame: Sendable, Equatable {
     case reply(CommandReply)
     /// SAMPLE_EXTRA: the wire's `seq` and the extra channels' readings.
     case sampleExtra(sequence: UInt16, readings: ExtraReadings)
+    /// BUTTON; `deviceTimeMicroseconds` holds the wire's `t_us`.
+    case button(ButtonPress)
 
     /// Why a frame with a good CRC was not turned into a `DeviceFrame`.
     public enum Rejection: Error, Sendable, Equatable {
-        /// A type (or FAULT code) this host does not know: counted and ignored.
+        /// A type (or FAULT code, or button) this host does not know: counted and ignored.
         case unknownType
         /// A body of the wrong length for its type.
         case malformed
@@ -58,6 +62,10 @@ public enum DeviceFrame: Sendable, Equatable {
         case WireFormat.DeviceFrameType.sampleExtra:
             guard let readings = Self.extraReadings(body) else { throw .malformed }
             self = .sampleExtra(sequence: body.loadLittleEndianUInt16(at: 0), readings: readings)
+        case WireFormat.DeviceFrameType.button:
+            guard body.count >= Self.buttonBodyCount else { throw .malformed }
+            guard let button = BoardButton(rawValue: body[4]) else { throw .unknownType }
+            self = .button(ButtonPress(deviceTimeMicroseconds: Int64(body.loadLittleEndianUInt32(at: 0)), button: button))
         default:
             throw .unknownType
         }
@@ -102,6 +110,7 @@ public enum DeviceFrame: Sendable, Equatable {
         case .fault: WireFormat.DeviceFrameType.fault
         case .reply: WireFormat.DeviceFrameType.reply
         case .sampleExtra: WireFormat.DeviceFrameType.sampleExtra
+        case .button: WireFormat.DeviceFrameType.button
         }
     }
 
@@ -127,6 +136,9 @@ public enum DeviceFrame: Sendable, Equatable {
             bytes.appendLittleEndian(fault.value)
         case .reply(let reply):
             bytes = Array(reply.body.prefix(WireFormat.maxBodyCount))
+        case .button(let press):
+            bytes.appendLittleEndian(UInt32(truncatingIfNeeded: press.deviceTimeMicroseconds))
+            bytes.append(press.button.rawValue)
         case .sampleExtra(let sequence, let readings):
             bytes.appendLittleEndian(sequence)
             for index in 0..<min(max(readings.count, 1), ExtraReadings.maxCount) {

@@ -104,6 +104,10 @@ public struct FrameDecoder: Sendable {
             onEvent(.fault(fault))
         case .reply(let reply):
             onEvent(.reply(reply))
+        case .button(var press):
+            // On the samples' clock, placed like a FAULT: only SAMPLE frames move it.
+            press.deviceTimeMicroseconds = unwrapFaultTime(UInt32(truncatingIfNeeded: press.deviceTimeMicroseconds))
+            onEvent(.button(press))
         case .sampleExtra(let sequence, let readings):
             pendingExtras = (sequence, readings)
             sampleExtraFrames += 1

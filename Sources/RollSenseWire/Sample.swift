@@ -96,6 +96,26 @@ public enum FaultCode: UInt8, Sendable, Equatable {
     case magnet = 6
 }
 
+/// A button on the board (docs/PROTOCOL.md, BUTTON).
+public enum BoardButton: UInt8, Sendable, Equatable {
+    /// "It hurts more": the host marks pain, as its own pain key does.
+    case pain = 0
+}
+
+/// A press of a button on the board, with the device time it was pressed at.
+public struct ButtonPress: Sendable, Equatable {
+    /// Device time unwrapped to 64 bits, in microseconds.
+    public var deviceTimeMicroseconds: Int64
+    /// Which button.
+    public var button: BoardButton
+
+    /// Makes a press record.
+    public init(deviceTimeMicroseconds: Int64, button: BoardButton) {
+        self.deviceTimeMicroseconds = deviceTimeMicroseconds
+        self.button = button
+    }
+}
+
 /// A fault reported by the device, with the device time it happened at.
 public struct DeviceFault: Sendable, Equatable {
     /// Channel value meaning "the whole device" rather than one channel.

@@ -15,4 +15,6 @@ public enum WireEvent: Sendable, Equatable {
     case protocolDetected(WireProtocolKind)
     /// A text device's lines settled on a layout of labelled values: these are the channels.
     case textChannels(TextChannels)
+    /// A button on the board was pressed (the pain button: mark pain, as the pain key does).
+    case button(ButtonPress)
 }

@@ -24,6 +24,8 @@ public enum WireFormat {
         public static let reply: UInt8 = 0x04
         /// SAMPLE_EXTRA: the extra channels (rotation) of the SAMPLE that follows.
         public static let sampleExtra: UInt8 = 0x05
+        /// BUTTON: a button on the board was pressed (the pain button).
+        public static let button: UInt8 = 0x06
     }
 
     /// Command type codes (host to device).

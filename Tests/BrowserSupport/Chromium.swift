@@ -9,20 +9,31 @@ public final class Chromium {
     /// Where Tools/setup.sh installs it.
     public static let executable = "/usr/bin/chromium"
 
-    public let process: Process
-    private let profile: URL
-    private let page: SocketConnection
+    public private(set) var process: Process
+    private var profile: URL
+    private var page: SocketConnection
+    private let width: Int
+    private let height: Int
     private var nextID = 0
     /// Protocol events seen while waiting for answers, oldest first.
     public private(set) var events: [[String: Any]] = []
+    /// Times the browser was started again after a navigation got no answer (at most once).
+    public private(set) var restarts = 0
 
     /// Starts Chromium with a `width` x `height` window and attaches to its first tab.
     public init(width: Int = 390, height: Int = 844) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw ClientError("\(Self.executable) is missing: run Tools/setup.sh (Debian's chromium)")
         }
-        profile = FileManager.default.temporaryDirectory.appendingPathComponent("rollsense-chromium-\(UUID().uuidString)")
-        process = Process()
+        self.width = width
+        self.height = height
+        (process, profile, page) = try Self.launch(width: width, height: height)
+        try attach()
+    }
+
+    private static func launch(width: Int, height: Int) throws -> (Process, URL, SocketConnection) {
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("rollsense-chromium-\(UUID().uuidString)")
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         // --no-sandbox: tests run as root in a container, where Chromium's sandbox cannot start.
         // --disable-dev-shm-usage: a container's /dev/shm is often 64 MB, where a renderer dies
@@ -61,11 +72,17 @@ public final class Chromium {
         guard let url = targets.first(where: { $0["type"] as? String == "page" })?["webSocketDebuggerUrl"] as? String,
               let path = url.range(of: "/devtools/").map({ String(url[$0.lowerBound...]) })
         else { throw ClientError("no page target in \(list.body)") }
-        page = try SocketConnection(port: port)
+        let page = try SocketConnection(port: port)
         try page.upgrade(path)
+        return (process, profile, page)
+    }
+
+    private func attach() throws {
+        // Inspector: its targetCrashed event says a renderer died (see `call`).
+        _ = try call("Inspector.enable")
         _ = try call("Page.enable")
         _ = try call("Runtime.enable")
-        _ = try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
+        try resize(width: width, height: height)
     }
 
     deinit { quit() }
@@ -81,6 +98,20 @@ public final class Chromium {
         try? FileManager.default.removeItem(at: profile)
     }
 
+    /// The next protocol message as an object; a crashed renderer is an error, not a silence.
+    private func receive(_ what: String, timeoutSeconds: Double) throws -> [String: Any]? {
+        let received: String?
+        do { received = try page.receiveText(timeoutSeconds: timeoutSeconds) } catch {
+            throw ClientError("\(what): \(error)")
+        }
+        guard let text = received else { throw ClientError("\(what): DevTools closed (Chromium exited?)") }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
+        if object["method"] as? String == "Inspector.targetCrashed" {
+            throw ClientError("\(what): Chromium's renderer crashed (Inspector.targetCrashed; short of memory or /dev/shm?)")
+        }
+        return object
+    }
+
     /// Calls a DevTools method and returns its result (events on the way go to `events`). The
     /// generous timeout is for a machine loaded by parallel builds, where starting a renderer
     /// alone has taken over 20 s.
@@ -91,12 +122,7 @@ public final class Chromium {
         let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
         try page.sendText(String(decoding: message, as: UTF8.self))
         while true {
-            let received: String?
-            do { received = try page.receiveText(timeoutSeconds: timeoutSeconds) } catch {
-                throw ClientError("\(method) \(parameters): \(error)")
-            }
-            guard let text = received else { throw ClientError("DevTools closed") }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { continue }
+            guard let object = try receive("\(method) \(parameters)", timeoutSeconds: timeoutSeconds) else { continue }
             if object["id"] as? Int == id {
                 if let error = object["error"] { throw ClientError("\(method): \(error)") }
                 return object["result"] as? [String: Any] ?? [:]
@@ -105,17 +131,47 @@ public final class Chromium {
         }
     }
 
-    /// Opens `url` and waits for its load event.
-    public func navigate(_ url: String) throws {
+    /// Opens `url` and waits for its load event. A navigation that gets no answer within
+    /// `firstTrySeconds` is told apart: if the server does not answer a plain GET of the same
+    /// URL either, the server hangs (an error naming it); if it does, the browser is the one
+    /// stuck (a loaded machine, a lost renderer), so it is started again, once, and the
+    /// navigation repeated with the full time.
+    public func navigate(_ url: String, firstTrySeconds: Double = 30, timeoutSeconds: Double = 60) throws {
+        do {
+            try navigateOnce(url, timeoutSeconds: firstTrySeconds)
+            return
+        } catch let error as ClientError where restarts == 0 {
+            try Self.requireServerAnswers(url, timeoutSeconds: firstTrySeconds, after: error)
+            restarts += 1
+            quit()
+            (process, profile, page) = try Self.launch(width: width, height: height)
+            nextID = 0
+            try attach()
+        }
+        try navigateOnce(url, timeoutSeconds: timeoutSeconds)
+    }
+
+    private func navigateOnce(_ url: String, timeoutSeconds: Double) throws {
         events.removeAll()
-        try call("Page.navigate", ["url": url])
-        let deadline = Date().addingTimeInterval(60)
+        try call("Page.navigate", ["url": url], timeoutSeconds: timeoutSeconds)
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
         while !events.contains(where: { $0["method"] as? String == "Page.loadEventFired" }) {
             let left = deadline.timeIntervalSinceNow
-            guard left > 0, let text = try? page.receiveText(timeoutSeconds: left) else { throw ClientError("\(url) did not load") }
-            if let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any], object["method"] != nil {
+            guard left > 0 else { throw ClientError("\(url) did not load within \(timeoutSeconds) s") }
+            if let object = try receive("loading \(url)", timeoutSeconds: left), object["method"] != nil {
                 events.append(object)
             }
+        }
+    }
+
+    /// Throws unless a raw GET of `url` (an http://127.0.0.1:PORT/... address) gets a status line.
+    private static func requireServerAnswers(_ url: String, timeoutSeconds: Double, after first: ClientError) throws {
+        guard let components = URLComponents(string: url), let port = components.port, components.host == "127.0.0.1" else { throw first }
+        let target = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        do { _ = try SocketConnection(port: UInt16(port)).request(target, timeoutSeconds: timeoutSeconds) } catch {
+            let state = "\(error)".contains("Connection refused") ? "the server is not running (it ended or never started)" : "the server hangs, not the browser"
+            throw ClientError("\(first); the server did not answer a plain GET of \(target) either (\(error)): \(state)")
         }
     }
 
@@ -144,6 +200,11 @@ public final class Chromium {
         for type in ["mousePressed", "mouseReleased"] {
             try call("Input.dispatchMouseEvent", ["type": type, "x": box[0], "y": box[1], "button": "left", "clickCount": 1])
         }
+    }
+
+    /// Resizes the viewport as a phone of `width` x `height` CSS pixels would be.
+    public func resize(width: Int, height: Int) throws {
+        try call("Emulation.setDeviceMetricsOverride", ["width": width, "height": height, "deviceScaleFactor": 1, "mobile": true])
     }
 
     /// A PNG of the viewport.

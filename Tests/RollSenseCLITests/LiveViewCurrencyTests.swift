@@ -14,7 +14,7 @@ struct LiveViewCurrencyTests {
         Reading(deviceTimeMicroseconds: 0, forceNewtons: forceNewtons, channelForcesNewtons: SIMD4(repeating: forceNewtons / 4),
                 pressureKilopascals: kilopascals, centroidMillimetres: 0, zone: zone, contact: true,
                 area: Area(region: .lowerBack, side: side), holdMicroseconds: Int64(holdSeconds * 1e6),
-                dailyMicroseconds: Int64(dailySeconds * 1e6))
+                dailyMicroseconds: Int64(dailySeconds * 1e6), currentZone: zone)
     }
 
     static func visible(_ line: String) -> String { withoutEscapes(line) }
@@ -28,6 +28,40 @@ struct LiveViewCurrencyTests {
         state.identify(SessionCoreTestsInfo.info)
         state.read(reading(), sessionSeconds: 3)
         return state
+    }
+
+    // MARK: - The zone now, the alert beside it
+
+    /// After a stop episode the load is back in target while the stop alert waits out its
+    /// off-delay and latch: the zone shown is target, with the stop alert beside it (the demo
+    /// showed STOP at 193 N for seconds).
+    @Test(arguments: [80, 40])
+    func theZoneShownIsTheLoadNowWithALatchedAlertBesideIt(width: Int) throws {
+        var pipeline = try SignalPipeline(profile: .massageBallLowerBack)
+        var state = LiveViewState(profile: .massageBallLowerBack, title: "live")
+        state.identify(SessionCoreTestsInfo.info)
+        var screens: [Double: String] = [:]
+        // 30 N (target) for 3 s, 100 N (over the 80 N stop) for 3 s, then 30 N again; 100 samples/s.
+        for i in 0..<1500 {
+            let t = Int64(i) * 10_000
+            let newtons = (300..<600).contains(i) ? 100.0 : 30.0
+            let sample = Sample(sequence: UInt64(i), deviceTimeMicroseconds: t, channelCount: 1,
+                                values: SIMD4(newtons, 0, 0, 0), quantity: .newtons)
+            let reading = pipeline.process(sample) { state.handle($0, sessionSeconds: Double($0.deviceTimeMicroseconds) * 1e-6) }
+            state.read(reading, sessionSeconds: Double(t) * 1e-6)
+            if i % 100 == 0 { screens[Double(i) / 100] = Self.screen(state, width, 24).joined(separator: "\n") }
+            if i == 800 {
+                // Two seconds after the drop: the stop alarm is still raised.
+                #expect(reading.zone == .stop)
+                #expect(reading.currentZone == .target)
+            }
+        }
+        let during = try #require(screens[5]), after = try #require(screens[8]), later = try #require(screens[14])
+        #expect(during.contains("100 N") && during.contains("STOP"), "\(during)")
+        #expect(after.contains("30 N") && after.contains("TARGET (stop alert)"), "\(after)")
+        #expect(!after.contains("N   STOP") && !after.contains("kPa   STOP"), "no STOP as the zone at 30 N:\n\(after)")
+        #expect(later.contains("TARGET") && !later.contains("alert)"), "once the alert clears only the zone:\n\(later)")
+        for screen in screens.values { #expect(screen.split(separator: "\n").allSatisfy { $0.count <= width }, "fits \(width):\n\(screen)") }
     }
 
     // MARK: - Stale values

@@ -36,16 +36,49 @@ struct PainMarkTests {
         #expect(marks.count == 1, "\(liveEvents)")
         #expect(marks.first?.contains("\"kind\":\"pain\"") == true)
 
-        // The recording replays to the same events, the mark included.
+        try Self.expectReplayedAndStored(liveEvents.map(String.init), recording: recording, marks: 1, rollsense)
+    }
+
+    /// The board's pain button (a BUTTON frame, docs/PROTOCOL.md) is the `p` key on the board:
+    /// the same event, recorded (its bytes), replayed, stored, lowering the limit.
+    @Test func theBoardsPainButtonIsThePainKey() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let scenario = rollsense.home.appendingPathComponent("button.json")
+        try Data("""
+            {"bodyMassKilograms": 75, "sampleRateHz": 80, "repeats": false, "noiseNewtons": 1, "painButtonSeconds": [6],
+             "segments": [{"label": "on", "seconds": 1, "fromLoadPercent": 0, "toLoadPercent": 40, "fromCentroidMillimetres": -90,
+                           "toCentroidMillimetres": -90, "strokePercent": 0, "strokeHertz": 0, "spreadMillimetres": 300},
+                          {"label": "rolling", "seconds": 9, "fromLoadPercent": 40, "toLoadPercent": 40, "fromCentroidMillimetres": -90,
+                           "toCentroidMillimetres": -90, "strokePercent": 6, "strokeHertz": 0.5, "spreadMillimetres": 300}]}
+            """.utf8).write(to: scenario)
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--scenario", scenario.path, "--speed", "max", "--link", link])
+        defer { stop(simulator.process) }
+        let recording = rollsense.home.appendingPathComponent("pressed.rscap").path
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "9.5", "--body-weight", "75", "--record", recording])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let liveEvents = live.lines.filter { $0.contains("\"type\":\"event\"") }
+        let marks = liveEvents.filter { $0.contains("\"reason\":\"painMark\"") }
+        #expect(marks.count == 1, "\(liveEvents)")
+        let mark = try #require(marks.first.flatMap(jsonObject))
+        // At the press (6 s of device time; session time starts at the first sample).
+        #expect(abs((mark["t"] as? Double ?? 0) - 6) < 0.1, "\(mark)")
+        #expect(mark["kind"] as? String == "pain")
+        try Self.expectReplayedAndStored(liveEvents, recording: recording, marks: 1, rollsense)
+    }
+
+    /// The recording replays to the same events, the marks included, and the ledger keeps them:
+    /// the stop limit now comes from the marks.
+    static func expectReplayedAndStored(_ liveEvents: [String], recording: String, marks: Int, _ rollsense: BuiltRollSense) throws {
         let replay = try rollsense.run(["replay", recording, "--json"])
         #expect(replay.status == 0, "stderr: \(replay.stderr)")
         let replayEvents = replay.lines.filter { $0.contains("\"type\":\"event\"") }
-        #expect(replayEvents == liveEvents.map(String.init))
+        #expect(replayEvents == liveEvents)
 
-        // The ledger keeps it: the stop limit now comes from the mark.
         let limits = try rollsense.run(["limits", "--body-weight", "75", "--json"])
         let figures = try #require(limits.lines.last.flatMap(jsonObject))
         #expect((figures["stop"] as? [String: Any])?["source"] as? String == "painMarks")
-        #expect((figures["painMarks"] as? [String: Any])?["count"] as? Int == 1)
+        #expect((figures["painMarks"] as? [String: Any])?["count"] as? Int == marks)
     }
 }

@@ -25,27 +25,26 @@ struct VoiceCommandTests {
         }
         for cue in cues { #expect(eventTimes.contains(cue.eventT), "cue \(cue.phrase) names an event of the run") }
 
-        let track = try WAVTrack(path: wav)
-        let heard = track.soundingStretches()
-        // A cue that outranks the one playing cuts it off (a stop over "Ease off."): the two are
-        // heard as one stretch, the first phrase up to the cut and then the whole second one.
-        var runs: [(first: CueLine, end: Double)] = []
-        for cue in cues {
-            if cue.interrupts, let last = runs.last, cue.t < last.end {
-                runs[runs.count - 1].end = cue.t + cue.durationS
-            } else {
-                runs.append((cue, cue.t + cue.durationS))
+        for problem in cueTimingProblems(cues, in: try WAVTrack(path: wav)) { Issue.record("demo: \(problem)") }
+    }
+
+    /// The timing check itself can fail: a track with sound where the cues say, then the same
+    /// track judged against a cue whose event came 0.4 s earlier (late) and two cues heard as one
+    /// (overlapping).
+    @Test func theTimingCheckCatchesLateAndOverlappingCues() {
+        func track(_ bursts: [(Double, Double)]) -> WAVTrack {
+            var samples = [Int16](repeating: 0, count: 22_050 * 3)
+            for (from, to) in bursts {
+                for n in Int(from * 22_050)..<Int(to * 22_050) { samples[n] = Int16(8000 * sin(Double(n) * 0.3)) }
             }
+            return WAVTrack(sampleRate: 22_050, samples: samples)
         }
-        for cue in cues { #expect(cue.t - cue.eventT <= 0.3, "\(cue.phrase) planned \(cue.t - cue.eventT) s after its event") }
-        #expect(heard.count == runs.count, "stretches heard: \(heard.map { ($0.start, $0.end) })")
-        for (stretch, run) in zip(heard, runs) {
-            #expect(abs(stretch.start - run.first.eventT) <= 0.3, "\(run.first.phrase): heard at \(stretch.start), event at \(run.first.eventT)")
-            // As long as the phrases planned for it, so nothing else was mixed in.
-            let planned = run.end - run.first.t
-            #expect(abs((stretch.end - stretch.start) - planned) <= 0.06, "\(run.first.phrase) lasts \(stretch.end - stretch.start) s, planned \(planned) s")
-        }
-        for (a, b) in zip(heard, heard.dropFirst()) { #expect(a.end < b.start) }
+        let onTime = CueLine(t: 1.0, eventT: 1.0, phrase: "Ease off.", durationS: 0.5)
+        #expect(cueTimingProblems([onTime], in: track([(1.0, 1.5)])).isEmpty)
+        let late = CueLine(t: 1.0, eventT: 0.6, phrase: "Ease off.", durationS: 0.5)
+        #expect(cueTimingProblems([late], in: track([(1.0, 1.5)])).contains { $0.contains("heard at") })
+        let next = CueLine(t: 1.55, eventT: 1.55, phrase: "Gently.", durationS: 0.4)
+        #expect(!cueTimingProblems([onTime, next], in: track([(1.0, 1.5), (1.55, 1.95)])).isEmpty)
     }
 
     @Test func theToneIsSilentInTargetAndSoundsInStop() throws {
@@ -56,24 +55,9 @@ struct VoiceCommandTests {
                                        extraEnvironment: noSoundDevice)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(cueLines(result.lines).isEmpty)
-        let track = try WAVTrack(path: wav)
-        let found = events(in: result.lines)
-        func spans(_ reason: String) -> [(Double, Double)] {
-            let starts = found.filter { $0.reason == reason && $0.phase == "start" }.map(\.t)
-            let ends = found.filter { $0.reason == reason && $0.phase == "end" }.map(\.t)
-            return zip(starts, ends).map { ($0, $1) }
-        }
-        // Zones reach the tone with the readings (every 67 ms): judge each stretch inside a margin.
-        let margin = 0.1
-        let target = spans("zoneTarget")
-        let stop = spans("zoneStop")
-        #expect(!target.isEmpty && !stop.isEmpty)
-        for (start, end) in target { #expect(track.rms(from: start + margin, to: end - margin) < 30, "target \(start)-\(end)") }
-        for (start, end) in stop {
-            // Continuous: loud throughout, every 10 ms frame.
-            #expect(track.rms(from: start + margin, to: end - margin) > 5000, "stop \(start)-\(end)")
-            #expect(track.quietestFrame(from: start + margin, to: end - margin) > 3000)
-        }
+        let spans = try toneSpans(result.lines, in: WAVTrack(path: wav))
+        #expect(!spans.target.isEmpty && !spans.stop.isEmpty)
+        for problem in spans.problems { Issue.record("demo: \(problem)") }
     }
 
     // MARK: - Sound device
@@ -206,6 +190,69 @@ struct VoiceCommandTests {
     }
 }
 
+/// What is wrong with the timing of `cues` (a session's cue lines) as heard in `track`: each cue
+/// planned more than 0.3 s after its event, heard more than 0.3 s from it, lasting other than
+/// planned (something else mixed in), or overlapping the next. Empty when all is well.
+func cueTimingProblems(_ cues: [CueLine], in track: WAVTrack) -> [String] {
+    var problems: [String] = []
+    let heard = track.soundingStretches()
+    // A cue that outranks the one playing cuts it off (a stop over "Ease off."): the two are
+    // heard as one stretch, the first phrase up to the cut and then the whole second one.
+    var runs: [(first: CueLine, end: Double)] = []
+    for cue in cues {
+        if cue.interrupts, let last = runs.last, cue.t < last.end {
+            runs[runs.count - 1].end = cue.t + cue.durationS
+        } else {
+            runs.append((cue, cue.t + cue.durationS))
+        }
+    }
+    for cue in cues where cue.t - cue.eventT > 0.3 {
+        problems.append("\(cue.phrase) planned \(cue.t - cue.eventT) s after its event")
+    }
+    guard heard.count == runs.count else {
+        return problems + ["\(heard.count) stretches heard for \(runs.count) planned: \(heard.map { ($0.start, $0.end) })"]
+    }
+    for (stretch, run) in zip(heard, runs) {
+        if abs(stretch.start - run.first.eventT) > 0.3 {
+            problems.append("\(run.first.phrase) heard at \(stretch.start) s, event at \(run.first.eventT) s")
+        }
+        // As long as the phrases planned for it, so nothing else was mixed in.
+        let planned = run.end - run.first.t
+        if abs((stretch.end - stretch.start) - planned) > 0.06 {
+            problems.append("\(run.first.phrase) lasts \(stretch.end - stretch.start) s, planned \(planned) s")
+        }
+    }
+    for (a, b) in zip(heard, heard.dropFirst()) where a.end >= b.start {
+        problems.append("stretches overlap: \(a.start)-\(a.end) and \(b.start)-\(b.end)")
+    }
+    return problems
+}
+
+/// The target and stop stretches of a tone-only render's JSON lines, and what is wrong with the
+/// tone in them: target must be silent, stop continuous (loud in every 10 ms frame).
+func toneSpans(_ lines: [String], in track: WAVTrack) -> (target: [(Double, Double)], stop: [(Double, Double)], problems: [String]) {
+    let found = events(in: lines)
+    func spans(_ reason: String) -> [(Double, Double)] {
+        let starts = found.filter { $0.reason == reason && $0.phase == "start" }.map(\.t)
+        let ends = found.filter { $0.reason == reason && $0.phase == "end" }.map(\.t)
+        return zip(starts, ends).map { ($0, $1) }
+    }
+    // Zones reach the tone with the readings (every 67 ms): judge each stretch inside a margin.
+    let margin = 0.1
+    let target = spans("zoneTarget"), stop = spans("zoneStop")
+    var problems: [String] = []
+    for (start, end) in target where end - start > 2 * margin {
+        let level = track.rms(from: start + margin, to: end - margin)
+        if level >= 30 { problems.append("tone in target \(start)-\(end) s: RMS \(level)") }
+    }
+    for (start, end) in stop where end - start > 2 * margin {
+        let level = track.rms(from: start + margin, to: end - margin)
+        let quietest = track.quietestFrame(from: start + margin, to: end - margin)
+        if level <= 5000 || quietest <= 3000 { problems.append("tone in stop \(start)-\(end) s: RMS \(level), quietest frame \(quietest)") }
+    }
+    return (target, stop, problems)
+}
+
 /// An empty ALSA configuration: no `default` device, as on a machine without a sound card.
 let noSoundDevice = ["ALSA_CONFIG_PATH": "/dev/null"]
 
@@ -228,6 +275,11 @@ func cueLines(_ lines: [String]) -> [CueLine] {
 struct WAVTrack {
     var sampleRate: Int
     var samples: [Int16]
+
+    init(sampleRate: Int, samples: [Int16]) {
+        self.sampleRate = sampleRate
+        self.samples = samples
+    }
 
     init(path: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -162,6 +162,28 @@ struct FirmwareEndToEndTests {
         _ = checkNoGaps(resumed)
     }
 
+    // MARK: - Pain button
+
+    @Test("the pain button sends one debounced BUTTON frame per press, none for a glitch")
+    func painButton() throws {
+        guard let device = try startDevice(scenario: FirmwareBuild.buttonScenario) else { return }
+        // e2e-button.scenario: a bouncing press at 0.5 s (released, bouncing, at 0.8 s), a 10 ms
+        // glitch at 1.2 s, a clean press at 1.6 s; the debounce is 30 ms (config.h).
+        let events = try device.events(until: "2.2 s of device time", within: 30) { event in
+            if case .sample(let sample) = event { return sample.deviceTimeMicroseconds >= 2_200_000 }
+            return false
+        }
+        let presses = events.compactMap { event -> ButtonPress? in
+            if case .button(let press) = event { return press }
+            return nil
+        }
+        #expect(presses.map(\.button) == [.pain, .pain], "\(presses)")
+        let times = presses.map(\.deviceTimeMicroseconds)
+        #expect(times.count == 2 && (530_000...545_000).contains(times[0]) && (1_630_000...1_645_000).contains(times[1]), "\(times)")
+        #expect(faults(in: events).isEmpty)
+        _ = checkNoGaps(samples(in: events))
+    }
+
     // MARK: - Faults
 
     @Test("an HX711 that stops answering is reported SENSOR_NOT_READY on its channel")

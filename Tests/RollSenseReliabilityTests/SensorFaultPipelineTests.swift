@@ -76,8 +76,8 @@ struct SensorFaultPipelineTests {
     @Test("an HX711 that stops answering and a flat-lined channel are faults, and target ends")
     func silentAndFlatLined() throws {
         // e2e-steady.scenario: load cells 0-3 read 120000, -64000, 250000 and 10 (no noise on 2
-        // and 3: load cell 2 flat-lines under load after 2 s, the pipeline's limit; 3 sits near
-        // zero, which is no flat-line); load cell 2 is also dead from 1.5 s to 2.5 s. Each scaled to 35 N: 140 N in all,
+        // and 3: both flat-line after 2 s, the pipeline's limit); load cell 2 is also dead from
+        // 1.5 s to 2.5 s, and its repeated reading is that not-ready fault, not a flat line too. Each scaled to 35 N: 140 N in all,
         // 20.6 kPa on the foam roller's 68 cm^2, in its target band (10-35 kPa).
         let calibration = Calibration(
             offsetCounts: [0, 0, 0, 0],
@@ -88,7 +88,8 @@ struct SensorFaultPipelineTests {
             calibration: calibration, untilSeconds: 5) else { return }
         let faults = events.filter { $0.kind == .fault && $0.phase == .start }
         #expect(faults.contains { $0.reason == .sensorNotReady && $0.channel == 2 }, "\(faults)")
-        #expect(faults.contains { $0.reason == .flatLine && $0.channel == 2 }, "\(faults)")
+        #expect(faults.contains { $0.reason == .flatLine && $0.channel == 3 }, "\(faults)")
+        #expect(!faults.contains { $0.reason == .flatLine && $0.channel == 2 }, "one cause, one fault: \(faults)")
         // Target was reached before the first fault, so the check below can fail.
         let firstFault = faults.map(\.deviceTimeMicroseconds).min() ?? .max
         #expect(readings.contains { $0.zone == .target && $0.deviceTimeMicroseconds < firstFault })

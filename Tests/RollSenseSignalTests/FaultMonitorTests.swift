@@ -42,6 +42,23 @@ import Testing
         #expect(log.map(\.2) == [0])
     }
 
+    /// One cause, one fault: a reading held at full scale is saturated, and the reading a
+    /// not-ready sensor repeats is not-ready, neither also a flat line; a frozen neighbour still is.
+    @Test func aSaturatedOrNotReadyChannelIsNotAlsoFlat() {
+        var saturated = monitor()
+        let log = run(&saturated, values: { i in SIMD4(8_388_607, Double(i % 9), 0, 0) }, count: 40, channels: 2)
+        #expect(log.map(\.1) == [.saturated])
+        var notReady = monitor()
+        var kinds: [FaultKind] = []
+        for i in 0..<40 {
+            let t = Int64(i) * 100_000
+            notReady.see(.sensorNotReady, channel: 1, value: 100, timeMicroseconds: t)
+            notReady.observe(rawValues: SIMD4(Double(i % 9), 5555, 4321, 0), channelCount: 3, timeMicroseconds: t)
+            notReady.update(timeMicroseconds: t) { kind, channel, _, started in if started { kinds.append(kind); #expect(kind == .sensorNotReady ? channel == 1 : channel == 2) } }
+        }
+        #expect(kinds == [.sensorNotReady, .flatLine])
+    }
+
     @Test func zeroReadingsAndUnusedLanesAreNotFlat() {
         var m = monitor()
         #expect(run(&m, values: { i in SIMD4(0, Double(i % 9), 77, 77) }, count: 100, channels: 2).isEmpty)

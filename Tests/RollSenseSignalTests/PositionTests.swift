@@ -259,7 +259,7 @@ extension SignalPipeline {
         case .sample(let sample): return process(sample, emit: emit)
         case .fault(let fault): process(fault: fault, emit: emit)
         case .gap(let missing, let t): process(gap: SampleGap(missingSamples: missing, deviceTimeMicroseconds: t), emit: emit)
-        case .reply, .protocolDetected, .textChannels: break
+        case .reply, .protocolDetected, .textChannels, .button: break
         }
         return nil
     }

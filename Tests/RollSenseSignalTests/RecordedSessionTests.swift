@@ -200,10 +200,8 @@ import Testing
         1.92396 zone info start zoneTarget lowerBack
         20.093984 fault caution start sensorNotReady lowerBack
         20.093984 zone info end zoneTarget lowerBack
-        22.013968 fault caution start flatLine lowerBack
         30.004216 fault caution start disconnected lowerBack
         41.123936 fault caution end sensorNotReady lowerBack
-        41.933944 fault caution end flatLine lowerBack
         46.053944 fault caution end disconnected lowerBack
         46.053944 zone info start zoneTarget lowerBack
         59.993944 zone info end zoneTarget lowerBack

@@ -31,6 +31,7 @@ import Testing
                           sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell],
                           extraKinds: [.motionX, .motionY])),
         .sampleExtra(sequence: 10, readings: ExtraReadings(count: 2, values: SIMD4(-1, ExtraReadings.noMotionReading, 0, 0))),
+        .button(ButtonPress(deviceTimeMicroseconds: 5500, button: .pain)),
     ]
 
     @Test(arguments: frames)
@@ -50,6 +51,7 @@ import Testing
         case .fault(let fault): [.fault(fault)]
         case .reply(let reply): [.reply(reply)]
         case .sampleExtra: []
+        case .button(let press): [.button(press)]
         }
         #expect(events == expected)
     }

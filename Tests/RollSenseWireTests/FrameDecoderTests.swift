@@ -29,6 +29,7 @@ import RollSenseTestSupport
                 + [withoutSampleTime(ProtocolVector.Frame(type: 0x02, body: DeviceFrame.sample(sample).body))]
         case .fault(let fault): [ProtocolVector.Frame(type: 0x03, body: DeviceFrame.fault(fault).body)]
         case .reply(let reply): [ProtocolVector.Frame(type: 0x04, body: reply.body)]
+        case .button(let press): [ProtocolVector.Frame(type: 0x06, body: DeviceFrame.button(press).body)]
         case .gap, .protocolDetected, .textChannels: []
         }
     }
@@ -44,6 +45,7 @@ import RollSenseTestSupport
 
     @Test func vectorsFileHasTheCases() {
         #expect(ProtocolVector.all.count >= 27)
+        #expect(ProtocolVector.all.contains { $0.name == "button pain" && $0.frames.contains { $0.type == 0x06 } })
         #expect(Self.deviceVectors.count >= 20)
     }
 

@@ -16,6 +16,7 @@ public enum FirmwareBuild {
     public static let mixedFirmware = root.appendingPathComponent("Firmware/build/sim-mix/rollsense.elf")
     public static let steadyScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-steady.scenario")
     public static let faultScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-faults.scenario")
+    public static let buttonScenario = root.appendingPathComponent("Fixtures/firmware/scenarios/e2e-button.scenario")
 
     public static var isBuilt: Bool {
         FileManager.default.isExecutableFile(atPath: harness.path)

@@ -29,35 +29,10 @@ rm -f bench-out/demo.wav
 # The same cues without the tone, fast, so their onsets can be heard (measured) in the file.
 rm -f bench-out/demo-voice.wav
 ALSA_CONFIG_PATH=/dev/null "$rollsense" demo --speed 20 --audio-out bench-out/demo-voice.wav > "$work/voice.jsonl" 2>/dev/null
-"$PYTHON" - "$work/demo.jsonl" bench-out/demo-voice.wav > "$cues" <<'PY'
-import json, struct, sys, wave
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-events = {}
-for e in lines:
-    if e.get("type") == "event" and e.get("phase") != "end":
-        events.setdefault(e["t"], e["reason"])
-w = wave.open(sys.argv[2])
-rate, n = w.getframerate(), w.getnframes()
-data = struct.unpack("<%dh" % n, w.readframes(n))
-size = rate // 100
-onsets, last_end = [], -1.0
-for i in range(0, n - size, size):
-    frame = data[i:i + size]
-    if (sum(x * x for x in frame) / size) ** 0.5 > 150:
-        t = i / rate
-        if t - last_end > 0.15:
-            onsets.append(t)
-        last_end = t + size / rate
-cues = [l for l in lines if l.get("type") == "cue"]
-print("cue start (s)  heard in WAV (s)  event (s)  heard - event (ms)  event          phrase")
-for c, heard in zip(cues, onsets + [None] * len(cues)):
-    h = f"{heard:16.3f}" if heard is not None else f"{'-':>16}"
-    d = f"{1000 * (heard - c['eventT']):18.0f}" if heard is not None else f"{'-':>18}"
-    print(f"{c['t']:13.3f}  {h}  {c['eventT']:9.3f}  {d}  {events.get(c['eventT'], '?'):<14} {c['phrase']}")
-print(f"stretches heard: {len(onsets)}, cues: {len(cues)}")
-audio = next(l for l in lines if l.get("type") == "audio")
-print("audio:", json.dumps(audio))
-PY
+{
+    "$PYTHON" Tools/bench/cue_table.py "$work/demo.jsonl" bench-out/demo-voice.wav
+    echo "audio: $(grep -o '{"type":"audio".*' "$work/demo.jsonl")"
+} > "$cues"
 
 # 2. CPU of a live session, voice and tone off vs on. The harness presses 20 counts (20 N
 # uncalibrated) for 1 s every 2.5 s; zones lowered so each press reaches stop and the tone sounds

@@ -8,9 +8,13 @@ An alert is an event of level caution or stop that starts (or stands alone). A s
 a missing alert, an extra one (including one outside its window: late), a must-not reason, or a
 chattering alert (one reason starting 3 or more times within 60 s, ISA-18.2).
 
-usage: alarm_quality.py ROLLSENSE_BINARY [SESSION.json ...] [--check]
+usage: alarm_quality.py ROLLSENSE_BINARY [SESSION.json ...] [--check] [--audio-dir DIR]
 --check exits 1 when any session fails (the test uses it); without it the table is printed and
 the exit status is 0 unless a session could not be run.
+--audio-dir DIR: the live session also speaks its cues to DIR/NAME.wav (`--voice --audio-out`,
+no sound device), records DIR/NAME.rscap and keeps its JSON lines in DIR/NAME.jsonl; then
+`rollsense replay` renders the pressure tone alone to DIR/NAME-tone.wav with its JSON lines in
+DIR/NAME-tone.jsonl (issue 14: cue timing and the tone, analysed by VoiceCorpusTests).
 """
 import glob
 import json
@@ -26,7 +30,7 @@ CHATTER_STARTS, CHATTER_WINDOW_S = 3, 60.0
 STOP_LATENCY_ALLOWANCE_S = 1.0
 
 
-def run_session(binary, path):
+def run_session(binary, path, audio_dir=None):
     with open(path) as f:
         label = json.load(f)
     work = tempfile.mkdtemp(prefix="rollsense-alarm-")
@@ -44,8 +48,17 @@ def run_session(binary, path):
             # text sketch's samples are timed on arrival: a slow start compresses them, so its
             # session ends well before.
             duration = label["seconds"] - (3.0 if label.get("textMode") else 0.1)
+            audio = []
+            if audio_dir:
+                name = os.path.join(audio_dir, os.path.basename(path)[:-5])
+                for old in (name + ".wav", name + ".rscap"):
+                    if os.path.exists(old):
+                        os.remove(old)
+                # No sound device: the cues are rendered to the file only.
+                env["ALSA_CONFIG_PATH"] = "/dev/null"
+                audio = ["--voice", "--audio-out", name + ".wav", "--record", name + ".rscap"]
             live = subprocess.run([binary, "live", "--json", "--device", link, "--duration", f"{duration:.3f}",
-                                   "--profile", label["profile"], "--body-weight", str(label["bodyMassKilograms"])],
+                                   "--profile", label["profile"], "--body-weight", str(label["bodyMassKilograms"])] + audio,
                                   capture_output=True, text=True, env=env, timeout=label["seconds"] * 3 + 60)
         finally:
             sim.terminate()
@@ -56,6 +69,20 @@ def run_session(binary, path):
                 sim.wait()
         if live.returncode != 0:
             raise RuntimeError(f"live exited {live.returncode}: {live.stderr.strip()}")
+        if audio_dir:
+            with open(name + ".jsonl", "w") as f:
+                f.write(live.stdout)
+            for old in (name + "-tone.wav",):
+                if os.path.exists(old):
+                    os.remove(old)
+            # The tone alone (speech would hide it), from the recording: replay gives the live events.
+            tone = subprocess.run([binary, "replay", name + ".rscap", "--json", "--no-voice", "--tone", "--audio-out", name + "-tone.wav",
+                                   "--profile", label["profile"], "--body-weight", str(label["bodyMassKilograms"])],
+                                  capture_output=True, text=True, env=env, timeout=label["seconds"] + 60)
+            if tone.returncode != 0:
+                raise RuntimeError(f"replay exited {tone.returncode}: {tone.stderr.strip()}")
+            with open(name + "-tone.jsonl", "w") as f:
+                f.write(tone.stdout)
         events, summary = [], {}
         for line in live.stdout.splitlines():
             obj = json.loads(line)
@@ -74,6 +101,10 @@ def judge(label, events, summary):
     # Still holds counted in the summary (a ball's trigger-point presses of about 5 s).
     if "holds" in label and summary.get("holds") != label["holds"]:
         problems.append(f"holds {summary.get('holds')} counted, {label['holds']} expected")
+    # Pain marks from the board's button (painButtonSeconds): one event each.
+    marks = sum(e["reason"] == "painMark" for e in events)
+    if marks != label.get("painMarks", 0):
+        problems.append(f"{marks} pain marks, {label.get('painMarks', 0)} expected")
     alerts = [e for e in events if e["level"] in ("caution", "stop") and e["phase"] in ("start", "instant")]
     unmatched = list(alerts)
     latencies, missed_stop = [], 0
@@ -112,6 +143,15 @@ def judge(label, events, summary):
 def main():
     args = [a for a in sys.argv[1:] if a != "--check"]
     check = "--check" in sys.argv
+    audio_dir = None
+    if "--audio-dir" in args:
+        i = args.index("--audio-dir")
+        if i + 1 >= len(args):
+            print("--audio-dir needs a folder", file=sys.stderr)
+            return 64
+        audio_dir = args[i + 1]
+        del args[i:i + 2]
+        os.makedirs(audio_dir, exist_ok=True)
     if not args:
         print(__doc__, file=sys.stderr)
         return 64
@@ -124,7 +164,7 @@ def main():
     for path in paths:
         name = os.path.basename(path)[:-5]
         try:
-            label, events, summary = run_session(binary, path)
+            label, events, summary = run_session(binary, path, audio_dir)
         except Exception as error:  # a session that cannot run is a failure, never a pass
             print(f"{name:34} {'':>6} {'':>6}  ERROR {error}")
             failed += 1

@@ -115,8 +115,11 @@ def main():
     if os.environ.get("LIVE_BENCH_WRITES"):
         # For a second observer on another clock (the live page's DOM, epoch milliseconds).
         with open(os.environ["LIVE_BENCH_WRITES"], "w") as out:
+            # And when each reading's line came out of the reader: the page's latency minus this
+            # is the web path alone (server, socket, browser), apart from the reader's own delays.
+            stdout_ns = {str(int(round(t * 1000))): arrival for kind, t, arrival, _ in arrivals if kind == "reading"}
             json.dump({"realtime_minus_monotonic_ns": time.time_ns() - time.monotonic_ns(),
-                       "end_ns": end_ns, "write_ns": write_ns}, out)
+                       "end_ns": end_ns, "write_ns": write_ns, "reading_stdout_ns": stdout_ns}, out)
 
     latencies = {"reading": [], "event": []}
     worst = {}

@@ -63,7 +63,7 @@ public func fuzzWireDecoder(_ data: UnsafePointer<UInt8>, _ count: Int) -> CInt 
     var lastSample: Sample?
     for event in events {
         switch event {
-        case .info, .fault, .reply:
+        case .info, .fault, .reply, .button:
             frames += 1
         case .sample(let sample):
             frames += 1

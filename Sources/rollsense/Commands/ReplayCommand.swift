@@ -6,6 +6,7 @@ import Foundation
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseWeb
 import RollSenseWire
 import Synchronization
 
@@ -25,18 +26,20 @@ struct ReplayCommand: ParsableCommand {
               rollsense replay today.rscap --speed 4
               rollsense replay today.rscap --tone --audio-out today.wav
               rollsense replay today.rscap --speed 1 --voice
+              rollsense replay today.rscap --web   (the live page follows the replay, as recorded)
             """
     )
 
     @OptionGroup var capture: CaptureOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("1 = as recorded, N = N times faster, max = as fast as possible.", valueName: "1|N|max"))
-    var speed: String = "max"
+    @Option(parsing: .unconditional, help: ArgumentHelp("1 = as recorded, N = N times faster, max = as fast as possible (the default; 1 with --web).", valueName: "1|N|max"))
+    var speed: String?
 
     @Flag(help: "Print JSON lines (reading, event, summary) as `live --json` does.")
     var json = false
 
     @OptionGroup(title: "Voice and tone") var voice: VoiceOptions
+    @OptionGroup var web: WebOptions
 
     @Flag(help: "Add the replayed contact time to the history ledger (off by default).")
     var ledger = false
@@ -44,14 +47,22 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Folder of the history ledger, with --ledger. Default: $ROLLSENSE_DATA_DIR, else $XDG_DATA_HOME/rollsense.", valueName: "path"))
     var dataDir: String?
 
+    /// The pace: `--speed`, else as recorded for a page to follow, else as fast as possible.
+    var replaySpeed: ReplaySpeed? {
+        speed.map(ReplaySpeed.init(argument:)) ?? (web.address == nil ? .maximum : .timesRealTime(1))
+    }
+
     func validate() throws {
-        if ReplaySpeed(argument: speed) == nil {
-            throw ValidationError("--speed must be 1, a factor such as 4 or 0.5, or max (got '\(speed)').")
+        guard let replaySpeed else {
+            throw ValidationError("--speed must be 1, a factor such as 4 or 0.5, or max (got '\(speed ?? "")').")
+        }
+        if replaySpeed == .maximum, web.address != nil {
+            throw ValidationError("--web needs a paced replay for the page to follow: --speed 1 (as recorded) or a factor such as 4, not max.")
         }
     }
 
     func run() throws {
-        let setup = try CaptureSessionSetup.open(capture, speed: ReplaySpeed(argument: speed)!)
+        let setup = try CaptureSessionSetup.open(capture, speed: replaySpeed!)
         let profile = setup.profile
         let configuration = SessionConfiguration(
             profile: profile, bodyMassKilograms: setup.bodyMassKilograms,
@@ -64,9 +75,19 @@ struct ReplayCommand: ParsableCommand {
         let voiceSettings = VoiceSettings.resolve(voice, config: try UserConfig.load(environment: ProcessInfo.processInfo.environment))
         let voiceSession = try VoiceSession.start(voiceSettings, profile: profile, playsByDefault: false,
                                                   inputs: [capture.file], json: json).session
+        let webOutput = try WebOutput.start(web.address, token: web.webToken, profile: profile, bodyMassKilograms: setup.bodyMassKilograms,
+                                            bodyMassKnown: setup.bodyMassKilograms != nil, mode: .replay,
+                                            color: colorEnabled(environment: ProcessInfo.processInfo.environment) && standardErrorIsTerminal())
+        if let webOutput { sink = SinkFanOut([sink, webOutput]) }
         if let voiceSession { sink = VoiceSink(primary: sink, player: voiceSession.player) }
         let runner = SessionRunner(source: setup.source, configuration: configuration, sink: sink)
         installStopHandlers()
+        if let webOutput {
+            // A replay that started before the page opened would show it from the middle.
+            let terminal = isatty(STDIN_FILENO) == 1
+            printError("The replay starts when a page connects\(terminal ? " or you press Enter" : "") (at most \(Int(WebOutput.linkWaitSeconds)) s).")
+            webOutput.waitForFirstPageOrEnter(readsEnter: terminal) { stopRequested.load(ordering: .relaxed) }
+        }
         var failure: CommandFailure?
         var stats: SessionStatistics
         do {
@@ -78,6 +99,7 @@ struct ReplayCommand: ParsableCommand {
             failure = setup.classify(error)
             stats = runner.statistics
         }
+        webOutput?.finish()
         // Stopped early, the bar stays where the replay was: it did not reach the end.
         progress?.finish(complete: failure == nil && !stopRequested.load(ordering: .relaxed))
         if failure == nil { try setup.requireSamples(stats) }

@@ -18,8 +18,10 @@ struct SimulateCommand: ParsableCommand {
             A scenario file is JSON: bodyMassKilograms, sampleRateHz, repeats, noiseNewtons and \
             segments of {label, seconds, fromLoadPercent, toLoadPercent, fromCentroidMillimetres, \
             toCentroidMillimetres, strokePercent, strokeHertz, spreadMillimetres (optional: the \
-            width of the load along the roller)}; optional textMode (a foreign Serial Plotter \
-            sketch) and startupBurstLines (lines it printed before the port opened). \
+            width of the load along the roller), fault (optional: {kind: saturated, notReady or stuck, \
+            channel: 0-3}, a failing sensor as the firmware reports it)}; optional textMode (a foreign Serial Plotter \
+            sketch) and startupBurstLines (lines it printed before the port opened); optional \
+            painButtonSeconds (times the board's pain button is pressed). \
             Fixtures/sessions/README.md describes them.
 
             Examples:

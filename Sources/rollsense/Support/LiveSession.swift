@@ -156,13 +156,13 @@ enum LiveSession {
                 return chosen!
             })
 
-        var web: WebOutput?
-        if let address = settings.webAddress {
-            do { web = try WebOutput(address: address, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms) } catch let error as WebServerError {
-                try? capture?.close()
-                throw CommandFailure.usage(error.description)
-            }
-            printError(web!.announcement(color: settings.color && standardErrorIsTerminal()))
+        let web: WebOutput?
+        do {
+            web = try WebOutput.start(settings.webAddress, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
+                                      bodyMassKnown: !settings.bodyMassAssumed, mode: .live, color: settings.color && standardErrorIsTerminal())
+        } catch {
+            try? capture?.close()
+            throw error
         }
         installStopHandlers()
         if let web, !settings.json, isatty(STDIN_FILENO) == 1 {

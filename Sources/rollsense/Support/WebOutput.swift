@@ -62,17 +62,44 @@ final class WebOutput: SessionSink {
     private var lastReading: (reading: Reading, seconds: Double)?
     private var link = "waiting"
     private let painMarks: PainMarkRequests
+    private let mode: Mode
+    /// The person's own mass for "% of body weight" (nil when unknown or only assumed).
+    private let knownBodyMassKilograms: Double?
 
-    /// Starts the server on `address`; errors say what to change.
-    init(address: WebAddress, token: String?, profile: Profile, bodyMassKilograms: Double?) throws {
+    /// What the page follows: a session now (with the "it hurts" button) or a recording.
+    enum Mode: String {
+        case live, replay
+    }
+
+    /// Starts the server on `address`; errors say what to change. `bodyMassKilograms` places
+    /// the zones; `bodyMassKnown` says whether it is the person's (for "% of body weight").
+    init(address: WebAddress, token: String?, profile: Profile, bodyMassKilograms: Double?, bodyMassKnown: Bool = true, mode: Mode = .live) throws {
         let painMarks = PainMarkRequests()
         self.painMarks = painMarks
+        self.mode = mode
+        knownBodyMassKilograms = bodyMassKnown ? bodyMassKilograms : nil
         server = try WebServer(address: address, token: token ?? WebServer.randomToken()) { input in
             switch input {
             case .painMark: painMarks.add()
             }
         }
         view = LiveViewState(profile: profile, title: "", bodyMassKilograms: bodyMassKilograms)
+    }
+
+    /// Starts the page for a session command and prints its link (and QR code) on stderr; a
+    /// port that cannot be bound is a usage error naming it.
+    static func start(_ address: WebAddress?, token: String?, profile: Profile, bodyMassKilograms: Double?, bodyMassKnown: Bool,
+                      mode: Mode, color: Bool) throws -> WebOutput? {
+        guard let address else { return nil }
+        let web: WebOutput
+        do {
+            web = try WebOutput(address: address, token: token, profile: profile, bodyMassKilograms: bodyMassKilograms,
+                                bodyMassKnown: bodyMassKnown, mode: mode)
+        } catch let error as WebServerError {
+            throw CommandFailure.usage(error.description)
+        }
+        printError(web.announcement(color: color))
+        return web
     }
 
     /// Pain marks the pages asked for since the last call (taken on the session's thread).
@@ -99,11 +126,12 @@ final class WebOutput: SessionSink {
     /// How long the link stays on screen before the terminal view starts without a page.
     static let linkWaitSeconds = 60.0
 
-    /// Waits until a page connects, a line comes on stdin, `stop` says so, or `linkWaitSeconds` pass.
-    func waitForFirstPageOrEnter(stop: () -> Bool) {
+    /// Waits until a page connects, a line comes on stdin (when `readsEnter`), `stop` says so,
+    /// or `linkWaitSeconds` pass.
+    func waitForFirstPageOrEnter(readsEnter: Bool = true, stop: () -> Bool) {
         let deadline = hostMonotonicMicroseconds() + Int64(Self.linkWaitSeconds * 1_000_000)
         while server.broadcast.clientCount == 0 && !stop() && hostMonotonicMicroseconds() < deadline {
-            var input = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            var input = pollfd(fd: readsEnter ? STDIN_FILENO : -1, events: Int16(POLLIN), revents: 0)
             if poll(&input, 1, 100) > 0 {
                 var byte: UInt8 = 0
                 while read(STDIN_FILENO, &byte, 1) == 1 && byte != UInt8(ascii: "\n") {}
@@ -134,9 +162,9 @@ final class WebOutput: SessionSink {
         publishState()
     }
 
-    /// The session is over: pages show "no signal" and their connections close.
+    /// The session is over: pages say "session ended" (or "replay ended") and their connections close.
     func finish() {
-        link = "lost"
+        link = "ended"
         publishState()
         server.stop()
     }
@@ -145,7 +173,19 @@ final class WebOutput: SessionSink {
         let model = view.model(flash: false)
         let reading = lastReading.map { JSONLinesOutput.readingLine($0.reading, sessionSeconds: $0.seconds) } ?? "null"
         let cue = model.alert.map { quote($0.text) } ?? "null"
-        server.broadcast.publish(state: "{\"type\":\"state\",\"link\":\(quote(link)),\"reading\":\(reading),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue)}")
+        let bodyPercent = lastReading.flatMap { last in
+            knownBodyMassKilograms.map { number(last.reading.forceNewtons / ($0 * standardGravityMetresPerSecondSquared) * 100, digits: 1) }
+        } ?? "null"
+        server.broadcast.publish(state: "{\"type\":\"state\",\"mode\":\(quote(mode.rawValue)),\"link\":\(quote(link)),\"reading\":\(reading),\"bodyWeightPct\":\(bodyPercent),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue)\(backFields(model))}")
+    }
+
+    /// With a rotation sensor, the strip of the back as the terminal draws it: contact seconds
+    /// per band from where the first contact began ("back":[[band, seconds], ...] in band
+    /// order) and the band width; nothing without one, so the page hides the strip.
+    private func backFields(_ model: LiveViewModel) -> String {
+        guard model.position != nil else { return "" }
+        let bands = model.bandSeconds.sorted { $0.key < $1.key }.map { "[\($0.key),\(number($0.value, digits: 1))]" }.joined(separator: ",")
+        return ",\"back\":[\(bands)],\"bandMm\":\(number(model.bandMillimetres, digits: 0))"
     }
 }
 

@@ -32,8 +32,12 @@ struct LiveViewModel: Sendable {
     var gaugeValue: Double
     /// "kPa" or "N".
     var gaugeUnit: String
+    /// The zone of the load now.
     var zone: ZoneStyle
     var zoneLabel: String
+    /// A caution or stop alert still latched (or waiting out its off-delay) above the zone now:
+    /// shown beside it, never as it.
+    var latchedAlert: ZoneStyle? = nil
     /// Bands in rising order, in the gauge's unit; the last runs to `gaugeMaximumValue`.
     var bands: [Band]
     /// The gauge's full scale, in its unit.

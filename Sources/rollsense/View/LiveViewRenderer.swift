@@ -34,10 +34,17 @@ struct LiveViewRenderer {
         } else {
             let forceText = model.inContact ? format(model.forceNewtons, digits: 0) + " N" : "no contact"
             // Pressure is force over a modelled contact area: an estimate (docs/SAFETY.md).
-            let pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
+            var pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa est."
             // Out of contact the force already says so: no zone label to repeat it (and 40 columns hold it).
-            let zoneText = model.inContact ? "   " + paint(model.zoneLabel.uppercased(), "1;" + model.zone.ansiColor) : ""
-            figures = "  " + paint(forceText, "1") + "   " + paint(pressureText, "1") + zoneText
+            let zoneWords = model.inContact ? model.zoneLabel.uppercased() : ""
+            // An alert that outlasts its load sits beside the zone now, in its own colour.
+            let latchedWords = model.inContact ? model.latchedAlert.map { " (\($0.rawValue) alert)" } ?? "" : ""
+            let fixed = 2 + forceText.count + (zoneWords.isEmpty ? 0 : 3 + zoneWords.count) + latchedWords.count
+            if fixed + 3 + pressureText.count > width { pressureText = "~" + format(model.pressureKilopascals, digits: 1) + " kPa" }
+            let pressurePart = fixed + 3 + pressureText.count > width ? "" : "   " + paint(pressureText, "1")
+            let zoneText = zoneWords.isEmpty ? "" : "   " + paint(zoneWords, "1;" + model.zone.ansiColor)
+                + (model.latchedAlert.map { paint(latchedWords, "1;" + $0.ansiColor) } ?? "")
+            figures = "  " + paint(forceText, "1") + pressurePart + zoneText
         }
         let dailyLine = holdAndToday(model, width: width)
         let sparkText = sparkline(model.recentGaugeValues, width: width - 4, maximum: model.gaugeMaximumValue)

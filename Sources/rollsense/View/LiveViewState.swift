@@ -157,7 +157,9 @@ struct LiveViewState {
             LiveViewModel.Band(fromGaugeValue: zones.caution * scale, style: .caution),
             LiveViewModel.Band(fromGaugeValue: stop, style: .stop),
         ]
-        let zone = reading?.zone ?? .none
+        // The zone of the load now; an alert that outlasts it (latch, off-delay) goes beside it.
+        let zone = reading?.currentZone ?? .none
+        let alerted = reading?.zone ?? .none
         let inContact = reading?.contact ?? false
         let stale = isStale
         let value = gaugeInKilopascals ? (reading?.pressureKilopascals ?? 0) : (reading?.forceNewtons ?? 0)
@@ -192,6 +194,9 @@ struct LiveViewState {
         model.cellSeconds = cellSeconds
         model.soundNote = soundNote
         model.sourcePhrases = sourcePhrases
+        if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {
+            model.latchedAlert = ZoneStyle(rawValue: alerted.rawValue)
+        }
         return model
     }
 }
