@@ -6,6 +6,7 @@
 #include <avr/sleep.h>
 #include <avr/wdt.h>
 
+#include "adns3080.h"
 #include "as5600.h"
 #include "config.h"
 #include "hx711.h"
@@ -68,6 +69,10 @@ static As5600Reading rotationReading;
 static bool rotationFinished;     /* a read finished since the last sample */
 static bool rotationStarted;      /* the read for the coming sample has started */
 static uint32_t rotationLastGoodMs;
+#elif RS_ADNS3080
+/* Extra channels 0 and 1: the ball's x and y motion (docs/PROTOCOL.md, "Ball motion"). */
+static const uint8_t kExtraCount = 2;
+static FaultState motionFault;
 #else
 static const uint8_t kExtraCount = 0;
 #endif
@@ -134,7 +139,12 @@ static void queueHello()
         info.sensor_kind[ch] = ch + 1u <= hx711Count ? RS_SENSOR_HX711 : RS_SENSOR_FSR;
     }
     info.extra_count = kExtraCount;
+#if RS_ADNS3080
+    info.extra_kind[0] = RS_SENSOR_MOTION_X;
+    info.extra_kind[1] = RS_SENSOR_MOTION_Y;
+#else
     info.extra_kind[0] = RS_SENSOR_ANGLE;
+#endif
     uint8_t body[RS_MAX_BODY];
     queueFrame(RS_HELLO, body, rs_hello_body(&info, body));
 }
@@ -343,6 +353,35 @@ static int32_t readRotation()
 }
 #endif
 
+#if RS_ADNS3080
+/* The ball's motion since the last sample, or RS_NO_MOTION_READING on both channels with the
+ * fault that says why: a sensor that is gone or blind is never a ball that stopped. */
+static void readMotion(int32_t *extras)
+{
+    const uint8_t channel = RS_EXTRA_CHANNEL_BASE;
+    Adns3080Motion m = adns3080Take();
+    extras[0] = RS_NO_MOTION_READING;
+    extras[1] = RS_NO_MOTION_READING;
+    if (!m.identified) {
+        updateFault(motionFault, channel, RS_FAULT_DISCONNECTED, m.productId);
+    } else if (m.overflowed) {
+        updateFault(motionFault, channel, RS_FAULT_SATURATED, m.motion);
+    } else if (m.lowQuality) {
+        updateFault(motionFault, channel, RS_FAULT_SENSOR_NOT_READY, m.squal);
+    } else if (m.reads == 0) {
+        /* Nothing read since the last sample (the loop was held up): the counts are not lost,
+         * they come with the next sample; this one says none. */
+        extras[0] = 0;
+        extras[1] = 0;
+        updateFault(motionFault, channel, 0, 0);
+    } else {
+        extras[0] = m.dx;
+        extras[1] = m.dy;
+        updateFault(motionFault, channel, 0, 0);
+    }
+}
+#endif
+
 /* ---- Sampling ------------------------------------------------------------------------------ */
 static void applyRate()
 {
@@ -421,6 +460,8 @@ static void sampleIfDue()
     readChannels(readings);
 #if RS_AS5600
     extras[0] = readRotation();
+#elif RS_ADNS3080
+    readMotion(extras);
 #endif
     flushOutbox(); /* a fault just raised goes out first, and the sample after it if both fit */
     bool streaming = device.streaming && hostListening();
@@ -525,6 +566,11 @@ static void idleUntilNextTick()
         return;
     }
 #endif
+#if RS_ADNS3080
+    if (adns3080Busy()) { /* waiting out the sensor's address-to-data delay */
+        return;
+    }
+#endif
     set_sleep_mode(SLEEP_MODE_IDLE);
     sleep_enable();
     sleep_cpu();
@@ -549,6 +595,9 @@ void setup()
     as5600Begin();
     rotationLastGoodMs = millis();
 #endif
+#if RS_ADNS3080
+    adns3080Begin();
+#endif
 #if RS_PAIN_BUTTON_PIN >= 0
     pinMode(RS_PAIN_BUTTON_PIN, INPUT_PULLUP);
 #endif
@@ -565,6 +614,9 @@ void loop()
     pollHx711s();
 #if RS_AS5600
     pollRotation();
+#endif
+#if RS_ADNS3080
+    adns3080Poll();
 #endif
 #if RS_PAIN_BUTTON_PIN >= 0
 #if RS_AS5600

@@ -63,13 +63,54 @@
 #define RS_AS5600_STALE_MS 50
 #endif
 
+/* ---- Ball motion sensor (docs/HARDWARE.md, "Ball motion sensor") -------------------------------
+ * 1: an ADNS-3080 optical motion sensor reading the ball from below in its socket, on the hardware
+ * SPI: MOSI D11, MISO D12, SCK D13 and NCS on RS_ADNS3080_NCS_PIN on an Uno or Nano (on a Leonardo
+ * or Micro MOSI/MISO/SCK are on the ICSP header). The x and y counts go out as two extra channels
+ * (docs/PROTOCOL.md, "Ball motion"); a missing or failing sensor is a FAULT and a sample without
+ * motion counts, never a ball that stopped. The reference ball rig: 1 load cell + ADNS-3080
+ * (-DRS_HX711_COUNT=1 -DRS_ADNS3080=1). D10 and D11 are load cell 3's pins, so at most 3 load cells. */
+#ifndef RS_ADNS3080
+#define RS_ADNS3080 0
+#endif
+#ifndef RS_ADNS3080_NCS_PIN
+#define RS_ADNS3080_NCS_PIN 10
+#endif
+/* 400 or 1600 counts per inch (Configuration_bits bit 4). 400: 8-bit deltas read every
+ * millisecond follow 127/400 inch per ms = 8 m/s, far beyond any rolling. */
+#ifndef RS_ADNS3080_CPI
+#define RS_ADNS3080_CPI 400
+#endif
+/* Read every millisecond, whatever the sample rate: a sum over many reads cannot overflow the
+ * sensor's 8-bit deltas, and SET_RATE 1 still gets every count. */
+#ifndef RS_ADNS3080_POLL_US
+#define RS_ADNS3080_POLL_US 1000
+#endif
+/* SQUAL (a quarter of the features the sensor sees) under this: it cannot see the ball's surface
+ * (a dirty lens, the ball gone, or no sensor answering, which reads 0): SENSOR_NOT_READY. */
+#ifndef RS_ADNS3080_MIN_SQUAL
+#define RS_ADNS3080_MIN_SQUAL 8
+#endif
+#if RS_ADNS3080 && RS_HX711_COUNT > 3
+#error "config.h: the ADNS-3080 takes D10/D11, load cell 3's pins: at most 3 load cells with it"
+#endif
+#if RS_ADNS3080 && RS_AS5600
+#error "config.h: one rotation sensor per rig (the extra channels hold the roller's or the ball's)"
+#endif
 /* ---- Pain button (docs/PROTOCOL.md, "BUTTON") -----------------------------------------------
  * A push button from this pin to GND; the internal pull-up holds the pin high, so a board
  * without a button never sends a press. Pressing it means "it hurts more": the host marks pain
  * exactly as its own `p` key does. D12 is free on every reference rig (the HX711s take D4-D11,
  * the AS5600 the I2C pins, the FSRs A0-A3). -1: no button. */
 #ifndef RS_PAIN_BUTTON_PIN
+#if RS_ADNS3080
+#define RS_PAIN_BUTTON_PIN -1 /* D12 is the ball sensor's MISO: give the ball rig a free pin (D6 with one load cell) */
+#else
 #define RS_PAIN_BUTTON_PIN 12
+#endif
+#endif
+#if RS_ADNS3080 && RS_PAIN_BUTTON_PIN >= 10 && RS_PAIN_BUTTON_PIN <= 13
+#error "config.h: D10-D13 are the ball sensor's SPI pins: put the pain button on a free pin"
 #endif
 /* A contact bounces for up to a few milliseconds (estimate, typical of small tactile switches):
  * the pin must hold its new level this long before the press counts, and a press is one frame

@@ -69,10 +69,15 @@ extern "C" {
 #define RS_SENSOR_HX711 1
 #define RS_SENSOR_FSR 2
 #define RS_SENSOR_ANGLE 4 /* extra channel: rotation angle, AS5600 raw counts 0-4095 per turn */
+/* Extra channels: a ball's motion, optical sensor counts since the previous sample. */
+#define RS_SENSOR_MOTION_X 5
+#define RS_SENSOR_MOTION_Y 6
 /* FAULT `channel` of extra channel k; the force channels keep 0-3. */
 #define RS_EXTRA_CHANNEL_BASE 4
 /* An extra channel's reading when the sensor gave none this sample (absent, failing). */
 #define RS_NO_READING (-1)
+/* The same for the motion kinds, whose -1 is a motion: the i24's lowest value. */
+#define RS_NO_MOTION_READING (-8388608L)
 #define RS_MAX_EXTRA_CHANNELS 4
 
 /* HELLO flags. */

@@ -18,6 +18,9 @@ HELLO, SAMPLE, FAULT, REPLY, SAMPLE_EXTRA, BUTTON = 0x01, 0x02, 0x03, 0x04, 0x05
 BUTTONS = (0,)  # PAIN
 FAULT_CODES = (1, 2, 3, 4, 5, 6)  # SENSOR_NOT_READY .. WATCHDOG_RESET, MAGNET
 ANGLE = 4  # channel kind: rotation angle, AS5600 raw counts (docs/PROTOCOL.md, "Rotation")
+# Channel kinds: a ball's motion, optical sensor counts since the previous sample (docs/PROTOCOL.md, "Ball motion").
+MOTION_X, MOTION_Y = 5, 6
+NO_MOTION_READING = -(1 << 23)  # i24's lowest value: the motion sensor gave no reading
 PING, GET_INFO, START, STOP, SET_RATE, SET_MODE = 0x81, 0x82, 0x83, 0x84, 0x85, 0x86
 
 
@@ -272,6 +275,15 @@ def vector_cases():
          + encode_frame(SAMPLE_EXTRA, sample_extra_body(2, [-1])) + encode_frame(SAMPLE, sample_body(2, 11000, [101, -201]))),
         ("sample extra malformed length", encode_frame(SAMPLE_EXTRA, sample_extra_body(1, [7])[:-1]) + s2),
         ("fault magnet", encode_frame(FAULT, fault_body(8000, 6, 4, 0x08))),
+        # Ball motion (docs/PROTOCOL.md): two extra channels, x and y counts since the last sample;
+        # the i24's lowest value is no reading (-1 is a motion like any other).
+        ("hello with ball channels", encode_frame(HELLO, hello_body(kinds=(1,), extra_kinds=(MOTION_X, MOTION_Y)))),
+        ("sample with ball motion",
+         encode_frame(HELLO, hello_body(kinds=(1,), extra_kinds=(MOTION_X, MOTION_Y)))
+         + encode_frame(SAMPLE_EXTRA, sample_extra_body(1, [-1, 127])) + encode_frame(SAMPLE, sample_body(1, 1000, [100]))
+         + encode_frame(SAMPLE_EXTRA, sample_extra_body(2, [NO_MOTION_READING, NO_MOTION_READING]))
+         + encode_frame(SAMPLE, sample_body(2, 11000, [101]))),
+        ("fault motion overflow", encode_frame(FAULT, fault_body(9000, 2, 5, 0x90))),
         # The pain button (docs/PROTOCOL.md, "BUTTON"): a press between samples, a button this
         # host does not know, and a body cut short.
         ("button pain", s1 + encode_frame(BUTTON, button_body(5500, 0)) + s2),

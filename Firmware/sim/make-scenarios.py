@@ -292,7 +292,107 @@ def rotation_faults():
     return end_s
 
 
+# The reference ball rig (docs/HARDWARE.md, "Ball motion sensor"): a ball in a socket on a wall
+# plate that stands on one load cell (channel 0); an ADNS-3080 reads the ball's surface from the
+# socket's bottom, facing the back's contact across the ball, its x across the back and y along it.
+BALL_DIAMETER_MM = 67.0  # a tennis ball, 6.54-6.86 cm (ITF Rules of Tennis, Appendix I)
+# The ball is flattened where the back presses it, so the back moves (1 - 2c/d) times the surface
+# under the sensor (docs/HARDWARE.md, "The geometry"); c the profile's estimate.
+BALL_COMPRESSION_MM = 3.0
+BALL_ROLLING_SCALE = 1 - 2 * BALL_COMPRESSION_MM / BALL_DIAMETER_MM
+# The sensor's errors (adns3080-model.c): the true compression differs from the profile's, so the
+# sensor sees 1 % more than the profile predicts; +-5 % relative noise on each read's displacement.
+BALL_SCALE = 1.01
+BALL_NOISE = 0.05
+BALL_STROKES_PER_MIN = 30.0  # inside the 15-40 a minute people use (docs/SAFETY.md)
+BALL_STROKE_HALF_RANGE_MM = 50.0  # passes of 10 cm along the spine
+BALL_ACROSS_MM = 40.0  # the strokes wander 4 cm across the back over the minute
+BALL_DRIFT_UP_MM = 60.0  # and 6 cm up it, so the minute ends away from where it began
+BALL_LIFT_SHIFT_MM = (40.0, -30.0)  # the back moves while off the ball, turning nothing
+
+
+def ball_stroke_mm(t, start_s, seconds):
+    """(x across, y along) of the back over the ball, mm from where strokes began."""
+    u = min(max(t - start_s, 0.0), seconds)
+    cycle_hz = BALL_STROKES_PER_MIN / 60 / 2
+    y = BALL_STROKE_HALF_RANGE_MM * (1 - math.cos(2 * math.pi * cycle_hz * u)) + BALL_DRIFT_UP_MM * u / 60
+    x = BALL_ACROSS_MM * math.sin(math.pi * u / 120) ** 2 + 8 * math.sin(2 * math.pi * 0.2 * u)
+    return x, y
+
+
+def ball_motion_state(t):
+    """(force N, back x mm, back y mm, ball surface travel x mm, y mm, in contact)."""
+    press = 25.0
+    hold = ball_stroke_mm(65, 5, 60)
+    if t < 3:
+        return 0.0, 0.0, 0.0, 0.0, 0.0, False
+    if t < 5:  # leaning in at the first contact point
+        return press * (t - 3) / 2, 0.0, 0.0, 0.0, 0.0, t >= 3.3
+    if t < 65:  # a minute of strokes in 2-D
+        x, y = ball_stroke_mm(t, 5, 60)
+        return press + 6 * math.sin(2 * math.pi * 0.25 * (t - 5)), x, y, x, y, True
+    if t < 80:  # a 15 s press on one spot
+        return 35.0 + 1.5 * math.sin(2 * math.pi * 0.25 * (t - 65)), hold[0], hold[1], hold[0], hold[1], True
+    if t < 81:  # stepping off
+        return 35.0 * (81 - t), hold[0], hold[1], hold[0], hold[1], t < 80.9
+    moved = (hold[0] + BALL_LIFT_SHIFT_MM[0], hold[1] + BALL_LIFT_SHIFT_MM[1])
+    if t < 83:  # off: the back moves, the ball does not turn
+        return 0.0, moved[0], moved[1], hold[0], hold[1], False
+    if t < 84:  # leaning back in
+        return press * (t - 83), moved[0], moved[1], hold[0], hold[1], t >= 83.15
+    if t < 96:
+        x, y = ball_stroke_mm(t, 84, 12)
+        f = press if t < 95 else press * (96 - t)
+        return f, moved[0] + x, moved[1] + y, hold[0] + x, hold[1] + y, t < 95.9
+    x, y = ball_stroke_mm(96, 84, 12)
+    return 0.0, moved[0] + x, moved[1] + y, hold[0] + x, hold[1] + y, False
+
+
+def ball_motion():
+    end_s = 100.0
+    lines = ["seed 2718\n", f"0 hx711 0 noise {NOISE_COUNTS}\n",
+             f"0 ball 0 scale {BALL_SCALE}\n", f"0 ball 0 noise {BALL_NOISE}\n"]
+    truth = ["# time_s back_x_mm back_y_mm in_contact: the scenario's truth, for the position tests\n"]
+    steps = int(end_s / KEY_STEP_S)
+    for k in range(steps + 1):
+        t = round(k * KEY_STEP_S, 3)
+        force, x, y, ball_x, ball_y, contact = ball_motion_state(t)
+        ramp = " ramp" if k else ""
+        lines.append(f"{t} hx711 0 {round(ZERO_OFFSET_COUNTS[0] + (4 * TARE_N + force) * COUNTS_PER_NEWTON)}{ramp}\n")
+        # The sensor sees the ball's surface, which moves 1 / (1 - 2c/d) times the back.
+        lines.append(f"{t} ball x {ball_x / BALL_ROLLING_SCALE:.4f}{ramp}\n")
+        lines.append(f"{t} ball y {ball_y / BALL_ROLLING_SCALE:.4f}{ramp}\n")
+        truth.append(f"{t} {x:.3f} {y:.3f} {int(contact)}\n")
+    header = (
+        "# The reference ball rig: a tennis ball in a socket on a wall plate over one load cell\n"
+        "# (channel 0), an ADNS-3080 reading the ball from the socket's bottom (ball x, y: surface\n"
+        "# travel in mm). Written by Firmware/sim/make-scenarios.py: 0-3 s empty, 3-5 s leaning in,\n"
+        "# 5-65 s strokes in 2-D (30 strokes/min, 10 cm passes along the spine moving 6 cm up the back\n"
+        "# and wandering 4 cm across), 65-80 s a press on one spot, 80-81 s stepping off, 81-83 s off (the back moves\n"
+        "# 4 cm across and 3 cm down, the ball does not turn), 83-84 s back on, 84-95 s strokes,\n"
+        "# 95-96 s off. Sensor errors: scale 1.01, +-5 % noise on each read.\n")
+    write("ball-motion.scenario", header, lines)
+    write("ball-motion.truth", "", truth)
+    return end_s
+
+
+def ball_faults():
+    """The ball sensor unplugged, then blind, then back: faults and no reading, never a still ball."""
+    end_s = 8.0
+    load = round(ZERO_OFFSET_COUNTS[0] + (4 * TARE_N + 25) * COUNTS_PER_NEWTON)
+    lines = ["seed 6\n", "0 hx711 0 noise 75\n", f"0 hx711 0 {load}\n"]
+    for k in range(int(end_s / KEY_STEP_S) + 1):
+        t = round(k * KEY_STEP_S, 3)
+        lines.append(f"{t} ball y {40.0 * t:.2f}{' ramp' if k else ''}\n")
+    lines += ["2 ball 0 dead\n", "4 ball 0 alive\n", "5 ball 0 blind 1\n", "6 ball 0 blind 0\n"]
+    lines.sort(key=lambda line: float(line.split()[0]) if line[0].isdigit() else -1)
+    header = ("# 25 N on the ball; the ball turning steadily (40 mm/s along y); the sensor unplugged at 2 s,\n"
+              "# back at 4 s; blind at 5 s, seeing again at 6 s. sim-ball build. Written by Firmware/sim/make-scenarios.py.\n")
+    write("ball-faults.scenario", header, lines)
+    return end_s
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for make in (foam_roller, massage_ball, unplugged, roller_rotation, rotation_faults):
+    for make in (foam_roller, massage_ball, unplugged, roller_rotation, rotation_faults, ball_motion, ball_faults):
         print(f"  ends at {make()} s")

@@ -26,6 +26,7 @@
 #include <simavr/sim_io.h>
 #include <simavr/sim_irq.h>
 
+#include "adns3080-model.h"
 #include "as5600-model.h"
 #include "scenario.h"
 
@@ -826,6 +827,9 @@ int main(int argc, char **argv)
     /* Rotation sensor: the AS5600 on the TWI bus (as5600-model.c). A build without it never
      * enables its TWI, so the model is never addressed. */
     as5600_model_attach(avr, &scene);
+    /* Ball motion sensor: the ADNS-3080 on SPI with NCS on D10 (adns3080-model.c). A build without
+     * it sends no SPI byte, so an HX711 toggling D10 never reaches the model. */
+    adns3080_model_attach(avr, &scene);
     adc_update(avr, 0, NULL);
     avr_cycle_timer_register(avr, ADC_PERIOD_CYCLES, adc_update, NULL);
 

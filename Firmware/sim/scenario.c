@@ -10,6 +10,7 @@ void scenario_init(scenario *s)
     memset(s, 0, sizeof *s);
     s->seed = 0x2545F4914F6CDD1DULL;
     s->angle_scale = 1.0;
+    s->ball_scale = 1.0;
 }
 
 static void add_key(track *t, double time_s, double value, int ramp)
@@ -117,7 +118,36 @@ int scenario_load(scenario *s, const char *path)
         }
         int channel = atoi(word[2]);
         track *t;
-        if (strcmp(word[1], "hx711") == 0) {
+        if (strcmp(word[1], "ball") == 0) {
+            /* x and y take motion keyframes; 0 takes the sensor's own words. */
+            if (strcmp(word[2], "x") == 0 || strcmp(word[2], "y") == 0) {
+                double v = strtod(word[3], &end);
+                if (*end || (n == 5 && strcmp(word[4], "ramp") != 0)) {
+                    FAIL("expected: TIME ball x|y MM [ramp]");
+                }
+                add_key(word[2][0] == 'x' ? &s->ball_x : &s->ball_y, time_s, v, n == 5);
+                continue;
+            }
+            if (strcmp(word[2], "0") != 0) {
+                FAIL("ball axis '%s': x, y, or 0 for the sensor", word[2]);
+            }
+            if (strcmp(word[3], "scale") == 0 || strcmp(word[3], "blind") == 0) {
+                double v = n >= 5 ? strtod(word[4], &end) : NAN;
+                if (n < 5 || *end || isnan(v)) {
+                    FAIL("expected: TIME ball 0 scale|blind NUMBER");
+                }
+                if (word[3][0] == 's') {
+                    s->ball_scale = v;
+                } else {
+                    add_key(&s->ball_blind, time_s, v, 0);
+                }
+                continue;
+            }
+            t = &s->ball_x;
+            if (strcmp(word[3], "dead") != 0 && strcmp(word[3], "alive") != 0 && strcmp(word[3], "noise") != 0) {
+                FAIL("expected: TIME ball 0 dead|alive|noise F|scale F|blind 0|1");
+            }
+        } else if (strcmp(word[1], "hx711") == 0) {
             if (channel < 0 || channel >= SCENARIO_HX711_CHIPS) {
                 FAIL("hx711 channel %d out of 0-%d", channel, SCENARIO_HX711_CHIPS - 1);
             }
@@ -156,7 +186,7 @@ int scenario_load(scenario *s, const char *path)
             add_key(&s->button, time_s, word[3][0] == '1', 0);
             continue;
         } else {
-            FAIL("unknown target '%s' (hx711, adc, angle or button)", word[1]);
+            FAIL("unknown target '%s' (hx711, adc, angle, ball or button)", word[1]);
         }
         if (strcmp(word[3], "dead") == 0) {
             if (t == &s->adc[channel]) {

@@ -45,6 +45,12 @@ typedef struct {
     /* The pain button on D12 (config.h): keyframes 1 pressed (pin pulled to GND), 0 released. */
     track button;
     double angle_scale, angle_offset_deg, angle_wobble_deg;
+    /* The ball's optical sensor (adns3080-model.c): how far the ball's surface has moved under
+     * the sensor, in mm along its x and y, as keyframes; `ball_x` also holds dead/alive and the
+     * noise (a relative error on each read's displacement); `ball_blind` keyframes 1: the sensor
+     * sees no surface (SQUAL falls); and a scale error for the whole run. */
+    track ball_x, ball_y, ball_blind;
+    double ball_scale;
     uint64_t seed;
     double end_s; /* time of the last line, for --seconds defaults */
 } scenario;

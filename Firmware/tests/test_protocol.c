@@ -266,6 +266,25 @@ static void test_named_cases(void)
     n = rs_frame_encode(RS_FAULT, body, rs_fault_body(8000, RS_FAULT_MAGNET, RS_EXTRA_CHANNEL_BASE, 0x08, body), wire);
     check_wire_equals_case(wire, n, "fault magnet");
 
+    /* The ball rig: one load cell and the optical sensor's x and y motion as extra channels. */
+    rs_hello_info ball = {1, 0, 0, RS_BOARD_UNO, 0x12345678, 100, RS_FLAG_STREAMING, 1, {1}, 2, {RS_SENSOR_MOTION_X, RS_SENSOR_MOTION_Y}};
+    n = rs_frame_encode(RS_HELLO, body, rs_hello_body(&ball, body), wire);
+    check_wire_equals_case(wire, n, "hello with ball channels");
+    {
+        uint8_t stream[4 * RS_MAX_WIRE_FRAME];
+        size_t at = n;
+        memcpy(stream, wire, n);
+        int32_t motion1[2] = {-1, 127}, load1[1] = {100};
+        int32_t motion2[2] = {RS_NO_MOTION_READING, RS_NO_MOTION_READING}, load2[1] = {101};
+        at += rs_frame_encode(RS_SAMPLE_EXTRA, body, rs_sample_extra_body(1, motion1, 2, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE, body, rs_sample_body(1, 1000, load1, 1, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE_EXTRA, body, rs_sample_extra_body(2, motion2, 2, body), stream + at);
+        at += rs_frame_encode(RS_SAMPLE, body, rs_sample_body(2, 11000, load2, 1, body), stream + at);
+        check_wire_equals_case(stream, at, "sample with ball motion");
+    }
+    n = rs_frame_encode(RS_FAULT, body, rs_fault_body(9000, RS_FAULT_SATURATED, RS_EXTRA_CHANNEL_BASE + 1, 0x90, body), wire);
+    check_wire_equals_case(wire, n, "fault motion overflow");
+
     int32_t four[4] = {100, -200, 8388607, -8388608};
     n = rs_frame_encode(RS_SAMPLE, body, rs_sample_body(1, 1000, four, 4, body), wire);
     check_wire_equals_case(wire, n, "sample 4 channels");

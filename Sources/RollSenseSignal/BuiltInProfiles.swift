@@ -81,6 +81,13 @@ extension Profile {
         // Shorter than a 5 s press, so a press is a still hold.
         stillness: StillnessProfile(windowSeconds: 2, forceSpanNewtons: 3, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
         // 90 % of a 20 kg cell under the ball (docs/HARDWARE.md).
-        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 176)
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 176),
+        // Used only with the ball motion sensor (docs/HARDWARE.md); estimates (docs/SAFETY.md,
+        // "Position on the back"): a 67 mm tennis ball (ITF: 6.54-6.86 cm) flattened about 3 mm
+        // where the back presses (ITF: 5.6-7.4 mm under 80 N across the whole ball), the
+        // ADNS-3080 at 400 counts per inch, 2 cm cells.
+        ball: BallProfile(
+            diameterMillimetres: 67, compressionMillimetres: 3, sensorCountsPerInch: 400, cellMillimetres: 20,
+            stillSpanMillimetres: 10, stillSeconds: 0.5, scaleUncertainty: 0.05, strokeMinimumMillimetres: 30)
     )
 }

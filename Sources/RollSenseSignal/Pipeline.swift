@@ -78,9 +78,11 @@ public struct SignalPipeline: Sendable {
     private var reportedZone: Zone = .none
     private var zeroDriftReported = false
     private var last: Reading
-    // Position along the back: a profile with `rotation` and a device with an angle channel.
+    // Position on the back: a profile with `rotation` and a device with an angle channel, or a
+    // profile with `ball` and a device with x/y motion channels.
     private var positionTracker: PositionTracker?
-    private var rotationChannel: Int?
+    private enum PositionSource: Sendable { case angle(Int), motion(x: Int, y: Int) }
+    private var positionSource: PositionSource?
 
     // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
     // stack and stalled store forwarding on every sample.
@@ -186,7 +188,7 @@ public struct SignalPipeline: Sendable {
         canObserveSpine = profile.spine.canObserveCentreLoad
         spineCentreShare = profile.spine.centreShare
 
-        positionTracker = profile.rotation.map(PositionTracker.init(profile:))
+        positionTracker = profile.ball.map(PositionTracker.init(ball:)) ?? profile.rotation.map(PositionTracker.init(profile:))
         last = Reading(
             deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
             centroidMillimetres: nil, zone: .none, contact: false,
@@ -198,12 +200,16 @@ public struct SignalPipeline: Sendable {
     public var lastReading: Reading { last }
 
     /// Position along the back so far (time and pressure per band, strokes), when tracked.
-    public var position: PositionTracker? { rotationChannel == nil ? nil : positionTracker }
+    public var position: PositionTracker? { positionSource == nil ? nil : positionTracker }
 
     /// Takes what a device's HELLO says about its channels: an angle channel turns on position
-    /// tracking when the profile has `rotation`.
+    /// tracking when the profile has `rotation`, x/y motion channels when it has `ball`.
     public mutating func identify(_ info: DeviceInfo) {
-        rotationChannel = info.rotationChannel
+        if positionTracker?.isTwoDimensional == true {
+            positionSource = info.motionChannels.map { .motion(x: $0.x, y: $0.y) }
+        } else {
+            positionSource = info.rotationChannel.map { .angle($0) }
+        }
     }
 
     /// The current automatic zero correction per channel, in newtons.
@@ -345,11 +351,20 @@ public struct SignalPipeline: Sendable {
         }
 
         // Position: its time per band, like time on area, belongs to the state at the interval's start.
-        if let channel = rotationChannel {
+        switch positionSource {
+        case .angle(let channel):
             last.position = positionTracker?.update(
                 timeMicroseconds: t, intervalMicroseconds: dt, angleCounts: sample.extras.reading(channel),
                 inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
                 pressureKilopascals: last.pressureKilopascals)
+        case .motion(let x, let y):
+            let counts = sample.extras.motionCounts(x).flatMap { dx in sample.extras.motionCounts(y).map { SIMD2(dx, $0) } }
+            last.position = positionTracker?.update(
+                timeMicroseconds: t, intervalMicroseconds: dt, motionCounts: counts,
+                inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
+                pressureKilopascals: last.pressureKilopascals)
+        case nil:
+            break
         }
 
         // Time on area: the interval since the last sample belongs to the state at its start.

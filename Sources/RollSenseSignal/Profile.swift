@@ -249,6 +249,9 @@ public struct Profile: Codable, Sendable, Equatable {
     public var range: RangeProfile
     /// Position along the back from a rotation sensor; nil: none (force-only stillness).
     public var rotation: RotationProfile? = nil
+    /// A ball's 2-D position on the back from an optical motion sensor; nil: none. Taken over
+    /// `rotation` when both are given.
+    public var ball: BallProfile? = nil
 }
 
 /// A profile value that cannot work, naming its key (`zones.caution`) and the problem.
@@ -375,6 +378,16 @@ extension Profile {
             try finitePositive(rotation.stillSeconds, "rotation.stillSeconds", maximum: delay)
             try finiteNonNegative(rotation.radiusUncertainty, "rotation.radiusUncertainty", maximum: 1)
             try finitePositive(rotation.strokeMinimumMillimetres, "rotation.strokeMinimumMillimetres", maximum: Self.maximumMillimetres)
+        }
+        if let ball {
+            try finitePositive(ball.diameterMillimetres, "ball.diameterMillimetres", maximum: Self.maximumMillimetres)
+            try finiteNonNegative(ball.compressionMillimetres, "ball.compressionMillimetres", maximum: ball.diameterMillimetres / 4)
+            try finitePositive(ball.sensorCountsPerInch, "ball.sensorCountsPerInch", maximum: 100_000)
+            try finitePositive(ball.cellMillimetres, "ball.cellMillimetres", maximum: Self.maximumMillimetres)
+            try finitePositive(ball.stillSpanMillimetres, "ball.stillSpanMillimetres", maximum: Self.maximumMillimetres)
+            try finitePositive(ball.stillSeconds, "ball.stillSeconds", maximum: delay)
+            try finiteNonNegative(ball.scaleUncertainty, "ball.scaleUncertainty", maximum: 1)
+            try finitePositive(ball.strokeMinimumMillimetres, "ball.strokeMinimumMillimetres", maximum: Self.maximumMillimetres)
         }
     }
 

@@ -27,6 +27,50 @@ public struct RotationProfile: Codable, Sendable, Equatable {
     }
 }
 
+/// How a ball's motion, read by an optical sensor from below in its socket, becomes a position on
+/// the back (profile key `ball`; docs/HARDWARE.md "Ball motion sensor", docs/SAFETY.md "Position
+/// on the back").
+public struct BallProfile: Codable, Sendable, Equatable {
+    /// The ball's diameter.
+    public var diameterMillimetres: Double
+    /// How far the back flattens the ball where it presses: the back moves `1 - 2c/d` times the
+    /// surface under the sensor, which faces it across the ball.
+    public var compressionMillimetres: Double
+    /// The sensor's resolution in counts per inch of surface travel (ADNS-3080: 400 or 1600, as
+    /// the firmware's `RS_ADNS3080_CPI`).
+    public var sensorCountsPerInch: Double
+    /// Side of one square cell of the back's grid, for time and pressure per spot.
+    public var cellMillimetres: Double
+    /// Moving less than this, from where it settled, for `stillSeconds` is staying on one spot.
+    public var stillSpanMillimetres: Double
+    /// How long the position must stay within `stillSpanMillimetres` to be still.
+    public var stillSeconds: Double
+    /// Relative error of the travel (the compression varies with the press): the drift bound
+    /// reported is this fraction of the distance from the last anchor.
+    public var scaleUncertainty: Double
+    /// A pass along the spine shorter than this is not a stroke.
+    public var strokeMinimumMillimetres: Double
+
+    /// Makes a ball profile.
+    public init(diameterMillimetres: Double, compressionMillimetres: Double, sensorCountsPerInch: Double,
+                cellMillimetres: Double, stillSpanMillimetres: Double, stillSeconds: Double,
+                scaleUncertainty: Double, strokeMinimumMillimetres: Double) {
+        self.diameterMillimetres = diameterMillimetres
+        self.compressionMillimetres = compressionMillimetres
+        self.sensorCountsPerInch = sensorCountsPerInch
+        self.cellMillimetres = cellMillimetres
+        self.stillSpanMillimetres = stillSpanMillimetres
+        self.stillSeconds = stillSeconds
+        self.scaleUncertainty = scaleUncertainty
+        self.strokeMinimumMillimetres = strokeMinimumMillimetres
+    }
+
+    /// mm of back per sensor count.
+    public var millimetresPerCount: Double {
+        25.4 / sensorCountsPerInch * (1 - 2 * compressionMillimetres / diameterMillimetres)
+    }
+}
+
 /// Where the tool is for one sample.
 public struct PositionReading: Sendable, Equatable {
     /// Position along the back in mm from where the session's first contact began (positive:
@@ -34,6 +78,13 @@ public struct PositionReading: Sendable, Equatable {
     public var millimetres: Double?
     /// The band (`floor(millimetres / bandMillimetres)`) of `millimetres`.
     public var band: Int?
+    /// A ball's position across the back in mm from the first contact (positive: the sensor's
+    /// x); nil for a roller, out of contact or without a reading.
+    public var acrossMillimetres: Double? = nil
+    /// The grid column (`floor(acrossMillimetres / cellMillimetres)`) of a ball's position.
+    public var column: Int? = nil
+    /// Whether this is a ball's 2-D position (across and column are kept), not a roller's.
+    public var isTwoDimensional = false
     /// Whether the tool has stayed on one spot for the profile's `stillSeconds`.
     public var isStill: Bool
     /// How far `millimetres` may be from the truth because of the radius (`radiusUncertainty` of
@@ -61,10 +112,31 @@ public struct PositionReading: Sendable, Equatable {
                                                 reanchors: 0, strokes: 0)
 }
 
-/// Contact time and pressure on one band of the back.
+/// One cell of a ball's grid on the back: `column` across, `band` along the spine.
+public struct PositionCell: Sendable, Hashable, Comparable {
+    /// Across the back: `[column, column + 1) * cellMillimetres` from the first contact.
+    public var column: Int
+    /// Along the back: `[band, band + 1) * cellMillimetres` from the first contact.
+    public var band: Int
+
+    /// Makes a cell.
+    public init(column: Int, band: Int) {
+        self.column = column
+        self.band = band
+    }
+
+    /// Along the spine first, then across.
+    public static func < (a: PositionCell, b: PositionCell) -> Bool {
+        (a.band, a.column) < (b.band, b.column)
+    }
+}
+
+/// Contact time and pressure on one band of the back (or one cell of a ball's grid).
 public struct BandTotals: Sendable, Equatable {
     /// The band: it covers `[band, band + 1) * bandMillimetres` from the first contact.
     public var band: Int
+    /// The grid column for a ball's cell; 0 for a band.
+    public var column: Int = 0
     /// Contact time spent on it.
     public var contactMicroseconds: Int64
     /// Pressure integrated over that time (kPa × µs), for the mean.
@@ -78,8 +150,11 @@ public struct BandTotals: Sendable, Equatable {
     }
 }
 
-/// The roller's position along the back from an absolute angle encoder (AS5600 raw counts),
-/// time and pressure per band, stillness and strokes. Pure and deterministic.
+/// Where the tool is on the back: a roller's position along it from an absolute angle encoder
+/// (AS5600 raw counts), or a ball's 2-D position from an optical motion sensor's x/y counts; time
+/// and pressure per band (and per grid cell for the ball), stillness and strokes. One tracker for
+/// both: each input becomes a travel in mm, and anchoring, stillness, strokes and the time
+/// accounting work on that. Pure and deterministic.
 ///
 /// Time goes to the state at the start of each interval, as the pipeline's time on area does, and
 /// every microsecond of contact goes to one band or to `unknownMicroseconds`: the bands and the
@@ -88,25 +163,32 @@ public struct PositionTracker: Sendable {
     /// AS5600 counts a turn (12 bits).
     public static let countsPerTurn: Int32 = 4096
 
-    /// The geometry it uses.
-    public let profile: RotationProfile
+    /// Width of a band along the back (a ball's grid cell side).
+    public let bandMillimetres: Double
+    /// Whether it tracks a ball in 2-D (grid cells kept) rather than a roller along the back.
+    public let isTwoDimensional: Bool
     private let millimetresPerCount: Double
+    private let stillSpanMillimetres: Double
     private let stillMicroseconds: Int64
+    private let uncertainty: Double
+    private let strokeMinimumMillimetres: Double
 
-    // Angle unwrapping.
+    // Angle unwrapping (roller).
     private var lastRaw: Int32 = -1
     private var unwrappedCounts: Int64 = 0
-    // Anchoring: position = anchorPosition + (angle mm - anchorAngle).
+    // Summed motion counts (ball): x across, y along.
+    private var motionCounts = SIMD2<Int64>(0, 0)
+    // Anchoring: position = anchorPosition + (travel - anchorTravel), (across, along) in mm.
     private var started = false
     private var needsAnchor = true
-    private var anchorAngleMillimetres = 0.0
-    private var anchorPositionMillimetres = 0.0
-    private var lastKnownMillimetres = 0.0
+    private var anchorTravel = SIMD2<Double>(0, 0)
+    private var anchorPosition = SIMD2<Double>(0, 0)
+    private var lastKnown = SIMD2<Double>(0, 0)
     // Stillness: the position stays within half the span of `stillCentre` since `stillSince`;
-    // while still the reported position is the mean since then (the resting angle).
-    private var stillCentre = Double.nan
+    // while still the reported position is the mean since then (the resting place).
+    private var stillCentre: SIMD2<Double>? = nil
     private var stillSince: Int64 = 0
-    private var stillSum = 0.0
+    private var stillSum = SIMD2<Double>(0, 0)
     private var stillCount = 0
     // Strokes: the extreme of the pass under way and its direction (0: none yet).
     private var passExtreme = Double.nan
@@ -117,6 +199,8 @@ public struct PositionTracker: Sendable {
 
     /// Per band, keyed by band number.
     public private(set) var bands: [Int: BandTotals] = [:]
+    /// Per grid cell of a ball's 2-D position; empty for a roller.
+    public private(set) var cells: [PositionCell: BandTotals] = [:]
     /// Contact time while the position was unknown (no good angle).
     public private(set) var unknownMicroseconds: Int64 = 0
     /// All contact time seen.
@@ -124,11 +208,27 @@ public struct PositionTracker: Sendable {
     /// Contact time spent moving (not still), the base of the cadence.
     public private(set) var movingMicroseconds: Int64 = 0
 
-    /// A tracker for `profile`.
+    /// A tracker for a roller with `profile`.
     public init(profile: RotationProfile) {
-        self.profile = profile
+        bandMillimetres = profile.bandMillimetres
+        isTwoDimensional = false
         millimetresPerCount = 2 * Double.pi * profile.rollerRadiusMillimetres / Double(Self.countsPerTurn)
+        stillSpanMillimetres = profile.stillSpanMillimetres
         stillMicroseconds = Int64((profile.stillSeconds * 1_000_000).rounded())
+        uncertainty = profile.radiusUncertainty
+        strokeMinimumMillimetres = profile.strokeMinimumMillimetres
+    }
+
+    /// A tracker for a ball with `ball`.
+    public init(ball: BallProfile) {
+        bandMillimetres = ball.cellMillimetres
+        isTwoDimensional = true
+        millimetresPerCount = ball.millimetresPerCount
+        stillSpanMillimetres = ball.stillSpanMillimetres
+        stillMicroseconds = Int64((ball.stillSeconds * 1_000_000).rounded())
+        uncertainty = ball.scaleUncertainty
+        strokeMinimumMillimetres = ball.strokeMinimumMillimetres
+        previous.isTwoDimensional = true
     }
 
     /// The last reading.
@@ -144,29 +244,19 @@ public struct PositionTracker: Sendable {
 
     /// Bands in order along the back.
     public var bandsInOrder: [BandTotals] { bands.values.sorted { $0.band < $1.band } }
+    /// A ball's grid cells, along the spine first, then across.
+    public var cellsInOrder: [BandTotals] {
+        cells.values.sorted { PositionCell(column: $0.column, band: $0.band) < PositionCell(column: $1.column, band: $1.band) }
+    }
 
-    /// Takes one sample: `dt` since the previous one (0 for the first or after a clock jump),
-    /// the angle (nil: none this sample), whether the tool is in contact (the pipeline's contact
-    /// state over the interval, as for time on area), whether it bears load right now (the
-    /// unsmoothed force above the contact-off level: contact's off-delay would let a lifted
-    /// roller's spin count) and the pressure.
+    /// Takes one sample of a roller: `dt` since the previous one (0 for the first or after a
+    /// clock jump), the angle (nil: none this sample), whether the tool is in contact (the
+    /// pipeline's contact state over the interval, as for time on area), whether it bears load
+    /// right now (the unsmoothed force above the contact-off level: contact's off-delay would let
+    /// a lifted roller's spin count) and the pressure.
     public mutating func update(timeMicroseconds t: Int64, intervalMicroseconds dt: Int64, angleCounts: Int32?,
                                 inContact: Bool, loaded: Bool = true, pressureKilopascals: Double) -> PositionReading {
-        // The interval belongs to the state at its start: contact as the pipeline has it, and the
-        // band and pressure of the previous sample.
-        if inContact && dt > 0 {
-            contactMicroseconds &+= dt
-            if !previous.isStill { movingMicroseconds &+= dt }
-            if let band = previous.band {
-                bands[band, default: BandTotals(band: band, contactMicroseconds: 0, pressureIntegral: 0, peakKilopascals: 0)]
-                    .add(microseconds: dt, pressureKilopascals: previousPressure)
-            } else {
-                unknownMicroseconds &+= dt
-            }
-        }
-        previousPressure = pressureKilopascals
-
-        var reading = previous
+        account(intervalMicroseconds: dt, inContact: inContact, pressureKilopascals: pressureKilopascals)
         let angle = angleCounts.flatMap { (0..<Self.countsPerTurn).contains($0) ? $0 : nil }
         if let raw = angle {
             if lastRaw >= 0 {
@@ -181,15 +271,54 @@ public struct PositionTracker: Sendable {
             }
             lastRaw = raw
         } else {
-            // Without an angle the turns in between are unknown: anchor again when it is back.
             lastRaw = -1
-            needsAnchor = true
         }
+        let travel = angle == nil ? nil : SIMD2<Double>(0, Double(unwrappedCounts) * millimetresPerCount)
+        return advance(timeMicroseconds: t, travel: travel, inContact: inContact, loaded: loaded)
+    }
 
-        guard inContact, loaded, angle != nil else {
+    /// Takes one sample of a ball: as for a roller, with the sensor's x/y counts since the last
+    /// sample (nil: no reading, the sensor failed and the counts in between are lost).
+    public mutating func update(timeMicroseconds t: Int64, intervalMicroseconds dt: Int64, motionCounts counts: SIMD2<Int32>?,
+                                inContact: Bool, loaded: Bool = true, pressureKilopascals: Double) -> PositionReading {
+        account(intervalMicroseconds: dt, inContact: inContact, pressureKilopascals: pressureKilopascals)
+        if let counts { motionCounts &+= SIMD2<Int64>(truncatingIfNeeded: counts) }
+        let travel = counts == nil ? nil : SIMD2<Double>(motionCounts) * millimetresPerCount
+        return advance(timeMicroseconds: t, travel: travel, inContact: inContact, loaded: loaded)
+    }
+
+    /// The interval belongs to the state at its start: contact as the pipeline has it, and the
+    /// band (cell) and pressure of the previous sample.
+    private mutating func account(intervalMicroseconds dt: Int64, inContact: Bool, pressureKilopascals: Double) {
+        if inContact && dt > 0 {
+            contactMicroseconds &+= dt
+            if !previous.isStill { movingMicroseconds &+= dt }
+            if let band = previous.band {
+                bands[band, default: BandTotals(band: band, contactMicroseconds: 0, pressureIntegral: 0, peakKilopascals: 0)]
+                    .add(microseconds: dt, pressureKilopascals: previousPressure)
+                if isTwoDimensional, let column = previous.column {
+                    cells[PositionCell(column: column, band: band),
+                          default: BandTotals(band: band, column: column, contactMicroseconds: 0, pressureIntegral: 0, peakKilopascals: 0)]
+                        .add(microseconds: dt, pressureKilopascals: previousPressure)
+                }
+            } else {
+                unknownMicroseconds &+= dt
+            }
+        }
+        previousPressure = pressureKilopascals
+    }
+
+    /// The position from the travel (nil: no reading this sample).
+    private mutating func advance(timeMicroseconds t: Int64, travel: SIMD2<Double>?, inContact: Bool, loaded: Bool) -> PositionReading {
+        var reading = previous
+        // Without a reading the travel in between is unknown: anchor again when it is back.
+        if travel == nil { needsAnchor = true }
+        guard inContact, loaded, let travel else {
             if !(inContact && loaded) && started { needsAnchor = true }  // lifted: it may come back anywhere
             reading.millimetres = nil
             reading.band = nil
+            reading.acrossMillimetres = nil
+            reading.column = nil
             reading.isStill = false
             resetStillness()
             if !(inContact && loaded) { passDirection = 0; passExtreme = .nan }
@@ -197,24 +326,23 @@ public struct PositionTracker: Sendable {
             return reading
         }
 
-        let angleMillimetres = Double(unwrappedCounts) * millimetresPerCount
         if !started {
             started = true
-            anchorAngleMillimetres = angleMillimetres
-            anchorPositionMillimetres = 0
+            anchorTravel = travel
+            anchorPosition = .zero
         } else if needsAnchor {
-            anchorAngleMillimetres = angleMillimetres
-            anchorPositionMillimetres = lastKnownMillimetres
+            anchorTravel = travel
+            anchorPosition = lastKnown
             reading.reanchors += 1
         }
         needsAnchor = false
-        let raw = anchorPositionMillimetres + (angleMillimetres - anchorAngleMillimetres)
+        let raw = anchorPosition + (travel - anchorTravel)
 
         // Stillness, and the resting position averaged while still.
-        if stillCentre.isNaN || abs(raw - stillCentre) > profile.stillSpanMillimetres / 2 {
+        if stillCentre.map({ Self.length(raw - $0) > stillSpanMillimetres / 2 }) ?? true {
             stillCentre = raw
             stillSince = t
-            stillSum = 0
+            stillSum = .zero
             stillCount = 0
         }
         stillSum += raw
@@ -222,25 +350,30 @@ public struct PositionTracker: Sendable {
         reading.isStill = t - stillSince >= stillMicroseconds
         let position = reading.isStill ? stillSum / Double(stillCount) : raw
 
-        countStroke(raw, into: &reading)
-        lastKnownMillimetres = position
-        reading.millimetres = position
-        reading.band = Int((position / profile.bandMillimetres).rounded(.down))
-        reading.driftBoundMillimetres = profile.radiusUncertainty * abs(position - anchorPositionMillimetres)
-            + 2 * millimetresPerCount
+        countStroke(raw.y, into: &reading)
+        lastKnown = position
+        reading.millimetres = position.y
+        reading.band = Int((position.y / bandMillimetres).rounded(.down))
+        if isTwoDimensional {
+            reading.acrossMillimetres = position.x
+            reading.column = Int((position.x / bandMillimetres).rounded(.down))
+        }
+        reading.driftBoundMillimetres = uncertainty * Self.length(position - anchorPosition) + 2 * millimetresPerCount
         previous = reading
         return reading
     }
 
+    private static func length(_ v: SIMD2<Double>) -> Double { (v * v).sum().squareRoot() }
+
     private mutating func resetStillness() {
-        stillCentre = .nan
-        stillSum = 0
+        stillCentre = nil
+        stillSum = .zero
         stillCount = 0
     }
 
     /// A stroke ends where the direction turns after a pass of at least the minimum.
     private mutating func countStroke(_ millimetres: Double, into reading: inout PositionReading) {
-        let minimum = profile.strokeMinimumMillimetres
+        let minimum = strokeMinimumMillimetres
         if passExtreme.isNaN {
             passExtreme = millimetres
             return

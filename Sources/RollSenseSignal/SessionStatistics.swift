@@ -68,6 +68,9 @@ public struct SessionStatistics: Sendable {
     /// Per band of the back, keyed by band number; empty without a rotation sensor. With the
     /// unknown share below they sum to `contactSeconds`.
     public private(set) var positionBands: [Int: PositionBand] = [:]
+    /// Per grid cell of a ball's 2-D position (its side is `bandMillimetres`); empty for a
+    /// roller. With the unknown share they also sum to `contactSeconds`.
+    public private(set) var positionCells: [PositionCell: PositionBand] = [:]
     /// Contact time while the position was unknown (lifting, the angle lost), in seconds.
     public private(set) var positionUnknownSeconds: Double = 0
     /// Re-anchors at the last reading (lifted and put back, angle lost and found).
@@ -110,6 +113,9 @@ public struct SessionStatistics: Sendable {
                 if let position = previous.position {
                     if let band = position.band {
                         positionBands[band, default: PositionBand()].seconds += dt
+                        if let column = position.column {
+                            positionCells[PositionCell(column: column, band: band), default: PositionBand()].seconds += dt
+                        }
                     } else {
                         positionUnknownSeconds += dt
                     }
@@ -122,6 +128,11 @@ public struct SessionStatistics: Sendable {
             if reading.contact, let band = position.band {
                 positionBands[band, default: PositionBand()].peakKilopascals =
                     max(positionBands[band]?.peakKilopascals ?? 0, reading.pressureKilopascals)
+                if let column = position.column {
+                    let cell = PositionCell(column: column, band: band)
+                    positionCells[cell, default: PositionBand()].peakKilopascals =
+                        max(positionCells[cell]?.peakKilopascals ?? 0, reading.pressureKilopascals)
+                }
             }
         }
         if reading.contact {
@@ -163,6 +174,6 @@ public struct SessionStatistics: Sendable {
         region = pipeline.profile.region.rawValue
         dailySeconds = Double(pipeline.priorDailyMicroseconds + pipeline.sessionMicroseconds) * 1e-6
         dailyLimitSeconds = pipeline.profile.limits.dailyLimitSeconds
-        if let rotation = pipeline.profile.rotation { bandMillimetres = rotation.bandMillimetres }
+        if let tracker = pipeline.position { bandMillimetres = tracker.bandMillimetres }
     }
 }

@@ -25,6 +25,12 @@ public struct DeviceInfo: Sendable, Hashable {
     /// The index of the rotation angle among the extra channels, if the device has one.
     public var rotationChannel: Int? { extraKinds.firstIndex(of: .rotationAngle) }
 
+    /// The indices of a ball's x and y motion among the extra channels, if the device has both.
+    public var motionChannels: (x: Int, y: Int)? {
+        guard let x = extraKinds.firstIndex(of: .motionX), let y = extraKinds.firstIndex(of: .motionY) else { return nil }
+        return (x, y)
+    }
+
     /// The number of channels.
     public var channelCount: Int { sensorKinds.count }
 

@@ -12,6 +12,8 @@ public struct ExtraReadings: Sendable, Equatable {
     public static let maxCount = 4
     /// A reading that says the sensor gave none this sample (it failed; a FAULT says why).
     public static let noReading: Int32 = -1
+    /// The same for the motion kinds, whose -1 is a motion: the i24's lowest value.
+    public static let noMotionReading: Int32 = -8_388_608
     /// No extra channels.
     public static let none = ExtraReadings(count: 0, values: .zero)
 
@@ -29,6 +31,12 @@ public struct ExtraReadings: Sendable, Equatable {
     /// The reading of extra channel `index`, nil when it is absent or `noReading`.
     public func reading(_ index: Int) -> Int32? {
         guard index >= 0, index < count, values[index] != Self.noReading else { return nil }
+        return values[index]
+    }
+
+    /// The counts of motion channel `index`, nil when it is absent or `noMotionReading`.
+    public func motionCounts(_ index: Int) -> Int32? {
+        guard index >= 0, index < count, values[index] != Self.noMotionReading else { return nil }
         return values[index]
     }
 }

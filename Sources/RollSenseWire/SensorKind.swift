@@ -10,6 +10,10 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
     case synthetic
     /// An extra channel: a rotation angle in AS5600 raw counts, 0-4095 a turn (docs/PROTOCOL.md, "Rotation").
     case rotationAngle
+    /// An extra channel: a ball's motion across its sensor's x axis, counts since the previous sample (docs/PROTOCOL.md, "Ball motion").
+    case motionX
+    /// An extra channel: the same along the sensor's y axis.
+    case motionY
     /// A code this host does not know yet.
     case other(UInt8)
 
@@ -21,6 +25,8 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case 2: self = .forceSensingResistor
         case 3: self = .synthetic
         case 4: self = .rotationAngle
+        case 5: self = .motionX
+        case 6: self = .motionY
         default: self = .other(code)
         }
     }
@@ -33,6 +39,8 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case .forceSensingResistor: 2
         case .synthetic: 3
         case .rotationAngle: 4
+        case .motionX: 5
+        case .motionY: 6
         case .other(let code): code
         }
     }
@@ -45,6 +53,8 @@ public enum SensorKind: Sendable, Hashable, CustomStringConvertible {
         case .forceSensingResistor: "FSR"
         case .synthetic: "synthetic"
         case .rotationAngle: "rotation angle"
+        case .motionX: "ball motion x"
+        case .motionY: "ball motion y"
         case .other(let code): "sensor kind \(code)"
         }
     }

@@ -10,6 +10,9 @@ let profileName = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : P
 // "rotation": the samples also carry an AS5600 angle and the pipeline tracks the position
 // (Tools/bench/25-rotation.sh compares it with the same run without).
 let withRotation = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "rotation"
+// "ball": the samples carry an ADNS-3080's x/y motion counts and the pipeline tracks the ball's
+// 2-D position (Tools/bench/25-rotation.sh, with the massage-ball profile).
+let withBall = CommandLine.arguments.count > 4 && CommandLine.arguments[4] == "ball"
 let chunkSize = 65_536
 let periodMicroseconds: Int64 = 1_000  // 1 kHz: the ADC-limited upper rate worth supporting
 
@@ -62,6 +65,15 @@ struct Generator {
                 let millimetres = 60 * (1 - cos(2 * .pi * 0.4 * t))
                 let angle = Int32((millimetres / (2 * .pi * 75) * 4096).rounded()) & 4095
                 extras = ExtraReadings(count: 1, values: SIMD4(angle, 0, 0, 0))
+            } else if withBall {
+                // 10 cm strokes along the spine wandering across, at 400 counts per inch: the
+                // counts since the last sample are the difference of the rounded totals.
+                func total(_ t: Double) -> SIMD2<Int32> {
+                    let millimetres = SIMD2(30 * sin(2 * .pi * 0.05 * t), 50 * (1 - cos(2 * .pi * 0.4 * t)))
+                    return SIMD2<Int32>((millimetres / (25.4 / 400)).rounded(.toNearestOrEven))
+                }
+                let step = total(t) &- total(t - Double(periodMicroseconds) * 1e-6)
+                extras = ExtraReadings(count: 2, values: SIMD4(step.x, step.y, 0, 0))
             }
             buffer[k] = Sample(sequence: UInt64(index), deviceTimeMicroseconds: Int64(index) * periodMicroseconds,
                                channelCount: channels, values: counts, extras: extras)
@@ -102,6 +114,7 @@ struct Pass {
     var contactSeconds = 0.0
     var allocations: UInt64 = 0
     var bands = 0
+    var cells = 0
 }
 
 /// One run over the whole session with a fresh pipeline; only `process` calls are timed.
@@ -117,6 +130,11 @@ func runPass() -> Pass {
                                      deviceID: 0, sampleRateHz: 1000, isStreaming: true,
                                      sensorKinds: Array(repeating: .hx711LoadCell, count: channelCount),
                                      extraKinds: [.rotationAngle]))
+    } else if withBall {
+        pipeline.identify(DeviceInfo(firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .simulator,
+                                     deviceID: 0, sampleRateHz: 1000, isStreaming: true,
+                                     sensorKinds: Array(repeating: .hx711LoadCell, count: channelCount),
+                                     extraKinds: [.motionX, .motionY]))
     }
     var generator = Generator(channels: channelCount, peakNewtons: profile.tool == .foamRoller ? 300 : 30)
     var buffer = [Sample](repeating: Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: .zero), count: chunkSize)
@@ -146,6 +164,7 @@ func runPass() -> Pass {
     pipeline.finish(atDeviceTimeMicroseconds: Int64(sampleCount) * periodMicroseconds) { _ in pass.events += 1 }
     pass.contactSeconds = Double(pipeline.sessionMicroseconds) * 1e-6
     pass.bands = pipeline.position?.bands.count ?? 0
+    pass.cells = pipeline.position?.cells.count ?? 0
     return pass
 }
 
@@ -174,7 +193,9 @@ print("swift.stop_events=\(stopEvents)")
 print("swift.checksum=\(checksum)")
 print("swift.contact_seconds=\(best.contactSeconds)")
 print("swift.rotation=\(withRotation)")
+print("swift.ball=\(withBall)")
 print("swift.position_bands=\(best.bands)")
+print("swift.position_cells=\(best.cells)")
 print("swift.passes=\(repeats)")
 print("swift.median_samples_per_second=\(Int(Double(sampleCount) / medianSeconds))")
 print("swift.same_result_every_pass=\(passes.allSatisfy { $0.events == best.events && $0.checksum == best.checksum })")

@@ -211,6 +211,34 @@ struct LiveViewBackStripTests {
         #expect(!LiveViewRenderer(width: 40, height: 30, color: false).render(none).contains { $0.contains("Back ") })
     }
 
+    @Test(arguments: [40, 80])
+    func aBallShowsBothCoordinatesAndItsRowOfTheGrid(width: Int) {
+        var model = LiveViewState(profile: .massageBallLowerBack, title: "ball").model(flash: false)
+        model.inContact = true
+        var position = PositionReading(millimetres: 45, band: 2, isStill: true, driftBoundMillimetres: 1, reanchors: 0, strokes: 0)
+        position.acrossMillimetres = -31
+        position.column = -2
+        position.isTwoDimensional = true
+        model.position = position
+        for column in -3...40 { model.cellSeconds[PositionCell(column: column, band: 2)] = Double(column + 4) }
+        model.cellSeconds[PositionCell(column: 0, band: 7)] = 99  // another row: not on this strip
+        for band in 0..<4 { model.bandSeconds[band] = 1 }
+        let lines = LiveViewRenderer(width: width, height: 30, color: true).render(model)
+        let back = lines.first { $0.contains("Back ") }!
+        #expect(back.contains("↑4.5 →-3.1 cm still"))
+        let across = lines.first { $0.contains("Across ") }!
+        #expect(across.contains("row 4 cm") && across.contains("\u{1B}[7m"), "the ball's cell is in reverse video: \(across)")
+        let plain = LiveViewRenderer(width: width, height: 30, color: false).render(model)
+        #expect(plain.allSatisfy { $0.count <= width })
+        // The tallest glyph belongs to this row's longest cell, not the other row's 99 s.
+        #expect(plain.first { $0.contains("Across ") }!.contains("█") == (width >= 80))
+        // No signal: where the ball is now is not shown as if it were current.
+        model.stale = true
+        let stale = LiveViewRenderer(width: width, height: 30, color: false).render(model)
+        #expect(stale.contains { $0.contains("Back ") && $0.hasSuffix("-- cm") })
+        #expect(!stale.contains { $0.contains("Across ") || $0.contains("still") })
+    }
+
     /// A text sketch's channels under the title: the longest wording that fits, whole.
     @Test(arguments: [(100, "reading \"Weight\" (kg) from a text sketch at 57600 baud"), (40, "reading \"Weight\" (kg) at 57600 baud")])
     func namesTheSketchChannelUnderTheTitle(width: Int, expected: String) {

@@ -185,17 +185,8 @@ import Testing
         let scale = CalibrationCurve.linear(newtonsPerCount: 1 / RecordedSessionTests.countsPerNewton)
         var profile = Profile.foamRollerLowerBack
         profile.spine.channelPositionsMillimetres = [-150, 150]
-        var core = SessionCore(configuration: SessionConfiguration(
-            profile: profile, sendsCommands: false, silenceTimeoutSeconds: nil,
-            calibration: { _ in Calibration(offsetCounts: [84213, -31022], curves: [scale, scale]) }))
-        var readings: [Reading] = []
-        var events: [SignalEvent] = []
-        func collect(_ output: SessionOutput) {
-            if case .sample(_, let reading, _, _) = output { readings.append(reading) }
-            if case .event(let event, _) = output { events.append(event) }
-        }
-        core.feed(bytes, hostTimeMicroseconds: 0, collect)
-        let statistics = core.finish(collect)
+        let (readings, events, statistics) = Self.throughTheCore(
+            bytes, profile: profile, calibration: Calibration(offsetCounts: [84213, -31022], curves: [scale, scale]))
         func window(_ from: Double, _ to: Double) -> [Reading] {
             readings.filter { (from..<to).contains(Double($0.deviceTimeMicroseconds) / 1e6) }
         }
@@ -217,6 +208,22 @@ import Testing
         let banded = statistics.positionBands.values.reduce(0) { $0 + $1.seconds }
         #expect(abs(banded + statistics.positionUnknownSeconds - statistics.contactSeconds) < 1e-6)
         #expect(statistics.positionUnknownSeconds > 3.5)
+    }
+
+    /// A recording through `SessionCore` in one read, as live: every reading, event and the statistics.
+    static func throughTheCore(_ bytes: [UInt8], profile: Profile, calibration: Calibration)
+        -> (readings: [Reading], events: [SignalEvent], statistics: SessionStatistics) {
+        var core = SessionCore(configuration: SessionConfiguration(
+            profile: profile, sendsCommands: false, silenceTimeoutSeconds: nil, calibration: { _ in calibration }))
+        var readings: [Reading] = []
+        var events: [SignalEvent] = []
+        func collect(_ output: SessionOutput) {
+            if case .sample(_, let reading, _, _) = output { readings.append(reading) }
+            if case .event(let event, _) = output { events.append(event) }
+        }
+        core.feed(bytes, hostTimeMicroseconds: 0, collect)
+        let statistics = core.finish(collect)
+        return (readings, events, statistics)
     }
 
     @Test func withoutTheAngleChannelNothingChanges() throws {

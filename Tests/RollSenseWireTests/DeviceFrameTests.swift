@@ -27,6 +27,10 @@ import Testing
                           sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell, .hx711LoadCell],
                           extraKinds: [.rotationAngle])),
         .sampleExtra(sequence: 9, readings: ExtraReadings(count: 1, values: SIMD4(4095, 0, 0, 0))),
+        .hello(DeviceInfo(firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .simulator, deviceID: 7,
+                          sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell],
+                          extraKinds: [.motionX, .motionY])),
+        .sampleExtra(sequence: 10, readings: ExtraReadings(count: 2, values: SIMD4(-1, ExtraReadings.noMotionReading, 0, 0))),
         .button(ButtonPress(deviceTimeMicroseconds: 5500, button: .pain)),
     ]
 
@@ -50,6 +54,18 @@ import Testing
         case .button(let press): [.button(press)]
         }
         #expect(events == expected)
+    }
+
+    @Test func ballMotionChannelsAreFoundAndTheirNoReadingIsNotMinusOne() {
+        let info = DeviceInfo(firmwareVersion: FirmwareVersion(major: 1, minor: 0, patch: 0), board: .simulator, deviceID: 7,
+                              sampleRateHz: 100, isStreaming: true, sensorKinds: [.hx711LoadCell],
+                              extraKinds: [.motionX, .motionY])
+        #expect(info.motionChannels?.x == 0 && info.motionChannels?.y == 1)
+        #expect(info.rotationChannel == nil)
+        let readings = ExtraReadings(count: 2, values: SIMD4(-1, ExtraReadings.noMotionReading, 0, 0))
+        #expect(readings.motionCounts(0) == -1)
+        #expect(readings.motionCounts(1) == nil)
+        #expect(readings.motionCounts(2) == nil)
     }
 
     @Test func helloFieldsAreAtTheirDocumentedOffsets() {

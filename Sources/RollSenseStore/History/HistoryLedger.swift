@@ -149,6 +149,24 @@ public final class HistoryLedger: Sendable {
         }
     }
 
+    /// Contact per grid cell of a ball's position, per day and area, for the `days` days ending
+    /// with `lastDay`: oldest day first, then by area, along the back, then across.
+    public func cellHistory(days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyBandTotal] {
+        let firstDay = lastDay.adding(days: -(max(days, 1) - 1))
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT day, area, across_from_mm, from_mm, width_mm, contact_us, peak_kpa FROM daily_cell
+                WHERE day >= ? AND day <= ? ORDER BY day, area, width_mm, from_mm, across_from_mm
+                """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyBandTotal? in
+                guard let day = LocalDay(row["day"] as String) else { return nil }
+                var total = DailyBandTotal(day: day, area: row["area"], fromMillimetres: row["from_mm"], widthMillimetres: row["width_mm"],
+                                           contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000, peakKilopascals: row["peak_kpa"])
+                total.acrossFromMillimetres = row["across_from_mm"]
+                return total
+            }
+        }
+    }
+
     /// The most recent sessions, newest first.
     public func recentSessions(limit: Int) throws(HistoryError) -> [StoredSession] {
         try read { db in
@@ -251,6 +269,22 @@ public final class HistoryLedger: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        // A ball's 2-D grid (issue "Where on the back"): per day, area and cell, each cell
+        // measured across and along from its session's first contact.
+        migrator.registerMigration("v5-position-cells") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_cell (
+                    day TEXT NOT NULL,
+                    area TEXT NOT NULL,
+                    across_from_mm REAL NOT NULL,
+                    from_mm REAL NOT NULL,
+                    width_mm REAL NOT NULL CHECK (width_mm > 0),
+                    contact_us INTEGER NOT NULL CHECK (contact_us >= 0),
+                    peak_kpa REAL NOT NULL CHECK (peak_kpa >= 0),
+                    PRIMARY KEY (day, area, across_from_mm, from_mm, width_mm)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }()
 
@@ -339,12 +373,20 @@ public final class HistoryLedger: Sendable {
         }
     }
 
-    /// A session's bands go to the local day it began: a session crossing midnight is rare and
-    /// minutes long, and splitting a band's time would need each sample's wall clock.
+    /// A session's bands (and a ball's cells) go to the local day it began: a session crossing
+    /// midnight is rare and minutes long, and splitting a band's time would need each sample's
+    /// wall clock.
     private static func insertBands(_ summary: SessionSummary, db: Database) throws {
-        guard !summary.bands.isEmpty else { return }
         let day = LocalDay(summary.start, in: summary.timeZone).description
         let area = summary.area ?? ""
+        for cell in summary.cells {
+            try db.execute(sql: """
+                INSERT INTO daily_cell (day, area, across_from_mm, from_mm, width_mm, contact_us, peak_kpa) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (day, area, across_from_mm, from_mm, width_mm) DO UPDATE SET
+                    contact_us = contact_us + excluded.contact_us, peak_kpa = max(peak_kpa, excluded.peak_kpa)
+                """, arguments: [day, area, cell.acrossFromMillimetres ?? 0, cell.fromMillimetres, cell.widthMillimetres,
+                                 Int64((cell.contactSeconds * 1_000_000).rounded()), cell.peakKilopascals])
+        }
         for band in summary.bands {
             try db.execute(sql: """
                 INSERT INTO daily_band (day, area, from_mm, width_mm, contact_us, peak_kpa) VALUES (?, ?, ?, ?, ?, ?)

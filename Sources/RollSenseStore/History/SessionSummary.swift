@@ -33,6 +33,9 @@ public struct ContactInterval: Sendable, Equatable {
 public struct BandContact: Sendable, Equatable {
     /// Start of the band from the session's first contact, in millimetres (negative: below it).
     public var fromMillimetres: Double
+    /// For a ball's grid cell, its start across the back from the first contact (the cell is
+    /// `widthMillimetres` square); nil for a band.
+    public var acrossFromMillimetres: Double? = nil
     /// Width of the band, in millimetres.
     public var widthMillimetres: Double
     /// Seconds of contact on the band.
@@ -86,6 +89,8 @@ public struct SessionSummary: Sendable, Equatable {
     /// Contact per band of the back (empty without a rotation sensor), added to the day the
     /// session began when the summary is recorded.
     public var bands: [BandContact]
+    /// Contact per grid cell of a ball's 2-D position (empty otherwise), kept as the bands are.
+    public var cells: [BandContact] = []
 
     /// Makes a summary.
     public init(
@@ -141,6 +146,8 @@ public struct DailyBandTotal: Sendable, Equatable {
     public var area: String
     /// The band, as in `BandContact`.
     public var fromMillimetres: Double
+    /// A ball's grid cell's start across the back, as in `BandContact`; nil for a band.
+    public var acrossFromMillimetres: Double? = nil
     /// Width of the band, in millimetres.
     public var widthMillimetres: Double
     /// Seconds of contact on the band that day.
@@ -192,5 +199,11 @@ extension SessionSummary {
                             contactSeconds: totals.seconds, peakKilopascals: totals.peakKilopascals)
             },
             recordingID: recordingID)
+        cells = statistics.positionCells.sorted { $0.key < $1.key }.map { cell, totals in
+            var contact = BandContact(fromMillimetres: Double(cell.band) * statistics.bandMillimetres, widthMillimetres: statistics.bandMillimetres,
+                                      contactSeconds: totals.seconds, peakKilopascals: totals.peakKilopascals)
+            contact.acrossFromMillimetres = Double(cell.column) * statistics.bandMillimetres
+            return contact
+        }
     }
 }

@@ -5,24 +5,30 @@ import RollSenseWire
 
 /// One CSV row per sample for spreadsheets and pandas: time, raw value per channel, force,
 /// pressure, zone, contact, area; with a rotation sensor also the angle, the position along the
-/// back, its band, whether the tool is still and the drift bound. Comma separated, `.` decimals, a header row, RFC 4180 quoting
+/// back, its band, whether the tool is still and the drift bound; with a ball's motion sensor the
+/// x/y counts instead of the angle, and the position across the back and its grid column. Comma separated, `.` decimals, a header row, RFC 4180 quoting
 /// (only the area name could ever need it).
 public struct CSVExporter: Sendable {
     /// Channels in the raw columns (the device's channel count).
     public let channelCount: Int
     /// Whether the position columns are written (the session tracks position).
     public let hasPosition: Bool
+    /// Whether they are a ball's 2-D ones.
+    public let hasGrid: Bool
 
-    /// An exporter for `channelCount` raw channels (1-4), with the position columns or not.
-    public init(channelCount: Int, hasPosition: Bool = false) {
+    /// An exporter for `channelCount` raw channels (1-4), with the position columns or not, and
+    /// with a ball's 2-D columns or a roller's.
+    public init(channelCount: Int, hasPosition: Bool = false, hasGrid: Bool = false) {
         self.channelCount = min(max(channelCount, 1), 4)
-        self.hasPosition = hasPosition
+        self.hasPosition = hasPosition || hasGrid
+        self.hasGrid = hasGrid
     }
 
     /// The header row.
     public var header: String {
         (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "contact", "area"]
-            + (hasPosition ? ["angle_counts", "position_mm", "band", "still", "drift_bound_mm"] : []))
+            + (hasGrid ? ["motion_x_counts", "motion_y_counts", "position_mm", "band", "across_mm", "column", "still", "drift_bound_mm"]
+               : hasPosition ? ["angle_counts", "position_mm", "band", "still", "drift_bound_mm"] : []))
             .joined(separator: ",")
     }
 
@@ -41,11 +47,21 @@ public struct CSVExporter: Sendable {
         fields.append(Self.quoted(reading.area.name))
         if hasPosition {
             // Empty cells where there is none: no angle this sample, or no position (lifted).
-            let angle = (0..<sample.extras.count).lazy.compactMap { sample.extras.reading($0) }.first
             let position = reading.position
-            fields.append(angle.map(String.init) ?? "")
+            if hasGrid {
+                // The ball rig's extra channels are its x and y, in that order (docs/PROTOCOL.md).
+                fields.append(sample.extras.motionCounts(0).map(String.init) ?? "")
+                fields.append(sample.extras.motionCounts(1).map(String.init) ?? "")
+            } else {
+                let angle = (0..<sample.extras.count).lazy.compactMap { sample.extras.reading($0) }.first
+                fields.append(angle.map(String.init) ?? "")
+            }
             fields.append(position?.millimetres.map { Self.decimal($0, digits: 1) } ?? "")
             fields.append(position?.band.map(String.init) ?? "")
+            if hasGrid {
+                fields.append(position?.acrossMillimetres.map { Self.decimal($0, digits: 1) } ?? "")
+                fields.append(position?.column.map(String.init) ?? "")
+            }
             fields.append(position?.millimetres == nil ? "" : (position!.isStill ? "1" : "0"))
             fields.append(position?.millimetres == nil ? "" : Self.decimal(position!.driftBoundMillimetres, digits: 1))
         }

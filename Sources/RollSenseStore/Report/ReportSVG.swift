@@ -52,7 +52,8 @@ public enum ReportSVG {
             Double(marginTop) + Double(plotHeight) * (1 - min(max(newtons, 0), yMaximum) / yMaximum)
         }
 
-        let totalHeight = heightPixels + (report.positionBands.isEmpty ? 0 : bodyMapHeightPixels)
+        let totalHeight = heightPixels + (!report.positionCells.isEmpty ? bodyGridHeight(report)
+                                          : report.positionBands.isEmpty ? 0 : bodyMapHeightPixels)
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(widthPixels)" height="\(totalHeight)" viewBox="0 0 \(widthPixels) \(totalHeight)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
@@ -148,7 +149,11 @@ public enum ReportSVG {
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#e67e22\"/>", "caution alert")
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#c0392b\"/>", "stop alert")
         svg += "</g>\n"
-        if !report.positionBands.isEmpty { svg += bodyMap(report, top: heightPixels) }
+        if !report.positionCells.isEmpty {
+            svg += bodyGrid(report, top: heightPixels)
+        } else if !report.positionBands.isEmpty {
+            svg += bodyMap(report, top: heightPixels)
+        }
         svg += "</svg>\n"
         return svg
     }
@@ -165,15 +170,7 @@ public enum ReportSVG {
         let longest = bands.map(\.value.seconds).max() ?? 1
         let peak = max(bands.map(\.value.peakKilopascals).max() ?? 1, 1)
         let bandCentimetres = report.bandMillimetres / 10
-        var svg = "<g id=\"body-map\">\n"
-        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 22)\" font-size=\"14\" font-weight=\"bold\" fill=\"#222\">"
-            + escape("Body map: contact time and peak pressure per \(label(bandCentimetres)) cm of back") + "</text>\n"
-        var note = "0 = where the first contact began"
-        if report.positionReanchors > 0 {
-            note += "; re-placed \(report.positionReanchors)x, so later bands are relative to where the tool was put back"
-        }
-        if report.positionUnknownSeconds > 0 { note += "; position unknown \(label((report.positionUnknownSeconds * 10).rounded() / 10)) s" }
-        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 40)\" font-size=\"11\" fill=\"#555\">\(escape(note))</text>\n"
+        var svg = bodyMapHeading(report, top: top, what: "\(label(bandCentimetres)) cm of back", parts: "bands")
         for (band, totals) in bands {
             let x = Double(marginLeft) + Double(band - first) * slot
             let height = max(1, totals.seconds / longest * barHeight)
@@ -197,6 +194,78 @@ public enum ReportSVG {
         }
         svg += "<text x=\"\(marginLeft + plotWidth / 2)\" y=\(attr(baseline + 44)) text-anchor=\"middle\" fill=\"#222\">"
             + "Position along the back (cm); bar: contact time, shade and lower figure: peak pressure (kPa)</text>\n"
+        svg += "</g>\n"
+        return svg
+    }
+
+    /// A grid cell's side in pixels: room for its figure, smaller when the grid is wide or tall.
+    static func bodyGridCellPixels(_ report: SessionStatistics) -> Double {
+        let columns = report.positionCells.keys.map(\.column), bands = report.positionCells.keys.map(\.band)
+        let plotWidth = Double(widthPixels - marginLeft - marginRight)
+        let across = Double((columns.max() ?? 0) - (columns.min() ?? 0) + 1)
+        let along = Double((bands.max() ?? 0) - (bands.min() ?? 0) + 1)
+        return max(6, min(26, plotWidth / 2 / across, 600 / along))
+    }
+
+    /// The height the grid body map takes: its heading, the rows and the labels under them.
+    static func bodyGridHeight(_ report: SessionStatistics) -> Int {
+        let bands = report.positionCells.keys.map(\.band)
+        let rows = Double((bands.max() ?? 0) - (bands.min() ?? 0) + 1)
+        return Int((80 + rows * bodyGridCellPixels(report)).rounded(.up))
+    }
+
+    /// The body map's group, title and note (origin, re-placing, unknown time).
+    static func bodyMapHeading(_ report: SessionStatistics, top: Int, what: String, parts: String) -> String {
+        var svg = "<g id=\"body-map\">\n"
+        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 22)\" font-size=\"14\" font-weight=\"bold\" fill=\"#222\">"
+            + escape("Body map: contact time and peak pressure per \(what)") + "</text>\n"
+        var note = "0 = where the first contact began"
+        if report.positionReanchors > 0 {
+            note += "; re-placed \(report.positionReanchors)x, so later \(parts) are relative to where the tool was put back"
+        }
+        if report.positionUnknownSeconds > 0 { note += "; position unknown \(label((report.positionUnknownSeconds * 10).rounded() / 10)) s" }
+        svg += "<text x=\"\(marginLeft)\" y=\"\(top + 40)\" font-size=\"11\" fill=\"#555\">\(escape(note))</text>\n"
+        return svg
+    }
+
+    /// A ball's back as a grid from where the first contact began (up the page: along the
+    /// spine; right: across): a square per cell, its colour as deep as its contact time, with
+    /// its time written on it where there is room and time and peak pressure in its tooltip.
+    static func bodyGrid(_ report: SessionStatistics, top: Int) -> String {
+        let cells = report.positionCells.sorted { $0.key < $1.key }
+        let columns = cells.map(\.key.column), bands = cells.map(\.key.band)
+        let firstColumn = columns.min()!, lastColumn = columns.max()!
+        let firstBand = bands.min()!, lastBand = bands.max()!
+        let gridTop = Double(top + 50)
+        let side = bodyGridCellPixels(report)
+        let left = Double(marginLeft) + 30
+        let longest = cells.map(\.value.seconds).max() ?? 1
+        let cellCentimetres = report.bandMillimetres / 10
+        var svg = bodyMapHeading(report, top: top, what: "\(label(cellCentimetres)) x \(label(cellCentimetres)) cm of back", parts: "cells")
+        for (cell, totals) in cells {
+            let x = left + Double(cell.column - firstColumn) * side
+            let y = gridTop + Double(lastBand - cell.band) * side
+            let tip = "across \(label(Double(cell.column) * cellCentimetres)) to \(label(Double(cell.column + 1) * cellCentimetres)) cm, "
+                + "along \(label(Double(cell.band) * cellCentimetres)) to \(label(Double(cell.band + 1) * cellCentimetres)) cm: "
+                + "\(label((totals.seconds * 10).rounded() / 10)) s, peak \(label((totals.peakKilopascals * 10).rounded() / 10)) kPa"
+            svg += "<g class=\"cell\"><title>\(escape(tip))</title>"
+            svg += "<rect x=\(attr(x)) y=\(attr(y)) width=\(attr(side - 1)) height=\(attr(side - 1)) fill=\"#8e44ad\" fill-opacity=\(attr(0.1 + 0.9 * totals.seconds / longest))/>"
+            if side >= 24 {
+                svg += "<text x=\(attr(x + side / 2)) y=\(attr(y + side / 2 + 4)) text-anchor=\"middle\" font-size=\"10\" fill=\"#111\">\(label(totals.seconds.rounded()))</text>"
+            }
+            svg += "</g>\n"
+        }
+        // The origin's row and column labelled, so the grid reads in centimetres.
+        let originX = left + Double(-firstColumn) * side, originY = gridTop + Double(lastBand + 1) * side
+        svg += "<text x=\(attr(originX)) y=\(attr(originY + 12)) text-anchor=\"middle\" font-size=\"10\" fill=\"#333\">0</text>\n"
+        svg += "<text x=\(attr(left - 4)) y=\(attr(gridTop + Double(lastBand + 1) * side - Double(-firstBand) * side + 3)) text-anchor=\"end\" font-size=\"10\" fill=\"#333\">0</text>\n"
+        let legendX = left + Double(lastColumn - firstColumn + 1) * side + 20
+        svg += "<text x=\(attr(legendX)) y=\(attr(gridTop + 12)) font-size=\"11\" fill=\"#222\">up the page: along the spine (cm); right: across</text>\n"
+        svg += "<text x=\(attr(legendX)) y=\(attr(gridTop + 28)) font-size=\"11\" fill=\"#222\">deeper colour: more contact time; figure: seconds</text>\n"
+        let hottest = cells.max { $0.value.peakKilopascals < $1.value.peakKilopascals }!
+        svg += "<text x=\(attr(legendX)) y=\(attr(gridTop + 44)) font-size=\"11\" fill=\"#222\">"
+            + escape("peak \(label((hottest.value.peakKilopascals * 10).rounded() / 10)) kPa at \(label(Double(hottest.key.column) * cellCentimetres)), \(label(Double(hottest.key.band) * cellCentimetres)) cm")
+            + "</text>\n"
         svg += "</g>\n"
         return svg
     }

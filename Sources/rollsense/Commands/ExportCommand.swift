@@ -47,7 +47,8 @@ struct ExportCommand: ParsableCommand {
                 guard writeError == nil else { return }
                 do {
                     if exporter == nil {
-                        exporter = CSVExporter(channelCount: sample.channelCount, hasPosition: reading.position != nil)
+                        exporter = CSVExporter(channelCount: sample.channelCount, hasPosition: reading.position != nil,
+                                               hasGrid: reading.position?.isTwoDimensional == true)
                         try csvFile.writeLine(exporter!.header)
                     }
                     try csvFile.writeLine(exporter!.row(sample: sample, reading: reading, sessionSeconds: seconds))

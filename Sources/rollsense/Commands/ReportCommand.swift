@@ -71,7 +71,11 @@ struct ReportCommand: ParsableCommand {
         let bands = report.positionBands.sorted { $0.key < $1.key }.map { band, totals in
             "{\"fromMm\":\(number(Double(band) * report.bandMillimetres, digits: 1)),\"toMm\":\(number(Double(band + 1) * report.bandMillimetres, digits: 1)),\"contactS\":\(number(totals.seconds, digits: 3)),\"peakPressureKPa\":\(number(totals.peakKilopascals, digits: 3))}"
         }.joined(separator: ",")
-        return ",\"position\":{\"bands\":[\(bands)],\"unknownS\":\(number(report.positionUnknownSeconds, digits: 3)),\"reanchors\":\(report.positionReanchors),\"strokes\":\(report.strokes)}"
+        let cellMillimetres = report.bandMillimetres
+        let cells = report.positionCells.isEmpty ? "" : ",\"cells\":[" + report.positionCells.sorted { $0.key < $1.key }.map { cell, totals in
+            "{\"acrossFromMm\":\(number(Double(cell.column) * cellMillimetres, digits: 1)),\"acrossToMm\":\(number(Double(cell.column + 1) * cellMillimetres, digits: 1)),\"fromMm\":\(number(Double(cell.band) * cellMillimetres, digits: 1)),\"toMm\":\(number(Double(cell.band + 1) * cellMillimetres, digits: 1)),\"contactS\":\(number(totals.seconds, digits: 3)),\"peakPressureKPa\":\(number(totals.peakKilopascals, digits: 3))}"
+        }.joined(separator: ",") + "]"
+        return ",\"position\":{\"bands\":[\(bands)]\(cells),\"unknownS\":\(number(report.positionUnknownSeconds, digits: 3)),\"reanchors\":\(report.positionReanchors),\"strokes\":\(report.strokes)}"
     }
 
     static func jsonText(_ report: SessionStatistics, profile: Profile, start: Date) -> String {

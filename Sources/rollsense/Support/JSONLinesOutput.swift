@@ -45,12 +45,15 @@ final class JSONLinesOutput: SessionSink {
         write("{\"type\":\"channels\",\"labels\":[\(labels)],\"unit\":\(unit),\"baud\":\(baud),\"text\":\(quote(SourceWording.phrases(channels, baudRate: baudRate)[0]))}")
     }
 
-    /// With a rotation sensor: where the tool is (null out of contact or without an angle).
+    /// With a rotation sensor: where the tool is (null out of contact or without an angle);
+    /// `positionMm` is along the back, and a ball adds `acrossMm` and its grid `column`.
     static func positionFields(_ position: PositionReading?) -> String {
         guard let position else { return "" }
         let millimetres = position.millimetres.map { number($0, digits: 1) } ?? "null"
         let band = position.band.map(String.init) ?? "null"
-        return ",\"positionMm\":\(millimetres),\"band\":\(band),\"still\":\(position.isStill),\"driftBoundMm\":\(number(position.driftBoundMillimetres, digits: 1)),\"reanchors\":\(position.reanchors),\"strokes\":\(position.strokes)"
+        let across = !position.isTwoDimensional ? ""
+            : ",\"acrossMm\":\(position.acrossMillimetres.map { number($0, digits: 1) } ?? "null"),\"column\":\(position.column.map(String.init) ?? "null")"
+        return ",\"positionMm\":\(millimetres),\"band\":\(band)\(across),\"still\":\(position.isStill),\"driftBoundMm\":\(number(position.driftBoundMillimetres, digits: 1)),\"reanchors\":\(position.reanchors),\"strokes\":\(position.strokes)"
     }
 
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {

@@ -67,6 +67,8 @@ struct LiveViewModel: Sendable {
     /// Contact seconds per band of the back so far, and the band width.
     var bandSeconds: [Int: Double] = [:]
     var bandMillimetres = 20.0
+    /// A ball's contact seconds per grid cell so far (cells `bandMillimetres` square).
+    var cellSeconds: [PositionCell: Double] = [:]
     /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
     /// the line printed before the view opened is hidden by it.
     var soundNote: String? = nil

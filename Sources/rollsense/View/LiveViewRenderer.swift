@@ -73,6 +73,8 @@ struct LiveViewRenderer {
             // The strip of the back with a rotation sensor; a blank row without one.
             (backStrip(model, width: width), model.position == nil ? Need.blank : Need.backStrip),
         ]
+        // A ball's grid: the row it is on, across the back.
+        if model.position?.isTwoDimensional == true { rows.append((acrossStrip(model, width: width), Need.acrossStrip)) }
         if prominent {
             rows += bannerLines(banner, rows: 3, width: width).map { ($0.line, $0.padding ? Need.padding : Need.always) }
         } else {
@@ -100,6 +102,7 @@ struct LiveViewRenderer {
         static let padding = 2
         static let sparkline = 3
         static let backStrip = 3
+        static let acrossStrip = 3
         static let soundNote = 4
         static let source = 4
         static let spine = 5
@@ -237,28 +240,50 @@ struct LiveViewRenderer {
 
     /// The back as a strip of bands from where the first contact began, each cell as high as the
     /// time spent there, the tool's band in reverse video, then where it is: "Back ▂▅█▃ 12.4 cm".
-    /// Empty for a rig without a rotation sensor.
+    /// A ball's place is 2-D: "Back ▂▅█▃ ↑12.4 →3.1 cm". Empty for a rig without a rotation sensor.
     private func backStrip(_ model: LiveViewModel, width: Int) -> String {
         guard let position = model.position else { return "" }
-        let place = position.millimetres.map { format($0 / 10, digits: 1) + " cm" + (position.isStill ? " still" : "") }
-            ?? (model.inContact ? "position unknown" : "lifted")
-        let prefix = "  Back "
+        // No signal: the time per spot stays (it happened), where the tool is now is not known.
+        guard !model.stale else { return strip("  Back ", seconds: model.bandSeconds, at: nil, place: "-- cm", width: width) }
+        let still = position.isStill ? " still" : ""
+        let place: String
+        if let along = position.millimetres {
+            place = position.acrossMillimetres.map { "↑" + format(along / 10, digits: 1) + " →" + format($0 / 10, digits: 1) + " cm" + still }
+                ?? format(along / 10, digits: 1) + " cm" + still
+        } else {
+            place = model.inContact ? "position unknown" : "lifted"
+        }
+        return strip("  Back ", seconds: model.bandSeconds, at: position.band, place: place, width: width)
+    }
+
+    /// A ball's row of the grid where it is now, across the back: "Across ▁█▃ (row 12 cm)".
+    /// Empty for a roller, and while the ball's place is unknown or there is no signal.
+    private func acrossStrip(_ model: LiveViewModel, width: Int) -> String {
+        guard let position = model.position, position.isTwoDimensional, let band = position.band, !model.stale else { return "" }
+        let row = model.cellSeconds.filter { $0.key.band == band }
+        let seconds = Dictionary(uniqueKeysWithValues: row.map { ($0.key.column, $0.value) })
+        let place = "row " + format(Double(band) * model.bandMillimetres / 10, digits: 0) + " cm"
+        return strip("  Across ", seconds: seconds, at: position.column, place: place, width: width)
+    }
+
+    /// A strip of spots, each as high as the time spent there, `current` in reverse video.
+    private func strip(_ prefix: String, seconds: [Int: Double], at current: Int?, place: String, width: Int) -> String {
         let room = width - prefix.count - place.count - 1
-        let known = Array(model.bandSeconds.keys) + (position.band.map { [$0] } ?? [])
+        let known = Array(seconds.keys) + (current.map { [$0] } ?? [])
         guard room >= 3, var low = known.min(), var high = known.max() else { return fit(prefix + place, width: width) }
         if high - low + 1 > room {
-            // Too many bands for the width: the window around the tool (or the far end).
-            let centre = position.band ?? high
+            // Too many spots for the width: the window around the tool (or the far end).
+            let centre = current ?? high
             low = max(low, centre - room / 2)
             high = low + room - 1
         }
         let glyphs: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        let longest = max(model.bandSeconds.values.max() ?? 0, 1e-9)
+        let longest = max(seconds.values.max() ?? 0, 1e-9)
         var cells = ""
-        for band in low...high {
-            let seconds = model.bandSeconds[band] ?? 0
-            let glyph = seconds > 0 ? glyphs[min(glyphs.count - 1, Int(seconds / longest * Double(glyphs.count - 1)))] : "·"
-            cells += band == position.band ? paint(String(glyph), "7") : String(glyph)
+        for spot in low...high {
+            let time = seconds[spot] ?? 0
+            let glyph = time > 0 ? glyphs[min(glyphs.count - 1, Int(time / longest * Double(glyphs.count - 1)))] : "·"
+            cells += spot == current ? paint(String(glyph), "7") : String(glyph)
         }
         return prefix + cells + " " + place
     }

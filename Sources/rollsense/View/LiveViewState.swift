@@ -19,6 +19,7 @@ struct LiveViewState {
     private(set) var recent: [Double] = []
     private(set) var linkStatus: String?
     private(set) var bandSeconds: [Int: Double] = [:]
+    private(set) var cellSeconds: [PositionCell: Double] = [:]
     /// Session seconds of the last reading when the signal was lost (board gone or silent); nil
     /// while readings are current. The view then shows no pressure or zone as current.
     private(set) var signalLostAtSessionSeconds: Double?
@@ -66,6 +67,9 @@ struct LiveViewState {
         if let previous = self.reading, previous.contact, let band = previous.position?.band,
            sessionSeconds > self.sessionSeconds, sessionSeconds - self.sessionSeconds <= 1 {
             bandSeconds[band, default: 0] += sessionSeconds - self.sessionSeconds
+            if let column = previous.position?.column {
+                cellSeconds[PositionCell(column: column, band: band), default: 0] += sessionSeconds - self.sessionSeconds
+            }
         }
         self.reading = reading
         self.sessionSeconds = sessionSeconds
@@ -186,7 +190,8 @@ struct LiveViewState {
             flash: flash,
             position: reading?.position,
             bandSeconds: bandSeconds,
-            bandMillimetres: profile.rotation?.bandMillimetres ?? 20)
+            bandMillimetres: profile.ball?.cellMillimetres ?? profile.rotation?.bandMillimetres ?? 20)
+        model.cellSeconds = cellSeconds
         model.soundNote = soundNote
         model.sourcePhrases = sourcePhrases
         if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {

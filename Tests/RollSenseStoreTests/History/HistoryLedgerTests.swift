@@ -283,25 +283,55 @@ import Glibc
         #expect(try ledger.bandHistory(days: 1, endingOn: first.adding(days: 1)).count == 1)
     }
 
-    @Test func aLedgerFromBeforeBandsKeepsItsDataAndGainsThem() throws {
-        let directory = TemporaryDirectory()
+    /// A ledger with 42 s of contact at `now`, turned back to the schema before `migration`
+    /// (its `table` dropped), then opened: it must keep the contact and gain the table again.
+    static func ledgerWithout(table: String, migration: String, in directory: TemporaryDirectory, at now: Date) throws -> HistoryLedger {
         let path = directory.file("history.sqlite")
-        let now = Self.local(2026, 11, 26, 12, 0)
-        try HistoryLedger(path: path).addContact(area: "lower-back", from: now, to: now + 42, timeZone: Self.utcPlus2)
-        // Turn it back into the previous schema, as the last release left it.
+        try HistoryLedger(path: path).addContact(area: "lower-back", from: now, to: now + 42, timeZone: utcPlus2)
         let old = try DatabaseQueue(path: path)
         try old.write { db in
-            try db.execute(sql: "DROP TABLE daily_band")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-position-bands'")
+            try db.execute(sql: "DROP TABLE \(table)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [migration])
         }
         try old.close()
         let ledger = try HistoryLedger(path: path)
+        #expect(try ledger.todayTotalSeconds(area: "lower-back", day: LocalDay(now, in: utcPlus2)) == 42)
+        return ledger
+    }
+
+    @Test func aLedgerFromBeforeBandsKeepsItsDataAndGainsThem() throws {
+        let directory = TemporaryDirectory()
+        let now = Self.local(2026, 11, 26, 12, 0)
+        // The schema before bands, as that release left it, with 42 s of contact.
+        let ledger = try Self.ledgerWithout(table: "daily_band", migration: "v4-position-bands", in: directory, at: now)
         let day = LocalDay(now, in: Self.utcPlus2)
-        #expect(try ledger.todayTotalSeconds(area: "lower-back", day: day) == 42)
         var summary = Self.session(start: now + 60, contacts: [])
         summary.bands = [BandContact(fromMillimetres: 40, widthMillimetres: 20, contactSeconds: 3, peakKilopascals: 10)]
         try ledger.record(summary)
         #expect(try ledger.bandHistory(days: 1, endingOn: day).map(\.contactSeconds) == [3])
+    }
+
+    @Test func aLedgerFromBeforeCellsGainsThemAndAddsABallsCellsPerDay() throws {
+        let directory = TemporaryDirectory()
+        let now = Self.local(2026, 11, 26, 12, 0)
+        // The v4 schema, as the release with bands left it.
+        let ledger = try Self.ledgerWithout(table: "daily_cell", migration: "v5-position-cells", in: directory, at: now)
+        let day = LocalDay(now, in: Self.utcPlus2)
+        func cell(_ across: Double, _ along: Double, _ seconds: Double, _ peak: Double) -> BandContact {
+            var contact = BandContact(fromMillimetres: along, widthMillimetres: 20, contactSeconds: seconds, peakKilopascals: peak)
+            contact.acrossFromMillimetres = across
+            return contact
+        }
+        for (offset, peak) in [(60.0, 10.0), (600, 14)] {
+            var summary = Self.session(start: now + offset, contacts: [])
+            summary.cells = [cell(-20, 0, 3, peak), cell(0, 0, 1.5, 9)]
+            try ledger.record(summary)
+        }
+        let rows = try ledger.cellHistory(days: 1, endingOn: day)
+        #expect(rows.map(\.acrossFromMillimetres) == [-20, 0])
+        #expect(rows.map(\.contactSeconds) == [6, 3])
+        #expect(rows.map(\.peakKilopascals) == [14, 9])
+        #expect(try ledger.bandHistory(days: 1, endingOn: day).isEmpty)  // cells are not bands
     }
 
     @Test func reopeningKeepsTheData() throws {
