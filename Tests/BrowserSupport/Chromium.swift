@@ -135,8 +135,10 @@ public final class Chromium {
     /// `firstTrySeconds` is told apart: if the server does not answer a plain GET of the same
     /// URL either, the server hangs (an error naming it); if it does, the browser is the one
     /// stuck (a loaded machine, a lost renderer), so it is started again, once, and the
-    /// navigation repeated with the full time.
-    public func navigate(_ url: String, firstTrySeconds: Double = 30, timeoutSeconds: Double = 60) throws {
+    /// navigation repeated with the full time. The first try is short: a navigation here takes
+    /// under 5 s even on a loaded machine when it works, and a stuck one seen in CI outlasted the
+    /// 20 s demo it was opened for, so by then there was no server left to tell apart.
+    public func navigate(_ url: String, firstTrySeconds: Double = 12, timeoutSeconds: Double = 60) throws {
         do {
             try navigateOnce(url, timeoutSeconds: firstTrySeconds)
             return

@@ -61,8 +61,10 @@ final class JSONLinesOutput: SessionSink {
     }
 
     /// The `reading` object; the live page gets the same one.
+    /// `zone` is the zone as the alarms hold it (a latched alert stays until it clears);
+    /// `zoneNow` is the load's zone this instant, what a display shows first.
     static func readingLine(_ reading: Reading, sessionSeconds: Double) -> String {
-        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)\(positionFields(reading.position))}"
+        "{\"type\":\"reading\",\"t\":\(number(sessionSeconds, digits: 3)),\"forceN\":\(number(reading.forceNewtons, digits: 1)),\"pressureKPa\":\(number(reading.pressureKilopascals, digits: 2)),\"zone\":\(quote(reading.zone.rawValue)),\"zoneNow\":\(quote(reading.currentZone.rawValue)),\"area\":\(quote(reading.area.name)),\"contact\":\(reading.contact)\(positionFields(reading.position))}"
     }
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
