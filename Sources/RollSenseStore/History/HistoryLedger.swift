@@ -136,32 +136,27 @@ public final class HistoryLedger: Sendable {
     /// Contact per band of the back, per day and area, for the `days` days ending with
     /// `lastDay`: oldest day first, then by area and band.
     public func bandHistory(days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyBandTotal] {
-        let firstDay = lastDay.adding(days: -(max(days, 1) - 1))
-        return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT day, area, from_mm, width_mm, contact_us, peak_kpa FROM daily_band
-                WHERE day >= ? AND day <= ? ORDER BY day, area, width_mm, from_mm
-                """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyBandTotal? in
-                guard let day = LocalDay(row["day"] as String) else { return nil }
-                return DailyBandTotal(day: day, area: row["area"], fromMillimetres: row["from_mm"], widthMillimetres: row["width_mm"],
-                                      contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000, peakKilopascals: row["peak_kpa"])
-            }
-        }
+        try dailyPositions(table: "daily_band", hasAcross: false, days: days, endingOn: lastDay)
     }
 
     /// Contact per grid cell of a ball's position, per day and area, for the `days` days ending
     /// with `lastDay`: oldest day first, then by area, along the back, then across.
     public func cellHistory(days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyBandTotal] {
+        try dailyPositions(table: "daily_cell", hasAcross: true, days: days, endingOn: lastDay)
+    }
+
+    /// The rows of `daily_band` or `daily_cell` (a band plus its `across_from_mm` column).
+    private func dailyPositions(table: String, hasAcross: Bool, days: Int, endingOn lastDay: LocalDay) throws(HistoryError) -> [DailyBandTotal] {
         let firstDay = lastDay.adding(days: -(max(days, 1) - 1))
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT day, area, across_from_mm, from_mm, width_mm, contact_us, peak_kpa FROM daily_cell
-                WHERE day >= ? AND day <= ? ORDER BY day, area, width_mm, from_mm, across_from_mm
+                SELECT * FROM \(table)
+                WHERE day >= ? AND day <= ? ORDER BY day, area, width_mm, from_mm\(hasAcross ? ", across_from_mm" : "")
                 """, arguments: [firstDay.description, lastDay.description]).compactMap { row -> DailyBandTotal? in
                 guard let day = LocalDay(row["day"] as String) else { return nil }
                 var total = DailyBandTotal(day: day, area: row["area"], fromMillimetres: row["from_mm"], widthMillimetres: row["width_mm"],
                                            contactSeconds: Double(row["contact_us"] as Int64) / 1_000_000, peakKilopascals: row["peak_kpa"])
-                total.acrossFromMillimetres = row["across_from_mm"]
+                if hasAcross { total.acrossFromMillimetres = row["across_from_mm"] }
                 return total
             }
         }
