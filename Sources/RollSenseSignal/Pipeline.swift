@@ -298,8 +298,19 @@ public struct SignalPipeline: Sendable {
 
         // Spike rejection, jump detection on the unsmoothed force, then smoothing.
         // Spike rejection over samples seconds apart (a slow sketch) would hold a real change back
-        // by whole samples: only a fast device's samples go through the median.
-        let medianForces = dt > Self.liveAlertMaximumIntervalMicroseconds ? forces : median.update(forces)
+        // by whole samples, and a low-pass over them only makes each reading part of the one
+        // before (a 1 Hz sketch's first reading after a step 14 % short): a slow device's samples
+        // pass unchanged, and the median and smoother start over from each of them. "Slow" is
+        // the device's typical rate, not this one step: a 4 Hz sketch on a busy host has lines
+        // 190 ms apart now and then, and filtering just those against samples a second old read
+        // a steady 60 N as 27 N. One long step of a fast device (a gap) starts them over too.
+        let typicalStepMicroseconds = intervals.typicalMicroseconds ?? dt
+        if dt > Self.liveAlertMaximumIntervalMicroseconds || typicalStepMicroseconds > Self.liveAlertMaximumIntervalMicroseconds {
+            median.reset()
+            oneEuro.reset()
+            average.reset()
+        }
+        let medianForces = median.update(forces)
         let medianTotal = medianForces.lanesSum
         let overRange = sensorRange.isOverRange(rawValues: sample.quantity == .rawCounts ? sample.values : nil,
                                                 channelForcesNewtons: medianForces, laneMask: lanes)
@@ -309,13 +320,6 @@ public struct SignalPipeline: Sendable {
         // newest of them. No device RollSense supports samples faster than 1 kHz.
         if dt < Self.burstStepMicroseconds && lastTimeBefore != .min { jumpDetector.reset() }
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
-        // The same for smoothing: a low-pass over samples seconds apart only makes each reading
-        // part of the one before (a 1 Hz sketch's first reading after a step 14 % short), so a
-        // slow device's samples pass unchanged and the smoother starts over from them.
-        if dt > Self.liveAlertMaximumIntervalMicroseconds {
-            oneEuro.reset()
-            average.reset()
-        }
         let smoothed: SIMD4<Double>
         switch smoother {
         case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)

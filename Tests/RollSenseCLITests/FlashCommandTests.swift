@@ -226,16 +226,18 @@ struct FlashCommandTests {
         defer { cli.removeHome() }
         let running = try RunningRollSense(cli, ["flash", "--device", board.link, "--board", "uno"])
         defer { stop(running.process) }
-        // Wait until avrdude runs and is writing.
+        // Wait until avrdude is writing. Not a fixed pause after it starts: the 7.6 KB upload
+        // takes about a second of simulated wire time, and a pause of one second let it finish
+        // first on a quiet machine.
         var avrdude: pid_t?
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             avrdude = childProcesses(of: running.process.processIdentifier).first { processName($0) == "avrdude" }
-            if avrdude != nil, running.stdout.contains("Flashing") { break }
-            usleep(50_000)
+            if avrdude != nil, running.stdout.contains("Writing:") { break }
+            usleep(20_000)
         }
         let child = try #require(avrdude, "avrdude never started")
-        usleep(1_000_000)
+        try #require(running.stdout.contains("Writing:"), "avrdude never started writing: \(running.stdout)")
         kill(running.process.processIdentifier, signal)
         let status = running.finish(timeoutSeconds: 20)
         let result = (stdout: running.stdout, stderr: running.stderr)

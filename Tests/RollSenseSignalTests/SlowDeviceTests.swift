@@ -71,4 +71,22 @@ import RollSenseWire
         #expect(!events.contains { $0.reason == .zeroDriftBound })
         #expect(pipeline.zeroCorrectionNewtons == .zero)
     }
+
+    /// A 4 Hz sketch read by a busy host: lines arrive 190-310 ms apart. A line that happens to
+    /// come sooner than 200 ms after the one before must not be filtered against samples from
+    /// seconds ago (it read 30 N of a steady 60 N under load in CI): the device is judged by its
+    /// typical rate, not by one step.
+    @Test func aJitteringSlowDeviceReadsSteadyLoadsSteadily() throws {
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack)
+        let steps: [Int64] = [250_000, 190_000, 310_000, 250_000, 160_000, 340_000, 250_000, 199_000]
+        var t: Int64 = 0
+        var forces: [Double] = []
+        for i in 0..<40 {
+            let newtons = i < 8 ? 0.0 : 60.0
+            forces.append(pipeline.process(sample(i, newtons, at: t)) { _ in }.forceNewtons)
+            t += steps[i % steps.count]
+        }
+        #expect(forces.dropFirst(8).allSatisfy { abs($0 - 60) < 0.01 }, "\(forces)")
+        #expect(forces.prefix(8).allSatisfy { abs($0) < 0.01 }, "\(forces)")
+    }
 }
