@@ -113,6 +113,7 @@ public struct SessionCore: Sendable {
 
     /// The link to the device went away at host time `now`.
     public mutating func linkLost(hostTimeMicroseconds now: Int64, _ output: (SessionOutput) -> Void) {
+        decoder.linkLost()
         rules.linkLost(at: now, output)
     }
 

@@ -104,6 +104,14 @@ public struct PlotterTextParser: Sendable {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: hostTimeMicroseconds, onChannels: onChannels, onSample) }
     }
 
+    /// Forgets the unfinished line, counting its bytes as discarded: the link went away and its
+    /// end will never come (the board restarts when it is back).
+    mutating func dropPartialLine() {
+        counters.discardedBytes += overflowed ? 0 : lineCount
+        lineCount = 0
+        overflowed = false
+    }
+
     /// Takes the bytes of the unfinished line (the start of binary frames after a mode switch).
     mutating func takePartialLine() -> [UInt8] {
         let count = overflowed ? 0 : lineCount

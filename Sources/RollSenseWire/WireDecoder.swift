@@ -78,6 +78,14 @@ public struct WireDecoder: Sendable {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: hostTimeMicroseconds, onEvent) }
     }
 
+    /// The link went away: an unfinished frame or line can never be completed (the board
+    /// restarts when it is back), so it is forgotten rather than joined to the next boot's bytes
+    /// and counted as a CRC failure or a malformed line.
+    public mutating func linkLost() {
+        frames.dropPartialFrame()
+        text.dropPartialLine()
+    }
+
     /// Detects the protocol again from the next bytes, for example after the device was told to
     /// switch modes; `startsAtLineStart` keeps a first text line that is known to be whole.
     public mutating func redetect(startsAtLineStart: Bool = false) {

@@ -288,6 +288,31 @@ import RollSenseWire
         #expect(run.samples.last?.deviceTimeMicroseconds == 3_000_000)
     }
 
+    /// Unplugged in the middle of a frame: its first half can never be completed (the board
+    /// restarts), so it is forgotten, not joined to the new boot's bytes as a CRC failure
+    /// (HarnessRestartTests saw one when the pty closed mid-frame). The same for a text line.
+    @Test func aFrameOrLineCutByTheUnplugIsForgottenNotAFailure() {
+        var run = Run(Self.configuration())
+        run.start()
+        let next = Self.samples(from: 81, count: 1, startMicroseconds: 1_012_500)
+        run.feed(Self.hello() + Self.samples(from: 0, count: 81) + next.prefix(next.count / 2), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_100_000) { run.outputs.append($0) }
+        run.core.linkRestored(gapMicroseconds: 1_000_000, hostTimeMicroseconds: 2_100_000) { run.outputs.append($0) }
+        run.feed(Self.hello() + Self.samples(from: 0, count: 10), at: 2_200_000)
+        #expect(run.core.wireCounters.binary.crcFailures == 0)
+        #expect(run.core.wireCounters.binary.malformedFrames == 0)
+        #expect(run.samples.count == 91)
+
+        var text = Run(Self.configuration())
+        text.start()
+        text.feed(Array("10\n20\n30\n4".utf8), at: 100_000)
+        text.core.linkLost(hostTimeMicroseconds: 200_000) { text.outputs.append($0) }
+        text.core.linkRestored(gapMicroseconds: 100_000, hostTimeMicroseconds: 300_000) { text.outputs.append($0) }
+        text.feed(Array("50\n60\n".utf8), at: 400_000)
+        #expect(text.samples.map(\.values.x).suffix(2) == [50, 60], "the cut 4 is not read as 450")
+        #expect(text.core.wireCounters.text.malformedLines == 0)
+    }
+
     @Test func aReplayNeverEndsOnHostTime() {
         var run = Run(Self.configuration(live: false, durationSeconds: 3, silenceSeconds: nil))
         run.start()
