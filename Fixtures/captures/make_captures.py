@@ -45,12 +45,20 @@ def device_stream():
     return bytes(out)
 
 
+# The read after which session_records puts the link's loss and return.
+DISCONNECT_AFTER_READ = 10
+
+
 def reads(stream):
-    """Splits the stream as a serial port's reads would: sizes cycle through a fixed pattern."""
+    """Splits the stream as a serial port's reads would: sizes cycle through a fixed pattern.
+    The read before the link's loss ends at a frame's end: after a real unplug the bytes come
+    from a new boot and never finish a frame cut in two (the session forgets such a half)."""
     sizes = [1, 17, 64, 5, 23, 40, 3, 90]
     chunks, offset, index = [], 0, 0
     while offset < len(stream):
         size = sizes[index % len(sizes)]
+        if index == DISCONNECT_AFTER_READ:
+            size = stream.index(b"\x00", offset + size - 1) + 1 - offset
         chunks.append((index * 9_000 + 250, stream[offset:offset + size]))
         offset += size
         index += 1
@@ -72,7 +80,7 @@ def session_records(chunks):
     records = [(METADATA, json.dumps(metadata, sort_keys=True).encode())]
     for index, (host_us, data) in enumerate(chunks):
         records.append((BYTES, struct.pack("<q", host_us) + data))
-        if index == 10:
+        if index == DISCONNECT_AFTER_READ:
             records.append((EVENT, struct.pack("<qB", host_us + 1, DISCONNECTED) + b"read: Input/output error"))
             records.append((EVENT, struct.pack("<qB", host_us + 2, RECONNECTED)))
     total = sum(len(data) for _, data in chunks)
