@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Swift test suites. Under umockdev-wrapper so discovery and hotplug tests can build
 # fake udev devices in-process (docs/DEVELOPMENT.md); tests that need no udev ignore it.
+# Arguments go to `swift test` (--filter, --skip); without any, the whole run.
 set -euo pipefail
 # Device tests fail (not skip) when umockdev is missing: `make test` must exercise them.
 export ROLLSENSE_REQUIRE_UMOCKDEV=1
@@ -8,7 +9,36 @@ export ROLLSENSE_REQUIRE_UMOCKDEV=1
 export ROLLSENSE_REQUIRE_FIRMWARE=1
 # The terminal view test under tmux runs, rather than skips, under `make test`.
 export ROLLSENSE_REQUIRE_TMUX=1
-if command -v umockdev-wrapper >/dev/null; then
-    exec umockdev-wrapper swift test --skip-build "$@"
+
+# --ignore-lock: nothing is built here (--skip-build), and SwiftPM's build lock would make the
+# two runs below wait for each other.
+run() {
+    if command -v umockdev-wrapper >/dev/null; then
+        umockdev-wrapper swift test --skip-build --ignore-lock "$@"
+    else
+        swift test --skip-build --ignore-lock "$@"
+    fi
+}
+
+if [ $# -gt 0 ]; then
+    run "$@"
+    exit
 fi
-exec swift test --skip-build "$@"
+
+# The whole run as two processes at once. Swift Testing runs tests on the cooperative pool, one
+# thread per core, and most of these tests block a thread waiting on a simulator or a child
+# process: on 2 cores the serialized flash suite (minutes of real-time uploads, little CPU) ran
+# after everything else instead of beside it. Its output is printed after the rest's.
+SEPARATE='FlashCommandTests'
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+run --filter "$SEPARATE" >"$log" 2>&1 &
+separate=$!
+status=0
+run --skip "$SEPARATE" || status=$?
+separateStatus=0
+wait "$separate" || separateStatus=$?
+echo "---- $SEPARATE (run beside the rest) ----"
+cat "$log"
+if [ "$separateStatus" -ne 0 ]; then status=$separateStatus; fi
+exit "$status"

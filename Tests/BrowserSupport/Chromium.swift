@@ -153,11 +153,32 @@ public final class Chromium {
         try navigateOnce(url, timeoutSeconds: timeoutSeconds)
     }
 
+    /// Only a load event after this navigation's document was committed (its top frame navigated
+    /// with the loader Page.navigate names) counts: the about:blank the browser starts with can
+    /// fire its own load event late, during the navigation, and on a loaded machine a test then
+    /// read about:blank's empty document.
     private func navigateOnce(_ url: String, timeoutSeconds: Double) throws {
         events.removeAll()
-        try call("Page.navigate", ["url": url], timeoutSeconds: timeoutSeconds)
+        let result = try call("Page.navigate", ["url": url], timeoutSeconds: timeoutSeconds)
+        if let errorText = result["errorText"] as? String { throw ClientError("\(url) did not load: \(errorText)") }
+        let loader = result["loaderId"] as? String
         let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while !events.contains(where: { $0["method"] as? String == "Page.loadEventFired" }) {
+        var committed = false
+        var seen = 0
+        while true {
+            while seen < events.count {
+                let event = events[seen]
+                seen += 1
+                switch event["method"] as? String {
+                case "Page.frameNavigated":
+                    guard let frame = (event["params"] as? [String: Any])?["frame"] as? [String: Any], frame["parentId"] == nil else { continue }
+                    if loader == nil || frame["loaderId"] as? String == loader { committed = true }
+                case "Page.loadEventFired" where committed:
+                    return
+                default:
+                    continue
+                }
+            }
             let left = deadline.timeIntervalSinceNow
             guard left > 0 else { throw ClientError("\(url) did not load within \(timeoutSeconds) s") }
             if let object = try receive("loading \(url)", timeoutSeconds: left), object["method"] != nil {
