@@ -50,7 +50,7 @@ struct ReportExportCommandTests {
         let result = try rollsense.run(["export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", csv, "--events", events])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(rows.first == ["time_s", "raw_0", "raw_1", "force_n", "pressure_kpa", "zone", "contact", "area"])
+        #expect(rows.first == ["time_s", "raw_0", "raw_1", "force_n", "pressure_kpa", "zone", "zone_now", "contact", "area"])
         #expect(rows.count == 61)
         // Fixtures/captures/make_captures.py: sample i 10 ms after the one before, channel 0 a
         // triangle of 1500 counts a step up to sample 30 and back, channel 1 = 200 + i.
@@ -58,8 +58,9 @@ struct ReportExportCommandTests {
             #expect(abs((Double(row[0]) ?? -1) - Double(index) * 0.01) < 1e-9)
             #expect(Int(row[1]) == (index < 30 ? index : 60 - index) * 1500)
             #expect(Int(row[2]) == 200 + index)
-            #expect(row[7] == "lowerBack.left")
-            #expect(["0", "1"].contains(row[6]))
+            #expect(row[8] == "lowerBack.left")
+            #expect(["0", "1"].contains(row[7]))
+            #expect(["none", "light", "target", "caution", "stop", "fault"].contains(row[6]), "zone_now \(row[6])")
         }
         let eventLines = try String(contentsOfFile: events, encoding: .utf8).split(separator: "\n")
         #expect(!eventLines.isEmpty)

@@ -4,7 +4,7 @@ import RollSenseSignal
 import RollSenseWire
 
 /// One CSV row per sample for spreadsheets and pandas: time, raw value per channel, force,
-/// pressure, zone, contact, area; with a rotation sensor also the angle, the position along the
+/// pressure, zone (as the alarms hold it), zone now (the load's, as a display shows it), contact, area; with a rotation sensor also the angle, the position along the
 /// back, its band, whether the tool is still and the drift bound; with a ball's motion sensor the
 /// x/y counts instead of the angle, and the position across the back and its grid column. Comma separated, `.` decimals, a header row, RFC 4180 quoting
 /// (only the area name could ever need it).
@@ -26,7 +26,7 @@ public struct CSVExporter: Sendable {
 
     /// The header row.
     public var header: String {
-        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "contact", "area"]
+        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "zone_now", "contact", "area"]
             + (hasGrid ? ["motion_x_counts", "motion_y_counts", "position_mm", "band", "across_mm", "column", "still", "drift_bound_mm"]
                : hasPosition ? ["angle_counts", "position_mm", "band", "still", "drift_bound_mm"] : []))
             .joined(separator: ",")
@@ -43,6 +43,7 @@ public struct CSVExporter: Sendable {
         fields.append(Self.decimal(reading.forceNewtons, digits: 3))
         fields.append(Self.decimal(reading.pressureKilopascals, digits: 3))
         fields.append(reading.zone.rawValue)
+        fields.append(reading.currentZone.rawValue)
         fields.append(reading.contact ? "1" : "0")
         fields.append(Self.quoted(reading.area.name))
         if hasPosition {

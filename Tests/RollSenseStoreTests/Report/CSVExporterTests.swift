@@ -6,8 +6,8 @@ import Testing
 @Suite("CSVExporter")
 struct CSVExporterTests {
     @Test func headerNamesEveryChannel() {
-        #expect(CSVExporter(channelCount: 2).header == "time_s,raw_0,raw_1,force_n,pressure_kpa,zone,contact,area")
-        #expect(CSVExporter(channelCount: 4).header.split(separator: ",").count == 10)
+        #expect(CSVExporter(channelCount: 2).header == "time_s,raw_0,raw_1,force_n,pressure_kpa,zone,zone_now,contact,area")
+        #expect(CSVExporter(channelCount: 4).header.split(separator: ",").count == 11)
     }
 
     @Test func rowHoldsTheKnownValues() {
@@ -15,7 +15,17 @@ struct CSVExporterTests {
         let sample = Sample(sequence: 7, deviceTimeMicroseconds: 1_500_000, channelCount: 2, values: SIMD4(-1500, 8_388_607, 0, 0))
         let reading = ReportTestData.reading(index: 150)
         let row = exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5)
-        #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,1,lowerBack.left")
+        #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,target,1,lowerBack.left")
+    }
+
+    /// As the terminal and the page show it: the alarms' zone (a stop alert still latched) and
+    /// the load's zone this instant, each in its own column.
+    @Test func heldZoneAndZoneNowAreTheirOwnColumns() {
+        let sample = Sample(sequence: 7, deviceTimeMicroseconds: 1_500_000, channelCount: 1, values: SIMD4(1, 0, 0, 0))
+        var reading = ReportTestData.reading(index: 150)
+        reading.zone = .stop
+        reading.currentZone = .target
+        #expect(CSVExporter(channelCount: 1).row(sample: sample, reading: reading, sessionSeconds: 1.5).contains(",stop,target,1,"))
     }
 
     @Test func positionColumnsWithARotationSensor() {
@@ -38,6 +48,6 @@ struct CSVExporterTests {
         let exporter = CSVExporter(channelCount: 2)
         let sample = Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: SIMD4(12.25, 0, 0, 0), quantity: .rawCounts)
         let row = exporter.row(sample: sample, reading: ReportTestData.reading(index: 0), sessionSeconds: 0)
-        #expect(row == "0.000000,12.250000,,0.000,0.000,none,0,lowerBack.left")
+        #expect(row == "0.000000,12.250000,,0.000,0.000,none,none,0,lowerBack.left")
     }
 }
