@@ -222,7 +222,7 @@ public struct SignalPipeline: Sendable {
     /// estimate, docs/SAFETY.md).
     public static let liveAlertMinimumRateHertz = 5.0
     /// Steps shorter than the fastest supported sample interval (1 kHz) come from one read's burst.
-    static let burstStepMicroseconds: Int64 = 1_000
+    static let burstStepMicroseconds = SampleIntervalTracker.fastestIntervalMicroseconds
     static let liveAlertMaximumIntervalMicroseconds = Int64(1_000_000 / liveAlertMinimumRateHertz)
 
     /// Processes one sample; emits the events it causes and returns its reading.

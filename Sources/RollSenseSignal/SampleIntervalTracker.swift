@@ -10,6 +10,10 @@ public struct SampleIntervalTracker: Sendable {
     static let jumpFactor: Int64 = 3
     /// No device rate is slower than this: a longer step is a gap or a jump, whatever the rate.
     public static let slowestIntervalMicroseconds: Int64 = 10_000_000
+    /// No device RollSense supports samples faster than 1 kHz: a shorter step is lines of a text
+    /// sketch that came in one read (stamped 1 µs apart), not a rate. A busy host that read five
+    /// 4 Hz lines at once made the median 1 µs, and the slow device "fast" for a moment.
+    public static let fastestIntervalMicroseconds: Int64 = 1_000
 
     private var intervals: (Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0)
     private var count = 0
@@ -28,9 +32,10 @@ public struct SampleIntervalTracker: Sendable {
         return max(base, min(Self.jumpFactor * typical, Self.slowestIntervalMicroseconds))
     }
 
-    /// Adds one step between samples; steps that cannot be a rate (backwards, too long) are left out.
+    /// Adds one step between samples; steps that cannot be a rate (backwards, too long, one
+    /// read's burst) are left out.
     public mutating func add(_ intervalMicroseconds: Int64) {
-        guard intervalMicroseconds > 0, intervalMicroseconds <= Self.slowestIntervalMicroseconds else { return }
+        guard intervalMicroseconds >= Self.fastestIntervalMicroseconds, intervalMicroseconds <= Self.slowestIntervalMicroseconds else { return }
         withUnsafeMutableBytes(of: &intervals) { raw in
             raw.bindMemory(to: Int64.self)[next] = intervalMicroseconds
         }

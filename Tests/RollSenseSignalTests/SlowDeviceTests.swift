@@ -89,4 +89,26 @@ import RollSenseWire
         #expect(forces.dropFirst(8).allSatisfy { abs($0 - 60) < 0.01 }, "\(forces)")
         #expect(forces.prefix(8).allSatisfy { abs($0) < 0.01 }, "\(forces)")
     }
+
+    /// A 4 Hz sketch on a busy host: the reader stalls for a second now and then, and the lines
+    /// printed meanwhile come in one read, stamped 1 µs apart. Such steps are no rate: the device
+    /// stays slow, with one slowDevice start and no end until the session ends (a live session
+    /// on a busy machine said "3 readings/s" and then "4 readings/s" as two alerts).
+    @Test func linesReadTogetherDoNotMakeASlowDeviceFast() throws {
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack)
+        var events: [SignalEvent] = []
+        var t: Int64 = 0
+        for i in 0..<80 {
+            // Lines 10-14 of every 20 arrive together, read when the 14th would have been.
+            switch i % 20 {
+            case 10: t += 1_250_000
+            case 11...14: t += 1
+            default: t += i == 0 ? 0 : 250_000
+            }
+            _ = pipeline.process(sample(i, 30, at: t)) { events.append($0) }
+        }
+        let slow = events.filter { $0.reason == .slowDevice }
+        #expect(slow.map(\.phase) == [.start], "\(slow.map { ($0.phase, $0.value) })")
+        #expect(slow.first.map { abs($0.value - 4) < 0.01 } == true)
+    }
 }
