@@ -162,6 +162,16 @@ struct LiveViewStateTests {
         }
     }
 
+    /// A slow device's condition closed by the session's end is not called fast again.
+    @Test func aSlowDeviceIsFastAgainOnlyWhenItIs() {
+        func end(_ rate: Double) -> String {
+            EventWording.sentence(EventFacts(kind: .fault, level: .caution, phase: .end, reason: .slowDevice, value: rate, limit: 5),
+                                  profile: .foamRollerLowerBack)
+        }
+        #expect(end(40) == "device fast enough for live alerts again")
+        #expect(end(4) == "slow device: session ended")
+    }
+
     @Test func disconnectIsShown() {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.link(.disconnected)

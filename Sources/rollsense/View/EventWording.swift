@@ -33,8 +33,11 @@ enum EventWording {
         case .clockJump: return "device clock jumped by \(event.value) s"
         case .slowDevice:
             let rate = event.value >= 1 ? String(Int(event.value.rounded())) : String(Double(Int(event.value * 10)) / 10)
-            return event.phase == .end ? "device fast enough for live alerts again"
-                : "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(event.limit))/s)"
+            // The condition also ends with the session, the device still slow: not "fast again".
+            if event.phase == .end {
+                return event.value >= event.limit ? "device fast enough for live alerts again" : "slow device: session ended"
+            }
+            return "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(event.limit))/s)"
         case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
         case .painMark: return "pain marked at \(Int(event.value)) N"
