@@ -25,8 +25,12 @@ public enum SessionError: Error, CustomStringConvertible {
         case .invalidProfile(let error):
             return "Invalid profile: \(error). Fix that key in the profile or config file."
         case .silentDevice(let seconds, let bytes):
-            let what = bytes == 0 ? "sent nothing" : "sent \(bytes) bytes but no RollSense frame"
-            return "The device \(what) in \(Int(seconds)) s: check that it runs the RollSense firmware (Firmware/README.md) at the same --baud."
+            if bytes == 0 {
+                return "The device sent nothing in \(Int(seconds)) s: check that it runs the RollSense firmware (Firmware/README.md) at the same --baud."
+            }
+            // Bytes that are neither frames nor lines are mostly a wrong rate: say how to find it.
+            return "The device sent \(bytes) bytes in \(Int(seconds)) s, but neither RollSense frames nor text lines: the rate is probably wrong. "
+                + "`--baud auto` finds a sketch's rate (its Serial.begin); the RollSense firmware runs at 115200 (Firmware/README.md)."
         case .silentSketch(let seconds):
             return "The sketch printed lines, then nothing for \(Int(seconds)) s: check that it still runs (its serial monitor shows the same), or reset the board."
         case .source(let error):

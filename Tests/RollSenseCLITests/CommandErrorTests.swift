@@ -35,6 +35,29 @@ struct CommandErrorTests {
         #expect(result.stderr.contains("sent nothing"))
     }
 
+    /// A sketch read at the wrong rate: bytes that are neither frames nor text lines. The
+    /// message says the rate may be wrong and how to find it, not only "run the firmware".
+    @Test func garbledBytesSuggestBaudAuto() throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        #expect(openpty(&master, &slave, nil, nil, nil) == 0)
+        defer { close(master); close(slave) }
+        let path = String(cString: ttyname(slave))
+        // What a 115200 sketch looks like read at 9600: high bytes, no line end, no zero.
+        let writer = Thread { [master] in
+            let garble: [UInt8] = [0xF8, 0x80, 0xE6, 0x9E, 0xFE, 0x86, 0xE0, 0xF8, 0x98, 0x66, 0x80]
+            for _ in 0..<60 {
+                _ = garble.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+                usleep(200_000)
+            }
+        }
+        writer.start()
+        let result = try run(["live", "--json", "--device", path, "--no-reset", "--baud", "9600"])
+        #expect(result.status == 69)
+        #expect(result.stderr.contains("neither RollSense frames nor text lines"), "\(result.stderr)")
+        #expect(result.stderr.contains("--baud auto"), "\(result.stderr)")
+    }
+
     // MARK: - Usage (64)
 
     @Test(arguments: [
