@@ -1,5 +1,6 @@
 import Foundation
 import RollSenseBrowserSupport
+import RollSenseSimulatorSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -147,6 +148,34 @@ struct WebPageTests {
             let rate = (Double(last.values[0])! - Double(first.values[0])!) / (last.wall - first.wall)
             #expect(rate > 1.8 && rate < 4.5, "the page followed at \(rate) s of recording per second")
         }
+    }
+
+    /// A text sketch's channels are named under the page's header, in the words of the JSON
+    /// `channels` line and the terminal's header, at phone width.
+    @Test func aTextSketchsChannelsAreNamedOnThePage() throws {
+        let sketch = try TextSketchDevice(lines: (0..<600).map { "Reading: \(Double($0 % 10) * 1.5) lbs" }, interval: 0.1,
+                                          banner: ["HX711 scale demo", "Readings:"])
+        defer { sketch.stop() }
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let live = try RunningRollSense(rollsense, ["live", "--json", "--device", sketch.path, "--body-weight", "75",
+                                                    "--duration", "60", "--web", "127.0.0.1:0"])
+        defer { live.finish(timeoutSeconds: 0) }
+        let url = try live.pageURL()
+        let browser = try Chromium(width: 390, height: 844)
+        defer { browser.quit() }
+        try browser.navigate(url.absoluteString)
+        let expected = "reading \"Reading\" (lb) from a text sketch at 115200 baud"
+        #expect(try browser.wait(until: "!document.getElementById('source').hidden && document.getElementById('force').textContent !== '--'"),
+                "the page named the channels")
+        #expect(try browser.evaluate("document.getElementById('source').textContent") as? String == expected)
+        #expect(try browser.evaluate("document.getElementById('source').scrollWidth <= document.documentElement.clientWidth") as? Bool == true,
+                "the line fits the phone's width")
+        // Ctrl-C ends the session (long enough for a slow browser start, not waited out).
+        kill(live.process.processIdentifier, SIGINT)
+        #expect(live.finish(timeoutSeconds: 20) == 0, "stderr: \(live.stderr)")
+        let channels = live.lines.compactMap(jsonObject).first { $0["type"] as? String == "channels" }
+        #expect(channels?["text"] as? String == expected, "the JSON line says the same")
     }
 
     @Test func itHurtsButtonRecordsAPainMarkInTheSessionsEvents() throws {

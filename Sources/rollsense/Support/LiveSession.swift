@@ -159,7 +159,8 @@ enum LiveSession {
         let web: WebOutput?
         do {
             web = try WebOutput.start(settings.webAddress, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
-                                      bodyMassKnown: !settings.bodyMassAssumed, mode: .live, color: settings.color && standardErrorIsTerminal())
+                                      bodyMassKnown: !settings.bodyMassAssumed, mode: .live, color: settings.color && standardErrorIsTerminal(),
+                                      baudRate: baudRate)
         } catch {
             try? capture?.close()
             throw error
