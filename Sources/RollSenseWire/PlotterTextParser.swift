@@ -105,11 +105,14 @@ public struct PlotterTextParser: Sendable {
     }
 
     /// Forgets the unfinished line, counting its bytes as discarded: the link went away and its
-    /// end will never come (the board restarts when it is back).
+    /// end will never come. The first line after the link returns is dropped too: a board with
+    /// native USB (Leonardo, Micro) does not restart, so it may start mid-line, and a tail such
+    /// as "0" of "300" would be a wrong number, not a stale one.
     mutating func dropPartialLine() {
         counters.discardedBytes += overflowed ? 0 : lineCount
         lineCount = 0
         overflowed = false
+        isDroppingFirstLine = true
     }
 
     /// Takes the bytes of the unfinished line (the start of binary frames after a mode switch).

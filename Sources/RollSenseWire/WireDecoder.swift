@@ -78,9 +78,9 @@ public struct WireDecoder: Sendable {
         bytes.withUnsafeBytes { feed($0, hostTimeMicroseconds: hostTimeMicroseconds, onEvent) }
     }
 
-    /// The link went away: an unfinished frame or line can never be completed (the board
-    /// restarts when it is back), so it is forgotten rather than joined to the next boot's bytes
-    /// and counted as a CRC failure or a malformed line.
+    /// The link went away: an unfinished frame or line can never be completed, so it is
+    /// forgotten rather than joined to the next bytes (a CRC failure, or for text a wrong
+    /// number); text also drops the first line after the link returns (it may start mid-line).
     public mutating func linkLost() {
         frames.dropPartialFrame()
         text.dropPartialLine()

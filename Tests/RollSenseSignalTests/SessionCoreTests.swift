@@ -290,7 +290,8 @@ import RollSenseWire
 
     /// Unplugged in the middle of a frame: its first half can never be completed (the board
     /// restarts), so it is forgotten, not joined to the new boot's bytes as a CRC failure
-    /// (HarnessRestartTests saw one when the pty closed mid-frame). The same for a text line.
+    /// (HarnessRestartTests saw one when the pty closed mid-frame). The same for a text line,
+    /// and the first line after the return, which may be a tail (a Leonardo does not restart).
     @Test func aFrameOrLineCutByTheUnplugIsForgottenNotAFailure() {
         var run = Run(Self.configuration())
         run.start()
@@ -308,8 +309,8 @@ import RollSenseWire
         text.feed(Array("10\n20\n30\n4".utf8), at: 100_000)
         text.core.linkLost(hostTimeMicroseconds: 200_000) { text.outputs.append($0) }
         text.core.linkRestored(gapMicroseconds: 100_000, hostTimeMicroseconds: 300_000) { text.outputs.append($0) }
-        text.feed(Array("50\n60\n".utf8), at: 400_000)
-        #expect(text.samples.map(\.values.x).suffix(2) == [50, 60], "the cut 4 is not read as 450")
+        text.feed(Array("0\n50\n60\n".utf8), at: 400_000)
+        #expect(text.samples.map(\.values.x) == [20, 30, 50, 60], "the first line may be a tail when the port opens; after the return neither the cut 4, nor 40, nor the tail 0")
         #expect(text.core.wireCounters.text.malformedLines == 0)
     }
 

@@ -4,10 +4,11 @@ import RollSenseSignal
 import RollSenseWire
 
 /// One CSV row per sample for spreadsheets and pandas: time, raw value per channel, force,
-/// pressure, zone (as the alarms hold it), zone now (the load's, as a display shows it), contact, area; with a rotation sensor also the angle, the position along the
-/// back, its band, whether the tool is still and the drift bound; with a ball's motion sensor the
-/// x/y counts instead of the angle, and the position across the back and its grid column. Comma separated, `.` decimals, a header row, RFC 4180 quoting
-/// (only the area name could ever need it).
+/// pressure, zone (as the alarms hold it), zone now (the load's, as a display shows it),
+/// contact, area; with a rotation sensor also the angle, the position along the back, its band,
+/// whether the tool is still and the drift bound; with a ball's motion sensor the x/y counts
+/// instead of the angle, and the position across the back and its grid column. Comma separated,
+/// `.` decimals, a header row, RFC 4180 quoting (only the area name could ever need it).
 public struct CSVExporter: Sendable {
     /// Channels in the raw columns (the device's channel count).
     public let channelCount: Int
