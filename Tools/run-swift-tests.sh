@@ -26,10 +26,11 @@ if [ $# -gt 0 ]; then
 fi
 
 # The whole run as two processes at once. Swift Testing runs tests on the cooperative pool, one
-# thread per core, and most of these tests block a thread waiting on a simulator or a child
-# process: on 2 cores the serialized flash suite (minutes of real-time uploads, little CPU) ran
-# after everything else instead of beside it. Its output is printed after the rest's.
-SEPARATE='FlashCommandTests'
+# thread per core, and most of these tests block a thread waiting on a simulator, a browser or
+# a child process: on 2 cores the two long serialized suites, flash (real-time uploads, little
+# CPU) and the live page (Chromium), ran after everything else instead of beside it, and the
+# CPU stood half idle. Their output is printed after the rest's.
+SEPARATE='FlashCommandTests|WebPageTests'
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 run --filter "$SEPARATE" >"$log" 2>&1 &
