@@ -23,13 +23,19 @@ struct CommandErrorTests {
         #expect(result.stderr.contains("No serial device matches '/dev/rollsense-no-such-board'"))
     }
 
-    @Test func silentDeviceExits69() throws {
-        // A pty nobody writes to: the session gives up after its silence timeout.
+    /// A pty pair standing in for a serial device: the controller end the test writes to, the
+    /// device end, and the device's path for `--device`.
+    private func openTerminal() throws -> (master: Int32, slave: Int32, path: String) {
         var master: Int32 = -1
         var slave: Int32 = -1
-        #expect(openpty(&master, &slave, nil, nil, nil) == 0)
+        try #require(openpty(&master, &slave, nil, nil, nil) == 0)
+        return (master, slave, String(cString: ttyname(slave)))
+    }
+
+    @Test func silentDeviceExits69() throws {
+        // A pty nobody writes to: the session gives up after its silence timeout.
+        let (master, slave, path) = try openTerminal()
         defer { close(master); close(slave) }
-        let path = String(cString: ttyname(slave))
         let result = try run(["live", "--json", "--device", path, "--no-reset"])
         #expect(result.status == 69)
         #expect(result.stderr.contains("sent nothing"))
@@ -38,11 +44,8 @@ struct CommandErrorTests {
     /// A sketch read at the wrong rate: bytes that are neither frames nor text lines. The
     /// message says the rate may be wrong and how to find it, not only "run the firmware".
     @Test func garbledBytesSuggestBaudAuto() throws {
-        var master: Int32 = -1
-        var slave: Int32 = -1
-        #expect(openpty(&master, &slave, nil, nil, nil) == 0)
+        let (master, slave, path) = try openTerminal()
         defer { close(master); close(slave) }
-        let path = String(cString: ttyname(slave))
         // What a 115200 sketch looks like read at 9600: high bytes, no line end, no zero.
         let writer = Thread { [master] in
             let garble: [UInt8] = [0xF8, 0x80, 0xE6, 0x9E, 0xFE, 0x86, 0xE0, 0xF8, 0x98, 0x66, 0x80]
