@@ -47,7 +47,13 @@ public struct SignalPipeline: Sendable {
     private var currentZoneClassifier: ZoneClassifier
     private var isOverRangeNow = false
     private var spineSwitch: DelayedSwitch
+    // Faults are scoped to what they break: those of the force channels (and lost samples) here,
+    // those of the rotation or motion sensor (channels from `Sample.maxChannelCount` on) apart,
+    // since a lost position never makes the force unknown (docs/SAFETY.md, "Faults").
     private var faults: FaultMonitor
+    private var positionFaults: FaultMonitor
+    // Per channel, the least force a channel at positive full scale carries (its range's top).
+    private let saturatedChannelNewtons: SIMD4<Double>
     private var alerts: AlertEngine
     private var rezero: AutoRezero
     // Zone alerts annunciated the ISA-18.2 way: one per episode whatever the stroke rate.
@@ -74,6 +80,7 @@ public struct SignalPipeline: Sendable {
     private var slowDeviceOpen = false
     private var maskedChannelCount = 0
     private var channelMask = SIMD4<Double>(repeating: 0)
+    private var usedChannelBits: UInt8 = 0
     private var linkDown = false
     private var reportedZone: Zone = .none
     private var zeroDriftReported = false
@@ -167,6 +174,7 @@ public struct SignalPipeline: Sendable {
         faults = FaultMonitor(holdMicroseconds: micro(profile.faults.holdSeconds),
                               flatLineMicroseconds: micro(profile.faults.flatLineSeconds),
                               saturationCounts: profile.faults.saturationCounts)
+        positionFaults = faults
         maxIntervalMicroseconds = micro(profile.faults.maxSampleIntervalSeconds)
         rezeroEnabled = profile.rezero.enabled
         rezero = AutoRezero(windowMicroseconds: micro(profile.rezero.windowSeconds),
@@ -180,6 +188,16 @@ public struct SignalPipeline: Sendable {
         // Over range is raised at once: the true load is unknown and may be rising.
         overRangeAlarm = Annunciator(onDelayMicroseconds: 0, offDelayMicroseconds: micro(zones.offDelaySeconds), minimumLatchMicroseconds: latch)
         sensorRange = SensorRange(overRangeCounts: profile.range.overRangeCounts, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
+        // A channel stuck at positive full scale carries at least the force that full scale
+        // stands for, and at least its rated range when that is lower: a lower bound for alarms.
+        let fullScale = SignalPipeline.calibrate(SIMD4(repeating: profile.faults.saturationCounts), offsetCounts: offsets,
+                                                 curves: calibration.curves)
+        var saturated = SIMD4<Double>(repeating: 0)
+        for i in 0..<Sample.maxChannelCount {
+            let top = fullScale[i].isFinite ? max(0, fullScale[i]) : 0
+            saturated[i] = profile.range.overRangeChannelNewtons > 0 ? min(top, profile.range.overRangeChannelNewtons) : top
+        }
+        saturatedChannelNewtons = saturated
         stillness = StillnessDetector(windowMicroseconds: micro(profile.stillness.windowSeconds),
                                       forceSpanNewtons: profile.stillness.forceSpanNewtons,
                                       forceSpanFraction: profile.stillness.forceSpanFraction,
@@ -236,6 +254,7 @@ public struct SignalPipeline: Sendable {
         if count != maskedChannelCount {
             maskedChannelCount = count
             channelMask = SIMD4<Double>.laneMask(count: count)
+            usedChannelBits = UInt8(truncatingIfNeeded: (1 << count) - 1)
         }
         let lanes = channelMask
         var forces: SIMD4<Double>
@@ -348,8 +367,10 @@ public struct SignalPipeline: Sendable {
             last.centroidMillimetres = nil
         }
 
-        // A faulty channel's reading is garbage (a saturated one reads some 200 kN): no jump from it.
-        if let rise = jumpRise, !faults.anyActive {
+        // A faulty force channel's reading is garbage (a saturated one reads some 200 kN): no jump
+        // from it. A position sensor's fault leaves the force known and the jump alert on.
+        let forceUnknown = faults.unknownChannelBits & usedChannelBits != 0
+        if let rise = jumpRise, !forceUnknown {
             emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
                        forceNewtons: medianTotal))
         }
@@ -410,8 +431,16 @@ public struct SignalPipeline: Sendable {
             currentZoneClassifier.reset()
         }
         isOverRangeNow = overRange
-        if contactSwitch.isOn && !faults.anyActive {
-            updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
+        if contactSwitch.isOn {
+            if forceUnknown {
+                // The healthy channels (and a saturated one's full scale) are a lower bound on the
+                // force: enough to raise an alarm, never to clear one while the truth is unknown.
+                let bound = forceLowerBoundNewtons(smoothed, rawValues: sample.quantity == .rawCounts ? sample.values : nil)
+                updateZoneAlarms(zonesUsePressure ? pressureModel.pressureKilopascals(forceNewtons: bound) : bound,
+                                 mayClear: false, at: t, emit: emit)
+            } else {
+                updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
+            }
         }
         if let change = overRangeAlarm.update(raise: overRange, clear: !overRange, timeMicroseconds: t) {
             updateReportedZone(at: t, emit: emit)
@@ -483,20 +512,26 @@ public struct SignalPipeline: Sendable {
         faultsChanged(at: gap.deviceTimeMicroseconds, emit: emit)
     }
 
-    /// A FAULT frame from the device.
+    /// A FAULT frame from the device. One of a rotation or motion sensor (an extra channel) makes
+    /// the position unknown and nothing else: the force zones and the jump alert go on.
     public mutating func process(fault: DeviceFault, emit: (SignalEvent) -> Void) {
         let t = fault.deviceTimeMicroseconds
         let channel = fault.channel == DeviceFault.deviceChannel ? nil : Int(fault.channel)
         let value = Double(fault.value)
+        let kind: FaultKind
         switch fault.code {
-        case .sensorNotReady: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
-        case .saturated: faults.see(.saturated, channel: channel, value: value, timeMicroseconds: t)
-        case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
-        case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
+        case .sensorNotReady, .magnet: kind = .sensorNotReady
+        case .saturated: kind = .saturated
+        case .disconnected: kind = .disconnected
+        case .droppedSamples: kind = .droppedSamples
         case .watchdogReset:
             restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
-        case .magnet: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
+        }
+        if let channel, channel >= Sample.maxChannelCount {
+            positionFaults.see(kind, channel: channel, value: value, timeMicroseconds: t)
+        } else {
+            faults.see(kind, channel: channel, value: value, timeMicroseconds: t)
         }
         faultsChanged(at: t, emit: emit)
     }
@@ -507,6 +542,7 @@ public struct SignalPipeline: Sendable {
         emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
         resetFilters()
         faults.resetHistory()
+        positionFaults.resetHistory()
     }
 
     /// The device went away (unplugged, port error): contact and zone end, the zone reads fault.
@@ -620,12 +656,29 @@ public struct SignalPipeline: Sendable {
     private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
         // Caution and stop are shown while their alarms are raised (latched); below them the
         // classifier's light or target. Over range is at least caution.
+        // While a force channel's fault leaves the force unknown, the zone reads fault, unless its
+        // lower bound already raised an alarm: then that alarm shows, the fault beside it. While
+        // samples are being lost the alarms judge those that arrive, but no zone below caution
+        // is shown as fine: a peak may have been among the lost ones.
         let alarmed: Zone? = stopAlarm.isActive ? .stop : ((cautionAlarm.isActive || overRangeAlarm.isActive) ? .caution : nil)
-        let zone: Zone = (faults.anyActive || linkDown) ? .fault
-            : (last.contact ? (alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))) : .none)
+        let forceUnknown = faults.unknownChannelBits & usedChannelBits != 0 || faults.isActive(.droppedSamples)
+        let zone: Zone
+        let now: Zone
+        if linkDown {
+            zone = .fault
+            now = .fault
+        } else if !last.contact {
+            zone = forceUnknown ? .fault : .none
+            now = zone
+        } else if forceUnknown {
+            zone = alarmed ?? .fault
+            now = zone
+        } else {
+            zone = alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))
+            now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
+        }
         last.zone = zone
-        let now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
-        last.currentZone = (faults.anyActive || linkDown) ? .fault : (last.contact ? now : .none)
+        last.currentZone = now
         guard zone != reportedZone else { return }
         let previous = reportedZone
         reportedZone = zone
@@ -660,10 +713,10 @@ public struct SignalPipeline: Sendable {
     /// Feeds the zone value (classifier units) to the caution and stop alarms; raises and clears
     /// with the deadband, delays and latch of the profile.
     @inline(__always)
-    private mutating func updateZoneAlarms(_ value: Double, at t: Int64, emit: (SignalEvent) -> Void) {
+    private mutating func updateZoneAlarms(_ value: Double, mayClear: Bool = true, at t: Int64, emit: (SignalEvent) -> Void) {
         let thresholds = zoneClassifier.thresholds, deadband = zoneClassifier.deadband
-        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: value < thresholds[1] - deadband, timeMicroseconds: t)
-        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: value < thresholds[2] - deadband, timeMicroseconds: t)
+        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: mayClear && value < thresholds[1] - deadband, timeMicroseconds: t)
+        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: mayClear && value < thresholds[2] - deadband, timeMicroseconds: t)
         guard caution != nil || stop != nil else { return }
         // Ends before the shown zone changes, starts after it: events nest stop inside caution.
         if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
@@ -699,7 +752,12 @@ public struct SignalPipeline: Sendable {
 
     @inline(__always)
     private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
-        guard faults.mayChange else { return }
+        guard faults.mayChange || positionFaults.mayChange else { return }
+        emitAllFaultTransitions(at: t, endAll: endAll, emit: emit)
+    }
+
+    @inline(never)
+    private mutating func emitAllFaultTransitions(at t: Int64, endAll: Bool, emit: (SignalEvent) -> Void) {
         let base = last
         var ended = false
         faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
@@ -710,6 +768,26 @@ public struct SignalPipeline: Sendable {
         // The filters still hold the faulty readings (a saturated channel decays through the
         // smoother for seconds): start them over from the first good sample.
         if ended && !endAll { resetFilters() }
+        positionFaults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
+            emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
+                                          value: value, limit: 0, channel: channel))
+        }
+    }
+
+    /// The least total force the channels can be carrying while some are faulty: the healthy
+    /// ones as read, a channel at positive full scale its `saturatedChannelNewtons`, others none.
+    @inline(never)
+    private func forceLowerBoundNewtons(_ smoothed: SIMD4<Double>, rawValues: SIMD4<Double>?) -> Double {
+        let unknown = faults.unknownChannelBits
+        var bound = 0.0
+        for c in 0..<maskedChannelCount {
+            if unknown & (1 << UInt8(c)) == 0 {
+                bound += max(0, smoothed[c])
+            } else if let raw = rawValues, raw[c] >= profile.faults.saturationCounts {
+                bound += saturatedChannelNewtons[c]
+            }
+        }
+        return bound
     }
 
     // Events are rare: kept out of line so the per-sample path stays small.
