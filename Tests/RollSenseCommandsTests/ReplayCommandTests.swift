@@ -197,7 +197,7 @@ struct ReplayCommandTests {
 
 /// SIGKILL: a simulator waiting for a host to open its pty does not look at SIGTERM.
 func stopSimulator(_ process: Process) {
-    kill(process.processIdentifier, SIGKILL)
+    kill(-process.processIdentifier, SIGKILL)
     process.waitUntilExit()
 }
 
