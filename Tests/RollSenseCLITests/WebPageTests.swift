@@ -240,7 +240,8 @@ struct WebPageTests {
         }
         #expect(try status("/") == 403)
         #expect(try status("/?token=") == 403)
-        #expect(try status("/?token=\(token.dropLast())0") == 403 || token.hasSuffix("0"))
+        // The token with its last character changed.
+        #expect(try status("/?token=\(token.dropLast())\(token.hasSuffix("0") ? "1" : "0")") == 403)
         #expect(try status("/ws") == 403)
         #expect(try status("/?token=\(token)") == 200)
         #expect(try status("/?token=\(token)", ["Content-Length": "0"], method: "POST") == 405)
@@ -386,7 +387,7 @@ struct WebPageTests {
         defer { rollsense.removeHome() }
         // `--web` alone, followed by another option.
         let bare = try RunningRollSense(rollsense, ["demo", "--web", "--json", "--speed", "40"])
-        #expect(bare.finish() == 0 || bare.stderr.contains("127.0.0.1:8765: the port is in use"), "stderr: \(bare.stderr)")
+        #expect(bare.finish() == 0, "stderr: \(bare.stderr)")
         #expect(bare.stderr.contains("127.0.0.1:8765"))
 
         let network = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "40", "--web", "0.0.0.0:0", "--web-token", "a-fixed-token-for-tests"])
