@@ -26,7 +26,6 @@ public struct SignalPipeline: Sendable {
     private let newtonsPerCount: SIMD4<Double>
     private let curves: [CalibrationCurve]
     private let pressureModel: PressureModel
-    private let zonesUsePressure: Bool
     private let positionsMillimetres: SIMD4<Double>
     private let layoutChannelCount: Int
     private let spineHalfWidthMillimetres: Double
@@ -42,10 +41,7 @@ public struct SignalPipeline: Sendable {
     private var average: ExponentialMovingAverage
     private var jumpDetector: JumpDetector
     private var contactSwitch: DelayedSwitch
-    private var zoneClassifier: ZoneClassifier
-    // The same zones without on- or off-delay: the zone of the load now, for display.
-    private var currentZoneClassifier: ZoneClassifier
-    private var isOverRangeNow = false
+    private var zoneAlarms: ZoneAlarms
     private var spineSwitch: DelayedSwitch
     // Faults are scoped to what they break: those of the force channels (and lost samples) here,
     // those of the rotation or motion sensor (channels from `Sample.maxChannelCount` on) apart,
@@ -56,10 +52,6 @@ public struct SignalPipeline: Sendable {
     private let saturatedChannelNewtons: SIMD4<Double>
     private var alerts: AlertEngine
     private var rezero: AutoRezero
-    // Zone alerts annunciated the ISA-18.2 way: one per episode whatever the stroke rate.
-    private var cautionAlarm: Annunciator
-    private var stopAlarm: Annunciator
-    private var overRangeAlarm: Annunciator
     private let sensorRange: SensorRange
     private var stillness: StillnessDetector
     // Whether the hold timer runs, from whichever of rotation or force judged stillness.
@@ -82,7 +74,6 @@ public struct SignalPipeline: Sendable {
     private var channelMask = SIMD4<Double>(repeating: 0)
     private var usedChannelBits: UInt8 = 0
     private var linkDown = false
-    private var reportedZone: Zone = .none
     private var zeroDriftReported = false
     private var last: Reading
     // Position on the back: a profile with `rotation` and a device with an angle channel, or a
@@ -141,14 +132,7 @@ public struct SignalPipeline: Sendable {
         guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else {
             throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
         }
-        zonesUsePressure = zones.unit == .kilopascals
-        zoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale,
-            onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds))
-        currentZoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale, onDelayMicroseconds: 0, offDelayMicroseconds: 0)
+        zoneAlarms = ZoneAlarms(zones: zones, unitsPerProfileUnit: scale, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
 
         var positions = SIMD4<Double>(repeating: 0)
         for (i, x) in profile.spine.channelPositionsMillimetres.enumerated() { positions[i] = x }
@@ -181,12 +165,6 @@ public struct SignalPipeline: Sendable {
                             stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
 
         alerts = AlertEngine(limits: profile.limits)
-        let latch = micro(zones.minimumLatchSeconds)
-        cautionAlarm = Annunciator(onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds),
-                                   minimumLatchMicroseconds: latch)
-        stopAlarm = cautionAlarm
-        // Over range is raised at once: the true load is unknown and may be rising.
-        overRangeAlarm = Annunciator(onDelayMicroseconds: 0, offDelayMicroseconds: micro(zones.offDelaySeconds), minimumLatchMicroseconds: latch)
         sensorRange = SensorRange(overRangeCounts: profile.range.overRangeCounts, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
         // A channel stuck at positive full scale carries at least the force that full scale
         // stands for, and at least its rated range when that is lower: a lower bound for alarms.
@@ -421,33 +399,24 @@ public struct SignalPipeline: Sendable {
             }
         }
 
-        // Zones: classified in contact, reported as fault while anything is wrong.
-        if contactSwitch.isOn {
-            let value = zonesUsePressure ? last.pressureKilopascals : total
-            _ = zoneClassifier.update(value, timeMicroseconds: t)
-            _ = currentZoneClassifier.update(value, timeMicroseconds: t)
-        } else {
-            zoneClassifier.reset()
-            currentZoneClassifier.reset()
-        }
-        isOverRangeNow = overRange
+        // Zones and alarms: classified in contact; reported as fault while the force is unknown.
+        let zoneContext = self.zoneContext
+        zoneAlarms.classify(contactSwitch.isOn ? zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals) : nil,
+                            isOverRange: overRange, timeMicroseconds: t)
         if contactSwitch.isOn {
             if forceUnknown {
                 // The healthy channels (and a saturated one's full scale) are a lower bound on the
                 // force: enough to raise an alarm, never to clear one while the truth is unknown.
                 let bound = forceLowerBoundNewtons(smoothed, rawValues: sample.quantity == .rawCounts ? sample.values : nil)
-                updateZoneAlarms(zonesUsePressure ? pressureModel.pressureKilopascals(forceNewtons: bound) : bound,
-                                 mayClear: false, at: t, emit: emit)
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: bound, pressureKilopascals: pressureModel.pressureKilopascals(forceNewtons: bound)),
+                                  mayClear: false, reading: &last, context: zoneContext, at: t, emit: emit)
             } else {
-                updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals),
+                                  reading: &last, context: zoneContext, at: t, emit: emit)
             }
         }
-        if let change = overRangeAlarm.update(raise: overRange, clear: !overRange, timeMicroseconds: t) {
-            updateReportedZone(at: t, emit: emit)
-            emit(event(.zone, .caution, change == .raised ? .start : .end, .overRange, at: t,
-                       value: (medianForces * lanes).lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.updateOverRange(channelMaximumNewtons: (medianForces * lanes).lanesMaximum, reading: &last, context: zoneContext, at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
 
         // A hold is time still on one spot: strokes make the load swing, a hold is steady.
         // With a known position the roller's own turning tells a hold from rolling; without one
@@ -551,21 +520,19 @@ public struct SignalPipeline: Sendable {
         linkDown = true
         emit(event(.link, .caution, .start, .deviceDisconnected, at: t, value: 0, limit: 0))
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
     public mutating func finish(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
         if slowDeviceOpen {
@@ -577,7 +544,7 @@ public struct SignalPipeline: Sendable {
             linkDown = false
             emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
         }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         alerts.finish(dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
     }
 
@@ -634,107 +601,27 @@ public struct SignalPipeline: Sendable {
 
     private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {
         emitFaultTransitions(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
         alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         stillness.reset()
         holdIsStill = false
         last.contact = false
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         // No load, no load on the spine: the warning ends with the contact.
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
         last.holdMicroseconds = 0
     }
 
-    @inline(__always)
-    private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
-        // Caution and stop are shown while their alarms are raised (latched); below them the
-        // classifier's light or target. Over range is at least caution.
-        // While a force channel's fault leaves the force unknown, the zone reads fault, unless its
-        // lower bound already raised an alarm: then that alarm shows, the fault beside it. While
-        // samples are being lost the alarms judge those that arrive, but no zone below caution
-        // is shown as fine: a peak may have been among the lost ones.
-        let alarmed: Zone? = stopAlarm.isActive ? .stop : ((cautionAlarm.isActive || overRangeAlarm.isActive) ? .caution : nil)
-        let forceUnknown = faults.unknownChannelBits & usedChannelBits != 0 || faults.isActive(.droppedSamples)
-        let zone: Zone
-        let now: Zone
-        if linkDown {
-            zone = .fault
-            now = .fault
-        } else if !last.contact {
-            zone = forceUnknown ? .fault : .none
-            now = zone
-        } else if forceUnknown {
-            zone = alarmed ?? .fault
-            now = zone
-        } else {
-            zone = alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))
-            now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
-        }
-        last.zone = zone
-        last.currentZone = now
-        guard zone != reportedZone else { return }
-        let previous = reportedZone
-        reportedZone = zone
-        let zoneValue = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        if let (level, reason) = SignalPipeline.zoneAlert(previous) {
-            emit(event(.zone, level, .end, reason, at: t, value: zoneValue, limit: 0, zone: previous))
-        }
-        if let (level, reason) = SignalPipeline.zoneAlert(zone) {
-            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: SignalPipeline.zoneLimit(zone, thresholds: zoneClassifier.thresholds), zone: zone))
-        }
-    }
-
-    private static func zoneLimit(_ zone: Zone, thresholds: SIMD3<Double>) -> Double {
-        switch zone {
-        case .target: return thresholds[0]
-        case .caution: return thresholds[1]
-        case .stop: return thresholds[2]
-        default: return 0
-        }
-    }
-
-    // Caution and stop alerts come from their annunciators (`updateZoneAlarms`), not from
-    // changes of the shown zone, so a stop inside a caution episode is not a second caution.
-    private static func zoneAlert(_ zone: Zone) -> (AlertLevel, EventReason)? {
-        switch zone {
-        case .light: return (.info, .zoneLight)
-        case .target: return (.info, .zoneTarget)
-        case .caution, .stop, .none, .fault: return nil
-        }
-    }
-
-    /// Feeds the zone value (classifier units) to the caution and stop alarms; raises and clears
-    /// with the deadband, delays and latch of the profile.
-    @inline(__always)
-    private mutating func updateZoneAlarms(_ value: Double, mayClear: Bool = true, at t: Int64, emit: (SignalEvent) -> Void) {
-        let thresholds = zoneClassifier.thresholds, deadband = zoneClassifier.deadband
-        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: mayClear && value < thresholds[1] - deadband, timeMicroseconds: t)
-        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: mayClear && value < thresholds[2] - deadband, timeMicroseconds: t)
-        guard caution != nil || stop != nil else { return }
-        // Ends before the shown zone changes, starts after it: events nest stop inside caution.
-        if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        updateReportedZone(at: t, emit: emit)
-        if caution == .raised { emit(event(.zone, .caution, .start, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if stop == .raised { emit(event(.zone, .stop, .start, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-    }
-
-    /// Contact ended or the session finished: raised zone alarms clear now.
-    private mutating func endZoneAlarms(at t: Int64, emit: (SignalEvent) -> Void) {
-        let value = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        let thresholds = zoneClassifier.thresholds
-        if stopAlarm.reset() { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if cautionAlarm.reset() { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if overRangeAlarm.reset() {
-            emit(event(.zone, .caution, .end, .overRange, at: t, value: last.channelForcesNewtons.lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
+    /// What the shown zone depends on besides the load: the link and whether the force is known.
+    private var zoneContext: ZoneAlarms.Context {
+        ZoneAlarms.Context(linkDown: linkDown,
+                           forceUnknown: faults.unknownChannelBits & usedChannelBits != 0 || faults.isActive(.droppedSamples))
     }
 
     /// The person pressed the pain key: an event with the force and pressure now, at the last
