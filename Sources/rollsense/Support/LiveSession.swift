@@ -13,6 +13,8 @@ import Synchronization
 /// Everything a live session needs, resolved from flags, config and defaults.
 struct LiveSessionSettings {
     var profile: Profile
+    /// Where the profile's zone limits came from; nil: the built-in profile (the demo).
+    var origins: LimitOrigins?
     var bodyMassKilograms: Double?
     var durationSeconds: Double?
     var json: Bool
@@ -41,11 +43,13 @@ struct LiveSessionSettings {
     static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
-        let profile = try ProfileResolver.resolve(
+        let resolved = try ProfileResolver.resolveWithOrigins(
             name: options.profile ?? config.profile,
             tool: options.tool.flatMap { OptionValue.parse($0, as: Tool.self) } ?? config.tool,
             area: options.area.flatMap { OptionValue.parse($0, as: BodyRegion.self) } ?? config.area,
-            overrides: config.profileOverrides)
+            overrides: config.profileOverrides, configPath: config.path,
+            bodyWeightKilograms: options.bodyWeight ?? config.bodyWeightKilograms)
+        let profile = resolved.profile
         let dataDirectory: String
         do { dataDirectory = try DataDirectory.resolve(flag: options.dataDir, environment: environment) } catch {
             throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
@@ -68,6 +72,7 @@ struct LiveSessionSettings {
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
         settings.calibration = calibration
+        settings.origins = resolved.origins
         settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
         settings.bodyMassAssumed = mass.assumed
         settings.voice = VoiceSettings.resolve(voice, config: config)
@@ -96,8 +101,9 @@ enum LiveSession {
         // The person's own stop limit from their pain marks (never above the profile's).
         let limits: PersonalLimits
         do {
-            limits = try PersonalLimitsLoader.load(profile: settings.profile, person: settings.person,
-                                                   bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
+            let origins = settings.origins ?? LimitOrigins(all: .builtIn(profile: settings.profile.name))
+            limits = try PersonalLimitsLoader.load(ResolvedProfile(profile: settings.profile, origins: origins, baseOrigin: origins.stop),
+                                                   person: settings.person, bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
         } catch { throw CommandFailure.data("\(error)") }
         let profile = limits.profile
         // Before the recording is created: a wrong voice or --audio-out path costs no file. The
@@ -109,9 +115,8 @@ enum LiveSession {
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
-        if case .painMarks = limits.source {
-            printError("rollsense: stop limit from your pain marks (\(LimitsCommand.sourceText(limits.source))); `rollsense limits` shows and resets it.")
-        }
+        // Where the stop limit came from, always: a lowered or overridden limit is never a surprise.
+        printError("rollsense: stop limit \(LimitText.value(profile.zones.stop, unit: profile.zones.unit, mass: settings.bodyMassKilograms)) from \(LimitText.origin(limits.origins.stop)); `rollsense limits` shows every limit and your pain marks.")
         let priorSeconds: Double
         do { priorSeconds = try ledger.todayTotalSeconds(area: region, day: LocalDay(startWall, in: timeZone)) } catch {
             throw CommandFailure.data("\(error)")
@@ -132,6 +137,8 @@ enum LiveSession {
             // has said who it is.
             metadata.profile = JSONValue(encoding: profile)
             metadata.bodyMassKilograms = settings.bodyMassKilograms
+            // `report` says where each limit came from, as the live session knew it.
+            metadata.fields["limitOrigins"] = JSONValue(encoding: limits.origins)
             do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
                 throw CommandFailure.data("Cannot record to \(path): \(error)")
             }
