@@ -115,8 +115,11 @@ enum LiveSession {
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
-        // Where the stop limit came from, always: a lowered or overridden limit is never a surprise.
-        printError("rollsense: stop limit \(LimitText.value(profile.zones.stop, unit: profile.zones.unit, mass: settings.bodyMassKilograms)) from \(LimitText.origin(limits.origins.stop)); `rollsense limits` shows every limit and your pain marks.")
+        // A stop limit not from the built-in profile is said before the view opens too (the view's
+        // and the page's first lines say it for every origin).
+        if limits.origins.stop != .builtIn(profile: profile.name) {
+            printError("rollsense: stop limit \(LimitText.value(profile.zones.stop, unit: profile.zones.unit, mass: settings.bodyMassKilograms)) from \(LimitText.origin(limits.origins.stop)); `rollsense limits` shows every limit and your pain marks.")
+        }
         let priorSeconds: Double
         do { priorSeconds = try ledger.todayTotalSeconds(area: region, day: LocalDay(startWall, in: timeZone)) } catch {
             throw CommandFailure.data("\(error)")
@@ -167,7 +170,7 @@ enum LiveSession {
         do {
             web = try WebOutput.start(settings.webAddress, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
                                       bodyMassKnown: !settings.bodyMassAssumed, mode: .live, color: settings.color && standardErrorIsTerminal(),
-                                      baudRate: baudRate)
+                                      baudRate: baudRate, limitsLine: LimitText.headline(profile.zones, origins: limits.origins, mass: settings.bodyMassKilograms))
         } catch {
             try? capture?.close()
             throw error
@@ -178,6 +181,10 @@ enum LiveSession {
             printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
             web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
         }
+        if settings.json {
+            // The limits the session runs with and where each came from, before any reading.
+            say("{\"type\":\"limits\",\(LimitText.json(profile.zones, origins: limits.origins))}")
+        }
         let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, baudRate: baudRate, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
@@ -185,6 +192,7 @@ enum LiveSession {
             if let web { title += " · page \(web.server.address)" }
             var state = LiveViewState(profile: profile, title: title, bodyMassKilograms: settings.bodyMassKilograms)
             if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            state.limitsLine = LimitText.headline(profile.zones, origins: limits.origins, mass: settings.bodyMassKilograms)
             state.baudRate = baudRate
             terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
