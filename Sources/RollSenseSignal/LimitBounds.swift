@@ -20,6 +20,8 @@ public enum LimitOrigin: Sendable, Equatable, Codable {
     case profileFile(path: String)
     /// The config file's `profileOverrides`, by the config file's path.
     case config(path: String)
+    /// The profile a recording carries, whose own origin it did not keep (older recordings).
+    case recording(path: String)
     /// The person's pain marks: how many counted, their median force, their dates (Unix
     /// seconds, newest first), and whether the floor held the limit up.
     case painMarks(count: Int, medianNewtons: Double, datesUnixSeconds: [Double], floorApplied: Bool)

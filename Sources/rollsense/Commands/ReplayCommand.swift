@@ -113,7 +113,7 @@ struct ReplayCommand: ParsableCommand {
             jsonOutput.summary(stats)
         } else {
             print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8,
-                                     columns: standardOutputColumns()))
+                                     columns: standardOutputColumns(), origins: setup.origins, bodyMassKilograms: setup.bodyMassKilograms))
         }
         if let failure { throw failure }
         if let voiceError { throw voiceError }

@@ -19,6 +19,7 @@ enum LimitText {
         case .builtIn(let name): return "built-in profile \(name)"
         case .profileFile(let path): return "profile file \(path)"
         case .config(let path): return "\(path) (profileOverrides)"
+        case .recording(let path): return "the profile recorded in \(path)"
         case .painMarks(let count, let median, let dates, let floorApplied):
             let days = dates.map { day($0) }
             var text = "your pain marks: \(number(PersonalLimits.markFraction, digits: 1)) x median \(number(median, digits: 0)) N of \(count) (\(days.joined(separator: ", ")))"
@@ -35,6 +36,7 @@ enum LimitText {
         case .builtIn(let name): return "{\"source\":\"builtIn\",\"profile\":\(quote(name))}"
         case .profileFile(let path): return "{\"source\":\"profileFile\",\"path\":\(quote(path))}"
         case .config(let path): return "{\"source\":\"config\",\"path\":\(quote(path)),\"key\":\"profileOverrides\"}"
+        case .recording(let path): return "{\"source\":\"recording\",\"path\":\(quote(path))}"
         case .painMarks(let count, let median, let dates, let floorApplied):
             let days = dates.map { quote(day($0, minutes: true)) }.joined(separator: ",")
             return "{\"source\":\"painMarks\",\"count\":\(count),\"medianN\":\(number(median, digits: 1)),\"dates\":[\(days)],\"floorApplied\":\(floorApplied)}"
@@ -67,10 +69,25 @@ enum LimitText {
         case .builtIn: short = "built-in profile"
         case .profileFile(let path): short = "profile file " + (path as NSString).lastPathComponent
         case .config: short = "config.json"
+        case .recording: short = "the recording"
         case .painMarks(let count, _, let dates, let floorApplied):
             short = "\(count) pain mark\(count == 1 ? "" : "s") since \(dates.last.map { day($0) } ?? "")" + (floorApplied ? ", at the floor" : "")
         }
         return "stop \(value(zones.stop, unit: zones.unit, mass: mass)): \(short)"
+    }
+
+    /// The summary's rows: each limit with where it came from.
+    static func summaryRows(_ zones: ZoneProfile, origins: LimitOrigins, mass: Double?) -> [(label: String, value: String)] {
+        [("Stop limit", zones.stop, origins.stop), ("Caution limit", zones.caution, origins.caution), ("Target from", zones.target, origins.target)].map { label, limit, origin in
+            (label, "\(value(limit, unit: zones.unit, mass: mass)), from \(self.origin(origin))")
+        }
+    }
+
+    /// A session's pain marks as a JSON array: `[{"t":42.1,"forceN":174.0,"pressureKPa":29.1}]`.
+    static func painMarksJSON(_ stats: SessionStatistics) -> String {
+        "[" + stats.painMarks.map {
+            "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"forceN\":\(number($0.event.forceNewtons, digits: 1)),\"pressureKPa\":\(number($0.event.pressureKilopascals, digits: 1))}"
+        }.joined(separator: ",") + "]"
     }
 
     /// The limits as JSON fields: `"target":{"value":..,"origin":{..}},...`.
@@ -80,6 +97,7 @@ enum LimitText {
             switch origin {
             case .builtIn, .profileFile: source = "profile"
             case .config: source = "config"
+            case .recording: source = "recording"
             case .painMarks: source = "painMarks"
             }
             return "{\"value\":\(number(value, digits: 2)),\"source\":\(quote(source)),\"origin\":\(originJSON(origin))}"

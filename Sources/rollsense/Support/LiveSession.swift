@@ -259,7 +259,8 @@ enum LiveSession {
             } else {
                 print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
                                          maximumAlertLines: 8, recordPath: settings.recordPath,
-                                         uncalibrated: rawCounts, columns: standardOutputColumns()))
+                                         uncalibrated: rawCounts, columns: standardOutputColumns(),
+                                         origins: limits.origins, bodyMassKilograms: settings.bodyMassKilograms))
             }
         }
         if rawCounts && settings.json {

@@ -9,7 +9,8 @@ enum SummaryText {
     /// terminal's width to wrap to between words (nil: not a terminal, lines kept whole).
     static func render(
         _ stats: SessionStatistics, title: String, profile: Profile, showsDailyTotal: Bool, maximumAlertLines: Int?,
-        recordPath: String? = nil, uncalibrated: Bool = false, columns: Int? = nil
+        recordPath: String? = nil, uncalibrated: Bool = false, columns: Int? = nil,
+        origins: LimitOrigins? = nil, bodyMassKilograms: Double? = nil
     ) -> String {
         // Label and value pairs, laid out in one column below.
         var rows: [(label: String, value: String)] = []
@@ -44,6 +45,9 @@ enum SummaryText {
         if showsDailyTotal {
             rows.append(("Today on \(OptionValue.kebab(profile.region.rawValue))", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
         }
+        // The limits the session was judged by and where each came from (docs/SAFETY.md).
+        if let origins { rows += LimitText.summaryRows(profile.zones, origins: origins, mass: bodyMassKilograms) }
+        rows.append(("Pain marks", stats.painMarks.isEmpty ? "none" : "\(stats.painMarks.count)"))
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }
         // Values in one column after the longest label; a narrow terminal moves the column left
@@ -61,6 +65,14 @@ enum SummaryText {
                 let nested = "  " + row.label.prefix { $0 == " " }
                 lines += hangingWrap(row.label, firstPrefix: nested, indent: nested.count + 2, columns: columns)
                 lines += hangingWrap(row.value, firstPrefix: String(repeating: " ", count: valueColumn), indent: valueColumn, columns: columns)
+            }
+            if row.label == "Pain marks" {
+                for mark in stats.painMarks {
+                    // After a live session the mark is in the ledger: say how to take back a stray one.
+                    let line = "at \(format(mark.event.forceNewtons, digits: 0)) N, ~\(format(mark.event.pressureKilopascals, digits: 1)) kPa est."
+                        + (showsDailyTotal ? " (`rollsense limits --marks` lists and removes marks)" : "")
+                    lines += hangingWrap(line, firstPrefix: "    \(clock(mark.sessionSeconds))  ", indent: 6, columns: columns)
+                }
             }
             if row.label == "Alerts" {
                 let shown = maximumAlertLines.map { Array(stats.alerts.prefix($0)) } ?? stats.alerts
