@@ -78,7 +78,7 @@ extension Profile {
         if isBall {
             forces.append((Self.ballStopCeilingNewtons, "a ball's ceiling of \(Self.wholeText(Self.ballStopCeilingNewtons)) N"))
         } else if let mass {
-            forces.append((mass * standardGravityMetresPerSecondSquared, "100 % of body weight (\(Self.wholeText(mass)) kg)"))
+            forces.append((mass * standardGravityMetresPerSecondSquared, "a roller carries at most the whole body weight (\(Self.wholeText(mass)) kg)"))
         } else if zones.unit != .percentBodyWeight {
             forces.append((Self.heaviestBodyMassKilograms * standardGravityMetresPerSecondSquared,
                            "the weight of the heaviest body RollSense accepts (\(Self.wholeText(Self.heaviestBodyMassKilograms)) kg)"))
@@ -94,11 +94,11 @@ extension Profile {
             return StopCeiling(value: bound.newtons, newtons: bound.newtons, reason: bound.reason)
         case .percentBodyWeight:
             guard let mass, let force else {
-                return StopCeiling(value: 100, newtons: mass.map { $0 * standardGravityMetresPerSecondSquared }, reason: "100 % of body weight")
+                return StopCeiling(value: 100, newtons: mass.map { $0 * standardGravityMetresPerSecondSquared }, reason: "a tool carries at most the whole body weight")
             }
             let percent = force.newtons / (mass * standardGravityMetresPerSecondSquared) * 100
             if percent >= 100 {
-                return StopCeiling(value: 100, newtons: mass * standardGravityMetresPerSecondSquared, reason: "100 % of body weight")
+                return StopCeiling(value: 100, newtons: mass * standardGravityMetresPerSecondSquared, reason: "a tool carries at most the whole body weight")
             }
             return StopCeiling(value: percent, newtons: force.newtons, reason: force.reason)
         case .kilopascals:
@@ -120,7 +120,7 @@ extension Profile {
         // A hair of tolerance: a ceiling computed from a mass may round below a value typed as it.
         guard zones.stop <= ceiling.value * (1 + 1e-9) else {
             let unit = zones.unit == .newtons ? "N" : zones.unit == .kilopascals ? "kPa" : "% body weight"
-            throw ProfileError(key: "zones.stop", problem: "must be at most \(Self.oneDecimal(ceiling.value)) \(unit), \(ceiling.reason) (got \(Self.oneDecimal(zones.stop)))")
+            throw ProfileError(key: "zones.stop", problem: "must be at most \(Self.oneDecimal(ceiling.value)) \(unit): \(ceiling.reason) (got \(Self.oneDecimal(zones.stop)))")
         }
     }
 

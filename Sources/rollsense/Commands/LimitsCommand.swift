@@ -163,7 +163,7 @@ struct LimitsCommand: ParsableCommand {
             lines.append("  Your marks would set stop at \(LimitText.value(below, unit: zones.unit, mass: mass.kilograms)); it is held at the floor, \(Int(PersonalLimits.stopFloorFraction * 100)) % of the profile's stop.")
         }
         let ceiling = base.stopCeiling(bodyMassKilograms: mass.kilograms)
-        lines.append("  ceiling  \(LimitText.value(ceiling.value, unit: zones.unit, mass: mass.kilograms).padding(toLength: 34, withPad: " ", startingAt: 0)) no stop above: \(ceiling.reason)")
+        lines.append("  ceiling \(LimitText.value(ceiling.value, unit: zones.unit, mass: mass.kilograms).padding(toLength: 34, withPad: " ", startingAt: 0)) no stop above: \(ceiling.reason)")
         lines.append("  hold     \(number(base.limits.holdCautionSeconds, digits: 0)) s still on one spot".padding(toLength: 45, withPad: " ", startingAt: 0)
                      + " " + LimitText.origin(resolved.origin(of: "limits.holdCautionSeconds")))
         lines.append("  daily    \(number(base.limits.dailyLimitSeconds, digits: 0)) s on \(base.region.rawValue)".padding(toLength: 45, withPad: " ", startingAt: 0)

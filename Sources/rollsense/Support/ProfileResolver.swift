@@ -59,13 +59,15 @@ enum ProfileResolver {
         func origin(_ key: String) -> LimitOrigin { overridden.contains(key) ? .config(path: configPath) : baseOrigin }
         let mass = PersonalLimitsLoader.bodyMass(given: bodyWeightKilograms, profile: profile).kilograms
         do { try profile.validate(bodyMassKilograms: mass) } catch {
-            let place: String
             switch origin(error.key) {
-            case .config(let path): place = "\(path): profileOverrides key \"\(error.key)\""
-            case .profileFile(let path): place = "\(path): key \"\(error.key)\""
-            default: place = "Profile \(profile.name) (\(tool.map { "--tool \($0.rawValue)" } ?? "built in")): key \"\(error.key)\""
+            case .config(let path):
+                throw .usage("\(path): profileOverrides key \"\(error.key)\" \(error.problem). Fix it there.")
+            case .profileFile(let path):
+                throw .usage("\(path): key \"\(error.key)\" \(error.problem). Fix it in that file.")
+            default:
+                let with = [tool.map { "--tool \($0.rawValue)" }, mass.map { "\(Int($0.rounded())) kg" }].compactMap { $0 }.joined(separator: ", ")
+                throw .usage("Built-in profile \(profile.name) (\(with)): key \"\(error.key)\" \(error.problem). Choose a profile for this tool, or set a lower \(error.key) in config.json profileOverrides.")
             }
-            throw .usage("\(place) \(error.problem). Fix it there, or pass a profile that fits.")
         }
         return ResolvedProfile(profile: profile, origins: LimitOrigins(target: origin("zones.target"), caution: origin("zones.caution"), stop: origin("zones.stop")),
                                baseOrigin: baseOrigin, overriddenKeys: overridden, configPath: configPath)
