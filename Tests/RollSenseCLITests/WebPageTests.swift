@@ -192,7 +192,11 @@ struct WebPageTests {
         let shownAt = try #require(Double(try browser.evaluate("document.getElementById('force').dataset.t") as? String ?? ""))
         try browser.click(elementID: "hurt")
         // "Recorded" only once the session's own painMark event came back to the page.
-        #expect(try browser.wait(until: "document.getElementById('marked').textContent.startsWith('Pain mark recorded at')"))
+        #expect(try browser.wait(until: "document.getElementById('marked').textContent.startsWith('Pain noted at')"))
+        let confirmation = try browser.evaluate("document.getElementById('marked').textContent") as? String ?? ""
+        // Where the stop limit came from, on the page as in the terminal.
+        let limitsLine = try browser.evaluate("document.getElementById('limits').textContent") as? String ?? ""
+        #expect(limitsLine == "stop 65 % body weight (478 N): built-in profile", "\(limitsLine)")
         #expect(demo.finish() == 0, "stderr: \(demo.stderr)")
 
         let marks = events(in: demo.lines).filter { $0.reason == "painMark" }
@@ -206,6 +210,8 @@ struct WebPageTests {
         let words = mark.message.split(separator: " ")
         let force = try #require(words.count >= 2 ? Double(words[words.count - 2]) : nil, "force in '\(mark.message)'")
         #expect(mark.message.hasPrefix("pain marked at"))
+        // The page confirms the force that was stored (issue 21), not only that something was.
+        #expect(confirmation.hasPrefix("Pain noted at \(Int(force)) N"), "\(confirmation)")
         #expect(abs(force - (reading["forceN"] as? Double ?? 0)) < 25, "mark at \(force) N, reading \(reading)")
     }
 

@@ -39,6 +39,12 @@ import RollSenseSignal
         for phrase in CuePlanner.phrases(for: .massageBallLowerBack) {
             #expect(bank.durationMicroseconds(phrase) > 100_000, "\(phrase)")
         }
+        // A pain confirmation is joined from words made before the session: any force is said.
+        for newtons in [10, 170, 480, 1_250] {
+            let parts = CuePhrase.painNoted(newtons: newtons).spokenParts ?? []
+            let pieces = try parts.map { try synthesizer.synthesize($0).count }
+            #expect(bank.samples(.painNoted(newtons: newtons)).count == pieces.reduce(0, +), "\(newtons) N")
+        }
     }
 
     // MARK: - ALSA
