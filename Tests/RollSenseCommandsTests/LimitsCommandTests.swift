@@ -54,6 +54,7 @@ struct LimitsCommandTests {
         #expect(result.stderr.contains(rollsense.configDirectory.appendingPathComponent("config.json").path), "\(result.stderr)")
         #expect(result.stderr.contains("\"zones.stop\" must be at most 100 % body weight"), "\(result.stderr)")
         // A ball's stop in a profile file above what the rig measures: that file and key.
+        try rollsense.writeConfig("{}")
         let ball = rollsense.path("ball.json")
         let text = try String(contentsOf: BuiltRollSense.root.appendingPathComponent("Profiles/massage-ball-lower-back.json"), encoding: .utf8)
         try text.replacingOccurrences(of: "\"stop\": 80", with: "\"stop\": 500").write(toFile: ball, atomically: true, encoding: .utf8)
