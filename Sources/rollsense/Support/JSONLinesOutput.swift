@@ -6,7 +6,7 @@ import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
 
-/// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `channels`,
+/// JSON lines on standard output, one object per line: `limits` (live, first), `reading`, `event`, `device`, `channels`,
 /// `summary`.
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {

@@ -76,11 +76,18 @@ enum LimitText {
         return "stop \(value(zones.stop, unit: zones.unit, mass: mass)): \(short)"
     }
 
-    /// The summary's rows: each limit with where it came from.
+    /// The summary's rows: the limits with where they came from, one row when they share an origin.
     static func summaryRows(_ zones: ZoneProfile, origins: LimitOrigins, mass: Double?) -> [(label: String, value: String)] {
-        [("Stop limit", zones.stop, origins.stop), ("Caution limit", zones.caution, origins.caution), ("Target from", zones.target, origins.target)].map { label, limit, origin in
-            (label, "\(value(limit, unit: zones.unit, mass: mass)), from \(self.origin(origin))")
+        let limits = [("stop", zones.stop, origins.stop), ("caution", zones.caution, origins.caution), ("target", zones.target, origins.target)]
+        if origins.target == origins.stop && origins.caution == origins.stop {
+            return [("Limits", limits.map { "\($0.0) \(value($0.1, unit: zones.unit, mass: mass))" }.joined(separator: ", ") + ", from " + origin(origins.stop))]
         }
+        return limits.map { name, limit, from in ("Limit \(name)", "\(value(limit, unit: zones.unit, mass: mass)), from \(origin(from))") }
+    }
+
+    /// Whether every limit is the built-in profile's (the live summary then need not repeat them).
+    static func allBuiltIn(_ origins: LimitOrigins) -> Bool {
+        [origins.target, origins.caution, origins.stop].allSatisfy { if case .builtIn = $0 { true } else { false } }
     }
 
     /// A session's pain marks as a JSON array: `[{"t":42.1,"forceN":174.0,"pressureKPa":29.1}]`.

@@ -260,7 +260,10 @@ enum LiveSession {
                 print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
                                          maximumAlertLines: 8, recordPath: settings.recordPath,
                                          uncalibrated: rawCounts, columns: standardOutputColumns(),
-                                         origins: limits.origins, bodyMassKilograms: settings.bodyMassKilograms))
+                                         // Limits not all built in (config, a file, pain marks) are
+                                         // said with their origin; the built-in ones need no line.
+                                         origins: LimitText.allBuiltIn(limits.origins) ? nil : limits.origins,
+                                         bodyMassKilograms: settings.bodyMassKilograms, marksStored: true))
             }
         }
         if rawCounts && settings.json {

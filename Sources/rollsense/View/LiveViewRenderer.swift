@@ -64,10 +64,11 @@ struct LiveViewRenderer {
         // needed first: blank rows, the Ctrl-C hint, the banner's padding, the sparkline, the
         // sound note, the spine line and last the pain hint. The figures and today's time stay.
         var rows: [(line: String, need: Int)] = [(title, Need.always)]
-        if let limits = model.limitsLine { rows.append((paint(fit("  " + limits, width: width), "2"), Need.limits)) }
         if let phrase = model.sourcePhrases.first(where: { $0.count + 2 <= width }) ?? model.sourcePhrases.last {
             rows.append((paint(fit("  " + phrase, width: width), "2"), Need.source))
         }
+        // The stop limit and where it came from, under what is measured.
+        if let limits = model.limitsLine { rows.append((paint(fit("  " + limits, width: width), "2"), Need.limits)) }
         rows += [
             (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
             (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline),
