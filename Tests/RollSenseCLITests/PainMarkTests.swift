@@ -128,6 +128,33 @@ struct PainMarkTests {
         #expect(stored.allSatisfy { $0["tool"] as? String == "foamRoller" && $0["area"] as? String == "lowerBack" })
     }
 
+    /// A stop limit from config.json is said before the session, in its first JSON line, and
+    /// kept in the recording: replay and report name config.json, not "profile default".
+    @Test func aConfigStopIsNamedLiveAndInTheRecordingsSummaryAndReport() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        try rollsense.writeConfig(#"{"profileOverrides":{"zones":{"stop":60}}}"#)
+        let configPath = rollsense.configDirectory.appendingPathComponent("config.json").path
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "max", "--link", link])
+        defer { stop(simulator.process) }
+        let recording = rollsense.path("config.rscap")
+        let live = try rollsense.run(["live", "--json", "--device", link, "--duration", "3", "--body-weight", "75", "--record", recording])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        #expect(live.stderr.contains("stop limit 60 % body weight (441 N) from \(configPath) (profileOverrides)"), "\(live.stderr)")
+        let first = try #require(live.lines.first.flatMap(jsonObject))
+        #expect(((first["stop"] as? [String: Any])?["origin"] as? [String: Any])?["path"] as? String == configPath)
+
+        // Elsewhere, with no config: the recording still knows where its limits came from.
+        try rollsense.writeConfig("{}")
+        let replay = try rollsense.run(["replay", recording])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.lines.contains { $0.hasPrefix("  Limit stop") && $0.hasSuffix("60 % body weight (441 N), from \(configPath) (profileOverrides)") }, "\(replay.stdout)")
+        #expect(replay.lines.contains { $0.hasPrefix("  Limit caution") && $0.hasSuffix("from built-in profile foam-roller-lower-back") }, "\(replay.stdout)")
+        let report = try #require(try rollsense.run(["report", recording, "--json"]).lines.last.flatMap(jsonObject))
+        #expect((((report["limits"] as? [String: Any])?["stop"] as? [String: Any])?["origin"] as? [String: Any])?["source"] as? String == "config")
+    }
+
     /// The recording replays to the same events, the marks included, and the ledger keeps them:
     /// the stop limit now comes from the marks.
     static func expectReplayedAndStored(_ liveEvents: [String], recording: String, marks: Int, _ rollsense: BuiltRollSense) throws {
