@@ -49,6 +49,25 @@ public struct LimitOrigins: Sendable, Equatable, Codable {
     }
 }
 
+extension ZoneProfile {
+    /// The body mass `percentBodyWeight` zones assume when none is given (the commands say so
+    /// on stderr and record it; docs/SAFETY.md).
+    public static let assumedBodyMassKilograms = 75.0
+
+    /// How many classifier units (newtons, or kilopascals for `kilopascals` zones) one profile
+    /// unit is: the mass's weight in percent for `percentBodyWeight` (`assumedBodyMassKilograms`
+    /// when nil), else 1. Nil when a given mass is not a positive number.
+    public func classifierUnitsPerProfileUnit(bodyMassKilograms: Double?) -> Double? {
+        switch unit {
+        case .newtons, .kilopascals: return 1
+        case .percentBodyWeight:
+            let mass = bodyMassKilograms ?? Self.assumedBodyMassKilograms
+            guard mass.isFinite, mass > 0 else { return nil }
+            return mass * standardGravityMetresPerSecondSquared / 100
+        }
+    }
+}
+
 extension Profile {
     /// A ball's stop never exceeds this total force: about what lying on one ball on the floor
     /// puts through it for a heavy adult (a third of 90 kg); an estimate (docs/SAFETY.md).

@@ -97,25 +97,6 @@ public struct ZoneProfile: Codable, Sendable, Equatable {
     public var minimumLatchSeconds: Double
 }
 
-extension ZoneProfile {
-    /// The body mass `percentBodyWeight` zones assume when none is given (the commands say so
-    /// on stderr and record it; docs/SAFETY.md).
-    public static let assumedBodyMassKilograms = 75.0
-
-    /// How many classifier units (newtons, or kilopascals for `kilopascals` zones) one profile
-    /// unit is: the mass's weight in percent for `percentBodyWeight` (`assumedBodyMassKilograms`
-    /// when nil), else 1. Nil when a given mass is not a positive number.
-    public func classifierUnitsPerProfileUnit(bodyMassKilograms: Double?) -> Double? {
-        switch unit {
-        case .newtons, .kilopascals: return 1
-        case .percentBodyWeight:
-            let mass = bodyMassKilograms ?? Self.assumedBodyMassKilograms
-            guard mass.isFinite, mass > 0 else { return nil }
-            return mass * standardGravityMetresPerSecondSquared / 100
-        }
-    }
-}
-
 extension SpineProfile {
     /// 1 for the channels nearest the middle of the layout (the centre saddles), else 0.
     public var centreChannelMask: SIMD4<Double> {
