@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import RollSenseSignal
 
@@ -129,5 +130,37 @@ import Testing
         #expect(SessionCore.painMarkMergeSeconds == 3)
         core.finish { outputs.append($0) }
         #expect(core.statistics.painMarks.count == 2)
+    }
+}
+
+/// Over random valid profiles, body masses and marks (any force, any age): the personal limits
+/// stay a valid profile under the ceiling, only ever lower the stop, never below the floor, and
+/// leave target alone while it stays below caution.
+@Suite struct PersonalLimitsPropertyTests {
+    @Test func marksOnlyLowerAndStayBetweenTheFloorAndTheCeiling() async {
+        await propertyCheck(
+            input: Gen.int(in: 0...1), Gen.double(in: 40...300), Gen.double(in: 0...1),
+            Gen.double(in: 0...2_000).array(of: 0...8), Gen.double(in: 0...40).array(of: 8)
+        ) { which, mass, stopPosition, forces, ageDays in
+            var base = Profile.builtIn[which]
+            let ceiling = base.stopCeiling(bodyMassKilograms: mass).value
+            let lowest = base.zones.caution + base.zones.deadband * 1.01
+            guard ceiling > lowest else { return }
+            base.zones.stop = lowest + stopPosition * (ceiling - lowest)
+            #expect((try? base.validate(bodyMassKilograms: mass)) != nil)
+            let now = 1_800_000_000.0
+            let marks = forces.enumerated().map { PersonalLimits.Mark(forceNewtons: $1, unixSeconds: now - ageDays[$0] * 86_400) }
+            let limits = PersonalLimits(profile: base, origins: LimitOrigins(all: .builtIn(profile: base.name)), marks: marks,
+                                        nowUnixSeconds: now, bodyMassKilograms: mass)
+            let zones = limits.profile.zones
+            #expect(zones.stop <= base.zones.stop)
+            #expect(zones.stop >= PersonalLimits.stopFloorFraction * base.zones.stop)
+            #expect(zones.stop <= limits.profile.stopCeiling(bodyMassKilograms: mass).value)
+            #expect(zones.caution <= base.zones.caution)
+            if base.zones.target < zones.caution { #expect(zones.target == base.zones.target) }
+            #expect(limits.countedMarks.allSatisfy { now - $0.unixSeconds < base.limits.painMarkExpiryDays * 86_400 })
+            #expect(limits.isLoweredByMarks == (zones.stop < base.zones.stop))
+            do { try limits.profile.validate(bodyMassKilograms: mass) } catch { Issue.record("\(error)") }
+        }
     }
 }
