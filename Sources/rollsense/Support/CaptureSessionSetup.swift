@@ -70,7 +70,8 @@ struct CaptureSessionSetup {
                 name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
                 tool: metadata.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
                 area: metadata.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
-                overrides: config.profileOverrides, configPath: config.path, bodyWeightKilograms: nil)
+                overrides: config.profileOverrides, configPath: config.path,
+                bodyWeightKilograms: options.bodyWeight ?? metadata.bodyMassKilograms ?? config.bodyWeightKilograms)
             profile = resolved.profile
             origins = resolved.origins
         }
