@@ -81,7 +81,7 @@ struct LimitsCommand: ParsableCommand {
         let chosenTool = tool.flatMap(Tool.init(rawValue:)) ?? config.tool
         let chosenArea = area.flatMap(BodyRegion.init(rawValue:)) ?? config.area
         let given = bodyWeight ?? config.bodyWeightKilograms
-        let resolved = try ProfileResolver.resolveWithOrigins(
+        let resolved = try ProfileResolver.resolve(
             name: profile ?? config.profile, tool: chosenTool, area: chosenArea,
             overrides: config.profileOverrides, configPath: config.path, bodyWeightKilograms: given)
         let base = resolved.profile

@@ -64,7 +64,7 @@ struct CaptureSessionSetup {
             origins = metadata.fields["limitOrigins"].flatMap { try? $0.decoded(as: LimitOrigins.self) }
                 ?? LimitOrigins(all: .recording(path: absolutePath(options.file)))
         } else {
-            let resolved = try ProfileResolver.resolveWithOrigins(
+            let resolved = try ProfileResolver.resolve(
                 // A profile the recording names but this program does not have (a file on another
                 // machine) falls back to the defaults for its tool and area.
                 name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,

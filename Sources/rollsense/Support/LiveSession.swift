@@ -43,7 +43,7 @@ struct LiveSessionSettings {
     static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
-        let resolved = try ProfileResolver.resolveWithOrigins(
+        let resolved = try ProfileResolver.resolve(
             name: options.profile ?? config.profile,
             tool: options.tool.flatMap { OptionValue.parse($0, as: Tool.self) } ?? config.tool,
             area: options.area.flatMap { OptionValue.parse($0, as: BodyRegion.self) } ?? config.area,

@@ -21,13 +21,9 @@ struct ResolvedProfile {
 /// overrides, then the tool and area flags; the result is validated, its stop against
 /// `Profile.stopCeiling(bodyMassKilograms:)`, and errors name the file and key that set the value.
 enum ProfileResolver {
-    static func resolve(name: String?, tool: Tool?, area: BodyRegion?, overrides: [String: Any]) throws(CommandFailure) -> Profile {
-        try resolveWithOrigins(name: name, tool: tool, area: area, overrides: overrides, configPath: "config.json", bodyWeightKilograms: nil).profile
-    }
-
     /// `bodyWeightKilograms` is the one given (flag or config); zones in percent of body weight
     /// without one are checked at the assumed mass, as the session will run them.
-    static func resolveWithOrigins(name: String?, tool: Tool?, area: BodyRegion?, overrides: [String: Any], configPath: String,
+    static func resolve(name: String?, tool: Tool?, area: BodyRegion?, overrides: [String: Any], configPath: String,
                                    bodyWeightKilograms: Double?) throws(CommandFailure) -> ResolvedProfile {
         let chosen = name ?? (tool == .tennisBall || tool == .lacrosseBall ? Profile.massageBallLowerBack.name : Profile.foamRollerLowerBack.name)
         var profile: Profile
