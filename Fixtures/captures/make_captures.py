@@ -169,6 +169,15 @@ def main():
     write("firmware-roller-rotation.rscap", roller)
     manifest["firmwareRollerRotation"] = {"chunkCount": roller_reads, "stream": "../firmware/captures/roller-rotation.bin",
                                           "streamCRC32": roller_crc}
+    # The same rig with its AS5600's magnet lost during a hard lean (make-scenarios.py
+    # `rotation_fault_hard_lean`): a replay must give the position fault and the stop alert both.
+    lean, lean_reads, lean_crc = firmware_capture(
+        "rotation-fault-hard-lean", tool="foamRoller", area="lowerBack",
+        calibration={"offsetCounts": [118605, 3370], "curves": [{"linear": {"newtonsPerCount": 0.00022821}},
+                                                                {"linear": {"newtonsPerCount": 0.00022821}}]})
+    write("firmware-roller-rotation-fault.rscap", lean)
+    manifest["firmwareRollerRotationFault"] = {"chunkCount": lean_reads, "stream": "../firmware/captures/rotation-fault-hard-lean.bin",
+                                               "streamCRC32": lean_crc}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

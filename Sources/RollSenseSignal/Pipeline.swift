@@ -26,7 +26,6 @@ public struct SignalPipeline: Sendable {
     private let newtonsPerCount: SIMD4<Double>
     private let curves: [CalibrationCurve]
     private let pressureModel: PressureModel
-    private let zonesUsePressure: Bool
     private let positionsMillimetres: SIMD4<Double>
     private let layoutChannelCount: Int
     private let spineHalfWidthMillimetres: Double
@@ -42,18 +41,17 @@ public struct SignalPipeline: Sendable {
     private var average: ExponentialMovingAverage
     private var jumpDetector: JumpDetector
     private var contactSwitch: DelayedSwitch
-    private var zoneClassifier: ZoneClassifier
-    // The same zones without on- or off-delay: the zone of the load now, for display.
-    private var currentZoneClassifier: ZoneClassifier
-    private var isOverRangeNow = false
+    private var zoneAlarms: ZoneAlarms
     private var spineSwitch: DelayedSwitch
+    // Faults are scoped to what they break: those of the force channels (and lost samples) here,
+    // those of the rotation or motion sensor (channels from `Sample.maxChannelCount` on) apart,
+    // since a lost position never makes the force unknown (docs/SAFETY.md, "Faults").
     private var faults: FaultMonitor
+    private var positionFaults: FaultMonitor
+    // Per channel, the least force a channel at positive full scale carries (its range's top).
+    private let saturatedChannelNewtons: SIMD4<Double>
     private var alerts: AlertEngine
     private var rezero: AutoRezero
-    // Zone alerts annunciated the ISA-18.2 way: one per episode whatever the stroke rate.
-    private var cautionAlarm: Annunciator
-    private var stopAlarm: Annunciator
-    private var overRangeAlarm: Annunciator
     private let sensorRange: SensorRange
     private var stillness: StillnessDetector
     // Whether the hold timer runs, from whichever of rotation or force judged stillness.
@@ -74,8 +72,8 @@ public struct SignalPipeline: Sendable {
     private var slowDeviceOpen = false
     private var maskedChannelCount = 0
     private var channelMask = SIMD4<Double>(repeating: 0)
+    private var usedChannelBits: UInt8 = 0
     private var linkDown = false
-    private var reportedZone: Zone = .none
     private var zeroDriftReported = false
     private var last: Reading
     // Position on the back: a profile with `rotation` and a device with an angle channel, or a
@@ -134,14 +132,7 @@ public struct SignalPipeline: Sendable {
         guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else {
             throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
         }
-        zonesUsePressure = zones.unit == .kilopascals
-        zoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale,
-            onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds))
-        currentZoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale, onDelayMicroseconds: 0, offDelayMicroseconds: 0)
+        zoneAlarms = ZoneAlarms(zones: zones, unitsPerProfileUnit: scale, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
 
         var positions = SIMD4<Double>(repeating: 0)
         for (i, x) in profile.spine.channelPositionsMillimetres.enumerated() { positions[i] = x }
@@ -167,19 +158,24 @@ public struct SignalPipeline: Sendable {
         faults = FaultMonitor(holdMicroseconds: micro(profile.faults.holdSeconds),
                               flatLineMicroseconds: micro(profile.faults.flatLineSeconds),
                               saturationCounts: profile.faults.saturationCounts)
+        positionFaults = faults
         maxIntervalMicroseconds = micro(profile.faults.maxSampleIntervalSeconds)
         rezeroEnabled = profile.rezero.enabled
         rezero = AutoRezero(windowMicroseconds: micro(profile.rezero.windowSeconds),
                             stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
 
         alerts = AlertEngine(limits: profile.limits)
-        let latch = micro(zones.minimumLatchSeconds)
-        cautionAlarm = Annunciator(onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds),
-                                   minimumLatchMicroseconds: latch)
-        stopAlarm = cautionAlarm
-        // Over range is raised at once: the true load is unknown and may be rising.
-        overRangeAlarm = Annunciator(onDelayMicroseconds: 0, offDelayMicroseconds: micro(zones.offDelaySeconds), minimumLatchMicroseconds: latch)
         sensorRange = SensorRange(overRangeCounts: profile.range.overRangeCounts, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
+        // A channel stuck at positive full scale carries at least the force that full scale
+        // stands for, and at least its rated range when that is lower: a lower bound for alarms.
+        let fullScale = SignalPipeline.calibrate(SIMD4(repeating: profile.faults.saturationCounts), offsetCounts: offsets,
+                                                 curves: calibration.curves)
+        var saturated = SIMD4<Double>(repeating: 0)
+        for i in 0..<Sample.maxChannelCount {
+            let top = fullScale[i].isFinite ? max(0, fullScale[i]) : 0
+            saturated[i] = profile.range.overRangeChannelNewtons > 0 ? min(top, profile.range.overRangeChannelNewtons) : top
+        }
+        saturatedChannelNewtons = saturated
         stillness = StillnessDetector(windowMicroseconds: micro(profile.stillness.windowSeconds),
                                       forceSpanNewtons: profile.stillness.forceSpanNewtons,
                                       forceSpanFraction: profile.stillness.forceSpanFraction,
@@ -236,6 +232,7 @@ public struct SignalPipeline: Sendable {
         if count != maskedChannelCount {
             maskedChannelCount = count
             channelMask = SIMD4<Double>.laneMask(count: count)
+            usedChannelBits = UInt8(truncatingIfNeeded: (1 << count) - 1)
         }
         let lanes = channelMask
         var forces: SIMD4<Double>
@@ -348,8 +345,10 @@ public struct SignalPipeline: Sendable {
             last.centroidMillimetres = nil
         }
 
-        // A faulty channel's reading is garbage (a saturated one reads some 200 kN): no jump from it.
-        if let rise = jumpRise, !faults.anyActive {
+        // A faulty force channel's reading is garbage (a saturated one reads some 200 kN): no jump
+        // from it. A position sensor's fault leaves the force known and the jump alert on.
+        let forceUnknown = faults.unknownChannelBits & usedChannelBits != 0
+        if let rise = jumpRise, !forceUnknown {
             emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
                        forceNewtons: medianTotal))
         }
@@ -400,25 +399,24 @@ public struct SignalPipeline: Sendable {
             }
         }
 
-        // Zones: classified in contact, reported as fault while anything is wrong.
+        // Zones and alarms: classified in contact; reported as fault while the force is unknown.
+        let zoneContext = self.zoneContext
+        zoneAlarms.classify(contactSwitch.isOn ? zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals) : nil,
+                            isOverRange: overRange, timeMicroseconds: t)
         if contactSwitch.isOn {
-            let value = zonesUsePressure ? last.pressureKilopascals : total
-            _ = zoneClassifier.update(value, timeMicroseconds: t)
-            _ = currentZoneClassifier.update(value, timeMicroseconds: t)
-        } else {
-            zoneClassifier.reset()
-            currentZoneClassifier.reset()
+            if forceUnknown {
+                // The healthy channels (and a saturated one's full scale) are a lower bound on the
+                // force: enough to raise an alarm, never to clear one while the truth is unknown.
+                let bound = forceLowerBoundNewtons(smoothed, rawValues: sample.quantity == .rawCounts ? sample.values : nil)
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: bound, pressureKilopascals: pressureModel.pressureKilopascals(forceNewtons: bound)),
+                                  mayClear: false, reading: &last, context: zoneContext, at: t, emit: emit)
+            } else {
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals),
+                                  reading: &last, context: zoneContext, at: t, emit: emit)
+            }
         }
-        isOverRangeNow = overRange
-        if contactSwitch.isOn && !faults.anyActive {
-            updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
-        }
-        if let change = overRangeAlarm.update(raise: overRange, clear: !overRange, timeMicroseconds: t) {
-            updateReportedZone(at: t, emit: emit)
-            emit(event(.zone, .caution, change == .raised ? .start : .end, .overRange, at: t,
-                       value: (medianForces * lanes).lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.updateOverRange(channelMaximumNewtons: (medianForces * lanes).lanesMaximum, reading: &last, context: zoneContext, at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
 
         // A hold is time still on one spot: strokes make the load swing, a hold is steady.
         // With a known position the roller's own turning tells a hold from rolling; without one
@@ -483,20 +481,26 @@ public struct SignalPipeline: Sendable {
         faultsChanged(at: gap.deviceTimeMicroseconds, emit: emit)
     }
 
-    /// A FAULT frame from the device.
+    /// A FAULT frame from the device. One of a rotation or motion sensor (an extra channel) makes
+    /// the position unknown and nothing else: the force zones and the jump alert go on.
     public mutating func process(fault: DeviceFault, emit: (SignalEvent) -> Void) {
         let t = fault.deviceTimeMicroseconds
         let channel = fault.channel == DeviceFault.deviceChannel ? nil : Int(fault.channel)
         let value = Double(fault.value)
+        let kind: FaultKind
         switch fault.code {
-        case .sensorNotReady: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
-        case .saturated: faults.see(.saturated, channel: channel, value: value, timeMicroseconds: t)
-        case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
-        case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
+        case .sensorNotReady, .magnet: kind = .sensorNotReady
+        case .saturated: kind = .saturated
+        case .disconnected: kind = .disconnected
+        case .droppedSamples: kind = .droppedSamples
         case .watchdogReset:
             restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
-        case .magnet: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
+        }
+        if let channel, channel >= Sample.maxChannelCount {
+            positionFaults.see(kind, channel: channel, value: value, timeMicroseconds: t)
+        } else {
+            faults.see(kind, channel: channel, value: value, timeMicroseconds: t)
         }
         faultsChanged(at: t, emit: emit)
     }
@@ -507,6 +511,7 @@ public struct SignalPipeline: Sendable {
         emit(event(.link, .caution, .instant, .deviceRestarted, at: t, value: value, limit: 0))
         resetFilters()
         faults.resetHistory()
+        positionFaults.resetHistory()
     }
 
     /// The device went away (unplugged, port error): contact and zone end, the zone reads fault.
@@ -515,21 +520,19 @@ public struct SignalPipeline: Sendable {
         linkDown = true
         emit(event(.link, .caution, .start, .deviceDisconnected, at: t, value: 0, limit: 0))
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
     public mutating func finish(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
         if slowDeviceOpen {
@@ -541,7 +544,7 @@ public struct SignalPipeline: Sendable {
             linkDown = false
             emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
         }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         alerts.finish(dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
     }
 
@@ -598,90 +601,27 @@ public struct SignalPipeline: Sendable {
 
     private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {
         emitFaultTransitions(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
         alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         stillness.reset()
         holdIsStill = false
         last.contact = false
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         // No load, no load on the spine: the warning ends with the contact.
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
         last.holdMicroseconds = 0
     }
 
-    @inline(__always)
-    private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
-        // Caution and stop are shown while their alarms are raised (latched); below them the
-        // classifier's light or target. Over range is at least caution.
-        let alarmed: Zone? = stopAlarm.isActive ? .stop : ((cautionAlarm.isActive || overRangeAlarm.isActive) ? .caution : nil)
-        let zone: Zone = (faults.anyActive || linkDown) ? .fault
-            : (last.contact ? (alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))) : .none)
-        last.zone = zone
-        let now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
-        last.currentZone = (faults.anyActive || linkDown) ? .fault : (last.contact ? now : .none)
-        guard zone != reportedZone else { return }
-        let previous = reportedZone
-        reportedZone = zone
-        let zoneValue = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        if let (level, reason) = SignalPipeline.zoneAlert(previous) {
-            emit(event(.zone, level, .end, reason, at: t, value: zoneValue, limit: 0, zone: previous))
-        }
-        if let (level, reason) = SignalPipeline.zoneAlert(zone) {
-            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: SignalPipeline.zoneLimit(zone, thresholds: zoneClassifier.thresholds), zone: zone))
-        }
-    }
-
-    private static func zoneLimit(_ zone: Zone, thresholds: SIMD3<Double>) -> Double {
-        switch zone {
-        case .target: return thresholds[0]
-        case .caution: return thresholds[1]
-        case .stop: return thresholds[2]
-        default: return 0
-        }
-    }
-
-    // Caution and stop alerts come from their annunciators (`updateZoneAlarms`), not from
-    // changes of the shown zone, so a stop inside a caution episode is not a second caution.
-    private static func zoneAlert(_ zone: Zone) -> (AlertLevel, EventReason)? {
-        switch zone {
-        case .light: return (.info, .zoneLight)
-        case .target: return (.info, .zoneTarget)
-        case .caution, .stop, .none, .fault: return nil
-        }
-    }
-
-    /// Feeds the zone value (classifier units) to the caution and stop alarms; raises and clears
-    /// with the deadband, delays and latch of the profile.
-    @inline(__always)
-    private mutating func updateZoneAlarms(_ value: Double, at t: Int64, emit: (SignalEvent) -> Void) {
-        let thresholds = zoneClassifier.thresholds, deadband = zoneClassifier.deadband
-        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: value < thresholds[1] - deadband, timeMicroseconds: t)
-        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: value < thresholds[2] - deadband, timeMicroseconds: t)
-        guard caution != nil || stop != nil else { return }
-        // Ends before the shown zone changes, starts after it: events nest stop inside caution.
-        if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        updateReportedZone(at: t, emit: emit)
-        if caution == .raised { emit(event(.zone, .caution, .start, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if stop == .raised { emit(event(.zone, .stop, .start, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-    }
-
-    /// Contact ended or the session finished: raised zone alarms clear now.
-    private mutating func endZoneAlarms(at t: Int64, emit: (SignalEvent) -> Void) {
-        let value = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        let thresholds = zoneClassifier.thresholds
-        if stopAlarm.reset() { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if cautionAlarm.reset() { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if overRangeAlarm.reset() {
-            emit(event(.zone, .caution, .end, .overRange, at: t, value: last.channelForcesNewtons.lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
+    /// What the shown zone depends on besides the load: the link and whether the force is known.
+    private var zoneContext: ZoneAlarms.Context {
+        ZoneAlarms.Context(linkDown: linkDown,
+                           forceUnknown: faults.unknownChannelBits & usedChannelBits != 0 || faults.isActive(.droppedSamples))
     }
 
     /// The person pressed the pain key: an event with the force and pressure now, at the last
@@ -699,7 +639,12 @@ public struct SignalPipeline: Sendable {
 
     @inline(__always)
     private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
-        guard faults.mayChange else { return }
+        guard faults.mayChange || positionFaults.mayChange else { return }
+        emitAllFaultTransitions(at: t, endAll: endAll, emit: emit)
+    }
+
+    @inline(never)
+    private mutating func emitAllFaultTransitions(at t: Int64, endAll: Bool, emit: (SignalEvent) -> Void) {
         let base = last
         var ended = false
         faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
@@ -710,6 +655,26 @@ public struct SignalPipeline: Sendable {
         // The filters still hold the faulty readings (a saturated channel decays through the
         // smoother for seconds): start them over from the first good sample.
         if ended && !endAll { resetFilters() }
+        positionFaults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
+            emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
+                                          value: value, limit: 0, channel: channel))
+        }
+    }
+
+    /// The least total force the channels can be carrying while some are faulty: the healthy
+    /// ones as read, a channel at positive full scale its `saturatedChannelNewtons`, others none.
+    @inline(never)
+    private func forceLowerBoundNewtons(_ smoothed: SIMD4<Double>, rawValues: SIMD4<Double>?) -> Double {
+        let unknown = faults.unknownChannelBits
+        var bound = 0.0
+        for c in 0..<maskedChannelCount {
+            if unknown & (1 << UInt8(c)) == 0 {
+                bound += max(0, smoothed[c])
+            } else if let raw = rawValues, raw[c] >= profile.faults.saturationCounts {
+                bound += saturatedChannelNewtons[c]
+            }
+        }
+        return bound
     }
 
     // Events are rare: kept out of line so the per-sample path stays small.

@@ -76,6 +76,9 @@ struct LiveViewModel: Sendable {
     var limitsLine: String? = nil
     /// The last pain mark, confirmed with its force and how to undo it.
     var painNote: String? = nil
+    /// A sensor fault still open while a more serious alert holds the banner: shown beside it,
+    /// never hidden (a fault can make the tool more careful, never quieter).
+    var faultBeside: String? = nil
     /// What a text sketch's values became, longest wording first; the header shows the longest
     /// that fits (empty for a RollSense board).
     var sourcePhrases: [String] = []
