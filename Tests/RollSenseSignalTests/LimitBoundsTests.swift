@@ -139,7 +139,7 @@ import Testing
 @Suite struct PersonalLimitsPropertyTests {
     @Test func marksOnlyLowerAndStayBetweenTheFloorAndTheCeiling() async {
         await propertyCheck(
-            input: Gen.int(in: 0...1), Gen.double(in: 40...300), Gen.double(in: 0...1),
+            count: 1_000, input: Gen.int(in: 0...1), Gen.double(in: 40...300), Gen.double(in: 0...1),
             Gen.double(in: 0...2_000).array(of: 0...8), Gen.double(in: 0...40).array(of: 8)
         ) { which, mass, stopPosition, forces, ageDays in
             var base = Profile.builtIn[which]
