@@ -30,6 +30,10 @@ struct LiveViewState {
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
     var soundNote: String?
+    /// The stop limit and its origin (`LimitText.headline`), under the title.
+    var limitsLine: String?
+    /// The last pain mark's confirmation, kept for the rest of the session.
+    private(set) var painNote: String?
     /// The line rate the device is read at, when known (named with a text sketch's channels).
     var baudRate: Int?
     /// What a text sketch's values became, longest wording first (empty for a RollSense board).
@@ -109,6 +113,9 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
+        if event.reason == .painMark {
+            painNote = "Pain noted at \(Int(event.value.rounded())) N (\(clock(sessionSeconds))). Not meant? rollsense limits --marks"
+        }
         guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
         switch event.phase {
         case .start:
@@ -199,6 +206,8 @@ struct LiveViewState {
             bandMillimetres: profile.ball?.cellMillimetres ?? profile.rotation?.bandMillimetres ?? 20)
         model.cellSeconds = cellSeconds
         model.soundNote = soundNote
+        model.limitsLine = limitsLine
+        model.painNote = painNote
         model.faultBeside = stale ? nil : faultBeside
         model.sourcePhrases = sourcePhrases
         if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {
