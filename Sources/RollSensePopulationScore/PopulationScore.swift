@@ -22,8 +22,12 @@ public struct AlarmTally: Sendable, Equatable {
     public var sessionsAlertedByCondition: [String: Int] = [:]
     /// Ordinary sessions by the person's load condition.
     public var sessionsByCondition: [String: Int] = [:]
+    /// Stop-level alerts in ordinary sessions, by the person's load condition.
+    public var falseStopsByCondition: [String: Int] = [:]
     /// Alerts of one reason starting 3 or more times within 60 s (ISA-18.2), any session.
     public var chattering = 0
+    /// The same, by reason.
+    public var chatteringByReason: [String: Int] = [:]
     /// Dangers planted, by kind.
     public var planted: [String: Int] = [:]
     /// Dangers with no alert of the kind that answers them, by kind.
@@ -32,6 +36,8 @@ public struct AlarmTally: Sendable, Equatable {
     public var latencies: [String: [Double]] = [:]
     /// Sessions the pipeline refused (an invalid profile): must stay 0.
     public var refused = 0
+    /// Indexes of the ordinary sessions with a stop alert, to look into (`population-bench --explain`).
+    public var falseStopSessions: [Int] = []
 
     /// An empty tally.
     public init() {}
@@ -53,10 +59,13 @@ public struct AlarmTally: Sendable, Equatable {
         sessionsAlertedByCondition.merge(other.sessionsAlertedByCondition, uniquingKeysWith: +)
         sessionsByCondition.merge(other.sessionsByCondition, uniquingKeysWith: +)
         chattering += other.chattering
+        chatteringByReason.merge(other.chatteringByReason, uniquingKeysWith: +)
+        falseStopsByCondition.merge(other.falseStopsByCondition, uniquingKeysWith: +)
         planted.merge(other.planted, uniquingKeysWith: +)
         missed.merge(other.missed, uniquingKeysWith: +)
         latencies.merge(other.latencies, uniquingKeysWith: +)
         refused += other.refused
+        falseStopSessions += other.falseStopSessions
     }
 }
 
@@ -126,11 +135,12 @@ public enum PopulationScore {
         // Chattering: one reason starting 3+ times within 60 s.
         var startsByReason: [EventReason: [Double]] = [:]
         for e in alerts { startsByReason[e.reason, default: []].append(seconds(e)) }
-        for (_, times) in startsByReason {
+        for (reason, times) in startsByReason {
             var i = 0
             while i + 2 < times.count {
                 if times[i + 2] - times[i] <= 60 {
                     tally.chattering += 1
+                    tally.chatteringByReason[reason.rawValue, default: 0] += 1
                     i += 3
                 } else {
                     i += 1
@@ -144,7 +154,12 @@ public enum PopulationScore {
             tally.sessionsByCondition[condition, default: 0] += 1
             if !alerts.isEmpty { tally.sessionsAlertedByCondition[condition, default: 0] += 1 }
             for e in alerts {
-                if e.level == .stop { tally.falseStops += 1 } else { tally.falseCautions += 1 }
+                if e.level == .stop {
+                    tally.falseStops += 1
+                    tally.falseStopsByCondition[condition, default: 0] += 1
+                } else {
+                    tally.falseCautions += 1
+                }
                 tally.falseByReason[e.reason.rawValue, default: 0] += 1
             }
             return
@@ -191,7 +206,9 @@ public enum PopulationScore {
             let plan = population.session(index, danger: danger(forSession: index, every: dangerEvery))
             let samples = plan.render()
             for (p, profile) in profiles.enumerated() {
+                let stopsBefore = tallies[p].falseStops
                 score(plan: plan, alerts: alerts(plan: plan, samples: samples, profile: profile), into: &tallies[p])
+                if tallies[p].falseStops > stopsBefore { tallies[p].falseStopSessions.append(index) }
             }
         }
         return tallies

@@ -3,7 +3,9 @@
 // signal pipeline with the built-in roller profile, its thresholds moved 10 % either way, and the
 // stop level swept for a plot of false stops against missed hard leans.
 //
-// Usage: population-bench [--hours H] [--dangers N] [--seed S] [--svg FILE] [--workers K]
+// Usage: population-bench [--hours H] [--dangers N] [--seed S] [--svg FILE] [--workers K] [--set KEY=VALUE]...
+// --set changes a threshold of the profile judged (a proposal), e.g. --set zones.stop=70; KEY is one
+// of the sensitivity table's thresholds.
 import Dispatch
 import Glibc
 import RollSensePopulation
@@ -21,6 +23,8 @@ var dangerTarget = 1000
 var seed: UInt64 = 24
 var svgPath: String? = nil
 var workers = 2
+var explain = false
+var overrides: [(key: String, value: Double)] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     guard let value = arguments.popFirst() else { fail("\(flag) needs a value") }
@@ -35,14 +39,21 @@ while let flag = arguments.popFirst() {
         guard let v = UInt64(value) else { fail("--seed wants an unsigned integer, got \(value)") }
         seed = v
     case "--svg": svgPath = value
+    case "--explain":
+        guard value == "stops" else { fail("--explain wants \"stops\", got \(value)") }
+        explain = true
+    case "--set":
+        let parts = value.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let v = Double(parts[1]), v.isFinite else { fail("--set wants KEY=NUMBER, got \(value)") }
+        overrides.append((parts[0], v))
     case "--workers":
         guard let v = Int(value), v >= 1 else { fail("--workers wants a count of at least 1, got \(value)") }
         workers = v
-    default: fail("unknown option \(flag) (usage: population-bench [--hours H] [--dangers N] [--seed S] [--svg FILE] [--workers K])")
+    default: fail("unknown option \(flag) (usage: population-bench [--hours H] [--dangers N] [--seed S] [--svg FILE] [--workers K] [--set KEY=VALUE]...)")
     }
 }
 
-let base = Profile.foamRollerLowerBack
+var base = Profile.foamRollerLowerBack
 let population = Population(seed: seed)
 let dangerEvery = 2
 
@@ -74,6 +85,13 @@ let knobs: [Knob] = [
     Knob(key: "stillness.forceSpanFraction", get: { $0.stillness.forceSpanFraction }, set: { $0.stillness.forceSpanFraction = $1 }),
     Knob(key: "spine.centreShare", get: { $0.spine.centreShare }, set: { $0.spine.centreShare = min($1, 1) }),
 ]
+for (key, value) in overrides {
+    guard let knob = knobs.first(where: { $0.key == key }) else {
+        fail("--set: unknown threshold \(key) (one of \(knobs.map(\.key).joined(separator: ", ")))")
+    }
+    knob.set(&base, value)
+}
+do { try base.validate() } catch { fail("--set makes an invalid profile: \(error)") }
 var profiles: [Profile] = [base]
 for knob in knobs {
     for factor in [0.9, 1.1] {
@@ -82,7 +100,12 @@ for knob in knobs {
         profiles.append(p)
     }
 }
-let sweepLevels: [Double] = [55, 60, 65, 70, 75, 80, 85, 90]
+// Only levels the profile accepts above its caution level.
+let sweepLevels: [Double] = [55, 60, 65, 70, 75, 80, 85, 90].filter { level in
+    var p = base
+    p.zones.stop = level
+    return (try? p.validate()) != nil
+}
 let sweepStart = profiles.count
 for level in sweepLevels {
     var p = base
@@ -133,7 +156,8 @@ func latency(_ kind: DangerKind, _ t: AlarmTally) -> String {
     return "median \(f(median)) s, p95 \(f(p95)) s, worst \(f(worst)) s"
 }
 let t0 = tallies[0]
-print("population-bench: seed \(seed), \(sessionCount) sessions (\(t0.ordinarySessions) ordinary, \(t0.plantedCount) with a planted danger), profile \(base.name), \(profiles.count) profile variants, \(workers) workers, \(f(elapsed, 1)) s")
+let changed = overrides.map { "\($0.key)=\(f($0.value, 3))" }.joined(separator: ", ")
+print("population-bench: seed \(seed), \(sessionCount) sessions (\(t0.ordinarySessions) ordinary, \(t0.plantedCount) with a planted danger), profile \(base.name)\(changed.isEmpty ? "" : " with " + changed), \(profiles.count) profile variants, \(workers) workers, \(f(elapsed, 1)) s")
 print("")
 print("| measure (profile as built) | value | goal |")
 print("|---|---|---|")
@@ -144,6 +168,8 @@ print("| false alerts by reason | \(reasons.isEmpty ? "none" : reasons) | - |")
 let conditions = LoadCondition.allCases.map { c in
     "\(c.rawValue) \(t0.sessionsAlertedByCondition[c.rawValue] ?? 0)/\(t0.sessionsByCondition[c.rawValue] ?? 0)"
 }.joined(separator: ", ")
+let stopConditions = LoadCondition.allCases.map { "\($0.rawValue) \(t0.falseStopsByCondition[$0.rawValue] ?? 0)" }.joined(separator: ", ")
+print("| false stop alerts by load condition | \(stopConditions) | - |")
 print("| ordinary sessions with any alert, by load condition | \(conditions) | - |")
 let missedText = DangerKind.allCases.map { "\($0.rawValue) \(t0.missed[$0.rawValue] ?? 0)/\(t0.planted[$0.rawValue] ?? 0)" }
     .joined(separator: ", ")
@@ -157,8 +183,27 @@ for kind in DangerKind.allCases {
     }
     print("| detection latency, \(kind.rawValue) | \(latency(kind, t0)) | \(goal) |")
 }
-print("| chattering (one reason starting 3+ times in 60 s) | \(t0.chattering) | 0 |")
+let chatter = t0.chatteringByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+print("| chattering (one reason starting 3+ times in 60 s) | \(t0.chattering)\(chatter.isEmpty ? "" : " (" + chatter + ")") | 0 |")
 print("| sessions the pipeline refused | \(t0.refused) | 0 |")
+if explain {
+    // Who heard a false stop: the person, their set loads, and how far their true load went.
+    for index in t0.falseStopSessions {
+        let plan = population.session(index, danger: nil)
+        var load: [Double] = []
+        _ = plan.render(trueNewtons: &load)
+        let weight = plan.person.bodyMassKilograms * PopulationParameters.gravity
+        let sets = plan.segments.compactMap { segment -> String? in
+            guard case .rolling(let mean, let swing, let hertz, _, _, _, _) = segment.shape else { return nil }
+            return "\(f(mean * 100, 0))±\(f(swing * 100, 0)) % at \(f(hertz * 60, 0))/min"
+        }
+        var unique: [String] = []
+        for s in sets where unique.last != s { unique.append(s) }
+        print("| explain: session \(index) | \(plan.person.condition.rawValue), \(f(plan.person.bodyMassKilograms, 0)) kg, "
+              + "peak true load \(f((load.max() ?? 0) / weight * 100, 1)) % of body weight, drift ±\(f(plan.driftAmplitude * 100, 0)) %, "
+              + "breathing ±\(f(plan.breathingDepth * 100, 0)) %, sway \(f(plan.swayFraction * 100, 1)) %; rolling \(unique.joined(separator: "; ")) | - |")
+    }
+}
 print("")
 print("Sensitivity: each threshold moved 10 % either way (false stop/h, false caution/h, missed dangers)")
 print("")
