@@ -11,15 +11,20 @@ import Testing
     // Half ordinary, half one danger each, the kinds in turn: 5 of each kind.
     static let sessions = 0..<40
 
+    /// The built-in profile's tally, computed once for the tests that compare with it.
+    static let builtIn = tally(.foamRollerLowerBack)
+
     static func tally(_ profile: Profile) -> AlarmTally {
         PopulationScore.run(population: population, sessions: sessions, dangerEvery: 2, profiles: [profile])[0]
     }
 
-    /// The stop level and jump rise docs/SAFETY.md ("Judged on a population") proposes.
+    /// The levels docs/SAFETY.md ("Judged on a population") proposes: zone on-delay 1 s, jump
+    /// rise 250 N, stillness span 16.5 % of the load.
     static var proposed: Profile {
         var p = Profile.foamRollerLowerBack
-        p.zones.stop = 70
+        p.zones.onDelaySeconds = 1
         p.jump.riseNewtons = 250
+        p.stillness.forceSpanFraction = 0.165
         return p
     }
 
@@ -40,17 +45,21 @@ import Testing
     /// ordinary sessions: self-chosen heavy rollers whose strokes swing past 65 % of body weight,
     /// the cost docs/SAFETY.md states (about 0.18 stops an hour in the bench).
     @Test func theBuiltInRollerProfileMissesNoDangerAndStopsTwoHeavyRollers() {
-        let t = Self.tally(.foamRollerLowerBack)
+        let t = Self.builtIn
         Self.expectEveryDangerAnswered(t, .foamRollerLowerBack)
         #expect(t.falseStops == 2, "false alerts: \(t.falseByReason)")
+        #expect(t.falseStopSessions.contains(25))
         #expect(t.falseStopsByCondition[LoadCondition.selfChosen.rawValue] == 2)
     }
 
-    /// The proposed levels answer every danger of the slice and stop no ordinary rolling.
-    @Test func theProposedLevelsMissNoDangerAndStopNoOrdinaryRolling() {
+    /// The proposed levels answer every danger of the slice and stop one ordinary session: the
+    /// heaviest roller of the 50 h bench (session 25: 55 % of body weight ± 13 % strokes, true
+    /// peaks at 78 %), its only false stop.
+    @Test func theProposedLevelsMissNoDangerAndStopOnlyTheHeaviestRoller() {
         let t = Self.tally(Self.proposed)
         Self.expectEveryDangerAnswered(t, Self.proposed)
-        #expect(t.falseStops == 0, "false alerts: \(t.falseByReason)")
+        #expect(t.falseStopSessions == [25], "false alerts: \(t.falseByReason)")
+        #expect((t.falseByReason[EventReason.jump.rawValue] ?? 0) < (Self.builtIn.falseByReason[EventReason.jump.rawValue] ?? 0))
     }
 
     /// The same slice judges a profile that stops ordinary rolling, and one that misses leans.
