@@ -236,31 +236,42 @@ for (i, level) in sweepLevels.enumerated() {
 // MARK: - The plot
 
 if let svgPath {
+    // False alarm rates span decades: a log axis from 0.01 to 100 an hour, a zero count drawn at
+    // the axis floor with its upper bound as a bar.
     let width = 640.0, height = 420.0, left = 70.0, right = 20.0, top = 40.0, bottom = 60.0
-    let maxX = max(0.2, points.map(\.upper).max() ?? 0.2) * 1.1
+    let floorRate = 0.01, ceilingRate = 100.0
     let maxY = max(0.05, points.map(\.missedShare).max() ?? 0.05) * 1.1
-    func px(_ x: Double) -> Double { left + x / maxX * (width - left - right) }
+    func px(_ x: Double) -> Double {
+        let clamped = min(max(x, floorRate), ceilingRate)
+        return left + (log10(clamped) - log10(floorRate)) / (log10(ceilingRate) - log10(floorRate)) * (width - left - right)
+    }
     func py(_ y: Double) -> Double { height - bottom - y / maxY * (height - top - bottom) }
     var svg = """
     <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
     <rect width="100%" height="100%" fill="white"/>
-    <text x="\(Int(width / 2))" y="20" text-anchor="middle" font-size="14">False stop alerts against missed hard leans as zones.stop moves (seed \(seed), \(f(t0.ordinaryHours, 1)) h)</text>
+    <text x="\(Int(width / 2))" y="20" text-anchor="middle" font-size="14">False stops against missed hard leans as zones.stop moves (seed \(seed), \(f(t0.ordinaryHours, 1)) h, \(t0.planted[DangerKind.hardLean.rawValue] ?? 0) leans)</text>
     <line x1="\(left)" y1="\(py(0))" x2="\(width - right)" y2="\(py(0))" stroke="black"/>
     <line x1="\(left)" y1="\(py(0))" x2="\(left)" y2="\(top)" stroke="black"/>
-    <text x="\(Int(width / 2))" y="\(Int(height - 15))" text-anchor="middle">false stop alerts per hour of ordinary rolling (bar: 95 % upper bound)</text>
-    <text x="18" y="\(Int(height / 2))" text-anchor="middle" transform="rotate(-90 18 \(Int(height / 2)))">missed hard leans (share)</text>
+    <line x1="\(f(px(0.1), 1))" y1="\(py(0))" x2="\(f(px(0.1), 1))" y2="\(top)" stroke="#2ca02c" stroke-dasharray="4 3"/>
+    <text x="\(f(px(0.1) + 4, 1))" y="\(Int(top + 12))" fill="#2ca02c">goal: upper bound under 0.1 an hour</text>
+    <text x="\(Int(width / 2))" y="\(Int(height - 15))" text-anchor="middle">false stop alerts per hour of ordinary rolling, log scale (grey bar: 95 % upper bound; 0 drawn at 0.01)</text>
+    <text x="18" y="\(Int(height / 2))" text-anchor="middle" transform="rotate(-90 18 \(Int(height / 2)))">hard leans missed (%)</text>
 
     """
+    for x in [0.01, 0.1, 1.0, 10.0, 100.0] {
+        svg += "<text x=\"\(f(px(x), 1))\" y=\"\(f(py(0) + 16, 1))\" text-anchor=\"middle\">\(x < 1 ? f(x, x < 0.1 ? 2 : 1) : f(x, 0))</text>\n"
+    }
     for k in 0...4 {
-        let x = maxX * Double(k) / 4, y = maxY * Double(k) / 4
-        svg += "<text x=\"\(f(px(x), 1))\" y=\"\(f(py(0) + 16, 1))\" text-anchor=\"middle\">\(f(x, 2))</text>\n"
-        svg += "<text x=\"\(f(left - 6, 1))\" y=\"\(f(py(y) + 4, 1))\" text-anchor=\"end\">\(f(y, 2))</text>\n"
+        let y = maxY * Double(k) / 4
+        svg += "<text x=\"\(f(left - 6, 1))\" y=\"\(f(py(y) + 4, 1))\" text-anchor=\"end\">\(f(y * 100, 0))</text>\n"
     }
     svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"" + points.map { "\(f(px($0.falsePerHour), 1)),\(f(py($0.missedShare), 1))" }.joined(separator: " ") + "\"/>\n"
-    for p in points {
-        svg += "<line x1=\"\(f(px(p.falsePerHour), 1))\" y1=\"\(f(py(p.missedShare), 1))\" x2=\"\(f(px(p.upper), 1))\" y2=\"\(f(py(p.missedShare), 1))\" stroke=\"#999\"/>\n"
+    for (k, p) in points.enumerated() {
+        svg += "<line x1=\"\(f(px(p.falsePerHour), 1))\" y1=\"\(f(py(p.missedShare), 1))\" x2=\"\(f(px(p.upper), 1))\" y2=\"\(f(py(p.missedShare), 1))\" stroke=\"#999\" stroke-width=\"3\"/>\n"
         svg += "<circle cx=\"\(f(px(p.falsePerHour), 1))\" cy=\"\(f(py(p.missedShare), 1))\" r=\"4\" fill=\"\(p.level == base.zones.stop ? "#d62728" : "#1f77b4")\"/>\n"
-        svg += "<text x=\"\(f(px(p.falsePerHour) + 6, 1))\" y=\"\(f(py(p.missedShare) - 6, 1))\">\(f(p.level, 0)) %</text>\n"
+        // Labels alternate between two heights: neighbouring levels often share a point.
+        let dy = k % 2 == 0 ? -8.0 : -22.0
+        svg += "<text x=\"\(f(px(p.falsePerHour) + 6, 1))\" y=\"\(f(py(p.missedShare) + dy, 1))\">\(f(p.level, 0)) %\(p.level == base.zones.stop ? " (profile)" : "")</text>\n"
     }
     svg += "</svg>\n"
     guard let file = fopen(svgPath, "w") else { fail("cannot write \(svgPath): errno \(errno)") }
