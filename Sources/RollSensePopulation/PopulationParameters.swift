@@ -46,7 +46,7 @@ public enum PopulationParameters {
     public static let setsPerSession = 1...3
     /// Rest off the roller between sets, s: **estimate**.
     public static let restSeconds = 15.0...60.0
-    /// Time to lower the back onto the roller, and to lift it off, s: **estimate**.
+    /// Time to lower the back onto the roller, s: **estimate**.
     public static let lowerSeconds = 1.0...3.0
     /// Time to lift off the roller, s: **estimate**.
     public static let liftSeconds = 0.5...1.5
