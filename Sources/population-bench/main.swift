@@ -12,10 +12,11 @@ import RollSensePopulation
 import RollSensePopulationScore
 import RollSenseSignal
 
-func fail(_ message: String) -> Never {
+/// Prints `message` and exits: 64 for a usage error, `status` otherwise.
+func fail(_ message: String, status: Int32 = 64) -> Never {
     let line = "population-bench: \(message)\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
-    exit(64)
+    exit(status)
 }
 
 var hours = 50.0
@@ -274,9 +275,14 @@ if let svgPath {
         svg += "<text x=\"\(f(px(p.falsePerHour) + 6, 1))\" y=\"\(f(py(p.missedShare) + dy, 1))\">\(f(p.level, 0)) %\(p.level == base.zones.stop ? " (profile)" : "")</text>\n"
     }
     svg += "</svg>\n"
-    guard let file = fopen(svgPath, "w") else { fail("cannot write \(svgPath): errno \(errno)") }
+    guard let file = fopen(svgPath, "w") else { fail("cannot write \(svgPath): errno \(errno)", status: 1) }
     fputs(svg, file)
     fclose(file)
     print("")
     print("plot: \(svgPath)")
+}
+
+// A profile the pipeline refused means the table judged nothing: fail the bench.
+if tallies.contains(where: { $0.refused > 0 }) {
+    fail("the pipeline refused a profile variant for \(tallies.map(\.refused).reduce(0, +)) sessions", status: 1)
 }
