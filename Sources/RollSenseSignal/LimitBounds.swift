@@ -133,8 +133,32 @@ extension Profile {
         }
     }
 
-    /// Throws when `zones.stop` is above `stopCeiling(bodyMassKilograms:)`, naming `zones.stop`.
+    /// A stop limit must be at least this many times the contact level: the alarms judge only a
+    /// load in contact, so a stop at or under it could never be raised, and one just above it
+    /// would leave no room for the deadband (estimate; docs/SAFETY.md, "Limit bounds").
+    public static let stopContactMultiple = 2.0
+
+    /// The lowest stop limit (zone unit) the alarms can reach: `stopContactMultiple` times the
+    /// contact level; nil for percent of body weight without a body mass.
+    public func stopReachableFloor(bodyMassKilograms: Double?) -> Double? {
+        let newtons = Self.stopContactMultiple * contact.onNewtons
+        switch zones.unit {
+        case .newtons: return newtons
+        case .kilopascals:
+            return PressureModel(tool: tool, customAreaSquareCentimetres: customContactAreaSquareCentimetres).pressureKilopascals(forceNewtons: newtons)
+        case .percentBodyWeight:
+            guard let mass = bodyMassKilograms, mass.isFinite, mass > 0 else { return nil }
+            return newtons / (mass * standardGravityMetresPerSecondSquared) * 100
+        }
+    }
+
+    /// Throws when `zones.stop` is above `stopCeiling(bodyMassKilograms:)` or below
+    /// `stopReachableFloor(bodyMassKilograms:)`, naming `zones.stop`.
     func validateStopCeiling(bodyMassKilograms: Double?) throws(ProfileError) {
+        if let floor = stopReachableFloor(bodyMassKilograms: bodyMassKilograms), zones.stop < floor * (1 - 1e-9) {
+            let unit = zones.unit == .newtons ? "N" : zones.unit == .kilopascals ? "kPa" : "% body weight"
+            throw ProfileError(key: "zones.stop", problem: "must be at least \(Self.oneDecimal(floor)) \(unit): \(Self.wholeText(Self.stopContactMultiple)) x contact.onNewtons (\(Self.oneDecimal(contact.onNewtons)) N), or the alarm could never be raised (got \(Self.oneDecimal(zones.stop)))")
+        }
         let ceiling = stopCeiling(bodyMassKilograms: bodyMassKilograms)
         // A hair of tolerance: a ceiling computed from a mass may round below a value typed as it.
         guard zones.stop <= ceiling.value * (1 + 1e-9) else {

@@ -2,7 +2,7 @@ import RollSenseWire
 
 /// A person's own limits from their pain marks (docs/SAFETY.md, "Pain marks"): the stop limit is
 /// `markFraction` of the median of the recent marks, never above the profile's stop and never
-/// below `stopFloorFraction` of it (the floor is reported); caution follows below the stop;
+/// below `stopFloorFraction` of it nor below a stop the alarms can reach (the floor is reported); caution follows below the stop;
 /// target moves only when it would otherwise not stay below caution. A mark can only lower a limit.
 public struct PersonalLimits: Sendable, Equatable {
     /// Marks considered: the newest this many that have not expired.
@@ -68,7 +68,9 @@ public struct PersonalLimits: Sendable, Equatable {
         }
         var zones = base.zones
         guard asked < zones.stop else { return }
-        let floor = Self.stopFloorFraction * base.zones.stop
+        // Never below a stop the alarms can reach (twice the contact level), nor above the profile's.
+        let reachable = base.stopReachableFloor(bodyMassKilograms: bodyMassKilograms) ?? 0
+        let floor = min(base.zones.stop, max(Self.stopFloorFraction * base.zones.stop, reachable))
         let floorApplied = asked < floor
         zones.stop = max(asked, floor)
         zones.caution = min(zones.caution, Self.cautionFraction * zones.stop)

@@ -36,7 +36,7 @@ struct StopInvariantTests {
             profile.zones.deadband = min(profile.zones.deadband, 0.3 * (profile.zones.stop - profile.zones.caution),
                                          0.3 * (profile.zones.caution - profile.zones.target))
             profile.zones.onDelaySeconds = onDelaySeconds
-            return (try? profile.validate()) == nil ? nil : profile
+            return (try? profile.validate(bodyMassKilograms: bodyMassKilograms)) == nil ? nil : profile
         }
     }
 
