@@ -10,7 +10,7 @@ extension Profile {
         builtIn.first { $0.name == name }
     }
 
-    /// A foam roller under the lower back, four load cells along the roller (HX711).
+    /// A foam roller under the lower back, four 500 kg load cells along the roller (HX711).
     public static let foamRollerLowerBack = Profile(
         name: "foam-roller-lower-back",
         tool: .foamRoller,
@@ -43,8 +43,9 @@ extension Profile {
         rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
         // Longer than the slowest stroke (2.6 s at 23 strokes/min).
         stillness: StillnessProfile(windowSeconds: 4, forceSpanNewtons: 6, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
-        // 95 % of the HX711 full scale; 90 % of a 50 kg saddle cell (docs/HARDWARE.md).
-        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 441),
+        // 95 % of the HX711 full scale; 90 % of a 500 kg saddle cell (Hardware/rigs/roller.json):
+        // the heaviest accepted person's whole weight (300 kg, 2942 N) on one saddle is in range.
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 4413),
         // Used only with a rotation sensor (docs/HARDWARE.md); every value is an estimate
         // (docs/SAFETY.md, "Position on the back"): a 15 cm roller, 2 cm bands.
         rotation: RotationProfile(
@@ -52,7 +53,7 @@ extension Profile {
             radiusUncertainty: 0.02, strokeMinimumMillimetres: 30)
     )
 
-    /// A tennis ball between the lower back and a wall or floor, on one 20 kg load cell (HX711).
+    /// A tennis ball between the lower back and a wall, on one 200 kg load cell (HX711).
     public static let massageBallLowerBack = Profile(
         name: "massage-ball-lower-back",
         tool: .tennisBall,
@@ -80,8 +81,9 @@ extension Profile {
         rezero: RezeroProfile(enabled: true, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
         // Shorter than a 5 s press, so a press is a still hold.
         stillness: StillnessProfile(windowSeconds: 2, forceSpanNewtons: 3, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
-        // 90 % of a 20 kg cell under the ball (docs/HARDWARE.md).
-        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 176),
+        // 90 % of the 200 kg cell under the ball (Hardware/rigs/ball.json): it survives a
+        // 300 kg person's whole weight (its 150 % safe overload).
+        range: RangeProfile(overRangeCounts: 7_969_177, overRangeChannelNewtons: 1765),
         // Used only with the ball motion sensor (docs/HARDWARE.md); estimates (docs/SAFETY.md,
         // "Position on the back"): a 67 mm tennis ball (ITF: 6.54-6.86 cm) flattened about 3 mm
         // where the back presses (ITF: 5.6-7.4 mm under 80 N across the whole ball), the
