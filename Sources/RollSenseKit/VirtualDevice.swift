@@ -8,8 +8,9 @@ import RollSenseWire
 public struct VirtualDevice: Sendable {
     /// The HX711 zero of each virtual load cell, in counts (a typical unloaded bridge offset).
     public static let offsetCounts: [Double] = [8_120, -12_440, 5_310, 15_760]
-    /// Newtons per count of each virtual cell: about 420 counts per kilogram, an HX711 at gain 128
-    /// on a 50 kg half-bridge cell (estimate).
+    /// Newtons per count of each virtual cell: 420 counts per kilogram, a round scale for the
+    /// simulator, not a particular cell (the reference rig's 500 kg 2 mV/V cells give about
+    /// 8 600 counts per kilogram at gain 128; the host reads either through its calibration).
     public static let newtonsPerCount = standardGravityMetresPerSecondSquared / 420
     /// The calibration that turns this device's counts back into newtons: what a host uses for
     /// a board that says it is the virtual device.
