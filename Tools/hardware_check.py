@@ -36,6 +36,12 @@ def over_range_newtons(rig):
     return rig["fsrs"][0]["overRangeNewtons"]
 
 
+def fsr_counts(fsr, newtons):
+    """The nominal ADC reading of an FSR divider at `newtons` (the simulator's FSR model)."""
+    conductance = 1 / fsr["bleedOhms"] + newtons ** fsr["nominalExponent"] / fsr["nominalOhmsAt1Newton"]
+    return fsr["adcFullScaleCounts"] * fsr["dividerOhms"] / (fsr["dividerOhms"] + 1 / conductance)
+
+
 def channel_count(rig):
     return len((rig.get("loadCells") or {}).get("pins", [])) + len(rig.get("fsrs") or [])
 
@@ -78,6 +84,7 @@ def swift_profiles(source):
             "diameterMillimetres": number("diameterMillimetres"),
             "compressionMillimetres": number("compressionMillimetres"),
             "sensorCountsPerInch": number("sensorCountsPerInch"),
+            "overRangeCounts": number("overRangeCounts"),
             "zonesUnit": re.search(r"unit: \.(\w+)", block).group(1),
             "stop": number("stop"),
         }
@@ -92,6 +99,7 @@ def json_profile(profile):
         "diameterMillimetres": (profile.get("ball") or {}).get("diameterMillimetres"),
         "compressionMillimetres": (profile.get("ball") or {}).get("compressionMillimetres"),
         "sensorCountsPerInch": (profile.get("ball") or {}).get("sensorCountsPerInch"),
+        "overRangeCounts": float(profile["range"]["overRangeCounts"]),
         "zonesUnit": profile["zones"]["unit"],
         "stop": float(profile["zones"]["stop"]),
     }
@@ -156,7 +164,8 @@ def check(root):
         for i, fsr in enumerate(fsrs):
             if fsr["pin"] != f"A{i}":
                 problems.append(f"Firmware/config.h: FSR {i} is on A{i}, {where} says {fsr['pin']}")
-            for key, var in (("dividerOhms", "DIVIDER_OHMS"), ("bleedOhms", "BLEED_OHMS")):
+            for key, var in (("dividerOhms", "DIVIDER_OHMS"), ("bleedOhms", "BLEED_OHMS"),
+                             ("nominalOhmsAt1Newton", "FSR_OHMS_AT_1N"), ("nominalExponent", "FSR_EXPONENT")):
                 m = re.search(rf"^{var} = ([\d_.]+)", scenarios, re.M)
                 if not m or float(m.group(1).replace("_", "")) != fsr[key]:
                     problems.append(f"Firmware/sim/make-scenarios.py: {var} is {m and m.group(1)}, {where} says fsrs[{i}].{key} {fsr[key]}")
@@ -224,6 +233,9 @@ def check(root):
                 differs("ball.compressionMillimetres", p["compressionMillimetres"], ball["compressionMillimetres"])
             if motion and p["sensorCountsPerInch"] != motion["countsPerInch"]:
                 differs("ball.sensorCountsPerInch", p["sensorCountsPerInch"], motion["countsPerInch"])
+            if fsrs and p["overRangeCounts"] != round(fsr_counts(fsrs[0], fsrs[0]["overRangeNewtons"])):
+                differs("range.overRangeCounts (the FSR's nominal reading at its top)", p["overRangeCounts"],
+                        round(fsr_counts(fsrs[0], fsrs[0]["overRangeNewtons"])))
             if p["zonesUnit"] == "newtons" and p["stop"] >= over_range_newtons(rig):
                 differs("zones.stop (not measurable: at or over the rig's range)", p["stop"], f"below {over_range_newtons(rig)}")
 

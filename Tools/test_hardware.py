@@ -105,6 +105,10 @@ class HardwareCheckTests(unittest.TestCase):
                        lambda p: p["spine"].update(channelPositionsMillimetres=[-100, 0, 100]))
         self.assertFailsNaming("a spine rule the rig cannot see")
 
+    def test_anFSRProfilesOverRangeCountNotTheSensorsTopFails(self):
+        self.edit("Profiles/massage-ball-fsr.json", '"overRangeCounts": 851', '"overRangeCounts": 7969177')
+        self.assertFailsNaming("Profiles/massage-ball-fsr.json: range.overRangeCounts")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=1)

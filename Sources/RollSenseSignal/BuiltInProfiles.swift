@@ -3,7 +3,7 @@
 
 extension Profile {
     /// Every built-in profile, by name.
-    public static let builtIn: [Profile] = [.foamRollerLowerBack, .massageBallLowerBack]
+    public static let builtIn: [Profile] = [.foamRollerLowerBack, .massageBallLowerBack, .massageBallFSR]
 
     /// The built-in profile with `name`, if any.
     public static func builtIn(named name: String) -> Profile? {
@@ -91,5 +91,45 @@ extension Profile {
         ball: BallProfile(
             diameterMillimetres: 67, compressionMillimetres: 3, sensorCountsPerInch: 400, cellMillimetres: 20,
             stillSpanMillimetres: 10, stillSeconds: 0.5, scaleUncertainty: 0.05, strokeMinimumMillimetres: 30)
+    )
+
+    /// A ball in a cup on one Interlink FSR 402 against a wall (Hardware/rigs/fsr-ball.json):
+    /// contact and light presses, up to about 20 N; a harder lean is over range.
+    public static let massageBallFSR = Profile(
+        name: "massage-ball-fsr",
+        tool: .tennisBall,
+        customContactAreaSquareCentimetres: 0,
+        region: .lowerBack,
+        filter: FilterProfile(
+            medianLength: 5, smoother: .oneEuro,
+            minCutoffHertz: 1, beta: 0, derivativeCutoffHertz: 1,
+            emaTimeConstantSeconds: 0.2),
+        // The FSR 402 reads from about 0.2 N (Interlink datasheet); contact a little above that.
+        contact: ContactProfile(onNewtons: 0.5, offNewtons: 0.3, onDelaySeconds: 0.2, offDelaySeconds: 0.5),
+        zones: ZoneProfile(
+            // Inside the sensor's 0.2-20 N (estimate): the ball profile's own zones (10/50/80 N)
+            // are past what an FSR measures, so these are for light presses only.
+            unit: .newtons,
+            target: 2, caution: 8, stop: 15,
+            deadband: 1, onDelaySeconds: 0.5, offDelaySeconds: 5, minimumLatchSeconds: 5),
+        jump: JumpProfile(riseNewtons: 10, windowSeconds: 0.2, refractorySeconds: 2),
+        spine: SpineProfile(channelPositionsMillimetres: [], halfWidthMillimetres: 0, centreShare: 0.85, onDelaySeconds: 1, offDelaySeconds: 1),
+        limits: TimeLimitProfile(
+            dailyLimitSeconds: 300, dailyWarningSeconds: 240,
+            holdNoticeSeconds: 4, holdCautionSeconds: 90, reminderIntervalSeconds: 30),
+        faults: FaultProfile(
+            // An unloaded FSR with its bleed resistor holds one ADC value for long: 30 s
+            // (estimate) before a steady reading is a frozen one. 1023: the 10-bit ADC's top.
+            flatLineSeconds: 30, saturationCounts: 1023,
+            holdSeconds: 2, maxSampleIntervalSeconds: 0.5),
+        // No stable zero to re-zero to (the datasheet's hysteresis and drift).
+        rezero: RezeroProfile(enabled: false, windowSeconds: 2, stillNewtons: 1, maxDriftNewtons: 10),
+        stillness: StillnessProfile(windowSeconds: 2, forceSpanNewtons: 0.5, forceSpanFraction: 0.15, centroidSpanMillimetres: 20),
+        // Over range from 20 N (the rig file's top of the sensor's range), and from 851 counts,
+        // the nominal divider reading at 20 N (10 kOhm divider, 470 kOhm bleed, the FSR's
+        // nominal curve in Firmware/sim/make-scenarios.py): a saturated FSR reads about the same
+        // at 120 N and 600 N (926 counts), so the count limit says "cannot measure higher"
+        // whatever the calibration makes of it.
+        range: RangeProfile(overRangeCounts: 851, overRangeChannelNewtons: 20)
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RollSenseKit
 import RollSenseSignal
 import RollSenseWire
@@ -9,14 +10,20 @@ import Testing
 @Suite("Rig range")
 struct RigRangeTests {
     private func play(_ scenario: SyntheticScenario, profile: Profile = .foamRollerLowerBack) throws -> [SignalEvent] {
-        var pipeline = try SignalPipeline(profile: profile, calibration: VirtualDevice.calibration)
+        var pipeline = try SignalPipeline(profile: profile, calibration: VirtualDevice.calibration,
+                                          bodyMassKilograms: scenario.bodyMassKilograms)
         var events: [SignalEvent] = []
         let count = Int(scenario.periodSeconds * Double(scenario.sampleRateHz))
         let offsets = SIMD4<Double>(VirtualDevice.offsetCounts[0], VirtualDevice.offsetCounts[1],
                                     VirtualDevice.offsetCounts[2], VirtualDevice.offsetCounts[3])
         for i in 0..<count {
             let seconds = Double(i) / Double(scenario.sampleRateHz)
-            let counts = (offsets + scenario.channelForcesNewtons(atSeconds: seconds) / VirtualDevice.newtonsPerCount).rounded(.toNearestOrEven)
+            // +-1 N of deterministic noise per channel, as the virtual board adds: a real cell is
+            // never perfectly steady (an unloaded one that is reads as a frozen reading).
+            var noise = SIMD4<Double>.zero
+            for lane in 0..<4 { noise[lane] = Foundation.sin(Double(i) * (1.7 + Double(lane) * 0.31)) }
+            let forces = scenario.channelForcesNewtons(atSeconds: seconds) + noise
+            let counts = (offsets + forces / VirtualDevice.newtonsPerCount).rounded(.toNearestOrEven)
             _ = pipeline.process(Sample(sequence: UInt64(i), deviceTimeMicroseconds: Int64(seconds * 1_000_000),
                                         channelCount: 4, values: counts)) { events.append($0) }
         }
