@@ -82,4 +82,27 @@ import Testing
                                           fullScaleCounts: 1023, bleedRatio: 0)
         }
     }
+
+    /// The FSR ball's recorded firmware session (Fixtures/firmware: `sim-fsr1`, the build of the
+    /// rig file's FSR, circles of 18 +- 8 N and five presses of about 35 N) through the FSR
+    /// profile and the divider curve fitted at 0.2, 0.5 and 1 kg of the simulator's own FSR
+    /// model: the presses past 20 N are over range and stop, once each, never a low reading.
+    @Test func theRecordedFSRBallSessionSaysOverRangeForItsPresses() throws {
+        func counts(_ newtons: Double) -> Double {
+            let conductance = 1 / 470_000.0 + Foundation.pow(newtons, 0.9) / 30_000
+            return (1023 * 10_000 / (10_000 + 1 / conductance)).rounded()
+        }
+        let points = [0.2, 0.5, 1.0].map { CalibrationPoint(counts: counts($0 * standardGravityMetresPerSecondSquared),
+                                                            newtons: $0 * standardGravityMetresPerSecondSquared) }
+        let curve = try Calibration.fsrDividerFit(points: points, fullScaleCounts: 1023, bleedRatio: 10_000.0 / 470_000)
+        let events = try RecordedSessionTests.run(try RecordedSessionTests.bytes("massage-ball"), profile: .massageBallFSR,
+                                                  calibration: Calibration(offsetCounts: [0, 0, 0, 0], curves: [curve]))
+        let starts = events.filter { $0.phase == .start }
+        #expect(starts.contains { $0.reason == .overRange })
+        #expect(starts.contains { $0.reason == .zoneStop })
+        // Over range only while pressing past the sensor's range (the presses, 35-70 s).
+        for event in starts where event.reason == .overRange {
+            #expect(event.deviceTimeMicroseconds > 5_000_000, "\(event)")
+        }
+    }
 }
