@@ -56,7 +56,20 @@ public struct VirtualDevice: Sendable {
     public var info: DeviceInfo {
         DeviceInfo(firmwareVersion: Self.firmwareVersion, board: .virtualDevice, deviceID: Self.deviceID,
                    sampleRateHz: sampleRateHz, isStreaming: isStreaming, isTextMode: isTextMode,
-                   sensorKinds: Array(repeating: .hx711LoadCell, count: 4))
+                   sensorKinds: Array(repeating: .hx711LoadCell, count: 4),
+                   extraKinds: playsRotation ? [.rotationAngle] : [])
+    }
+
+    /// Whether it also plays the reference roller's AS5600 (the scenario gives a roller radius).
+    var playsRotation: Bool { scenario.rollerRadiusMillimetres != nil && !isForeignSketch }
+
+    /// The AS5600's raw angle at `seconds`: the roller turns by travel / radius (rolling without
+    /// slipping, docs/HARDWARE.md), 4096 counts a turn, wrapped as the sensor wraps.
+    func angleCounts(atSeconds seconds: Double) -> Int32 {
+        guard let radius = scenario.rollerRadiusMillimetres, radius > 0 else { return ExtraReadings.noReading }
+        let turns = scenario.contactPositionMillimetres(atSeconds: seconds) / radius / (2 * Double.pi)
+        let counts = Int32((turns * 4096).rounded(.toNearestOrEven).truncatingRemainder(dividingBy: 4096))
+        return counts < 0 ? counts + 4096 : counts
     }
 
     /// The bytes it sends at boot: a lone delimiter that flushes a receiver, then HELLO. A
@@ -97,8 +110,13 @@ public struct VirtualDevice: Sendable {
             return Array(line.utf8)
         }
         let sample = Sample(sequence: seq, deviceTimeMicroseconds: t, channelCount: 4, values: counts)
+        // The firmware sends the angle in a SAMPLE_EXTRA just before its SAMPLE (docs/PROTOCOL.md, "Rotation").
+        let extraBytes = playsRotation
+            ? DeviceFrame.sampleExtra(sequence: UInt16(truncatingIfNeeded: seq),
+                                      readings: ExtraReadings(count: 1, values: SIMD4(angleCounts(atSeconds: Double(t) * 1e-6), 0, 0, 0))).encoded
+            : []
         // The firmware sends a fault before the sample it concerns, and none in text mode.
-        return faultBytes + DeviceFrame.sample(sample).encoded
+        return faultBytes + extraBytes + DeviceFrame.sample(sample).encoded
     }
 
     /// A BUTTON frame for each of the scenario's pain-button presses in [from, to), as the

@@ -73,3 +73,39 @@ struct RigRangeTests {
         #expect(ball.stopIsBeyondRange(bodyMassKilograms: nil))
     }
 }
+
+/// The virtual board can play the reference roller's AS5600 (a scenario with
+/// `rollerRadiusMillimetres`, for `simulate --scenario`): HELLO names the rotation channel and
+/// each sample carries the angle of a roller that rolls without slipping.
+@Suite("Virtual roller rotation")
+struct VirtualRotationTests {
+    @Test func theAngleFollowsTheContactsTravelOverTheRadius() throws {
+        var scenario = SyntheticScenario(bodyMassKilograms: 75, sampleRateHz: 100, repeats: false, noiseNewtons: 0, segments: [
+            .init("rolling", seconds: 10, load: (33, 33), centroid: (-90, -90), strokePercent: 6, strokeHertz: 0.5, spread: 300),
+        ])
+        scenario.rollerRadiusMillimetres = 75
+        try scenario.validate()
+        var device = VirtualDevice(scenario: scenario)
+        var decoder = FrameDecoder()
+        var events: [WireEvent] = []
+        decoder.feed(device.bootBytes()) { events.append($0) }
+        for _ in 0..<1000 { decoder.feed(device.nextSampleBytes()) { events.append($0) } }
+        guard case .info(let info)? = events.first else { Issue.record("no HELLO: \(events.prefix(2))"); return }
+        #expect(info.rotationChannel == 0)
+        var checked = 0
+        for case .sample(let sample) in events {
+            let angle = try #require(sample.extras.reading(0), "sample \(sample.sequence) has no angle")
+            let seconds = Double(sample.deviceTimeMicroseconds) * 1e-6
+            var expected = scenario.contactPositionMillimetres(atSeconds: seconds) / 75 / (2 * Double.pi) * 4096
+            expected = expected.truncatingRemainder(dividingBy: 4096)
+            if expected < 0 { expected += 4096 }
+            #expect(abs(Double(angle) - expected.rounded()) <= 1 || abs(Double(angle) - expected.rounded()) >= 4095, "at \(seconds) s")
+            checked += 1
+        }
+        #expect(checked == 1000)
+        // A stroke of 0.5 Hz moves the contact 60 mm each way: a quarter period in, 60 mm.
+        #expect(abs(scenario.contactPositionMillimetres(atSeconds: 0.5) - 60) < 1e-9)
+        scenario.textMode = true
+        #expect(throws: ScenarioError.self) { try scenario.validate() }
+    }
+}
