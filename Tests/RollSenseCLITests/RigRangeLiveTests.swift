@@ -42,4 +42,27 @@ struct RigRangeLiveTests {
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(!result.stderr.contains("this rig measures up to"), "\(result.stderr)")
     }
+
+    /// `simulate` playing the reference roller with its AS5600 (a scenario's
+    /// `rollerRadiusMillimetres`): `live --json` readings carry the roller's position on the back.
+    @Test func aSimulatedRollerWithItsRotationSensorGivesPositions() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let scenario = rollsense.home.appendingPathComponent("roller.json")
+        try Data(#"""
+            {"bodyMassKilograms": 75, "sampleRateHz": 80, "repeats": false, "noiseNewtons": 1, "rollerRadiusMillimetres": 75,
+             "segments": [{"label": "rolling", "seconds": 8, "fromLoadPercent": 33, "toLoadPercent": 33,
+                           "fromCentroidMillimetres": -90, "toCentroidMillimetres": -90, "strokePercent": 6, "strokeHertz": 0.5,
+                           "spreadMillimetres": 300}]}
+            """#.utf8).write(to: scenario)
+        let link = rollsense.home.appendingPathComponent("board").path
+        let simulator = try rollsense.startSimulator(["--speed", "max", "--link", link, "--scenario", scenario.path])
+        defer { stop(simulator.process) }
+        let result = try rollsense.run(["live", "--json", "--device", link, "--duration", "6", "--body-weight", "75"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let positions = result.lines.compactMap(jsonObject).filter { $0["type"] as? String == "reading" }.compactMap { $0["positionMm"] as? Double }
+        #expect(positions.count > 10, "readings with a position: \(positions.count)")
+        // Strokes of 60 mm each way: the positions span about 120 mm.
+        #expect((positions.max() ?? 0) - (positions.min() ?? 0) > 80)
+    }
 }
