@@ -105,4 +105,15 @@ import Testing
             #expect(event.deviceTimeMicroseconds > 5_000_000, "\(event)")
         }
     }
+
+    /// The form docs/HARDWARE.md gives for `--calibration`: the curve round-trips through JSON.
+    @Test func theCurveIsWrittenAsDocsHardwareSays() throws {
+        let data = try JSONEncoder().encode(Self.calibration)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""fsrDivider":{"#) && text.contains(#""fullScaleCounts":1023"#), "\(text)")
+        let documented = #"{"offsetCounts": [0], "curves": [{"fsrDivider": {"coefficient": 3.7, "exponent": 1.2, "fullScaleCounts": 1023, "bleedRatio": 0.0213}}]}"#
+        let decoded = try JSONDecoder().decode(Calibration.self, from: Data(documented.utf8))
+        #expect(decoded.curves == [.fsrDivider(coefficient: 3.7, exponent: 1.2, fullScaleCounts: 1023, bleedRatio: 0.0213)])
+        #expect(try JSONDecoder().decode(Calibration.self, from: data) == Self.calibration)
+    }
 }
