@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON ?= python3
 
-.PHONY: setup build demo test test-swift test-firmware check-imports bench fuzz clean
+.PHONY: setup build demo test test-swift test-firmware check-imports check-hardware hardware bench fuzz clean
 
 setup:
 	@Tools/setup.sh
@@ -14,11 +14,22 @@ build: setup
 demo: build
 	@$$($(SWIFT) build --show-bin-path)/rollsense demo
 
-test: setup check-imports test-firmware test-swift
+test: setup check-imports check-hardware test-firmware test-swift
 
 # docs/ARCHITECTURE.md's import table, kept true.
 check-imports:
 	@Tools/check-imports.sh
+
+# Hardware/rigs/*.json against config.h, the Makefile's builds, the simulators and the profiles
+# (standard-library Python, under a second), and the tests that prove the check can fail.
+check-hardware:
+	@$(PYTHON) Tools/hardware.py check
+	@$(PYTHON) Tools/test_hardware.py
+
+# Parts lists, wiring SVGs (WireViz + Graphviz) and STLs (OpenSCAD) from Hardware/rigs/*.json;
+# installs its own tools when missing (docs/HARDWARE.md).
+hardware:
+	@$(PYTHON) Tools/hardware.py generate
 
 test-swift:
 	$(SWIFT) build --build-tests
@@ -34,7 +45,7 @@ fuzz: setup
 	Tools/fuzz.sh
 
 clean:
-	rm -rf .build Fuzz/.build Firmware/build bench-out
+	rm -rf .build Fuzz/.build Firmware/build bench-out Hardware/build
 
 # A short bounded run of every fuzz target (Tools/fuzz/*.sh, 15 s each) as part of `make test`:
 # about 1 min of fuzzing plus the sanitizer build. `make fuzz` runs them longer (60 s each).

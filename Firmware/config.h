@@ -48,8 +48,8 @@
  * 1: an AS5600 magnetic angle encoder on the roller's axle end, on I2C: SDA A4 / SCL A5 on an
  * Uno or Nano, SDA D2 / SCL D3 on a Leonardo or Micro. Its angle goes out as an extra channel
  * (docs/PROTOCOL.md, "Rotation"); a missing or failing sensor is a FAULT and a sample without an
- * angle, never an angle that stops changing. The reference roller rig: 2 load cells + AS5600
- * (-DRS_HX711_COUNT=2 -DRS_AS5600=1). */
+ * angle, never an angle that stops changing. The reference roller rig (Hardware/rigs/roller.json):
+ * 4 load cells + AS5600 (-DRS_HX711_COUNT=4 -DRS_AS5600=1, the uno-roller build). */
 #ifndef RS_AS5600
 #define RS_AS5600 0
 #endif
@@ -68,7 +68,7 @@
  * SPI: MOSI D11, MISO D12, SCK D13 and NCS on RS_ADNS3080_NCS_PIN on an Uno or Nano (on a Leonardo
  * or Micro MOSI/MISO/SCK are on the ICSP header). The x and y counts go out as two extra channels
  * (docs/PROTOCOL.md, "Ball motion"); a missing or failing sensor is a FAULT and a sample without
- * motion counts, never a ball that stopped. The reference ball rig: 1 load cell + ADNS-3080
+ * motion counts, never a ball that stopped. The reference ball rig (Hardware/rigs/ball.json): 1 load cell + ADNS-3080
  * (-DRS_HX711_COUNT=1 -DRS_ADNS3080=1). D10 and D11 are load cell 3's pins, so at most 3 load cells. */
 #ifndef RS_ADNS3080
 #define RS_ADNS3080 0

@@ -101,10 +101,11 @@ session("roller-80kg-staying-still", "80 kg lies still on one spot at 33 % for 1
 session("roller-90kg-fall", "90 kg rolls 20 s, then falls onto the roller's centre: 150 % of body weight on a narrow band within 0.15 s for 3 s.",
         90, [on(33, -90), rolling(20, 33, 6, 0.5, -90), seg("falling", 0.15, (33, 150), (0, 0), spread=100),
              seg("on the roller hard", 3, (150, 150), (0, 0), spread=100), seg("getting up", 1, (150, 0), (0, 0), spread=100), rest(3)],
+        # 150 % of 90 kg (1324 N) on the two centre saddles is measured: the rig's 500 kg cells
+        # read over range only from 4413 N each (Hardware/rigs/roller.json).
         expect=[("jump", "caution", 21.5, 22.2, 1), ("zoneCaution", "caution", 21.5, 22.5, 1),
-                ("zoneStop", "stop", 21.5, 23.1, 1, 21.54), ("overRange", "caution", 21.5, 23.2, 1),
-                ("loadOnSpine", "caution", 21.5, 24, 1)],
-        must_not=["holdCaution", "clockJump"])
+                ("zoneStop", "stop", 21.5, 23.1, 1, 21.54), ("loadOnSpine", "caution", 21.5, 24, 1)],
+        must_not=["holdCaution", "clockJump", "overRange"])
 session("roller-70kg-narrow-on-spine", "70 kg rolls left, then a narrow load sits on the centre line for 10 s, then rolls right.",
         70, [on(33, -90), rolling(20, 33, 6, 0.5, -90), seg("onto the centre line, narrow", 2, (33, 33), (-90, 0), spread=100),
              seg("narrow load on the spine", 10, (33, 33), (0, 0), spread=100), seg("off the centre", 2, (33, 33), (0, 90)),
@@ -136,7 +137,7 @@ session("roller-80kg-channel-saturates", "80 kg rolls 20 s; load cell 0 then sit
         80, [on(33, -90), rolling(20, 33, 6, 0.5, -90), rolling(6, 33, 6, 0.5, -90, label="cell 0 saturated", fault=("saturated", 0)),
              rolling(15, 33, 6, 0.5, -90), off(33, -90), rest(2)],
         # Saturated and over range (the cell cannot measure higher) at once, one each; a reading
-        # at full scale is not also a flat line. Cell 0 at its rated 441 N plus the other cells'
+        # at full scale is not also a flat line. Cell 0 at its range (4413 N) plus the other cells'
         # share of 33 % is over the stop level (65 % of 80 kg, 510 N): stop, once, after its on-delay.
         expect=[("saturated", "caution", 21.5, 21.7, 1), ("overRange", "caution", 21.5, 21.7, 1),
                 ("zoneCaution", "caution", 21.5, 22.2, 1), ("zoneStop", "stop", 21.5, 22.2, 1)],

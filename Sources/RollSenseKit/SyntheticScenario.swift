@@ -87,6 +87,10 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     /// Seconds since the start at which the person presses the board's pain button (a BUTTON
     /// frame, docs/PROTOCOL.md); absent: never.
     public var painButtonSeconds: [Double]?
+    /// The roller's radius in mm when the board also plays the reference roller's AS5600
+    /// (Hardware/rigs/roller.json): its angle follows the contact's travel along the back
+    /// (`contactPositionMillimetres`); absent: no rotation sensor.
+    public var rollerRadiusMillimetres: Double?
 
     /// Makes a scenario.
     public init(bodyMassKilograms: Double, sampleRateHz: Int, repeats: Bool, noiseNewtons: Double, segments: [Segment]) {
@@ -133,6 +137,10 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
         guard bodyMassKilograms > 0, bodyMassKilograms.isFinite else { throw ScenarioError(key: "bodyMassKilograms", problem: "must be a positive number") }
         guard (1...1000).contains(sampleRateHz) else { throw ScenarioError(key: "sampleRateHz", problem: "must be 1 to 1000") }
         guard noiseNewtons >= 0, noiseNewtons.isFinite else { throw ScenarioError(key: "noiseNewtons", problem: "must be zero or more") }
+        if let radius = rollerRadiusMillimetres {
+            guard radius > 0, radius <= 500 else { throw ScenarioError(key: "rollerRadiusMillimetres", problem: "must be above 0 and at most 500 mm") }
+            guard textMode != true else { throw ScenarioError(key: "rollerRadiusMillimetres", problem: "needs a RollSense board (a text sketch sends no angle)") }
+        }
         if let lines = startupBurstLines {
             guard (0...10_000).contains(lines) else { throw ScenarioError(key: "startupBurstLines", problem: "must be 0 to 10000") }
         }
@@ -200,6 +208,34 @@ public struct SyntheticScenario: Codable, Sendable, Equatable {
     /// The sensor fault at `seconds` since the start, if any.
     public func fault(atSeconds seconds: Double) -> Segment.Fault? {
         segment(atSeconds: seconds)?.segment.fault
+    }
+
+    /// Half of a rolling stroke's travel along the back, in mm: 12 cm passes, as the recorded
+    /// rotation fixture's (Fixtures/README.md, `roller-rotation`).
+    public static let strokeHalfTravelMillimetres = 60.0
+
+    /// Where the roller touches the back, mm along it from where the session began: each stroke
+    /// moves it back and forth by `strokeHalfTravelMillimetres` in step with the load's swing; a
+    /// hold keeps it. Continuous across segments and repeats, so the roller never jumps.
+    public func contactPositionMillimetres(atSeconds seconds: Double) -> Double {
+        func travel(_ segment: Segment, _ into: Double) -> Double {
+            segment.strokeHertz > 0 ? Self.strokeHalfTravelMillimetres * sin(2 * Double.pi * segment.strokeHertz * into) : 0
+        }
+        let period = periodSeconds
+        var t = seconds
+        var position = 0.0
+        if repeats && period > 0 {
+            let passes = (t / period).rounded(.down)
+            position = passes * segments.reduce(0) { $0 + travel($1, $1.seconds) }
+            t -= passes * period
+        }
+        var start = 0.0
+        for segment in segments {
+            if t < start + segment.seconds { return position + travel(segment, t - start) }
+            position += travel(segment, segment.seconds)
+            start += segment.seconds
+        }
+        return position
     }
 
     /// Force per channel in newtons at `seconds` since the start (noise not included).

@@ -8,8 +8,9 @@ import RollSenseWire
 public struct VirtualDevice: Sendable {
     /// The HX711 zero of each virtual load cell, in counts (a typical unloaded bridge offset).
     public static let offsetCounts: [Double] = [8_120, -12_440, 5_310, 15_760]
-    /// Newtons per count of each virtual cell: about 420 counts per kilogram, an HX711 at gain 128
-    /// on a 50 kg half-bridge cell (estimate).
+    /// Newtons per count of each virtual cell: 420 counts per kilogram, a round scale for the
+    /// simulator, not a particular cell (the reference rig's 500 kg 2 mV/V cells give about
+    /// 8 600 counts per kilogram at gain 128; the host reads either through its calibration).
     public static let newtonsPerCount = standardGravityMetresPerSecondSquared / 420
     /// The calibration that turns this device's counts back into newtons: what a host uses for
     /// a board that says it is the virtual device.
@@ -55,7 +56,20 @@ public struct VirtualDevice: Sendable {
     public var info: DeviceInfo {
         DeviceInfo(firmwareVersion: Self.firmwareVersion, board: .virtualDevice, deviceID: Self.deviceID,
                    sampleRateHz: sampleRateHz, isStreaming: isStreaming, isTextMode: isTextMode,
-                   sensorKinds: Array(repeating: .hx711LoadCell, count: 4))
+                   sensorKinds: Array(repeating: .hx711LoadCell, count: 4),
+                   extraKinds: playsRotation ? [.rotationAngle] : [])
+    }
+
+    /// Whether it also plays the reference roller's AS5600 (the scenario gives a roller radius).
+    var playsRotation: Bool { scenario.rollerRadiusMillimetres != nil && !isForeignSketch }
+
+    /// The AS5600's raw angle at `seconds`: the roller turns by travel / radius (rolling without
+    /// slipping, docs/HARDWARE.md), 4096 counts a turn, wrapped as the sensor wraps.
+    func angleCounts(atSeconds seconds: Double) -> Int32 {
+        guard let radius = scenario.rollerRadiusMillimetres, radius > 0 else { return ExtraReadings.noReading }
+        let turns = scenario.contactPositionMillimetres(atSeconds: seconds) / radius / (2 * Double.pi)
+        let counts = Int32((turns * 4096).rounded(.toNearestOrEven).truncatingRemainder(dividingBy: 4096))
+        return counts < 0 ? counts + 4096 : counts
     }
 
     /// The bytes it sends at boot: a lone delimiter that flushes a receiver, then HELLO. A
@@ -96,8 +110,13 @@ public struct VirtualDevice: Sendable {
             return Array(line.utf8)
         }
         let sample = Sample(sequence: seq, deviceTimeMicroseconds: t, channelCount: 4, values: counts)
+        // The firmware sends the angle in a SAMPLE_EXTRA just before its SAMPLE (docs/PROTOCOL.md, "Rotation").
+        let extraBytes = playsRotation
+            ? DeviceFrame.sampleExtra(sequence: UInt16(truncatingIfNeeded: seq),
+                                      readings: ExtraReadings(count: 1, values: SIMD4(angleCounts(atSeconds: Double(t) * 1e-6), 0, 0, 0))).encoded
+            : []
         // The firmware sends a fault before the sample it concerns, and none in text mode.
-        return faultBytes + DeviceFrame.sample(sample).encoded
+        return faultBytes + extraBytes + DeviceFrame.sample(sample).encoded
     }
 
     /// A BUTTON frame for each of the scenario's pain-button presses in [from, to), as the

@@ -23,6 +23,13 @@ public enum CalibrationCurve: Codable, Sendable, Equatable {
     case piecewiseLinear(points: [CalibrationPoint])
     /// newtons = coefficient × counts^exponent for counts > 0, else 0 (an FSR's conductance law).
     case powerLaw(coefficient: Double, exponent: Double)
+    /// An FSR in a voltage divider (FSR from the supply to the pin, a resistor to ground, a bleed
+    /// resistor across the FSR): counts/(full − counts) is the divider resistor times the FSR's
+    /// and the bleed's conductance, and an FSR's conductance rises as a power of force, so
+    /// newtons = coefficient × (counts/(full − counts) − bleedRatio)^exponent, 0 below the bleed's
+    /// share. `bleedRatio` is the divider resistor over the bleed resistor (0 without one). Counts
+    /// are the raw reading (offset 0): the unloaded reading is the bleed's, not a tare.
+    case fsrDivider(coefficient: Double, exponent: Double, fullScaleCounts: Double, bleedRatio: Double)
 
     /// The force for `counts` (tare already removed).
     @inline(__always)
@@ -34,7 +41,19 @@ public enum CalibrationCurve: Codable, Sendable, Equatable {
             return CalibrationCurve.interpolate(points, counts)
         case .powerLaw(let coefficient, let exponent):
             return counts > 0 ? coefficient * Elementary.power(counts, exponent) : 0
+        case .fsrDivider(let coefficient, let exponent, let fullScaleCounts, let bleedRatio):
+            let ratio = CalibrationCurve.fsrConductanceRatio(counts, fullScaleCounts: fullScaleCounts, bleedRatio: bleedRatio)
+            return ratio > 0 ? coefficient * Elementary.power(ratio, exponent) : 0
         }
+    }
+
+    /// The FSR's own conductance times the divider resistor. A reading at full scale (the FSR
+    /// shorted or saturated) is held half a count below it: a large finite force, which the
+    /// profile's over-range count reports as "cannot measure higher", never as an invalid sample.
+    static func fsrConductanceRatio(_ counts: Double, fullScaleCounts: Double, bleedRatio: Double) -> Double {
+        let c = min(counts, fullScaleCounts - 0.5)
+        guard c > 0 else { return 0 }
+        return c / (fullScaleCounts - c) - bleedRatio
     }
 
     private static func interpolate(_ points: [CalibrationPoint], _ counts: Double) -> Double {
@@ -136,6 +155,26 @@ public struct Calibration: Codable, Sendable, Equatable {
         let line = try leastSquaresLine(logPoints)
         let coefficient = Elementary.exponential(line.meanNewtons - line.slope * line.meanCounts)
         return .powerLaw(coefficient: coefficient, exponent: line.slope)
+    }
+
+    /// The FSR divider curve through two or three known forces (`.fsrDivider`), fitted by least
+    /// squares in log-log space of force against the FSR's conductance ratio. `fullScaleCounts`
+    /// is the ADC's top (1023 on a 10-bit AVR), `bleedRatio` the divider over the bleed resistor
+    /// (10 kOhm / 470 kOhm on the reference FSR ball, Hardware/rigs/fsr-ball.json).
+    public static func fsrDividerFit(
+        points: [CalibrationPoint], fullScaleCounts: Double, bleedRatio: Double
+    ) throws(CalibrationError) -> CalibrationCurve {
+        guard points.count >= 2 else { throw .tooFewPoints(needed: 2, got: points.count) }
+        var logPoints: [CalibrationPoint] = []
+        for (i, p) in points.enumerated() {
+            let ratio = CalibrationCurve.fsrConductanceRatio(p.counts, fullScaleCounts: fullScaleCounts, bleedRatio: bleedRatio)
+            guard ratio > 0, p.newtons > 0, p.counts < fullScaleCounts else { throw .notPositive(index: i) }
+            logPoints.append(CalibrationPoint(counts: Elementary.naturalLogarithm(ratio), newtons: Elementary.naturalLogarithm(p.newtons)))
+        }
+        let line = try leastSquaresLine(logPoints)
+        guard line.slope > 0 else { throw .notMonotonic(index: 1) }
+        let coefficient = Elementary.exponential(line.meanNewtons - line.slope * line.meanCounts)
+        return .fsrDivider(coefficient: coefficient, exponent: line.slope, fullScaleCounts: fullScaleCounts, bleedRatio: bleedRatio)
     }
 
     /// Ordinary least squares of newtons on counts: the slope and the means it passes through.

@@ -159,8 +159,8 @@ import Testing
     }
 
     /// A force fault can make the tool more careful, never quieter (issue "The stop alarm is never
-    /// silently lost"): a channel at full scale carries at least its range (441 N), which with the
-    /// others' 150 N is over the stop level (478 N at the assumed 75 kg). Main muted every alarm.
+    /// silently lost"): a channel at full scale carries at least its range or what full scale stands for
+    /// (838 N here), which with the others' 150 N is over the stop level (478 N at the assumed 75 kg). Main muted every alarm.
     @Test func aSaturatedChannelsFullScaleWithTheOthersRaisesStop() throws {
         let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: Array(repeating: .linear(newtonsPerCount: 0.0001), count: 4))
         var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)

@@ -21,7 +21,9 @@ struct SimulateCommand: ParsableCommand {
             width of the load along the roller), fault (optional: {kind: saturated, notReady or stuck, \
             channel: 0-3}, a failing sensor as the firmware reports it)}; optional textMode (a foreign Serial Plotter \
             sketch) and startupBurstLines (lines it printed before the port opened); optional \
-            painButtonSeconds (times the board's pain button is pressed). \
+            painButtonSeconds (times the board's pain button is pressed); optional \
+            rollerRadiusMillimetres (the board also plays the reference roller's AS5600 on a roller \
+            of that radius: each sample carries the angle, and live shows where on the back it is). \
             Fixtures/sessions/README.md describes them.
 
             Examples:

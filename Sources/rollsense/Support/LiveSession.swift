@@ -82,6 +82,21 @@ struct LiveSessionSettings {
     }
 }
 
+/// What the rig cannot measure for this person, said at the start (nil: it measures all of it).
+func rangeNote(profile: Profile, bodyMassKilograms: Double?) -> String? {
+    let range = Int(profile.range.overRangeChannelNewtons.rounded())
+    if let heaviest = profile.heaviestServedBodyMassKilograms, let mass = bodyMassKilograms, mass > heaviest {
+        return "rollsense: this rig measures up to \(range) N on one channel (the profile's range.overRangeChannelNewtons): "
+            + "it serves body masses up to \(Int(heaviest.rounded(.down))) kg; at \(Int(mass.rounded())) kg a hard lean over one "
+            + "channel can read over range (\"cannot measure higher\") instead of a force. Larger cells: docs/HARDWARE.md."
+    }
+    if profile.stopIsBeyondRange(bodyMassKilograms: bodyMassKilograms) {
+        return "rollsense: this rig measures up to \(range) N on one channel (the profile's range.overRangeChannelNewtons), "
+            + "not up to the stop level: past \(range) N it reads over range (\"cannot measure higher\"), a caution. docs/HARDWARE.md."
+    }
+    return nil
+}
+
 /// Runs a live session on a source with the terminal view or JSON lines, recording and the
 /// history ledger; used by `live`, `record` and `demo`.
 enum LiveSession {
@@ -115,6 +130,7 @@ enum LiveSession {
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
+        if let note = rangeNote(profile: profile, bodyMassKilograms: settings.bodyMassKilograms) { printError(note) }
         // A stop limit not from the built-in profile is said before the view opens too (the view's
         // and the page's first lines say it for every origin).
         if limits.origins.stop != .builtIn(profile: profile.name) {
