@@ -53,14 +53,14 @@ struct LimitsCommandTests {
         #expect(result.status == 64, "stdout: \(result.stdout)")
         #expect(result.stderr.contains(rollsense.configDirectory.appendingPathComponent("config.json").path), "\(result.stderr)")
         #expect(result.stderr.contains("\"zones.stop\" must be at most 100 % body weight"), "\(result.stderr)")
-        // A ball's stop in a profile file above what the rig measures: that file and key.
+        // A ball's stop in a profile file above a ball's ceiling: that file and key.
         try rollsense.writeConfig("{}")
         let ball = rollsense.path("ball.json")
         let text = try String(contentsOf: BuiltRollSense.root.appendingPathComponent("Profiles/massage-ball-lower-back.json"), encoding: .utf8)
         try text.replacingOccurrences(of: "\"stop\": 80", with: "\"stop\": 500").write(toFile: ball, atomically: true, encoding: .utf8)
         let file = try rollsense.run(["limits", "--profile", ball])
         #expect(file.status == 64)
-        #expect(file.stderr.contains("\(ball): key \"zones.stop\" must be at most 176 N"), "\(file.stderr)")
+        #expect(file.stderr.contains("\(ball): key \"zones.stop\" must be at most 300 N: a ball's ceiling of 300 N"), "\(file.stderr)")
         // The live session refuses it too, before it opens any device.
         let live = try rollsense.run(["live", "--profile", ball, "--device", "/dev/null", "--json"])
         #expect(live.status == 64, "\(live.stderr)")

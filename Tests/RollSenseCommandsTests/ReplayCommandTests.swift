@@ -32,8 +32,9 @@ struct ReplayCommandTests {
         let summary = try #require(result.lines.last.flatMap(jsonObject))
         #expect(summary["samples"] as? Int == 8499)
         let alerts = try #require(summary["alerts"] as? [[String: Any]])
-        // The jump, then over range, caution and stop: one alert each, no chatter.
-        #expect(alerts.map { $0["kind"] as? String } == ["jump", "zone", "zone", "zone"])
+        // The jump, then caution and stop: one alert each, no chatter (its counts read as newtons
+        // stay inside the reference roller rig's 4413 N range: no over range).
+        #expect(alerts.map { $0["kind"] as? String } == ["jump", "zone", "zone"])
     }
 
     /// The reference roller rig's AS5600 loses its magnet before a hard lean (80 % of body weight):

@@ -29,7 +29,9 @@ struct ReportExportCommandTests {
         let out = rollsense.path("chart.svg")
         let result = try rollsense.run(["report", BuiltRollSense.fixture("firmware-massage-ball.rscap"), "--svg", out])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        #expect(result.stdout.range(of: #"\n  Alerts +4\n"#, options: .regularExpression) != nil, "\(result.stdout)")
+        // The jump, caution and stop (this FSR recording's counts read as newtons stay inside the
+        // reference roller rig's 4413 N range: no over range).
+        #expect(result.stdout.range(of: #"\n  Alerts +3\n"#, options: .regularExpression) != nil, "\(result.stdout)")
         let data = try #require(FileManager.default.contents(atPath: out))
         let parser = XMLParser(data: data)
         let collector = ElementCollector()
@@ -38,8 +40,8 @@ struct ReportExportCommandTests {
         #expect(collector.names.first == "svg")
         let classes = collector.classes
         #expect(classes.filter { $0.hasPrefix("zone-") }.count == 4)
-        // Over range (3.28 s) and caution (3.88 s) share one 3-pixel slot.
-        #expect(classes.filter { $0.hasPrefix("alert-") }.count == 3)
+        // The jump and caution (both at 3 s) share one 3-pixel slot; stop has its own.
+        #expect(classes.filter { $0.hasPrefix("alert-") }.count == 2)
         #expect(collector.text.contains("Force (N)"))
     }
 
