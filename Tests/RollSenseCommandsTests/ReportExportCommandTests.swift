@@ -58,7 +58,7 @@ struct ReportExportCommandTests {
             #expect(abs((Double(row[0]) ?? -1) - Double(index) * 0.01) < 1e-9)
             #expect(Int(row[1]) == (index < 30 ? index : 60 - index) * 1500)
             #expect(Int(row[2]) == 200 + index)
-            #expect(row[8] == "lowerBack.left")
+            #expect(row[8] == "lower-back.left")
             #expect(["0", "1"].contains(row[7]))
             #expect(["none", "light", "target", "caution", "stop", "fault"].contains(row[6]), "zone_now \(row[6])")
         }

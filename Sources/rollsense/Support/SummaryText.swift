@@ -17,7 +17,7 @@ enum SummaryText {
         rows.append(("Contact", clock(stats.contactSeconds)))
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
             // Kebab-case, as the person types areas; the column layout keeps a space before the time.
-            rows.append(("  on " + OptionValue.kebabArea(area), clock(seconds)))
+            rows.append(("  on " + Area.respelled(area), clock(seconds)))
         }
         rows.append(("Force", "peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N"))
         // "est." as on the live view: the contact area behind a kPa figure is modelled, not measured.
@@ -42,7 +42,7 @@ enum SummaryText {
             }
         }
         if showsDailyTotal {
-            rows.append(("Today on \(OptionValue.kebab(profile.region.rawValue))", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
+            rows.append(("Today on \(profile.region.spelling)", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
         }
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }

@@ -137,13 +137,9 @@ struct LiveViewState {
         return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
     }
 
-    /// `lowerBack` as "lower back".
+    /// `lower-back` as "lower back".
     static func regionName(_ region: BodyRegion) -> String {
-        var words = ""
-        for character in region.rawValue {
-            if character.isUppercase { words += " " + character.lowercased() } else { words.append(character) }
-        }
-        return words
+        String(region.spelling.map { $0 == "-" ? " " : $0 })
     }
 
     /// The model for one redraw.
