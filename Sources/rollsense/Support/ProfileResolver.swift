@@ -13,7 +13,7 @@ enum ProfileResolver {
             guard let data = FileManager.default.contents(atPath: chosen) else { throw .usage("Cannot read profile \(chosen): check its permissions.") }
             profile = try decode(data, source: chosen)
         } else {
-            throw .usage("--profile '\(chosen)' is neither a built-in profile (\(Profile.builtIn.map(\.name).joined(separator: ", "))) nor a file.")
+            throw .usage("--profile " + unknown(chosen))
         }
         if !overrides.isEmpty {
             do {
@@ -32,6 +32,18 @@ enum ProfileResolver {
             throw .usage("Invalid profile value \(error.key): \(error.problem). Fix it in the profile file or config.json profileOverrides.")
         }
         return profile
+    }
+
+    /// Whether `name` is a built-in profile or an existing file.
+    static func exists(_ name: String) -> Bool {
+        Profile.builtIn(named: name) != nil || FileManager.default.fileExists(atPath: name)
+    }
+
+    /// "'x' is neither a built-in profile (...) nor a file", with the nearest built-in name.
+    static func unknown(_ name: String) -> String {
+        let names = Profile.builtIn.map(\.name)
+        let hint = OptionValue.closest(to: name, among: names).map { " Did you mean \($0)?" } ?? ""
+        return "'\(name)' is neither a built-in profile (\(names.joined(separator: ", "))) nor a file.\(hint)"
     }
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {

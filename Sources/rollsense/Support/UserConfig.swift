@@ -69,6 +69,9 @@ struct UserConfig {
                 config.area = area
             case "profile":
                 guard let text = value as? String, !text.isEmpty else { throw bad(key, "must be a profile name or a path") }
+                // Checked here, not where it is used, so the error names this file and key
+                // rather than a --profile flag nobody typed.
+                guard ProfileResolver.exists(text) else { throw .usage("\(path): key \"\(key)\": " + ProfileResolver.unknown(text)) }
                 config.profile = text
             case "profileOverrides":
                 guard let overrides = value as? [String: Any] else { throw bad(key, "must be an object of profile keys") }
