@@ -247,7 +247,7 @@ struct SessionRules: Sendable {
                 if !info.isStreaming { send(.start, output) }
             }
             if pipeline == nil {
-                makePipeline(info, output)
+                makePipeline(info, channelCount: info.channelCount, output)
             } else if samplesSinceHello {
                 // A board that resets when the port opens sends its boot HELLO and then answers
                 // our GET_INFO with the same HELLO, which may come after samples. A device that
@@ -287,7 +287,7 @@ struct SessionRules: Sendable {
             if deviceInfo == nil && configuration.sendsCommands && !speaksText && now - startHost < SessionCore.helloWaitMicroseconds {
                 return
             }
-            makePipeline(deviceInfo, output)
+            makePipeline(deviceInfo, channelCount: deviceInfo?.channelCount ?? sample.channelCount, output)
             guard pipeline != nil else { return }
         }
         let t = sample.deviceTimeMicroseconds
@@ -334,10 +334,14 @@ struct SessionRules: Sendable {
         }
     }
 
-    private mutating func makePipeline(_ info: DeviceInfo?, _ output: (SessionOutput) -> Void) {
+    private mutating func makePipeline(_ info: DeviceInfo?, channelCount: Int, _ output: (SessionOutput) -> Void) {
+        var profile = configuration.profile
+        // One load cell cannot tell left from right: the area is the whole region, and no
+        // side or spine warning comes from a layout the rig does not have.
+        if channelCount < 2 { profile.spine.channelPositionsMillimetres = [] }
         do {
             pipeline = try SignalPipeline(
-                profile: configuration.profile, calibration: configuration.calibration(info),
+                profile: profile, calibration: configuration.calibration(info),
                 bodyMassKilograms: configuration.bodyMassKilograms,
                 priorDailyMicroseconds: configuration.priorDailyMicroseconds)
         } catch {

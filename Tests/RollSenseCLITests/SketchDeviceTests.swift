@@ -37,6 +37,20 @@ import RollSenseTestSupport
         #expect(channels < firstReading)
     }
 
+    /// Issue 25: one load cell cannot tell left from right, so its readings and events name the
+    /// whole area (`lower-back`), never a side.
+    @Test func aSingleLoadCellIsReportedOnTheWholeAreaNotASide() throws {
+        let lines = (0..<40).map { "Reading: \(Double($0 % 20) * 4.5) lbs" }
+        let sketch = try TextSketchDevice(lines: lines, interval: 0.05, banner: ["HX711 scale demo"])
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let areas = Set(result.lines.compactMap(jsonObject).compactMap { $0["area"] as? String })
+        #expect(areas == ["lower-back"], "\(result.stdout.prefix(800))")
+    }
+
     /// A device that says nothing gets the probe (at most three times) and nothing else: no
     /// letter, digit or line end a sketch could take as a command.
     @Test func silentDeviceGetsOnlyTheProbe() throws {
