@@ -146,10 +146,18 @@ struct TerminalViewTests {
         #expect(text.contains("NO SIGNAL since"), "marked stale:\n\(text)")
         #expect(text.contains("-- N"))
         #expect(!zones.contains { text.contains($0) } && !text.contains("keep rolling"), "no zone shown as current:\n\(text)")
+        // Issue 25: the time gone counts on (it froze at the unplug before).
+        lines = try server.waitForScreen(seconds: 10) { $0.joined().contains("gone 0:02") }
+        #expect(lines.joined().contains("gone 0:02"), "the time gone counts:\n\(lines.joined(separator: "\n"))")
 
         // The same simulator command again: the values come back.
         let second = try rollsense.startSimulator(["--speed", "2", "--link", link])
         defer { stop(second.process) }
+        // Its return is said, with how long it was gone, and is no sensor alarm.
+        lines = try server.waitForScreen(seconds: 30) { $0.joined().uppercased().contains("BOARD BACK AFTER") }
+        text = lines.joined(separator: "\n")
+        #expect(text.uppercased().contains("BOARD BACK AFTER 0:0"), "the return said:\n\(text)")
+        #expect(!text.uppercased().contains("RESTARTED"), "no alarm for a replug:\n\(text)")
         lines = try server.waitForScreen(seconds: 30) { lines in !lines.joined().contains("NO SIGNAL") && lines.joined().contains(" N ") }
         text = lines.joined(separator: "\n")
         #expect(!text.contains("NO SIGNAL") && text.contains("kPa"), "live again after the restart:\n\(text)")

@@ -6,6 +6,7 @@ import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseSystem
 import RollSenseWeb
 import RollSenseWire
 import Synchronization
@@ -252,6 +253,13 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        // --duration ran out with the board still unplugged: the session did not measure what
+        // was asked, and a script must not take it for a whole one.
+        if let goneSinceHost = watch.goneSinceHost, settings.durationSeconds != nil, !stopRequested.load(ordering: .relaxed) {
+            let goneSeconds = Double(hostMonotonicMicroseconds() - goneSinceHost) * 1e-6
+            throw CommandFailure.device("The board was unplugged at \(clock(stats.durationSeconds)) and did not come back "
+                + "for the last \(clock(goneSeconds)) of --duration: the session ended without it. Check the cable, then `rollsense devices`.")
+        }
         if let voiceError { throw voiceError }
     }
 }
@@ -267,13 +275,18 @@ private struct PainMarkRequester: @unchecked Sendable {
 final class RawCountWatch: SessionSink {
     private let inner: any SessionSink
     private(set) var sawRawCounts = false
+    /// When the board was unplugged (host microseconds), while it is gone.
+    private(set) var goneSinceHost: Int64?
 
     init(inner: any SessionSink) { self.inner = inner }
 
     func sessionDidIdentify(_ info: DeviceInfo) { inner.sessionDidIdentify(info) }
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { inner.sessionDidRead(reading, sessionSeconds: sessionSeconds) }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { inner.sessionDidEmit(event, sessionSeconds: sessionSeconds) }
-    func sessionLinkDidChange(_ state: LinkState) { inner.sessionLinkDidChange(state) }
+    func sessionLinkDidChange(_ state: LinkState) {
+        goneSinceHost = state == .disconnected ? (goneSinceHost ?? hostMonotonicMicroseconds()) : nil
+        inner.sessionLinkDidChange(state)
+    }
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
         if sample.quantity == .rawCounts { sawRawCounts = true }
         inner.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)

@@ -7,6 +7,8 @@ import RollSenseWire
 struct LiveViewState {
     /// Device seconds an instant alert (a jump) stays on screen.
     static let instantAlertSeconds = 3.0
+    /// Device seconds "Board back after m:ss" stays on screen after a replug.
+    static let backNoteSeconds = 5.0
     /// Seconds of history in the sparkline at the reading rate (15/s).
     static let historyCount = 300
 
@@ -23,6 +25,12 @@ struct LiveViewState {
     /// Session seconds of the last reading when the signal was lost (board gone or silent); nil
     /// while readings are current. The view then shows no pressure or zone as current.
     private(set) var signalLostAtSessionSeconds: Double?
+    /// Host seconds the board has been unplugged so far (nil while it is there): the clock and
+    /// NO SIGNAL count on, as --duration does, rather than freezing at the last reading.
+    private(set) var goneSeconds: Double?
+    /// How long the board was gone, from its return until the restart its HELLO reports: that
+    /// restart is the replug, not a sensor problem.
+    private var backAfterSeconds: Double?
     /// Open alerts by reason, with when they started (device seconds) and their words.
     private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
     private var instant: (until: Double, text: String, style: ZoneStyle)?
@@ -83,12 +91,27 @@ struct LiveViewState {
         switch state {
         case .disconnected:
             signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
-            linkStatus = "NO SIGNAL since \(clock(sessionSeconds)): board disconnected, waiting for it"
-        case .reconnected:
+            goneSeconds = goneSeconds ?? 0
+            linkStatus = goneStatus
+        case .reconnected(let gapMicroseconds):
             signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
-            linkStatus = "board back, waiting for data (NO SIGNAL since \(clock(signalLostAtSessionSeconds!)))"
+            backAfterSeconds = Double(gapMicroseconds) * 1e-6
+            linkStatus = "board back after \(clock(backAfterSeconds!)), waiting for data"
+            // The device clock goes on from where it was, not from the host time it was gone.
+            goneSeconds = nil
         case .connected: linkStatus = nil
         }
+    }
+
+    /// The board has been unplugged for `hostSeconds`: the status and the clock count it.
+    mutating func gone(forHostSeconds hostSeconds: Double) {
+        guard goneSeconds != nil else { return }
+        goneSeconds = hostSeconds
+        linkStatus = goneStatus
+    }
+
+    private var goneStatus: String {
+        "NO SIGNAL since \(clock(signalLostAtSessionSeconds ?? sessionSeconds)), gone \(clock(goneSeconds ?? 0)): board disconnected, waiting for it"
     }
 
     /// No reading came for `hostSeconds` while connected (the board stopped streaming): the last
@@ -109,6 +132,12 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
+        if event.reason == .deviceRestarted, let back = backAfterSeconds {
+            // The HELLO of a board plugged back in: a normal event, said as one.
+            backAfterSeconds = nil
+            instant = (sessionSeconds + Self.backNoteSeconds, "Board back after \(clock(back))", .light)
+            return
+        }
         guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
         switch event.phase {
         case .start:
@@ -177,7 +206,7 @@ struct LiveViewState {
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
             dailyWarningSeconds: profile.limits.dailyWarningSeconds,
-            sessionSeconds: sessionSeconds,
+            sessionSeconds: sessionSeconds + (goneSeconds ?? 0),
             recentGaugeValues: recent,
             alert: stale ? nil : alert,
             linkStatus: linkStatus,
