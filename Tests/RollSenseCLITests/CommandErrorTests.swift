@@ -111,6 +111,25 @@ struct CommandErrorTests {
         #expect(result.stderr.contains("foam-roller, rigid-roller") || result.stderr.contains("lower-back, upper-back"))
     }
 
+    /// Issue 25: an existing --out is refused before the board is opened (and so reset): one
+    /// line, exit 65, the file untouched.
+    @Test func recordToAnExistingFileIsRefusedBeforeTheDeviceIsOpened() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let (simulator, path) = try rollsense.startSimulator([])
+        defer { stop(simulator) }
+        let out = rollsense.path("existing.rscap")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: out))
+        let result = try rollsense.run(["record", "--out", out, "--device", path, "--json"], timeoutSeconds: 30)
+        #expect(result.status == 65, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("already exists"), "nothing before the refusal:\n\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "keep me")
+        let noFolder = try rollsense.run(["record", "--out", rollsense.path("no-such-folder/s.rscap"), "--device", path], timeoutSeconds: 30)
+        #expect(noFolder.status == 64 && noFolder.stderr.split(separator: "\n").count == 1, "\(noFolder.stderr)")
+    }
+
     /// Issue 25: `limits` takes the spelling `live` and the README use, and its help lists it.
     @Test func limitsTakesAndListsTheTypedSpelling() throws {
         let result = try run(["limits", "--tool", "tennis-ball", "--area", "lower-back", "--json"])

@@ -38,6 +38,17 @@ struct LiveSessionSettings {
     /// The page's fixed token (`--web-token`), nil for a new random one.
     var webToken: String?
 
+    /// An output's folder must exist and be writable, or the session would fail at its end.
+    private static func checkFolder(of path: String, option: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
+              FileManager.default.isWritableFile(atPath: directory) else {
+            throw CommandFailure.usage("Cannot write \(option): the folder \(directory) does not exist or is not writable. Choose another path.")
+        }
+    }
+
     /// Resolves flags over config over defaults; errors name the flag or key.
     static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
@@ -61,6 +72,15 @@ struct LiveSessionSettings {
                 throw CommandFailure.data("--calibration \(path) is not a calibration ({\"offsetCounts\": [...], \"curves\": [...]}): \(error)")
             }
         }
+        // Every output path is checked before the device is touched: a refusal after opening
+        // (and so resetting) the board cost the person its set-up and four lines of noise.
+        if let recordPath {
+            if FileManager.default.fileExists(atPath: recordPath) {
+                throw CommandFailure.data("Cannot record to \(recordPath): \(CaptureWriteError.alreadyExists(path: recordPath))")
+            }
+            try checkFolder(of: recordPath, option: recordPath)
+        }
+        if let audioOut = voice.audioOut { try checkFolder(of: audioOut, option: "--audio-out \(audioOut)") }
         let mass = PersonalLimitsLoader.bodyMass(given: options.bodyWeight ?? config.bodyWeightKilograms, profile: profile)
         var settings = LiveSessionSettings(
             profile: profile, bodyMassKilograms: mass.kilograms,
