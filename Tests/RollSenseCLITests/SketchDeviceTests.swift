@@ -37,6 +37,24 @@ import RollSenseTestSupport
         #expect(channels < firstReading)
     }
 
+    /// Issue 25: `simulate` playing a text sketch (`textMode: true`, labelled Serial Plotter
+    /// lines) gets the `channels` line naming its labels, as the README promises for text sketches.
+    @Test func aTextModeScenarioIsNamedLikeAnyTextSketch() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let scenario = BuiltRollSense.root.appendingPathComponent("Fixtures/sessions/text-75kg-startup-burst.json").path
+        let (simulator, path) = try cli.startSimulator(["--scenario", scenario])
+        defer { stop(simulator) }
+        let result = try cli.run(["live", "--device", path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let channels = try #require(result.lines.firstIndex { $0.contains("\"type\":\"channels\"") }, "\(result.stdout.prefix(500))")
+        let line = try #require(jsonObject(result.lines[channels]))
+        #expect(line["labels"] as? [String] == ["ch0_N", "ch1_N", "ch2_N", "ch3_N"], "\(result.lines[channels])")
+        #expect(line["unit"] as? String == "N", "\(result.lines[channels])")
+        let firstReading = try #require(result.lines.firstIndex { $0.contains("\"type\":\"reading\"") })
+        #expect(channels < firstReading)
+    }
+
     /// Issue 25: one load cell cannot tell left from right, so its readings and events name the
     /// whole area (`lower-back`), never a side.
     @Test func aSingleLoadCellIsReportedOnTheWholeAreaNotASide() throws {
