@@ -74,6 +74,38 @@ enum EventWording {
     }
 }
 
+extension EventWording {
+    /// The longest shortest form: the one-line view at 20 columns leaves this much beside
+    /// today's time once it reaches ten minutes (`10:08/5:00`).
+    static let shortestFormCharacters = 9
+
+    /// Shorter forms of an alert's headline, longest first, the last at most
+    /// `shortestFormCharacters`: whole words a narrow terminal can show (never `EASE OFF: OVER THE S`).
+    static func shortHeadlines(for event: EventFacts) -> [String] {
+        switch event.reason {
+        case .zoneStop: return ["Ease off: stop level", "Ease off"]
+        case .zoneCaution: return ["Ease off a little", "Ease off"]
+        case .holdCaution, .holdNotice: return ["Move on: \(Int(event.limit)) s", "Move on"]
+        case .dailyWarning: return ["Near daily limit", "Near max"]
+        case .dailyLimit, .dailyLimitReminder: return ["Daily limit reached", "Stop now"]
+        case .loadOnSpine: return ["Move off the spine", "Off spine"]
+        case .jump: return ["Sudden push \(Int(event.value)) N", "Careful"]
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
+            return ["Sensor problem", "Sensor"]
+        case .zeroDriftBound: return ["Zero drifted: calibrate", "Re-zero"]
+        case .slowDevice: return ["Slow device", "Too slow"]
+        case .overRange: return ["Over range: ease off", "Max force"]
+        case .painMark: return ["Pain marked: ease off", "Pain mark"]
+        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return []
+        }
+    }
+
+    /// The daily warning's shorter forms for today's total so far.
+    static func dailyWarningShortHeadlines(todaySeconds: Double, profile: Profile) -> [String] {
+        ["\(clock(todaySeconds)) of \(clock(profile.limits.dailyLimitSeconds)) today", "Near max"]
+    }
+}
+
 /// What the words need from a `SignalEvent` (a plain value the tests can make).
 struct EventFacts {
     var kind: EventKind

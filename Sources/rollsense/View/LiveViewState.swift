@@ -32,8 +32,8 @@ struct LiveViewState {
     /// restart is the replug, not a sensor problem.
     private var backAfterSeconds: Double?
     /// Open alerts by reason, with when they started (device seconds) and their words.
-    private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
-    private var instant: (until: Double, text: String, style: ZoneStyle)?
+    private var open: [EventReason: (since: Double, text: String, style: ZoneStyle, short: [String])] = [:]
+    private var instant: (until: Double, text: String, style: ZoneStyle, short: [String])?
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
@@ -135,35 +135,42 @@ struct LiveViewState {
         if event.reason == .deviceRestarted, let back = backAfterSeconds {
             // The HELLO of a board plugged back in: a normal event, said as one.
             backAfterSeconds = nil
-            instant = (sessionSeconds + Self.backNoteSeconds, "Board back after \(clock(back))", .light)
+            instant = (sessionSeconds + Self.backNoteSeconds, "Board back after \(clock(back))", .light, ["Board back", "Back \(clock(back))"])
             return
         }
         guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
+        let short = EventWording.shortHeadlines(for: event)
         switch event.phase {
         case .start:
-            open[event.reason] = (sessionSeconds, text, style)
+            open[event.reason] = (sessionSeconds, text, style, short)
             alertStarted = alertStarted || style == .caution || style == .stop
         case .end:
             open[event.reason] = nil
             // A zone end closes the other pressure alerts too: the zone moved.
             if event.kind == .zone { open[.zoneCaution] = nil; open[.zoneStop] = nil }
         case .instant:
-            instant = (sessionSeconds + Self.instantAlertSeconds, text, style)
+            instant = (sessionSeconds + Self.instantAlertSeconds, text, style, short)
             alertStarted = alertStarted || style == .caution || style == .stop
         }
     }
 
     /// The alert to show: the most serious open one, the newest among equals.
-    var alert: (text: String, style: ZoneStyle)? {
+    var alert: (text: String, style: ZoneStyle)? { alertWithShortForms.map { ($0.text, $0.style) } }
+
+    /// The alert to show with its shorter forms, longest first (for a narrow terminal).
+    var alertWithShortForms: (text: String, style: ZoneStyle, short: [String])? {
         var candidates = open.map { reason, alert in
             // The daily warning counts on with today's total, as the status line does.
-            guard reason == .dailyWarning, let reading else { return (since: alert.since, text: alert.text, style: alert.style) }
-            return (since: alert.since, text: EventWording.dailyWarningHeadline(todaySeconds: Double(reading.dailyMicroseconds) * 1e-6, profile: profile),
-                    style: alert.style)
+            guard reason == .dailyWarning, let reading else { return (since: alert.since, text: alert.text, style: alert.style, short: alert.short) }
+            let today = Double(reading.dailyMicroseconds) * 1e-6
+            return (since: alert.since, text: EventWording.dailyWarningHeadline(todaySeconds: today, profile: profile),
+                    style: alert.style, short: EventWording.dailyWarningShortHeadlines(todaySeconds: today, profile: profile))
         }
-        if let instant, instant.until > sessionSeconds { candidates.append((since: instant.until, text: instant.text, style: instant.style)) }
+        if let instant, instant.until > sessionSeconds {
+            candidates.append((since: instant.until, text: instant.text, style: instant.style, short: instant.short))
+        }
         func rank(_ style: ZoneStyle) -> Int { style == .stop ? 3 : (style == .fault ? 2 : (style == .caution ? 1 : 0)) }
-        return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
+        return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style, $0.short) }
     }
 
     /// `lower-back` as "lower back".
@@ -209,6 +216,7 @@ struct LiveViewState {
             sessionSeconds: sessionSeconds + (goneSeconds ?? 0),
             recentGaugeValues: recent,
             alert: stale ? nil : alert,
+            alertShortForms: stale ? [] : alertWithShortForms?.short ?? [],
             linkStatus: linkStatus,
             stale: stale,
             spineObservable: profile.spine.canObserveCentreLoad,
