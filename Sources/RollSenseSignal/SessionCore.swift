@@ -155,6 +155,8 @@ struct SessionRules: Sendable {
     private var linkDown = false
     // Host time the link went down: a live session's duration runs on in host time from here.
     private var linkLostHost: Int64 = 0
+    // The latest host time seen: a session that ends with the board gone counts it to here.
+    private var lastHost: Int64 = 0
     /// What may be written to the device: only the probe until it says HELLO.
     private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
@@ -177,6 +179,7 @@ struct SessionRules: Sendable {
     }
 
     mutating func tick(at now: Int64, decoder: WireDecoder, _ output: (SessionOutput) -> Void) {
+        lastHost = max(lastHost, now)
         guard end == nil, configuration.sendsCommands else { return }
         if linkDown {
             checkDurationWhileDisconnected(at: now, output)
@@ -203,12 +206,14 @@ struct SessionRules: Sendable {
         guard end == nil, !linkDown else { return }
         linkDown = true
         linkLostHost = now
+        lastHost = max(lastHost, now)
         output(.link(.disconnected))
         pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
 
     mutating func linkRestored(gapMicroseconds: Int64, at now: Int64, _ output: (SessionOutput) -> Void) {
         guard end == nil else { return }
+        if linkDown { statistics.addBoardGone(seconds: Double(gapMicroseconds) * 1e-6) }
         linkDown = false
         lastDecodedHost = now
         output(.link(.reconnected(gapMicroseconds: gapMicroseconds)))
@@ -223,6 +228,10 @@ struct SessionRules: Sendable {
     mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
         guard !finished else { return statistics }
         finished = true
+        if linkDown {
+            linkDown = false
+            statistics.addBoardGone(seconds: Double(lastHost - linkLostHost) * 1e-6)
+        }
         if pipeline != nil {
             pipeline!.finish(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
             statistics.finish(pipeline: pipeline!)

@@ -168,11 +168,15 @@ struct TerminalViewTests {
         let shown = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(shown.count == 1 && shown.first?.hasSuffix("/5:00") == true, "one line:\n\(lines.joined(separator: "\n"))")
 
+        // Rows enough for the whole summary (it has a Board gone row now), still 34 columns.
+        try server.run(["resize-window", "-t", "view", "-x", "34", "-y", "40"])
         try server.run(["send-keys", "-t", "view", "C-c"])
         lines = try server.waitForScreen { $0.contains { $0.hasPrefix("exit status") } }
         text = lines.joined(separator: "\n")
         #expect(text.contains("exit status 0"), "\(text)")
         #expect(text.contains("Time in zones"))
+        // Issue 25: the summary says how long the board was gone.
+        #expect(text.range(of: #"Board gone\s+\d:\d\d"#, options: .regularExpression) != nil, "\(text)")
         // The summary is wrapped between words at 34 columns, not cut by the terminal mid-word.
         for zone in ["light", "target", "caution", "stop"] {
             #expect(text.range(of: "\(zone) \\d+:\\d\\d", options: .regularExpression) != nil, "'\(zone) m:ss' on one line:\n\(text)")

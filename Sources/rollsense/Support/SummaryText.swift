@@ -44,6 +44,10 @@ enum SummaryText {
         if showsDailyTotal {
             rows.append(("Today on \(profile.region.spelling)", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
         }
+        if stats.boardGoneCount > 0 {
+            // Time the measurement was blind: said beside the figures it is missing from.
+            rows.append(("Board gone", "\(clock(stats.boardGoneSeconds))\(stats.boardGoneCount > 1 ? " (\(stats.boardGoneCount) times)" : "")"))
+        }
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }
         // Values in one column after the longest label; a narrow terminal moves the column left
