@@ -55,8 +55,8 @@ struct LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let profile = try ProfileResolver.resolve(
             name: options.profile ?? config.profile,
-            tool: options.tool.flatMap { OptionValue.parse($0, as: Tool.self) } ?? config.tool,
-            area: options.area.flatMap { OptionValue.parse($0, as: BodyRegion.self) } ?? config.area,
+            tool: options.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
+            area: options.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
             overrides: config.profileOverrides)
         let dataDirectory: String
         do { dataDirectory = try DataDirectory.resolve(flag: options.dataDir, environment: environment) } catch {

@@ -20,16 +20,6 @@ enum OptionValue {
         return result
     }
 
-    /// The case spelled `text` (any letter case, old spelling included).
-    static func parse<Value: Spelled>(_ text: String, as type: Value.Type) -> Value? {
-        Value(spelling: text)
-    }
-
-    /// Every value as it should be typed.
-    static func names<Value: Spelled>(_ type: Value.Type) -> [String] {
-        Value.spellings
-    }
-
     /// Checks `--tool` and `--area` as typed, for every command that takes them; a bad one is a
     /// usage error with the nearest value suggested.
     static func validate(tool: String?, area: String?) throws {
@@ -48,7 +38,7 @@ enum OptionValue {
 
     /// "'roller' is not a tool; did you mean foam-roller? Use one of ..." for `what` ("a tool").
     static func unknown<Value: Spelled>(_ text: String, _ type: Value.Type, what: String) -> String {
-        let choices = names(type)
+        let choices = Value.spellings
         let hint = closest(to: text, among: choices).map { " Did you mean \($0)?" } ?? ""
         return "'\(text)' is not \(what).\(hint) Use one of \(choices.joined(separator: ", "))."
     }

@@ -58,12 +58,12 @@ struct UserConfig {
                 }
                 config.bodyWeightKilograms = number
             case "tool":
-                guard let text = value as? String, let tool = OptionValue.parse(text, as: Tool.self) else {
+                guard let text = value as? String, let tool = Tool(spelling: text) else {
                     throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", Tool.self, what: "a tool"))
                 }
                 config.tool = tool
             case "area":
-                guard let text = value as? String, let area = OptionValue.parse(text, as: BodyRegion.self) else {
+                guard let text = value as? String, let area = BodyRegion(spelling: text) else {
                     throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", BodyRegion.self, what: "an area"))
                 }
                 config.area = area
