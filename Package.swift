@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "RollSenseDeviceTests", dependencies: ["RollSenseDevice", "RollSenseSystem", "RollSenseTestSupport"], swiftSettings: strictSettings),
         // The real firmware under the simavr harness, for the firmware and reliability tests.
-        .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire"], path: "Tests/SimulatorSupport",
+        .target(name: "RollSenseSimulatorSupport", dependencies: ["RollSenseWire", "RollSenseTestSupport"], path: "Tests/SimulatorSupport",
                 swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseFirmwareTests", dependencies: ["RollSenseWire", "RollSenseSimulatorSupport"],
@@ -139,7 +139,7 @@ let package = Package(
         ),
         // Headless Chromium over the DevTools protocol and a small WebSocket client, for the live
         // page's tests and bench; not shipped.
-        .target(name: "RollSenseBrowserSupport", path: "Tests/BrowserSupport", swiftSettings: strictSettings),
+        .target(name: "RollSenseBrowserSupport", dependencies: ["RollSenseTestSupport"], path: "Tests/BrowserSupport", swiftSettings: strictSettings),
         .executableTarget(name: "bench-web", dependencies: ["RollSenseBrowserSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "RollSenseCLITests",

@@ -9,6 +9,8 @@ export ROLLSENSE_REQUIRE_UMOCKDEV=1
 export ROLLSENSE_REQUIRE_FIRMWARE=1
 # The terminal view test under tmux runs, rather than skips, under `make test`.
 export ROLLSENSE_REQUIRE_TMUX=1
+# Every process the tests start inherits this mark; Tools/check-leftovers.sh finds those left.
+export ROLLSENSE_TEST_RUN="${ROLLSENSE_TEST_RUN:-$$-$RANDOM$RANDOM}"
 
 # --ignore-lock: nothing is built here (--skip-build), and SwiftPM's build lock would make the
 # two runs below wait for each other.
@@ -21,8 +23,10 @@ run() {
 }
 
 if [ $# -gt 0 ]; then
-    run "$@"
-    exit
+    status=0
+    run "$@" || status=$?
+    Tools/check-leftovers.sh "$ROLLSENSE_TEST_RUN" || status=1
+    exit "$status"
 fi
 
 # The whole run as two processes at once. Swift Testing runs tests on the cooperative pool, one
@@ -42,4 +46,5 @@ wait "$separate" || separateStatus=$?
 echo "---- $SEPARATE (run beside the rest) ----"
 cat "$log"
 if [ "$separateStatus" -ne 0 ]; then status=$separateStatus; fi
+Tools/check-leftovers.sh "$ROLLSENSE_TEST_RUN" || status=1
 exit "$status"

@@ -292,6 +292,50 @@ def rotation_faults():
     return end_s
 
 
+def rotation_fault_hard_lean():
+    """The AS5600's magnet lost while the person leans hard: the position is unknown, the force is
+    not, and the stop alarm must still sound (issue "The stop alarm is never silently lost")."""
+    end_s = 34.0
+    lines = ["seed 21\n", f"0 hx711 0 noise {NOISE_COUNTS}\n", f"0 hx711 1 noise {NOISE_COUNTS}\n",
+             f"0 angle 0 noise {ANGLE_NOISE_DEG}\n"]
+
+    def force_at(t):
+        if t < 2:
+            return 0.0
+        if t < 4:  # sitting down
+            return fraction_of_body_weight(0.33) * (t - 2) / 2
+        if t < 14:  # ordinary rolling strokes
+            return fraction_of_body_weight(0.33)
+        if t < 15:  # leaning in hard
+            return fraction_of_body_weight(0.33 + (0.80 - 0.33) * (t - 14))
+        if t < 25:  # a hard lean, 80 % of body weight, still rolling
+            return fraction_of_body_weight(0.80)
+        if t < 26:
+            return fraction_of_body_weight(0.80 - (0.80 - 0.33) * (t - 25))
+        if t < 31:
+            return fraction_of_body_weight(0.33)
+        if t < 32:  # getting off
+            return fraction_of_body_weight(0.33) * (32 - t)
+        return 0.0
+
+    for k in range(int(end_s / KEY_STEP_S) + 1):
+        t = round(k * KEY_STEP_S, 3)
+        ramp = " ramp" if k else ""
+        force = force_at(t)
+        for ch in range(2):
+            counts = round(ZERO_OFFSET_COUNTS[ch] + (2 * TARE_N + force / 2) * COUNTS_PER_NEWTON)
+            lines.append(f"{t} hx711 {ch} {counts}{ramp}\n")
+        rolled_mm = rolling_position_mm(t, 4, 28) if t >= 4 else 0.0
+        lines.append(f"{t} angle 0 {math.degrees(rolled_mm / ROLLER_RADIUS_MM):.4f}{ramp}\n")
+    lines += ["13 angle 0 magnet 0\n", "28 angle 0 magnet 1\n"]
+    lines.sort(key=lambda line: float(line.split()[0]) if line[0].isdigit() else -1)
+    header = ("# The reference roller rig, 75 kg: sitting down 2-4 s, rolling at 33 % of body weight, the AS5600's magnet\n"
+              "# lost at 13 s (a MAGNET fault), a hard lean to 80 % of body weight 14-26 s while rolling, the magnet back\n"
+              "# at 28 s, off at 31-32 s. sim-roller build. Written by Firmware/sim/make-scenarios.py.\n")
+    write("rotation-fault-hard-lean.scenario", header, lines)
+    return end_s
+
+
 # The reference ball rig (docs/HARDWARE.md, "Ball motion sensor"): a ball in a socket on a wall
 # plate that stands on one load cell (channel 0); an ADNS-3080 reads the ball's surface from the
 # socket's bottom, facing the back's contact across the ball, its x across the back and y along it.
@@ -394,5 +438,6 @@ def ball_faults():
 
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
-    for make in (foam_roller, massage_ball, unplugged, roller_rotation, rotation_faults, ball_motion, ball_faults):
+    for make in (foam_roller, massage_ball, unplugged, roller_rotation, rotation_faults, rotation_fault_hard_lean,
+                 ball_motion, ball_faults):
         print(f"  ends at {make()} s")

@@ -47,5 +47,6 @@ record massage-ball sim-fsr1 massage-ball.scenario 85
 record sensor-unplugged sim-mix sensor-unplugged.scenario 60
 record roller-rotation sim-roller roller-rotation.scenario 105
 record rotation-faults sim-roller rotation-faults.scenario 12
+record rotation-fault-hard-lean sim-roller rotation-fault-hard-lean.scenario 34
 record ball-motion sim-ball ball-motion.scenario 100
 record ball-faults sim-ball ball-faults.scenario 8

@@ -88,6 +88,11 @@ def session_records(chunks):
     return records
 
 
+# The reference roller rig's calibration: each cell's zero plus half the cradle, 4382 counts a newton.
+ROLLER_RIG_CALIBRATION = {"offsetCounts": [118605, 3370], "curves": [{"linear": {"newtonsPerCount": 0.00022821}},
+                                                                     {"linear": {"newtonsPerCount": 0.00022821}}]}
+
+
 def firmware_capture(name, tool="ball", area="lower-back-left", calibration=None, window_us=20_000):
     """A capture of Fixtures/firmware/captures/NAME.bin (the simulated firmware's UART bytes) as a
     host polling every 20 ms would have read it: each read holds the bytes that left the UART in
@@ -164,11 +169,18 @@ def main():
     # a replay has newtons and a position along the back without a calibration file.
     roller, roller_reads, roller_crc = firmware_capture(
         "roller-rotation", tool="foamRoller", area="lowerBack",
-        calibration={"offsetCounts": [118605, 3370], "curves": [{"linear": {"newtonsPerCount": 0.00022821}},
-                                                                {"linear": {"newtonsPerCount": 0.00022821}}]})
+        calibration=ROLLER_RIG_CALIBRATION)
     write("firmware-roller-rotation.rscap", roller)
     manifest["firmwareRollerRotation"] = {"chunkCount": roller_reads, "stream": "../firmware/captures/roller-rotation.bin",
                                           "streamCRC32": roller_crc}
+    # The same rig with its AS5600's magnet lost during a hard lean (make-scenarios.py
+    # `rotation_fault_hard_lean`): a replay must give the position fault and the stop alert both.
+    lean, lean_reads, lean_crc = firmware_capture(
+        "rotation-fault-hard-lean", tool="foamRoller", area="lowerBack",
+        calibration=ROLLER_RIG_CALIBRATION)
+    write("firmware-roller-rotation-fault.rscap", lean)
+    manifest["firmwareRollerRotationFault"] = {"chunkCount": lean_reads, "stream": "../firmware/captures/rotation-fault-hard-lean.bin",
+                                               "streamCRC32": lean_crc}
     with open(os.path.join(HERE, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")

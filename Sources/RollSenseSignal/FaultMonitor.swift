@@ -45,6 +45,9 @@ public struct FaultMonitor: Sendable, Equatable {
     private var flatLineCountdown = 1
     private var lastSeen = SIMD8<Int64>(repeating: .min)
     private var channelOfKind = SIMD8<Int64>(repeating: -1)
+    // Channels (bit per channel, 0-7) each kind was seen on while it lasts; a device-wide report
+    // sets every bit. A fault's event names its first channel; what it makes unknown is all of them.
+    private var channelBitsOfKind = SIMD8<UInt8>(repeating: 0)
     private var valueOfKind = SIMD8<Double>(repeating: 0)
     private var active: UInt8 = 0
     private var seen: UInt8 = 0
@@ -64,6 +67,26 @@ public struct FaultMonitor: Sendable, Equatable {
     /// Whether any fault is active.
     public var anyActive: Bool { active != 0 }
 
+    /// Channels (bit per channel) whose readings an active fault makes unknown. Lost samples say
+    /// nothing about the readings that did arrive, so they mark no channel.
+    @inline(__always)
+    public var unknownChannelBits: UInt8 {
+        guard active != 0 else { return 0 }
+        var bits: UInt8 = 0
+        for i in 0..<FaultMonitor.kindCount where i != FaultKind.droppedSamples.rawValue && active & (1 << UInt8(i)) != 0 {
+            bits |= channelBitsOfKind[i]
+        }
+        return bits
+    }
+
+    /// Whether a fault of `kind` is active.
+    public func isActive(_ kind: FaultKind) -> Bool { active & (1 << UInt8(kind.rawValue)) != 0 }
+
+    /// Channels (bit per channel) an active saturation fault covers.
+    public var saturatedChannelBits: UInt8 {
+        active & (1 << UInt8(FaultKind.saturated.rawValue)) != 0 ? channelBitsOfKind[FaultKind.saturated.rawValue] : 0
+    }
+
     /// Whether `update` could start or end anything (something was seen or is active).
     @inline(__always)
     public var mayChange: Bool { (active | seen) != 0 }
@@ -78,6 +101,11 @@ public struct FaultMonitor: Sendable, Equatable {
         }
         seen |= bit
         lastSeen[i] = timeMicroseconds
+        if let channel, (0..<8).contains(channel) {
+            channelBitsOfKind[i] |= 1 << UInt8(channel)
+        } else {
+            channelBitsOfKind[i] = 0xFF
+        }
     }
 
     /// Checks a raw sample for saturation and a flat line (lanes past `channelCount` ignored).
@@ -172,7 +200,7 @@ public struct FaultMonitor: Sendable, Equatable {
             let bit: UInt8 = 1 << UInt8(i)
             let isOn = !endAll && seen & bit != 0 && t - lastSeen[i] < holdMicroseconds
             let wasOn = active & bit != 0
-            if !isOn { seen &= ~bit }
+            if !isOn { seen &= ~bit; channelBitsOfKind[i] = 0 }
             guard isOn != wasOn else { continue }
             if isOn { active |= bit } else { active &= ~bit }
             let channel = channelOfKind[i] >= 0 ? Int(channelOfKind[i]) : nil

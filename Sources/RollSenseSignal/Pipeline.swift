@@ -21,50 +21,30 @@ public struct SignalPipeline: Sendable {
     public let calibration: Calibration
 
     // Configuration resolved from the profile.
-    private let linearCalibration: Bool
-    private let offsetCounts: SIMD4<Double>
-    private let newtonsPerCount: SIMD4<Double>
-    private let curves: [CalibrationCurve]
+    private let channelCalibration: ChannelCalibration
     private let pressureModel: PressureModel
-    private let zonesUsePressure: Bool
-    private let positionsMillimetres: SIMD4<Double>
-    private let layoutChannelCount: Int
-    private let spineHalfWidthMillimetres: Double
     private let contactOnNewtons: Double
     private let contactOffNewtons: Double
     private let maxIntervalMicroseconds: Int64
-    private let smoother: SmootherKind
     private let rezeroEnabled: Bool
 
     // Stages.
-    private var median: MedianFilter
-    private var oneEuro: OneEuroFilter
-    private var average: ExponentialMovingAverage
+    private var conditioner: SignalConditioner
     private var jumpDetector: JumpDetector
     private var contactSwitch: DelayedSwitch
-    private var zoneClassifier: ZoneClassifier
-    // The same zones without on- or off-delay: the zone of the load now, for display.
-    private var currentZoneClassifier: ZoneClassifier
-    private var isOverRangeNow = false
-    private var spineSwitch: DelayedSwitch
-    private var faults: FaultMonitor
+    private var zoneAlarms: ZoneAlarms
+    private var layout: LoadLayout
+    private var faults: FaultScope
     private var alerts: AlertEngine
     private var rezero: AutoRezero
-    // Zone alerts annunciated the ISA-18.2 way: one per episode whatever the stroke rate.
-    private var cautionAlarm: Annunciator
-    private var stopAlarm: Annunciator
-    private var overRangeAlarm: Annunciator
     private let sensorRange: SensorRange
     private var stillness: StillnessDetector
     // Whether the hold timer runs, from whichever of rotation or force judged stillness.
     private var holdIsStill = false
-    // Channels nearest the middle of the roller, and the share of the load they must carry.
-    private let centreLanes: SIMD4<Double>
-    private let spineCentreShare: Double
 
     /// Whether the rig can tell a narrow load on the centre line from a wide centred one: it
     /// needs channels at the centre and outside it (docs/HARDWARE.md). Without, no spine rule.
-    public let canObserveSpine: Bool
+    public var canObserveSpine: Bool { layout.canObserveSpine }
 
     // State.
     private var lastTime: Int64 = .min
@@ -74,29 +54,20 @@ public struct SignalPipeline: Sendable {
     private var slowDeviceOpen = false
     private var maskedChannelCount = 0
     private var channelMask = SIMD4<Double>(repeating: 0)
+    private var usedChannelBits: UInt8 = 0
     private var linkDown = false
-    private var reportedZone: Zone = .none
     private var zeroDriftReported = false
     private var last: Reading
     // Position on the back: a profile with `rotation` and a device with an angle channel, or a
     // profile with `ball` and a device with x/y motion channels.
-    private var positionTracker: PositionTracker?
-    private enum PositionSource: Sendable { case angle(Int), motion(x: Int, y: Int) }
-    private var positionSource: PositionSource?
+    private var positionStage: PositionStage
 
-    // Per-side totals as separate fields: writing one lane of a SIMD4<Int64> went through the
-    // stack and stalled store forwarding on every sample.
-    private var wholeMicroseconds: Int64 = 0
-    private var leftMicroseconds: Int64 = 0
-    private var centreMicroseconds: Int64 = 0
-    private var rightMicroseconds: Int64 = 0
+    private var areaTime = AreaTime()
 
     /// Contact time per side this session (index: `Side.index`).
-    public var sessionMicrosecondsBySide: SIMD4<Int64> {
-        SIMD4(wholeMicroseconds, leftMicroseconds, centreMicroseconds, rightMicroseconds)
-    }
+    public var sessionMicrosecondsBySide: SIMD4<Int64> { areaTime.bySide }
     /// Contact time on the region this session.
-    public private(set) var sessionMicroseconds: Int64 = 0
+    public var sessionMicroseconds: Int64 { areaTime.sessionMicroseconds }
     /// Today's contact time on the region before this session (from the ledger).
     public let priorDailyMicroseconds: Int64
 
@@ -112,83 +83,44 @@ public struct SignalPipeline: Sendable {
 
         func micro(_ seconds: Double) -> Int64 { Int64((seconds * 1_000_000).rounded()) }
 
-        var offsets = SIMD4<Double>(repeating: 0)
-        var scales = SIMD4<Double>(repeating: 0)
-        var allLinear = true
-        for i in 0..<Sample.maxChannelCount {
-            if i < calibration.offsetCounts.count { offsets[i] = calibration.offsetCounts[i] }
-            if i < calibration.curves.count {
-                if case .linear(let s) = calibration.curves[i] { scales[i] = s } else { allLinear = false }
-            }
-        }
-        guard offsets.isFinite, scales.isFinite else {
-            throw ProfileError(key: "calibration", problem: "offsets and scales must be finite numbers")
-        }
-        linearCalibration = allLinear
-        offsetCounts = offsets
-        newtonsPerCount = scales
-        curves = calibration.curves
+        channelCalibration = try ChannelCalibration(calibration)
 
         pressureModel = PressureModel(tool: profile.tool, customAreaSquareCentimetres: profile.customContactAreaSquareCentimetres)
         let zones = profile.zones
         guard let scale = zones.classifierUnitsPerProfileUnit(bodyMassKilograms: bodyMassKilograms) else {
             throw ProfileError(key: "zones.unit", problem: "percentBodyWeight needs the user's body mass in kilograms")
         }
-        zonesUsePressure = zones.unit == .kilopascals
-        zoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale,
-            onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds))
-        currentZoneClassifier = ZoneClassifier(
-            target: zones.target * scale, caution: zones.caution * scale, stop: zones.stop * scale,
-            deadband: zones.deadband * scale, onDelayMicroseconds: 0, offDelayMicroseconds: 0)
+        zoneAlarms = ZoneAlarms(zones: zones, unitsPerProfileUnit: scale, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
 
-        var positions = SIMD4<Double>(repeating: 0)
-        for (i, x) in profile.spine.channelPositionsMillimetres.enumerated() { positions[i] = x }
-        positionsMillimetres = positions
-        layoutChannelCount = profile.spine.channelPositionsMillimetres.count
-        spineHalfWidthMillimetres = profile.spine.halfWidthMillimetres
-        spineSwitch = DelayedSwitch(onDelayMicroseconds: micro(profile.spine.onDelaySeconds),
-                                    offDelayMicroseconds: micro(profile.spine.offDelaySeconds))
+        layout = LoadLayout(spine: profile.spine)
 
         contactOnNewtons = profile.contact.onNewtons
         contactOffNewtons = profile.contact.offNewtons
         contactSwitch = DelayedSwitch(onDelayMicroseconds: micro(profile.contact.onDelaySeconds),
                                       offDelayMicroseconds: micro(profile.contact.offDelaySeconds))
 
-        let filter = profile.filter
-        smoother = filter.smoother
-        median = MedianFilter(length: filter.medianLength)
-        oneEuro = OneEuroFilter(minCutoffHertz: filter.minCutoffHertz, beta: filter.beta,
-                                derivativeCutoffHertz: filter.derivativeCutoffHertz)
-        average = ExponentialMovingAverage(timeConstantSeconds: filter.emaTimeConstantSeconds)
+        conditioner = SignalConditioner(filter: profile.filter)
         jumpDetector = JumpDetector(riseNewtons: profile.jump.riseNewtons, windowMicroseconds: micro(profile.jump.windowSeconds),
                                     refractoryMicroseconds: micro(profile.jump.refractorySeconds))
-        faults = FaultMonitor(holdMicroseconds: micro(profile.faults.holdSeconds),
-                              flatLineMicroseconds: micro(profile.faults.flatLineSeconds),
-                              saturationCounts: profile.faults.saturationCounts)
+        faults = FaultScope(
+            monitor: FaultMonitor(holdMicroseconds: micro(profile.faults.holdSeconds),
+                                  flatLineMicroseconds: micro(profile.faults.flatLineSeconds),
+                                  saturationCounts: profile.faults.saturationCounts),
+            fullScaleNewtons: channelCalibration.newtons(SIMD4(repeating: profile.faults.saturationCounts)),
+            overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
         maxIntervalMicroseconds = micro(profile.faults.maxSampleIntervalSeconds)
         rezeroEnabled = profile.rezero.enabled
         rezero = AutoRezero(windowMicroseconds: micro(profile.rezero.windowSeconds),
                             stillNewtons: profile.rezero.stillNewtons, maxDriftNewtons: profile.rezero.maxDriftNewtons)
 
         alerts = AlertEngine(limits: profile.limits)
-        let latch = micro(zones.minimumLatchSeconds)
-        cautionAlarm = Annunciator(onDelayMicroseconds: micro(zones.onDelaySeconds), offDelayMicroseconds: micro(zones.offDelaySeconds),
-                                   minimumLatchMicroseconds: latch)
-        stopAlarm = cautionAlarm
-        // Over range is raised at once: the true load is unknown and may be rising.
-        overRangeAlarm = Annunciator(onDelayMicroseconds: 0, offDelayMicroseconds: micro(zones.offDelaySeconds), minimumLatchMicroseconds: latch)
         sensorRange = SensorRange(overRangeCounts: profile.range.overRangeCounts, overRangeChannelNewtons: profile.range.overRangeChannelNewtons)
         stillness = StillnessDetector(windowMicroseconds: micro(profile.stillness.windowSeconds),
                                       forceSpanNewtons: profile.stillness.forceSpanNewtons,
                                       forceSpanFraction: profile.stillness.forceSpanFraction,
                                       centroidSpanMillimetres: profile.stillness.centroidSpanMillimetres)
-        centreLanes = profile.spine.centreChannelMask
-        canObserveSpine = profile.spine.canObserveCentreLoad
-        spineCentreShare = profile.spine.centreShare
 
-        positionTracker = profile.ball.map(PositionTracker.init(ball:)) ?? profile.rotation.map(PositionTracker.init(profile:))
+        positionStage = PositionStage(profile: profile)
         last = Reading(
             deviceTimeMicroseconds: 0, forceNewtons: 0, channelForcesNewtons: .zero, pressureKilopascals: 0,
             centroidMillimetres: nil, zone: .none, contact: false,
@@ -200,17 +132,11 @@ public struct SignalPipeline: Sendable {
     public var lastReading: Reading { last }
 
     /// Position along the back so far (time and pressure per band, strokes), when tracked.
-    public var position: PositionTracker? { positionSource == nil ? nil : positionTracker }
+    public var position: PositionTracker? { positionStage.tracked }
 
     /// Takes what a device's HELLO says about its channels: an angle channel turns on position
     /// tracking when the profile has `rotation`, x/y motion channels when it has `ball`.
-    public mutating func identify(_ info: DeviceInfo) {
-        if positionTracker?.isTwoDimensional == true {
-            positionSource = info.motionChannels.map { .motion(x: $0.x, y: $0.y) }
-        } else {
-            positionSource = info.rotationChannel.map { .angle($0) }
-        }
-    }
+    public mutating func identify(_ info: DeviceInfo) { positionStage.identify(info) }
 
     /// The current automatic zero correction per channel, in newtons.
     public var zeroCorrectionNewtons: SIMD4<Double> { rezero.zeroNewtons }
@@ -236,15 +162,13 @@ public struct SignalPipeline: Sendable {
         if count != maskedChannelCount {
             maskedChannelCount = count
             channelMask = SIMD4<Double>.laneMask(count: count)
+            usedChannelBits = UInt8(truncatingIfNeeded: (1 << count) - 1)
         }
         let lanes = channelMask
         var forces: SIMD4<Double>
         if sample.quantity == .rawCounts {
             faults.observe(rawValues: sample.values, channelCount: count, laneMask: lanes, timeMicroseconds: t)
-            // Linear curves (load cells) in one vector step; other curves lane by lane.
-            forces = linearCalibration
-                ? (sample.values - offsetCounts) * newtonsPerCount
-                : SignalPipeline.calibrate(sample.values, offsetCounts: offsetCounts, curves: curves)
+            forces = channelCalibration.newtons(sample.values)
             forces -= rezero.zeroNewtons
         } else {
             forces = sample.values
@@ -287,7 +211,7 @@ public struct SignalPipeline: Sendable {
         // is never a zero, even before the contact switch's delay has passed: a slow sketch's
         // next sample comes seconds later, and two loaded samples made a "still" stretch.
         if rezeroEnabled && sample.quantity == .rawCounts {
-            if contactSwitch.isOn || faults.anyActive || dt == 0 || forces.lanesSum >= contactOnNewtons {
+            if contactSwitch.isOn || faults.anyForceActive || dt == 0 || forces.lanesSum >= contactOnNewtons {
                 rezero.breakStretch()
             } else if let wanted = rezero.add(forces, timeMicroseconds: t), !zeroDriftReported {
                 zeroDriftReported = true
@@ -306,11 +230,9 @@ public struct SignalPipeline: Sendable {
         // a steady 60 N as 27 N. One long step of a fast device (a gap) starts them over too.
         let typicalStepMicroseconds = intervals.typicalMicroseconds ?? dt
         if dt > Self.liveAlertMaximumIntervalMicroseconds || typicalStepMicroseconds > Self.liveAlertMaximumIntervalMicroseconds {
-            median.reset()
-            oneEuro.reset()
-            average.reset()
+            conditioner.reset()
         }
-        let medianForces = median.update(forces)
+        let medianForces = conditioner.despike(forces)
         let medianTotal = medianForces.lanesSum
         let overRange = sensorRange.isOverRange(rawValues: sample.quantity == .rawCounts ? sample.values : nil,
                                                 channelForcesNewtons: medianForces, laneMask: lanes)
@@ -320,69 +242,32 @@ public struct SignalPipeline: Sendable {
         // newest of them. No device RollSense supports samples faster than 1 kHz.
         if dt < Self.burstStepMicroseconds && lastTimeBefore != .min { jumpDetector.reset() }
         let jumpRise = jumpDetector.update(forceNewtons: medianTotal, timeMicroseconds: t)
-        let smoothed: SIMD4<Double>
-        switch smoother {
-        case .oneEuro: smoothed = oneEuro.update(medianForces, dtSeconds: dtSeconds)
-        case .exponentialMovingAverage: smoothed = average.update(medianForces, dtSeconds: dtSeconds)
-        case .none: smoothed = medianForces
-        }
+        let smoothed = conditioner.smooth(medianForces, dtSeconds: dtSeconds)
         let total = smoothed.lanesSum
         last.deviceTimeMicroseconds = t
         last.channelForcesNewtons = smoothed
         last.forceNewtons = total
         last.pressureKilopascals = pressureModel.pressureKilopascals(forceNewtons: total)
 
-        // Centroid and side of the spine.
-        if layoutChannelCount >= 2 && total > 0 {
-            let positive = smoothed.lanesMax(.zero)
-            let weight = positive.lanesSum
-            if weight > 0 {
-                let centroid = (positive * positionsMillimetres).lanesSum / weight
-                last.centroidMillimetres = centroid
-                last.area.side = centroid < -spineHalfWidthMillimetres ? .left
-                    : (centroid > spineHalfWidthMillimetres ? .right : .centre)
-            } else {
-                last.centroidMillimetres = nil
-            }
-        } else {
-            last.centroidMillimetres = nil
-        }
+        layout.place(&last)
 
-        // A faulty channel's reading is garbage (a saturated one reads some 200 kN): no jump from it.
-        if let rise = jumpRise, !faults.anyActive {
+        // A faulty force channel's reading is garbage (a saturated one reads some 200 kN): no jump
+        // from it. A position sensor's fault leaves the force known and the jump alert on.
+        let forceUnknown = faults.forceUnknown(usedChannelBits: usedChannelBits)
+        if let rise = jumpRise, !forceUnknown {
             emit(event(.jump, .caution, .instant, .jump, at: t, value: rise, limit: jumpDetector.riseNewtons,
                        forceNewtons: medianTotal))
         }
 
-        // Position: its time per band, like time on area, belongs to the state at the interval's start.
-        switch positionSource {
-        case .angle(let channel):
-            last.position = positionTracker?.update(
-                timeMicroseconds: t, intervalMicroseconds: dt, angleCounts: sample.extras.reading(channel),
-                inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
-                pressureKilopascals: last.pressureKilopascals)
-        case .motion(let x, let y):
-            let counts = sample.extras.motionCounts(x).flatMap { dx in sample.extras.motionCounts(y).map { SIMD2(dx, $0) } }
-            last.position = positionTracker?.update(
-                timeMicroseconds: t, intervalMicroseconds: dt, motionCounts: counts,
-                inContact: contactSwitch.isOn, loaded: medianTotal >= contactOffNewtons,
-                pressureKilopascals: last.pressureKilopascals)
-        case nil:
-            break
+        if positionStage.tracked != nil {
+            last.position = positionStage.update(sample, intervalMicroseconds: dt, inContact: contactSwitch.isOn,
+                                                 loaded: medianTotal >= contactOffNewtons, pressureKilopascals: last.pressureKilopascals)
         }
 
         // Time on area: the interval since the last sample belongs to the state at its start.
         if contactSwitch.isOn && dt > 0 {
-            // dt is positive and bounded by maxIntervalMicroseconds: these sums cannot overflow
-            // in any session (2^63 µs is 292 000 years), so wrapping adds skip the checks.
-            sessionMicroseconds &+= dt
-            switch last.area.side {
-            case .whole: wholeMicroseconds &+= dt
-            case .left: leftMicroseconds &+= dt
-            case .centre: centreMicroseconds &+= dt
-            case .right: rightMicroseconds &+= dt
-            }
-            last.dailyMicroseconds = priorDailyMicroseconds &+ sessionMicroseconds
+            areaTime.add(dt, side: last.area.side)
+            last.dailyMicroseconds = priorDailyMicroseconds &+ areaTime.sessionMicroseconds
         }
 
         // Contact.
@@ -400,25 +285,25 @@ public struct SignalPipeline: Sendable {
             }
         }
 
-        // Zones: classified in contact, reported as fault while anything is wrong.
+        // Zones and alarms: classified in contact; reported as fault while the force is unknown.
+        let zoneContext = self.zoneContext
+        zoneAlarms.classify(contactSwitch.isOn ? zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals) : nil,
+                            isOverRange: overRange, timeMicroseconds: t)
         if contactSwitch.isOn {
-            let value = zonesUsePressure ? last.pressureKilopascals : total
-            _ = zoneClassifier.update(value, timeMicroseconds: t)
-            _ = currentZoneClassifier.update(value, timeMicroseconds: t)
-        } else {
-            zoneClassifier.reset()
-            currentZoneClassifier.reset()
+            if forceUnknown {
+                // The healthy channels (and a saturated one's full scale) are a lower bound on the
+                // force: enough to raise an alarm, never to clear one while the truth is unknown.
+                let bound = faults.forceLowerBoundNewtons(smoothed, rawValues: sample.quantity == .rawCounts ? sample.values : nil,
+                                                          channelCount: maskedChannelCount)
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: bound, pressureKilopascals: pressureModel.pressureKilopascals(forceNewtons: bound)),
+                                  mayClear: false, reading: &last, context: zoneContext, at: t, emit: emit)
+            } else {
+                zoneAlarms.update(zoneAlarms.zoneValue(forceNewtons: total, pressureKilopascals: last.pressureKilopascals),
+                                  reading: &last, context: zoneContext, at: t, emit: emit)
+            }
         }
-        isOverRangeNow = overRange
-        if contactSwitch.isOn && !faults.anyActive {
-            updateZoneAlarms(zonesUsePressure ? last.pressureKilopascals : total, at: t, emit: emit)
-        }
-        if let change = overRangeAlarm.update(raise: overRange, clear: !overRange, timeMicroseconds: t) {
-            updateReportedZone(at: t, emit: emit)
-            emit(event(.zone, .caution, change == .raised ? .start : .end, .overRange, at: t,
-                       value: (medianForces * lanes).lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.updateOverRange(channelMaximumNewtons: (medianForces * lanes).lanesMaximum, reading: &last, context: zoneContext, at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
 
         // A hold is time still on one spot: strokes make the load swing, a hold is steady.
         // With a known position the roller's own turning tells a hold from rolling; without one
@@ -427,8 +312,8 @@ public struct SignalPipeline: Sendable {
         if contactSwitch.isOn {
             let forceStill = stillness.update(forceNewtons: total, centroidMillimetres: last.centroidMillimetres, timeMicroseconds: t)
             let since: Int64?
-            if let position = last.position, position.millimetres != nil, let tracker = positionTracker {
-                since = tracker.stillSinceMicroseconds
+            if let position = last.position, position.millimetres != nil {
+                since = positionStage.stillSinceMicroseconds
             } else {
                 since = forceStill ? stillness.stillSinceMicroseconds : nil
             }
@@ -448,18 +333,9 @@ public struct SignalPipeline: Sendable {
             }
         }
 
-        // Spine: a narrow load on the centre line, seen as the centre channels carrying most of
-        // it with the centroid in the centre band; a wide centred load (a back across the
-        // roller) is the standard position, not a warning.
-        if canObserveSpine {
-            let positive = smoothed.lanesMax(.zero)
-            let weight = positive.lanesSum
-            let concentrated = weight > 0 && (positive * centreLanes).lanesSum >= spineCentreShare * weight
-            let onSpine = contactSwitch.isOn && concentrated && last.area.side == .centre && last.centroidMillimetres != nil
-            if spineSwitch.update(onCondition: onSpine, offCondition: !onSpine, timeMicroseconds: t) {
-                emit(event(.spine, .caution, spineSwitch.isOn ? .start : .end, .loadOnSpine, at: t,
-                           value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
-            }
+        if layout.updateSpine(last, inContact: contactSwitch.isOn, timeMicroseconds: t) {
+            emit(event(.spine, .caution, layout.isOnSpine ? .start : .end, .loadOnSpine, at: t,
+                       value: last.centroidMillimetres ?? 0, limit: layout.spineHalfWidthMillimetres))
         }
         return last
     }
@@ -483,21 +359,23 @@ public struct SignalPipeline: Sendable {
         faultsChanged(at: gap.deviceTimeMicroseconds, emit: emit)
     }
 
-    /// A FAULT frame from the device.
+    /// A FAULT frame from the device. One of a rotation or motion sensor (an extra channel) makes
+    /// the position unknown and nothing else: the force zones and the jump alert go on.
     public mutating func process(fault: DeviceFault, emit: (SignalEvent) -> Void) {
         let t = fault.deviceTimeMicroseconds
         let channel = fault.channel == DeviceFault.deviceChannel ? nil : Int(fault.channel)
         let value = Double(fault.value)
+        let kind: FaultKind
         switch fault.code {
-        case .sensorNotReady: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
-        case .saturated: faults.see(.saturated, channel: channel, value: value, timeMicroseconds: t)
-        case .disconnected: faults.see(.disconnected, channel: channel, value: value, timeMicroseconds: t)
-        case .droppedSamples: faults.see(.droppedSamples, channel: channel, value: value, timeMicroseconds: t)
+        case .sensorNotReady, .magnet: kind = .sensorNotReady
+        case .saturated: kind = .saturated
+        case .disconnected: kind = .disconnected
+        case .droppedSamples: kind = .droppedSamples
         case .watchdogReset:
             restart(atDeviceTimeMicroseconds: t, value: value, emit: emit)
             return
-        case .magnet: faults.see(.sensorNotReady, channel: channel, value: value, timeMicroseconds: t)
         }
+        faults.see(kind, channel: channel, value: value, timeMicroseconds: t)
         faultsChanged(at: t, emit: emit)
     }
 
@@ -515,21 +393,19 @@ public struct SignalPipeline: Sendable {
         linkDown = true
         emit(event(.link, .caution, .start, .deviceDisconnected, at: t, value: 0, limit: 0))
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     /// Closes every open condition (contact, zone, holds, spine, faults, daily, link) at `t`.
     public mutating func finish(atDeviceTimeMicroseconds t: Int64, emit: (SignalEvent) -> Void) {
         if contactSwitch.isOn { endContact(at: t, emit: emit) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         contactSwitch.reset()
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         endSpine(at: t, emit: emit)
         emitFaultTransitions(at: t, endAll: true, emit: emit)
         if slowDeviceOpen {
@@ -541,26 +417,14 @@ public struct SignalPipeline: Sendable {
             linkDown = false
             emit(event(.link, .caution, .end, .deviceDisconnected, at: t, value: 0, limit: 0))
         }
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         alerts.finish(dailyMicroseconds: last.dailyMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
     }
 
     // MARK: - Helpers
 
-    // Static, like every helper the per-sample path calls: a non-mutating method on `self` made
-    // the compiler copy the whole 1.9 KB pipeline per call (seen in the disassembly).
-    private static func calibrate(_ raw: SIMD4<Double>, offsetCounts: SIMD4<Double>, curves: [CalibrationCurve]) -> SIMD4<Double> {
-        var out = SIMD4<Double>(repeating: 0)
-        for i in 0..<min(curves.count, Sample.maxChannelCount) {
-            out[i] = curves[i].newtons(forCounts: raw[i] - offsetCounts[i])
-        }
-        return out
-    }
-
     private mutating func resetFilters() {
-        median.reset()
-        oneEuro.reset()
-        average.reset()
+        conditioner.reset()
         jumpDetector.reset()
         rezero.breakStretch()
     }
@@ -598,90 +462,26 @@ public struct SignalPipeline: Sendable {
 
     private mutating func faultsChanged(at t: Int64, emit: (SignalEvent) -> Void) {
         emitFaultTransitions(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
     }
 
     private mutating func endContact(at t: Int64, emit: (SignalEvent) -> Void) {
         alerts.holdEnded(holdMicroseconds: last.holdMicroseconds) { emit(SignalPipeline.makeEvent(last, $0, at: t)) }
-        endZoneAlarms(at: t, emit: emit)
+        zoneAlarms.end(reading: last, at: t, emit: emit)
         stillness.reset()
         holdIsStill = false
         last.contact = false
-        zoneClassifier.reset()
-        currentZoneClassifier.reset()
+        zoneAlarms.resetClassifiers()
         // No load, no load on the spine: the warning ends with the contact.
         endSpine(at: t, emit: emit)
-        updateReportedZone(at: t, emit: emit)
+        zoneAlarms.report(reading: &last, context: zoneContext, at: t, emit: emit)
         emit(event(.contact, .info, .end, .contact, at: t, value: last.forceNewtons, limit: contactOffNewtons))
         last.holdMicroseconds = 0
     }
 
-    @inline(__always)
-    private mutating func updateReportedZone(at t: Int64, emit: (SignalEvent) -> Void) {
-        // Caution and stop are shown while their alarms are raised (latched); below them the
-        // classifier's light or target. Over range is at least caution.
-        let alarmed: Zone? = stopAlarm.isActive ? .stop : ((cautionAlarm.isActive || overRangeAlarm.isActive) ? .caution : nil)
-        let zone: Zone = (faults.anyActive || linkDown) ? .fault
-            : (last.contact ? (alarmed ?? ZoneClassifier.zone(level: min(zoneClassifier.level, 1))) : .none)
-        last.zone = zone
-        let now = ZoneClassifier.zone(level: max(currentZoneClassifier.level, isOverRangeNow ? 2 : 0))
-        last.currentZone = (faults.anyActive || linkDown) ? .fault : (last.contact ? now : .none)
-        guard zone != reportedZone else { return }
-        let previous = reportedZone
-        reportedZone = zone
-        let zoneValue = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        if let (level, reason) = SignalPipeline.zoneAlert(previous) {
-            emit(event(.zone, level, .end, reason, at: t, value: zoneValue, limit: 0, zone: previous))
-        }
-        if let (level, reason) = SignalPipeline.zoneAlert(zone) {
-            emit(event(.zone, level, .start, reason, at: t, value: zoneValue, limit: SignalPipeline.zoneLimit(zone, thresholds: zoneClassifier.thresholds), zone: zone))
-        }
-    }
-
-    private static func zoneLimit(_ zone: Zone, thresholds: SIMD3<Double>) -> Double {
-        switch zone {
-        case .target: return thresholds[0]
-        case .caution: return thresholds[1]
-        case .stop: return thresholds[2]
-        default: return 0
-        }
-    }
-
-    // Caution and stop alerts come from their annunciators (`updateZoneAlarms`), not from
-    // changes of the shown zone, so a stop inside a caution episode is not a second caution.
-    private static func zoneAlert(_ zone: Zone) -> (AlertLevel, EventReason)? {
-        switch zone {
-        case .light: return (.info, .zoneLight)
-        case .target: return (.info, .zoneTarget)
-        case .caution, .stop, .none, .fault: return nil
-        }
-    }
-
-    /// Feeds the zone value (classifier units) to the caution and stop alarms; raises and clears
-    /// with the deadband, delays and latch of the profile.
-    @inline(__always)
-    private mutating func updateZoneAlarms(_ value: Double, at t: Int64, emit: (SignalEvent) -> Void) {
-        let thresholds = zoneClassifier.thresholds, deadband = zoneClassifier.deadband
-        let caution = cautionAlarm.update(raise: value >= thresholds[1], clear: value < thresholds[1] - deadband, timeMicroseconds: t)
-        let stop = stopAlarm.update(raise: value >= thresholds[2], clear: value < thresholds[2] - deadband, timeMicroseconds: t)
-        guard caution != nil || stop != nil else { return }
-        // Ends before the shown zone changes, starts after it: events nest stop inside caution.
-        if stop == .cleared { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if caution == .cleared { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        updateReportedZone(at: t, emit: emit)
-        if caution == .raised { emit(event(.zone, .caution, .start, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if stop == .raised { emit(event(.zone, .stop, .start, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-    }
-
-    /// Contact ended or the session finished: raised zone alarms clear now.
-    private mutating func endZoneAlarms(at t: Int64, emit: (SignalEvent) -> Void) {
-        let value = zonesUsePressure ? last.pressureKilopascals : last.forceNewtons
-        let thresholds = zoneClassifier.thresholds
-        if stopAlarm.reset() { emit(event(.zone, .stop, .end, .zoneStop, at: t, value: value, limit: thresholds[2], zone: .stop)) }
-        if cautionAlarm.reset() { emit(event(.zone, .caution, .end, .zoneCaution, at: t, value: value, limit: thresholds[1], zone: .caution)) }
-        if overRangeAlarm.reset() {
-            emit(event(.zone, .caution, .end, .overRange, at: t, value: last.channelForcesNewtons.lanesMaximum, limit: sensorRange.overRangeChannelNewtons))
-        }
+    /// What the shown zone depends on besides the load: the link and whether the force is known.
+    private var zoneContext: ZoneAlarms.Context {
+        ZoneAlarms.Context(linkDown: linkDown, forceUnknown: faults.forceUnknown(usedChannelBits: usedChannelBits) || faults.samplesLost)
     }
 
     /// The person pressed the pain key: an event with the force and pressure now, at the last
@@ -692,24 +492,25 @@ public struct SignalPipeline: Sendable {
 
     /// Ends the load-on-spine warning if it is on.
     private mutating func endSpine(at t: Int64, emit: (SignalEvent) -> Void) {
-        guard spineSwitch.isOn else { return }
-        spineSwitch.reset()
-        emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: spineHalfWidthMillimetres))
+        guard layout.endSpine() else { return }
+        emit(event(.spine, .caution, .end, .loadOnSpine, at: t, value: last.centroidMillimetres ?? 0, limit: layout.spineHalfWidthMillimetres))
     }
 
     @inline(__always)
     private mutating func emitFaultTransitions(at t: Int64, endAll: Bool = false, emit: (SignalEvent) -> Void) {
         guard faults.mayChange else { return }
+        emitAllFaultTransitions(at: t, endAll: endAll, emit: emit)
+    }
+
+    @inline(never)
+    private mutating func emitAllFaultTransitions(at t: Int64, endAll: Bool, emit: (SignalEvent) -> Void) {
         let base = last
-        var ended = false
-        faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
-            ended = ended || !started
-            emit(SignalPipeline.makeEvent(base, .fault, .caution, started ? .start : .end, kind.reason, at: t,
-                                          value: value, limit: 0, channel: channel))
+        let forceEnded = faults.update(timeMicroseconds: t, endAll: endAll) { kind, channel, value, started in
+            emit(base.event(.fault, .caution, started ? .start : .end, kind.reason, at: t, value: value, limit: 0, channel: channel))
         }
         // The filters still hold the faulty readings (a saturated channel decays through the
         // smoother for seconds): start them over from the first good sample.
-        if ended && !endAll { resetFilters() }
+        if forceEnded && !endAll { resetFilters() }
     }
 
     // Events are rare: kept out of line so the per-sample path stays small.

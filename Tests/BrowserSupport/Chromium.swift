@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import RollSenseTestSupport
 
 /// Debian's headless Chromium driven over the DevTools protocol, for the live page's tests and
 /// bench: one tab, navigate, evaluate, click, screenshot.
@@ -44,6 +45,7 @@ public final class Chromium {
             "--remote-debugging-port=0", "--user-data-dir=\(profile.path)",
             "--window-size=\(width),\(height)", "about:blank",
         ]
+        process.environment = ProcessInfo.processInfo.environment.merging([markVariable: profile.lastPathComponent]) { $1 }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -61,7 +63,7 @@ public final class Chromium {
             }
         }
         guard let port else {
-            process.terminate()
+            stop(process)
             throw ClientError("Chromium did not start its DevTools server: \(text.suffix(500))")
         }
         // Keep draining stderr so Chromium never blocks on it.
@@ -89,13 +91,26 @@ public final class Chromium {
 
     /// Ends Chromium and removes its profile.
     public func quit() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
+        // The browser, its zygotes, GPU process and crash handlers: they outlive a SIGTERM to the
+        // main process alone, so the whole group ends; the crash handlers start sessions of their
+        // own, so they are found by the mark in the environment every one of them inherits.
+        stop(process)
+        Self.killProcesses(marked: profile.lastPathComponent)
         try? FileManager.default.removeItem(at: profile)
+    }
+
+    /// The environment variable whose value marks one browser's processes.
+    static let markVariable = "ROLLSENSE_BROWSER"
+
+    /// SIGKILLs every process whose environment has `markVariable` set to `mark`.
+    static func killProcesses(marked mark: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        let entry = Data("\(markVariable)=\(mark)".utf8)
+        for name in entries {
+            guard let pid = Int32(name), pid != getpid(),
+                  let environment = FileManager.default.contents(atPath: "/proc/\(name)/environ") else { continue }
+            if environment.split(separator: 0).contains(where: { $0.elementsEqual(entry) }) { kill(pid, SIGKILL) }
+        }
     }
 
     /// The next protocol message as an object; a crashed renderer is an error, not a silence.

@@ -112,6 +112,23 @@ struct LiveViewStateTests {
         #expect(state.alert == nil)
     }
 
+    /// A sensor fault under a stop is shown beside it, not hidden behind the banner (issue "The stop
+    /// alarm is never silently lost"); alone, it is the banner itself.
+    @Test func aFaultUnderAStopIsShownBesideIt() {
+        var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
+        state.handle(EventFacts(kind: .fault, level: .caution, phase: .start, reason: .sensorNotReady, channel: 4), sessionSeconds: 1)
+        #expect(state.alert?.text == "Position unknown: holds timed by steadiness")
+        #expect(state.faultBeside == nil)
+        state.handle(event(.zone, .stop, .start, .zoneStop), sessionSeconds: 2)
+        #expect(state.alert?.text == "Ease off: over the stop level")
+        #expect(state.faultBeside == "Position unknown: holds timed by steadiness")
+        for width in [40, 80] {
+            let text = LiveViewRenderer(width: width, height: 30, color: false).render(state.model(flash: false)).joined(separator: "\n")
+            #expect(text.contains("EASE OFF"), "\(text)")
+            #expect(text.contains("also: Position unknown"), "\(text)")
+        }
+    }
+
     @Test func dailyLimitInPlainWords() {
         var state = LiveViewState(profile: .foamRollerLowerBack, title: "t")
         state.handle(event(.daily, .stop, .start, .dailyLimit, limit: 300), sessionSeconds: 1)

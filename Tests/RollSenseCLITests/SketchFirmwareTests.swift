@@ -77,10 +77,7 @@ struct SketchFormatCase: Sendable, CustomStringConvertible {
         harness.standardOutput = FileHandle.nullDevice
         harness.standardError = FileHandle.nullDevice
         try harness.run()
-        defer {
-            if harness.isRunning { harness.terminate() }
-            harness.waitUntilExit()
-        }
+        defer { stop(harness) }
         while !FileManager.default.fileExists(atPath: link) && harness.isRunning { usleep(10_000) }
 
         var extra: [String] = []

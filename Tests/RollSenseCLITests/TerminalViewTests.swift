@@ -61,7 +61,17 @@ struct TerminalViewTests {
             return lines
         }
 
-        deinit { _ = try? run(["kill-server"]) }
+        /// Ends the server and what its panes run. kill-server alone left them all running when
+        /// the test runner's children inherit SIGHUP ignored: the pane's shell and its `sleep`
+        /// outlived the hangup, and the server waited for them.
+        deinit {
+            let panes = ((try? run(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? "").split(separator: "\n").compactMap { Int32($0) }
+            let server = Int32(((try? run(["display-message", "-p", "#{pid}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+            // Each pane's process leads its own session and process group: end the group.
+            for pane in panes where pane > 1 { kill(-pane, SIGKILL) }
+            _ = try? run(["kill-server"])
+            if let server, server > 1 { kill(server, SIGKILL) }
+        }
     }
 
     @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))

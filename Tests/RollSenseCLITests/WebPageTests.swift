@@ -93,6 +93,24 @@ struct WebPageTests {
         #expect(Set(shown.map { $0[0] }).count >= 8, "the page moved on between reads")
     }
 
+    /// The roller rig's AS5600 loses its magnet during a hard lean: the page shows stop (its colour
+    /// and cue) with the position fault named beside it, never the fault instead of the zone.
+    @Test func aPositionFaultUnderAStopIsShownBesideIt() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let capture = BuiltRollSense.root.appendingPathComponent("Fixtures/captures/firmware-roller-rotation-fault.rscap").path
+        let browser = try Chromium()
+        defer { browser.quit() }
+        let replay = try RunningRollSense(rollsense, ["replay", capture, "--json", "--body-weight", "75", "--speed", "2", "--web", "127.0.0.1:0"])
+        defer { replay.finish(timeoutSeconds: 0) }
+        try browser.navigate(try replay.pageURL().absoluteString)
+        #expect(try browser.wait(until: "document.body.className.startsWith('zone-stop') && document.getElementById('fault').textContent.includes('Position unknown')",
+                                 timeoutSeconds: 60), "stop with the position fault beside it")
+        #expect(try browser.evaluate("document.getElementById('cue').textContent") as? String == "Ease off: over the stop level")
+        #expect(try browser.wait(until: "document.getElementById('link').textContent === 'replay ended'", timeoutSeconds: 60))
+        #expect(replay.finish() == 0, "stderr: \(replay.stderr)")
+    }
+
     @Test func replayWithWebFollowsTheRecordingAtItsSpeedAndShowsWhereTheRollerIs() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
@@ -222,7 +240,8 @@ struct WebPageTests {
         }
         #expect(try status("/") == 403)
         #expect(try status("/?token=") == 403)
-        #expect(try status("/?token=\(token.dropLast())0") == 403 || token.hasSuffix("0"))
+        // The token with its last character changed.
+        #expect(try status("/?token=\(token.dropLast())\(token.hasSuffix("0") ? "1" : "0")") == 403)
         #expect(try status("/ws") == 403)
         #expect(try status("/?token=\(token)") == 200)
         #expect(try status("/?token=\(token)", ["Content-Length": "0"], method: "POST") == 405)
@@ -368,7 +387,7 @@ struct WebPageTests {
         defer { rollsense.removeHome() }
         // `--web` alone, followed by another option.
         let bare = try RunningRollSense(rollsense, ["demo", "--web", "--json", "--speed", "40"])
-        #expect(bare.finish() == 0 || bare.stderr.contains("127.0.0.1:8765: the port is in use"), "stderr: \(bare.stderr)")
+        #expect(bare.finish() == 0, "stderr: \(bare.stderr)")
         #expect(bare.stderr.contains("127.0.0.1:8765"))
 
         let network = try RunningRollSense(rollsense, ["demo", "--json", "--speed", "40", "--web", "0.0.0.0:0", "--web-token", "a-fixed-token-for-tests"])

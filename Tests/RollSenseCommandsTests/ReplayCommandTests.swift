@@ -36,6 +36,31 @@ struct ReplayCommandTests {
         #expect(alerts.map { $0["kind"] as? String } == ["jump", "zone", "zone", "zone"])
     }
 
+    /// The reference roller rig's AS5600 loses its magnet before a hard lean (80 % of body weight):
+    /// the replay says the position fault and still gives caution and stop, the zone shown beside
+    /// the fault. Main turned the zone to fault and gave no pressure alert at all.
+    @Test func aRotationFaultDuringAHardLeanStillGivesStop() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let result = try rollsense.run(["replay", BuiltRollSense.fixture("firmware-roller-rotation-fault.rscap"), "--json",
+                                        "--body-weight", "75"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let events = lines(ofType: "event", in: result.lines).compactMap(jsonObject)
+        func time(_ reason: String, _ phase: String) -> Double? {
+            events.first { $0["reason"] as? String == reason && $0["phase"] as? String == phase }?["t"] as? Double
+        }
+        let faultStart = try #require(time("sensorNotReady", "start"))
+        let faultEnd = try #require(time("sensorNotReady", "end"))
+        let stop = try #require(time("zoneStop", "start"), "no stop alert: \(events)")
+        #expect(faultStart < 13.5 && faultEnd > 28)
+        // The lean reaches the stop level at about 14.8 s; stop follows its 0.5 s on-delay.
+        #expect(stop > faultStart && stop < faultEnd && stop < 16.5)
+        #expect(time("zoneCaution", "start") != nil)
+        #expect(events.contains { ($0["message"] as? String)?.contains("position unknown") == true })
+        // While the position is lost the zone is the force's, never "fault".
+        #expect(!events.contains { $0["zone"] as? String == "fault" })
+    }
+
     @Test func damagedFixtureWarnsAndGoesOn() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
@@ -172,7 +197,7 @@ struct ReplayCommandTests {
 
 /// SIGKILL: a simulator waiting for a host to open its pty does not look at SIGTERM.
 func stopSimulator(_ process: Process) {
-    kill(process.processIdentifier, SIGKILL)
+    kill(-process.processIdentifier, SIGKILL)
     process.waitUntilExit()
 }
 

@@ -97,7 +97,10 @@ struct FirmwareEndToEndTests {
     func setRate() throws {
         guard let device = try startDevice() else { return }
         let events = try device.command(.setRate(hz: 250), tag: 7)
-        guard case .reply(let reply) = events.last else { return }
+        guard case .reply(let reply) = events.last else {
+            Issue.record("no reply came: \(events)")
+            return
+        }
         #expect(reply.status == .ok)
         #expect(reply.sampleRateHz == 250)
         let (samples, _) = try device.samples(200)
@@ -112,7 +115,10 @@ struct FirmwareEndToEndTests {
         guard let device = try startDevice() else { return }
         // Command.setRate refuses 1001 itself, so send the bytes raw.
         let events = try device.command(.raw(type: 0x85, body: [0xE9, 0x03]), tag: 3)
-        guard case .reply(let reply) = events.last else { return }
+        guard case .reply(let reply) = events.last else {
+            Issue.record("no reply came: \(events)")
+            return
+        }
         #expect(reply.status == .badArgument)
         #expect(reply.sampleRateHz == 100)
     }
@@ -196,7 +202,7 @@ struct FirmwareEndToEndTests {
         }
         let fault = faults(in: events)
         #expect(fault.count == 1, "no other fault before it: \(fault)")
-        guard let notReady = fault.last else { return }
+        let notReady = try #require(fault.last, "no SENSOR_NOT_READY fault came")
         #expect(notReady.channel == 2)
         #expect(notReady.deviceTimeMicroseconds > 1_500_000 && notReady.deviceTimeMicroseconds < 1_700_000)
         #expect(notReady.value > 100 && notReady.value < 200, "milliseconds waited: \(notReady.value)")

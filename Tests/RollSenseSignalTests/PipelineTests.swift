@@ -152,7 +152,66 @@ import Testing
         #expect(faults.map(\.reason) == [.saturated, .saturated])
         #expect(faults.map(\.channel) == [3, 3])
         #expect(faults.map(\.deviceTimeMicroseconds) == [300 * Self.period, 339 * Self.period + 2_000_000])
-        #expect(zones[300..<339].allSatisfy { $0 == .fault })
+        // The saturated reading (838 N) is no reading, and no jump: over range says the tool
+        // cannot measure higher (caution), the fault beside it; never a lower zone.
+        #expect(zones[300..<339].allSatisfy { $0 == .caution || $0 == .fault || $0 == .stop })
+        #expect(!events.contains { $0.reason == .jump })
+    }
+
+    /// A force fault can make the tool more careful, never quieter (issue "The stop alarm is never
+    /// silently lost"): a channel at full scale carries at least its range (441 N), which with the
+    /// others' 150 N is over the stop level (478 N at the assumed 75 kg). Main muted every alarm.
+    @Test func aSaturatedChannelsFullScaleWithTheOthersRaisesStop() throws {
+        let calibration = Calibration(offsetCounts: [0, 0, 0, 0], curves: Array(repeating: .linear(newtonsPerCount: 0.0001), count: 4))
+        var pipeline = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)
+        var events: [SignalEvent] = []
+        var zones: [Zone] = []
+        for i in 0..<800 {
+            var counts = SIMD4<Double>(repeating: 500_000)
+            if i >= 300 && i < 500 { counts[3] = 8_388_607 }
+            zones.append(pipeline.process(Sample(sequence: UInt64(i), deviceTimeMicroseconds: Int64(i) * Self.period,
+                                                 channelCount: 4, values: counts)) { events.append($0) }.zone)
+        }
+        let stops = events.filter { $0.reason == .zoneStop && $0.phase == .start }.map(\.deviceTimeMicroseconds)
+        // Raised once, after its 0.5 s on-delay, and held while the channel is unknown.
+        #expect(stops == [340 * Self.period])
+        #expect(zones[340..<500].allSatisfy { $0 == .stop })
+        #expect(!events.contains { $0.reason == .jump })
+        // The same channel disconnected (reading nothing) proves only the others' 150 N: no alarm.
+        var quiet = try SignalPipeline(profile: .foamRollerLowerBack, calibration: calibration)
+        var quietEvents: [SignalEvent] = []
+        for i in 0..<800 {
+            let t = Int64(i) * Self.period
+            if i >= 300 && i < 500 && i % 80 == 0 {
+                quiet.process(fault: DeviceFault(deviceTimeMicroseconds: t, code: .disconnected, channel: 3, value: 0)) { quietEvents.append($0) }
+            }
+            _ = quiet.process(Sample(sequence: UInt64(i), deviceTimeMicroseconds: t, channelCount: 4,
+                                     values: SIMD4(500_000, 500_000, 500_000, i >= 300 && i < 500 ? 0 : 500_000))) { quietEvents.append($0) }
+        }
+        #expect(!quietEvents.contains { $0.reason == .zoneStop || $0.reason == .zoneCaution })
+    }
+
+    /// A rotation or motion sensor's fault (channel 4 on) leaves the force known: zones, stop and
+    /// the jump alert go on, the fault is said beside them. Main turned the zone to fault and
+    /// raised nothing while the load cells still measured.
+    @Test func aPositionSensorFaultNeverMutesTheForceAlarms() throws {
+        var pipeline = try roller()
+        var events: [SignalEvent] = []
+        var zones: [Zone] = []
+        for i in 0..<800 {
+            let t = Int64(i) * Self.period
+            if i >= 100 && i % 80 == 20 {
+                pipeline.process(fault: DeviceFault(deviceTimeMicroseconds: t, code: .magnet, channel: 4, value: 0x08)) { events.append($0) }
+            }
+            // 50 N a channel, then a hard lean of 150 N a channel (600 N: over the stop level).
+            let perChannel: Double = i < 300 ? 50 : 150
+            zones.append(pipeline.process(newtonsSample(i, SIMD4(repeating: perChannel), at: t)) { events.append($0) }.zone)
+        }
+        #expect(events.contains { $0.kind == .fault && $0.phase == .start && $0.channel == 4 })
+        #expect(events.contains { $0.reason == .zoneStop && $0.phase == .start })
+        #expect(events.contains { $0.reason == .jump })
+        #expect(!zones.contains(.fault))
+        #expect(zones[700] == .stop)
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity, 1e308])

@@ -188,9 +188,11 @@ import Testing
         let unplugged = Self.seconds(events, .disconnected, .start) + Self.seconds(events, .disconnected, .end)
         #expect(unplugged.count == 2 && unplugged[0] > 30 && unplugged[0] < 30.2 && unplugged[1] > 45 && unplugged[1] < 47.1)
         #expect(events.filter { $0.kind == .fault && $0.phase == .start }.allSatisfy { $0.channel == 1 || $0.channel == 3 })
-        // No zone episode is open while a fault lasts (the zone reads fault).
-        #expect(!events.contains { $0.kind == .zone && $0.phase == .start && $0.deviceTimeMicroseconds > 20_100_000
-            && $0.deviceTimeMicroseconds < 46_000_000 })
+        // While a force channel's fault lasts the zone reads fault: no light or target episode
+        // opens, and only what the healthy channels prove (here caution, at 41.7 s) is raised.
+        let during = events.filter { $0.kind == .zone && $0.phase == .start && $0.deviceTimeMicroseconds > 20_100_000
+            && $0.deviceTimeMicroseconds < 46_000_000 }
+        #expect(during.map(\.reason) == [.zoneCaution])
     }
 
     static let unpluggedExpected = """
@@ -202,8 +204,10 @@ import Testing
         20.093984 zone info end zoneTarget lower-back
         30.004216 fault caution start disconnected lower-back
         41.123936 fault caution end sensorNotReady lower-back
+        41.673944 zone caution start zoneCaution lower-back
         46.053944 fault caution end disconnected lower-back
-        46.053944 zone info start zoneTarget lower-back
+        51.053944 zone caution end zoneCaution lower-back
+        51.053944 zone info start zoneTarget lower-back
         59.993944 zone info end zoneTarget lower-back
         59.993944 contact info end contact lower-back
         """

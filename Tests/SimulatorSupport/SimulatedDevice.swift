@@ -1,6 +1,7 @@
 // Test support shared by the firmware end-to-end and the reliability tests: the real firmware
 // under the simavr harness, spoken to over its pty. Not shipped.
 import Foundation
+import RollSenseTestSupport
 import RollSenseWire
 #if canImport(Glibc)
 import Glibc
@@ -85,12 +86,12 @@ public final class SimulatedDevice {
         guard let path = String(data: line, encoding: .utf8)?.split(separator: "\n").first.map(String.init),
               path.hasPrefix("/dev/")
         else {
-            process.terminate()
+            stop(process)
             throw SimulatedDeviceError.noPtyPath
         }
         let opened = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
         guard opened >= 0 else {
-            process.terminate()
+            stop(process)
             throw SimulatedDeviceError.system(call: "open \(path)", errno: errno)
         }
         fd = opened
@@ -105,8 +106,7 @@ public final class SimulatedDevice {
 
     deinit {
         close(fd)
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        stop(process)
     }
 
     /// Waits for the HELLO the firmware sends at boot, as a host waits for a board it has just

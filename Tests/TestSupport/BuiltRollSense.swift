@@ -160,13 +160,3 @@ public func jsonObject(_ line: String) -> [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
 }
 
-/// Ends a child: SIGTERM (rollsense ends cleanly on it), then SIGKILL if it is still there after
-/// five seconds, so a stuck child can never hang the test run.
-public func stop(_ process: Process) {
-    guard process.isRunning else { process.waitUntilExit(); return }
-    process.terminate()
-    let deadline = Date().addingTimeInterval(5)
-    while process.isRunning && Date() < deadline { usleep(20_000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-}

@@ -186,7 +186,7 @@ final class WebOutput: SessionSink {
         let bodyPercent = lastReading.flatMap { last in
             knownBodyMassKilograms.map { number(last.reading.forceNewtons / ($0 * standardGravityMetresPerSecondSquared) * 100, digits: 1) }
         } ?? "null"
-        server.broadcast.publish(state: "{\"type\":\"state\",\"mode\":\(quote(mode.rawValue)),\"link\":\(quote(link)),\"reading\":\(reading),\"bodyWeightPct\":\(bodyPercent),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue),\"source\":\(source)\(backFields(model))}")
+        server.broadcast.publish(state: "{\"type\":\"state\",\"mode\":\(quote(mode.rawValue)),\"link\":\(quote(link)),\"reading\":\(reading),\"bodyWeightPct\":\(bodyPercent),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue),\"fault\":\(model.faultBeside.map(quote) ?? "null"),\"source\":\(source)\(backFields(model))}")
     }
 
     /// With a rotation sensor, the strip of the back as the terminal draws it: contact seconds

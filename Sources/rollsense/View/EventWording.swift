@@ -11,6 +11,12 @@ enum EventWording {
     /// A short sentence for an event.
     static func sentence(_ event: EventFacts, profile: Profile) -> String {
         let ending = event.phase == .end ? " ended" : ""
+        if event.isPositionSensor {
+            // A lost position leaves the force, its zones and alarms as they are: only the hold
+            // timer changes, to the load's steadiness (docs/SAFETY.md, "Faults").
+            return event.phase == .end ? "position sensor back: position known again"
+                : "position sensor \(positionProblem(event.reason)): position unknown, holds timed by steadiness"
+        }
         switch event.reason {
         case .contact: return event.phase == .end ? "contact ended" : "contact"
         case .zoneLight: return "light pressure\(ending)"
@@ -46,6 +52,14 @@ enum EventWording {
         }
     }
 
+    private static func positionProblem(_ reason: EventReason) -> String {
+        switch reason {
+        case .saturated: return "overflowed"
+        case .disconnected: return "disconnected"
+        default: return "not reading"
+        }
+    }
+
     /// The daily warning's headline for today's total so far (the live view redraws it as it grows).
     static func dailyWarningHeadline(todaySeconds: Double, profile: Profile) -> String {
         "\(clock(todaySeconds)) of \(clock(profile.limits.dailyLimitSeconds)) today on \(LiveViewState.regionName(profile.region))"
@@ -54,6 +68,9 @@ enum EventWording {
     /// Large plain words for an event, or nil for events that are not alerts.
     static func headline(for event: EventFacts, profile: Profile) -> (String, ZoneStyle)? {
         let region = LiveViewState.regionName(event.region)
+        if event.isPositionSensor {
+            return ("Position unknown: holds timed by steadiness", .fault)
+        }
         switch event.reason {
         case .zoneStop: return ("Ease off: over the stop level", .stop)
         case .zoneCaution: return ("Ease off a little: above the caution level", .caution)
@@ -115,9 +132,15 @@ struct EventFacts {
     var region: BodyRegion
     var value: Double
     var limit: Double
+    /// The channel a fault is on; nil for the device as a whole and for other events.
+    var channel: Int?
+
+    /// Whether this is a fault of the rotation or motion sensor (an extra channel), not a force one.
+    var isPositionSensor: Bool { kind == .fault && (channel ?? 0) >= Sample.maxChannelCount }
 
     init(kind: EventKind, level: AlertLevel, phase: EventPhase, reason: EventReason, region: BodyRegion = .lowerBack,
-         value: Double = 0, limit: Double = 0) {
+         value: Double = 0, limit: Double = 0, channel: Int? = nil) {
+        self.channel = channel
         self.kind = kind
         self.level = level
         self.phase = phase
@@ -129,7 +152,7 @@ struct EventFacts {
 
     init(_ event: SignalEvent) {
         self.init(kind: event.kind, level: event.level, phase: event.phase, reason: event.reason, region: event.area.region,
-                  value: event.value, limit: event.limit)
+                  value: event.value, limit: event.limit, channel: event.channel)
     }
 }
 

@@ -75,6 +75,9 @@ struct LiveViewModel: Sendable {
     /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
     /// the line printed before the view opened is hidden by it.
     var soundNote: String? = nil
+    /// A sensor fault still open while a more serious alert holds the banner: shown beside it,
+    /// never hidden (a fault can make the tool more careful, never quieter).
+    var faultBeside: String? = nil
     /// What a text sketch's values became, longest wording first; the header shows the longest
     /// that fits (empty for a RollSense board).
     var sourcePhrases: [String] = []

@@ -69,7 +69,11 @@ struct LiveViewRenderer {
         }
         rows += [
             (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
-            (figures, Need.always), (dailyLine, Need.always), (spark, Need.sparkline),
+            (figures, Need.always),
+        ]
+        if let fault = model.faultBeside { rows.append((paint(fit("  also: " + fault, width: width), "1;35"), Need.always)) }
+        rows += [
+            (dailyLine, Need.always), (spark, Need.sparkline),
             // The strip of the back with a rotation sensor; a blank row without one.
             (backStrip(model, width: width), model.position == nil ? Need.blank : Need.backStrip),
         ]

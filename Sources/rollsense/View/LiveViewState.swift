@@ -173,6 +173,12 @@ struct LiveViewState {
         return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style, $0.short) }
     }
 
+    /// The newest open fault when the banner shows another, more serious alert.
+    var faultBeside: String? {
+        guard let top = alert, top.style != .fault else { return nil }
+        return open.values.filter { $0.style == .fault }.max { $0.since < $1.since }?.text
+    }
+
     /// `lower-back` as "lower back".
     static func regionName(_ region: BodyRegion) -> String {
         String(region.spelling.map { $0 == "-" ? " " : $0 })
@@ -226,6 +232,7 @@ struct LiveViewState {
             bandMillimetres: profile.ball?.cellMillimetres ?? profile.rotation?.bandMillimetres ?? 20)
         model.cellSeconds = cellSeconds
         model.soundNote = soundNote
+        model.faultBeside = stale ? nil : faultBeside
         model.sourcePhrases = sourcePhrases
         if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {
             model.latchedAlert = ZoneStyle(rawValue: alerted.rawValue)
