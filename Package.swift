@@ -74,6 +74,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A population of people and sessions drawn from the literature, blind to the thresholds:
+        // it may not import RollSenseSignal nor read a profile (issue 24, docs/POPULATION.md).
+        .target(name: "RollSensePopulation", swiftSettings: strictSettings),
+        // Runs population sessions through the signal pipeline and scores its alerts against
+        // the planted labels; shared by population-bench and the seeded slice in make test.
+        .target(name: "RollSensePopulationScore", dependencies: ["RollSensePopulation", "RollSenseSignal", "RollSenseWire"],
+                swiftSettings: strictSettings),
+        .executableTarget(name: "population-bench", dependencies: ["RollSensePopulationScore", "RollSensePopulation", "RollSenseSignal"],
+                          swiftSettings: strictSettings),
+        .testTarget(name: "RollSensePopulationTests", dependencies: ["RollSensePopulationScore", "RollSensePopulation", "RollSenseSignal"],
+                    swiftSettings: strictSettings),
         .executableTarget(
             name: "bench-signal",
             dependencies: ["RollSenseSignal", "RollSenseWire"],

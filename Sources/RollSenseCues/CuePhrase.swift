@@ -44,6 +44,41 @@ public enum CuePhrase: Hashable, Sendable, CustomStringConvertible {
     case checkSensor
     /// The device came back after a disconnection.
     case sensorBack
+    /// A pain mark was stored at this force (rounded to `painNotedStepNewtons`): the spoken
+    /// confirmation, "Pain noted at 170 newtons".
+    case painNoted(newtons: Int)
+
+    /// The spoken force of a pain mark is rounded to this many newtons (so its words can be made
+    /// before the session from a few parts).
+    public static let painNotedStepNewtons = 10
+    /// The spoken force of a pain mark at most (higher is said as this).
+    public static let painNotedMaximumNewtons = 9_990
+
+    /// The pain confirmation for a force: rounded to the step, at least one step.
+    public static func painNoted(forceNewtons: Double) -> CuePhrase {
+        let step = Double(painNotedStepNewtons)
+        let rounded = forceNewtons.isFinite ? (forceNewtons / step).rounded() * step : step
+        return .painNoted(newtons: Int(min(Double(painNotedMaximumNewtons), max(step, rounded))))
+    }
+
+    /// Words a pain confirmation is joined from; every one is synthesised before a session.
+    public static let painNotedVocabulary: [String] = ["Pain noted at", "newtons."]
+        + (1...9).map { "\(numberWords[$0]) thousand" } + (1...9).map { "\(numberWords[$0]) hundred" }
+        + ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+    private static let numberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+    /// The parts a phrase is joined from (nil: synthesised whole from `text`). Only the pain
+    /// confirmation, whose number is known only when the person presses.
+    public var spokenParts: [String]? {
+        guard case .painNoted(let newtons) = self else { return nil }
+        let tens = ["ten", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+        var parts = ["Pain noted at"]
+        if newtons / 1000 > 0 { parts.append("\(Self.numberWords[newtons / 1000]) thousand") }
+        if newtons / 100 % 10 > 0 { parts.append("\(Self.numberWords[newtons / 100 % 10]) hundred") }
+        if newtons / 10 % 10 > 0 { parts.append(tens[newtons / 10 % 10 - 1]) }
+        return parts + ["newtons."]
+    }
 
     /// The words espeak-ng reads. Digits are read as numbers by every espeak-ng voice. One
     /// clause each: a full stop pauses ~0.35 s and a comma ~0.2 s at 175 words/min, which would
@@ -65,6 +100,7 @@ public enum CuePhrase: Hashable, Sendable, CustomStringConvertible {
         case .sensorUnplugged: return "Sensor unplugged."
         case .checkSensor: return "Check the sensor."
         case .sensorBack: return "Sensor back."
+        case .painNoted(let newtons): return "Pain noted at \(newtons) newtons."
         }
     }
 

@@ -118,6 +118,8 @@ public struct CuePlanner: Sendable {
             return (.timeUp(event.area.region), event.level == .stop ? .stop : .caution)
         case (.disconnected, .start), (.deviceDisconnected, .start): return (.sensorUnplugged, .fault)
         case (.deviceDisconnected, .end): return (.sensorBack, .info)
+        // The person hears what was stored; below a stop cue, which it never cuts off.
+        case (.painMark, _): return (.painNoted(forceNewtons: event.forceNewtons), .caution)
         case (.saturated, .start), (.flatLine, .start), (.sensorNotReady, .start), (.invalidValue, .start):
             return (.checkSensor, .fault)
         default: return nil

@@ -69,25 +69,6 @@ public struct ZoneProfile: Codable, Sendable, Equatable {
     public var minimumLatchSeconds: Double
 }
 
-extension ZoneProfile {
-    /// The body mass `percentBodyWeight` zones assume when none is given (the commands say so
-    /// on stderr and record it; docs/SAFETY.md).
-    public static let assumedBodyMassKilograms = 75.0
-
-    /// How many classifier units (newtons, or kilopascals for `kilopascals` zones) one profile
-    /// unit is: the mass's weight in percent for `percentBodyWeight` (`assumedBodyMassKilograms`
-    /// when nil), else 1. Nil when a given mass is not a positive number.
-    public func classifierUnitsPerProfileUnit(bodyMassKilograms: Double?) -> Double? {
-        switch unit {
-        case .newtons, .kilopascals: return 1
-        case .percentBodyWeight:
-            let mass = bodyMassKilograms ?? Self.assumedBodyMassKilograms
-            guard mass.isFinite, mass > 0 else { return nil }
-            return mass * standardGravityMetresPerSecondSquared / 100
-        }
-    }
-}
-
 extension SpineProfile {
     /// 1 for the channels nearest the middle of the layout (the centre saddles), else 0.
     public var centreChannelMask: SIMD4<Double> {
@@ -142,6 +123,9 @@ public struct TimeLimitProfile: Codable, Sendable, Equatable {
     public var holdCautionSeconds: Double
     /// Least time between two reminders of the same alert.
     public var reminderIntervalSeconds: Double
+    /// A pain mark older than this many days no longer lowers a limit (an estimate: pain
+    /// thresholds change as tissue recovers; docs/SAFETY.md). Files without it get the default.
+    public var painMarkExpiryDays: Double = TimeLimitProfile.defaultPainMarkExpiryDays
 }
 
 /// Sensor fault detection.
@@ -257,8 +241,9 @@ extension Profile {
     public static let maximumMillimetres = 10_000.0
 
     /// Checks every value; throws the first problem found, naming its key. Every number has a
-    /// range, so a typo such as `1e13` is an error naming its key, never an overflow later.
-    public func validate() throws(ProfileError) {
+    /// range, so a typo such as `1e13` is an error naming its key, never an overflow later; the
+    /// stop limit is at most `stopCeiling(bodyMassKilograms:)`.
+    public func validate(bodyMassKilograms: Double? = nil) throws(ProfileError) {
         func check(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) throws(ProfileError) {
             if !ok { throw ProfileError(key: key, problem: problem()) }
         }
@@ -295,6 +280,7 @@ extension Profile {
                   "must be above zones.target (\(zones.caution) <= \(zones.target))")
         try check(zones.stop.isFinite && zones.stop > zones.caution, "zones.stop",
                   "must be above zones.caution (\(zones.stop) <= \(zones.caution))")
+        try validateStopCeiling(bodyMassKilograms: bodyMassKilograms)
         try finiteNonNegative(zones.deadband, "zones.deadband", maximum: threshold)
         try check(zones.deadband < zones.caution - zones.target && zones.deadband < zones.stop - zones.caution,
                   "zones.deadband", "must be smaller than the gap between two zone thresholds")
@@ -327,6 +313,7 @@ extension Profile {
         try check(limits.holdNoticeSeconds < limits.holdCautionSeconds, "limits.holdNoticeSeconds",
                   "must be below limits.holdCautionSeconds (\(limits.holdNoticeSeconds) >= \(limits.holdCautionSeconds))")
         try finiteNonNegative(limits.reminderIntervalSeconds, "limits.reminderIntervalSeconds", maximum: daily)
+        try finitePositive(limits.painMarkExpiryDays, "limits.painMarkExpiryDays", maximum: TimeLimitProfile.maximumPainMarkExpiryDays)
 
         try finitePositive(faults.flatLineSeconds, "faults.flatLineSeconds", maximum: delay)
         try finitePositive(faults.saturationCounts, "faults.saturationCounts", maximum: 2_147_483_647)

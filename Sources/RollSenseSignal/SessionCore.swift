@@ -126,9 +126,14 @@ public struct SessionCore: Sendable {
     /// The person marked pain (the live view's key, the live page's button, or a recorded mark on
     /// replay): a `painMark` event at the last sample's time with the force then. Nothing before
     /// the first sample.
+    /// A second press less than `painMarkMergeSeconds` of device time after a mark is the same
+    /// mark (a double press or a bounce), so it makes no event.
     public mutating func markPain(_ output: (SessionOutput) -> Void) {
         rules.markPain(output)
     }
+
+    /// Presses closer than this (device time) are one pain mark (docs/SAFETY.md, "Pain marks").
+    public static let painMarkMergeSeconds = 3.0
 
     /// Closes every open condition at the last sample's time and hands out the figures; returns them.
     @discardableResult
@@ -167,6 +172,8 @@ struct SessionRules: Sendable {
     private var lastSequence: UInt64?
     private var samplesSinceHello = false
     private var finished = false
+    // Device time of the last pain mark: presses within SessionCore.painMarkMergeSeconds merge.
+    private var lastPainMarkTime: Int64?
 
     init(configuration: SessionConfiguration) {
         self.configuration = configuration
@@ -222,6 +229,8 @@ struct SessionRules: Sendable {
 
     mutating func markPain(_ output: (SessionOutput) -> Void) {
         guard end == nil, !finished, originTime != nil else { return }
+        if let previous = lastPainMarkTime, Double(lastTime - previous) < SessionCore.painMarkMergeSeconds * 1e6 { return }
+        lastPainMarkTime = lastTime
         pipeline?.markPain { Self.emit($0, &statistics, originTime, output) }
     }
 

@@ -43,6 +43,8 @@ public struct SessionStatistics: Sendable {
     public private(set) var alerts: [Alert] = []
     /// Every alert, kept or not.
     public private(set) var alertCount = 0
+    /// The person's pain marks, in order (`painMark` events; at most `maximumKeptAlertCount`).
+    public private(set) var painMarks: [Alert] = []
     /// Holds that reached a hold limit, each counted once however many limits it passed.
     public private(set) var holdCount = 0
     /// The longest continuous hold on one spot, in seconds.
@@ -165,6 +167,9 @@ public struct SessionStatistics: Sendable {
         if event.kind == .hold && event.phase == .start && !holdCounted {
             holdCounted = true
             holdCount += 1
+        }
+        if event.reason == .painMark && painMarks.count < Self.maximumKeptAlertCount {
+            painMarks.append(Alert(sessionSeconds: sessionSeconds, event: event))
         }
         guard event.level != .info, event.phase != .end, event.kind != .link else { return }
         alertCount += 1

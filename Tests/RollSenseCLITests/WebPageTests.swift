@@ -210,7 +210,9 @@ struct WebPageTests {
         let shownAt = try #require(Double(try browser.evaluate("document.getElementById('force').dataset.t") as? String ?? ""))
         try browser.click(elementID: "hurt")
         // "Recorded" only once the session's own painMark event came back to the page.
-        #expect(try browser.wait(until: "document.getElementById('marked').textContent.startsWith('Pain mark recorded at')"))
+        #expect(try browser.wait(until: "document.getElementById('marked').textContent.startsWith('Pain noted at')"))
+        let confirmation = try browser.evaluate("document.getElementById('marked').textContent") as? String ?? ""
+        #expect(try browser.evaluate("document.getElementById('limits').textContent") as? String == "stop 65 % body weight (478 N): built-in profile")
         #expect(demo.finish() == 0, "stderr: \(demo.stderr)")
 
         let marks = events(in: demo.lines).filter { $0.reason == "painMark" }
@@ -224,6 +226,7 @@ struct WebPageTests {
         let words = mark.message.split(separator: " ")
         let force = try #require(words.count >= 2 ? Double(words[words.count - 2]) : nil, "force in '\(mark.message)'")
         #expect(mark.message.hasPrefix("pain marked at"))
+        #expect(confirmation.hasPrefix("Pain noted at \(Int(force)) N"), "\(confirmation)")
         #expect(abs(force - (reading["forceN"] as? Double ?? 0)) < 25, "mark at \(force) N, reading \(reading)")
     }
 

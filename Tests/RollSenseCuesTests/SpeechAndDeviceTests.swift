@@ -39,6 +39,13 @@ import RollSenseSignal
         for phrase in CuePlanner.phrases(for: .massageBallLowerBack) {
             #expect(bank.durationMicroseconds(phrase) > 100_000, "\(phrase)")
         }
+        // A pain confirmation is joined from words made before the session: any force is said.
+        for newtons in [10, 170, 480, 1_250] {
+            let parts = CuePhrase.painNoted(newtons: newtons).spokenParts ?? []
+            let pieces = try parts.map { try synthesizer.synthesize($0).count }
+            // espeak-ng's length for a word varies by a few samples from run to run.
+            #expect(abs(bank.samples(.painNoted(newtons: newtons)).count - pieces.reduce(0, +)) < 2_205, "\(newtons) N")
+        }
     }
 
     // MARK: - ALSA

@@ -121,30 +121,40 @@ import Testing
 }
 
 @Suite struct PersonalLimitsTests {
+    static let now = 1_800_000_000.0
+    static let origins = LimitOrigins(all: .builtIn(profile: "test"))
+
+    /// Marks newest first, one a minute apart.
+    static func limits(_ base: Profile, _ forces: [Double], mass: Double? = nil) -> PersonalLimits {
+        let marks = forces.enumerated().map { PersonalLimits.Mark(forceNewtons: $1, unixSeconds: now - Double($0) * 60) }
+        return PersonalLimits(profile: base, origins: origins, marks: marks, nowUnixSeconds: now, bodyMassKilograms: mass)
+    }
+
     @Test func theStopIsEightTenthsOfTheMedianMarkAndNeverAboveTheProfile() throws {
         let base = Profile.massageBallLowerBack  // zones in newtons: 10 / 50 / 80
-        let none = PersonalLimits(profile: base, recentMarkForcesNewtons: [], bodyMassKilograms: nil)
+        let none = Self.limits(base, [])
         #expect(none.profile == base)
-        #expect(none.source == .profile)
+        #expect(none.origins == Self.origins)
         // Median of the newest five (60, 55, 70, 40, 65) is 60: stop 48 N, caution 40.8 N.
-        let marked = PersonalLimits(profile: base, recentMarkForcesNewtons: [60, 55, 70, 40, 65, 10], bodyMassKilograms: nil)
+        let marked = Self.limits(base, [60, 55, 70, 40, 65, 10])
         #expect(marked.profile.zones.stop == 48)
         #expect(abs(marked.profile.zones.caution - 40.8) < 1e-9)
-        #expect(marked.source == .painMarks(count: 5, medianNewtons: 60))
+        #expect(marked.origins.stop == .painMarks(count: 5, medianNewtons: 60, datesUnixSeconds: (0..<5).map { Self.now - Double($0) * 60 }, floorApplied: false))
         try marked.profile.validate()
         // Marks above the profile's stop never raise it.
-        let high = PersonalLimits(profile: base, recentMarkForcesNewtons: [200, 220], bodyMassKilograms: nil)
+        let high = Self.limits(base, [200, 220])
         #expect(high.profile == base)
     }
 
     @Test func percentOfBodyWeightZonesConvertTheMarkWithTheBodyMass() throws {
         let base = Profile.foamRollerLowerBack
-        let limits = PersonalLimits(profile: base, recentMarkForcesNewtons: [400], bodyMassKilograms: 100)
+        let limits = Self.limits(base, [400], mass: 100)
         #expect(abs(limits.profile.zones.stop - 320 / (100 * 9.80665) * 100) < 1e-9)
         try limits.profile.validate()
-        // A very low mark still gives a valid profile (target and deadband shrink with it).
-        let low = PersonalLimits(profile: base, recentMarkForcesNewtons: [60], bodyMassKilograms: 100)
+        // A very low mark gives a valid profile held at the floor, half the profile's stop.
+        let low = Self.limits(base, [60], mass: 100)
         try low.profile.validate()
-        #expect(low.profile.zones.stop < base.zones.target)
+        #expect(low.profile.zones.stop == base.zones.stop * PersonalLimits.stopFloorFraction)
+        #expect(low.stopBelowFloor != nil)
     }
 }

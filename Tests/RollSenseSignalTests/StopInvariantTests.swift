@@ -36,7 +36,7 @@ struct StopInvariantTests {
             profile.zones.deadband = min(profile.zones.deadband, 0.3 * (profile.zones.stop - profile.zones.caution),
                                          0.3 * (profile.zones.caution - profile.zones.target))
             profile.zones.onDelaySeconds = onDelaySeconds
-            return (try? profile.validate()) == nil ? nil : profile
+            return (try? profile.validate(bodyMassKilograms: bodyMassKilograms)) == nil ? nil : profile
         }
     }
 
@@ -59,14 +59,20 @@ struct StopInvariantTests {
 
     static let period: Int64 = 10_000
 
+    /// The situation's marks applied as a session would: all made within the last minute.
+    static func personalLimits(_ base: Profile, _ situation: Situation) -> PersonalLimits {
+        let now = 1_800_000_000.0
+        let marks = situation.markForcesNewtons.enumerated().map { PersonalLimits.Mark(forceNewtons: $1, unixSeconds: now - Double($0)) }
+        return PersonalLimits(profile: base, origins: LimitOrigins(all: .builtIn(profile: base.name)), marks: marks,
+                              nowUnixSeconds: now, bodyMassKilograms: situation.bodyMassKilograms)
+    }
+
     /// Runs a situation: 3 s at a third of the effective stop (contact), then the level held for
     /// the on-delay plus 2 s, position faults repeated once a second from 1 s on. Returns the
     /// effective stop in newtons, when the level began, and the events.
     static func run(_ situation: Situation) throws -> (stopNewtons: Double, levelStart: Int64, events: [SignalEvent])? {
         guard let base = situation.profile() else { return nil }
-        let limits = PersonalLimits(profile: base, recentMarkForcesNewtons: situation.markForcesNewtons,
-                                    bodyMassKilograms: situation.bodyMassKilograms)
-        let profile = limits.profile
+        let profile = personalLimits(base, situation).profile
         var pipeline = try SignalPipeline(profile: profile, bodyMassKilograms: situation.bodyMassKilograms)
         let scale = profile.zones.classifierUnitsPerProfileUnit(bodyMassKilograms: situation.bodyMassKilograms) ?? 1
         let stopNewtons = profile.zones.stop * scale
@@ -102,8 +108,7 @@ struct StopInvariantTests {
     @Test func painMarksNeverRaiseALimit() async {
         await propertyCheck(count: 300, input: Self.situations) { situation in
             guard let base = situation.profile() else { return }
-            let limits = PersonalLimits(profile: base, recentMarkForcesNewtons: situation.markForcesNewtons,
-                                        bodyMassKilograms: situation.bodyMassKilograms)
+            let limits = Self.personalLimits(base, situation)
             #expect(limits.profile.zones.stop <= base.zones.stop, "\(situation)")
             #expect(limits.profile.zones.caution <= base.zones.caution, "\(situation)")
         }

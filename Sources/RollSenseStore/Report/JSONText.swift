@@ -30,7 +30,13 @@ public enum JSONText {
     /// write this line; `message` is the event's sentence for people.
     public static func eventLine(_ event: SignalEvent, sessionSeconds: Double, message: String) -> String {
         let phase = event.phase == .instant ? "instant" : event.phase.rawValue
-        return "{\"type\":\"event\",\"t\":\(fixedDecimal(sessionSeconds, digits: 3) ?? "null"),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(string(message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(string(event.area.name))}"
+        return "{\"type\":\"event\",\"t\":\(fixedDecimal(sessionSeconds, digits: 3) ?? "null"),\"kind\":\"\(event.kind.rawValue)\",\"level\":\"\(event.level.rawValue)\",\"phase\":\"\(phase)\",\"reason\":\"\(event.reason.rawValue)\",\"message\":\(string(message)),\"zone\":\"\(event.zone.rawValue)\",\"area\":\(string(event.area.name))\(painMarkFields(event))}"
+    }
+
+    /// A pain mark's force and estimated pressure, which the person (and an export) reads back.
+    private static func painMarkFields(_ event: SignalEvent) -> String {
+        guard event.reason == .painMark else { return "" }
+        return ",\"forceN\":\(fixedDecimal(event.forceNewtons, digits: 1) ?? "null"),\"pressureKPa\":\(fixedDecimal(event.pressureKilopascals, digits: 1) ?? "null")"
     }
 }
 

@@ -130,6 +130,18 @@ public enum ReportSVG {
             svg += "<path d=\"M\(coordinate(px - 5)) \(marginTop - 9)h10l-5 8z\" fill=\"\(colour)\"/></g>\n"
         }
         svg += "</g>\n"
+        // Pain marks: a purple ring at the force the person marked, with a line to the top; the
+        // person's own stop signal, so never thinned like alerts.
+        if !report.painMarks.isEmpty {
+            svg += "<g id=\"pain-marks\">\n"
+            for mark in report.painMarks.prefix(maximumAlertMarkers) {
+                let px = x(mark.sessionSeconds)
+                svg += "<g class=\"pain-mark\"><title>\(escape(clock(mark.sessionSeconds) + " pain mark at \(Int(mark.event.forceNewtons.rounded())) N"))</title>"
+                svg += "<line x1=\(attr(px)) y1=\"\(marginTop)\" x2=\(attr(px)) y2=\(attr(y(mark.event.forceNewtons))) stroke=\"#7d3c98\" stroke-width=\"1.2\"/>"
+                svg += "<circle cx=\(attr(px)) cy=\(attr(y(mark.event.forceNewtons))) r=\"5\" fill=\"#ffffff\" stroke=\"#7d3c98\" stroke-width=\"2.5\"/></g>\n"
+            }
+            svg += "</g>\n"
+        }
         // Legend above the plot.
         var legendX = Double(marginLeft)
         let legendY = 44
@@ -148,6 +160,9 @@ public enum ReportSVG {
         }
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#e67e22\"/>", "caution alert")
         item("<path d=\"M{x} {y}h10l-5 8z\" fill=\"#c0392b\"/>", "stop alert")
+        if !report.painMarks.isEmpty {
+            item("<circle cx=\"{x5}\" cy=\"{y5}\" r=\"4\" fill=\"#ffffff\" stroke=\"#7d3c98\" stroke-width=\"2\"/>", "pain mark")
+        }
         svg += "</g>\n"
         if !report.positionCells.isEmpty {
             svg += bodyGrid(report, top: heightPixels)
@@ -319,7 +334,7 @@ extension String {
     /// Fills the legend swatch placeholders `{x}`, `{y}` and `{y5}` (the swatch's middle).
     fileprivate func replacingPlaceholder(x: Double, y: Double) -> String {
         var text = self
-        for (key, value) in [("{x}", x), ("{y5}", y + 5), ("{y}", y)] {
+        for (key, value) in [("{x5}", x + 5), ("{x}", x), ("{y5}", y + 5), ("{y}", y)] {
             while let range = text.range(of: key) { text.replaceSubrange(range, with: ReportSVG.coordinate(value)) }
         }
         return text + "\n"

@@ -113,7 +113,8 @@ struct ReplayCommand: ParsableCommand {
             jsonOutput.summary(stats)
         } else {
             print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true, maximumAlertLines: 8,
-                                     columns: standardOutputColumns()))
+                                     columns: standardOutputColumns(), origins: LimitText.allBuiltIn(setup.origins) ? nil : setup.origins,
+                                     bodyMassKilograms: setup.bodyMassKilograms))
         }
         if let failure { throw failure }
         if let voiceError { throw voiceError }

@@ -51,7 +51,7 @@ struct ReportCommand: ParsableCommand {
             try svgFile.writeLine(document)
             try svgFile.commit()
         }
-        say(json ? Self.jsonText(report, profile: setup.profile, start: start) : Self.text(report, profile: setup.profile, start: start))
+        say(json ? Self.jsonText(report, setup: setup, start: start) : Self.text(report, setup: setup, start: start))
     }
 
     static func isoMinute(_ date: Date) -> String {
@@ -60,9 +60,11 @@ struct ReportCommand: ParsableCommand {
         return String(formatter.string(from: date).prefix(16))
     }
 
-    static func text(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
-        SummaryText.render(report, title: "RollSense report: \(profile.name), started \(isoMinute(start)) UTC", profile: profile,
-                           showsDailyTotal: false, maximumAlertLines: nil, columns: standardOutputColumns())
+    static func text(_ report: SessionStatistics, setup: CaptureSessionSetup, start: Date) -> String {
+        let profile = setup.profile
+        return SummaryText.render(report, title: "RollSense report: \(profile.name), started \(isoMinute(start)) UTC", profile: profile,
+                                  showsDailyTotal: false, maximumAlertLines: nil, columns: standardOutputColumns(),
+                                  origins: setup.origins, bodyMassKilograms: setup.bodyMassKilograms)
     }
 
     /// The position fields of the JSON report, empty without a rotation sensor.
@@ -78,13 +80,14 @@ struct ReportCommand: ParsableCommand {
         return ",\"position\":{\"bands\":[\(bands)]\(cells),\"unknownS\":\(number(report.positionUnknownSeconds, digits: 3)),\"reanchors\":\(report.positionReanchors),\"strokes\":\(report.strokes)}"
     }
 
-    static func jsonText(_ report: SessionStatistics, profile: Profile, start: Date) -> String {
+    static func jsonText(_ report: SessionStatistics, setup: CaptureSessionSetup, start: Date) -> String {
+        let profile = setup.profile
         func object(_ values: [String: Double]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(number($0.value, digits: 3))" }.joined(separator: ",") + "}"
         }
         let alerts = report.alerts.map {
             "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event, profile: profile)))}"
         }.joined(separator: ",")
-        return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)]\(positionJSON(report))}"
+        return "{\"type\":\"report\",\"profile\":\(quote(profile.name)),\"start\":\(quote(isoMinute(start))),\"samples\":\(report.sampleCount),\"durationS\":\(number(report.durationSeconds, digits: 3)),\"contactS\":\(number(report.contactSeconds, digits: 3)),\"contactSByArea\":\(object(report.contactSecondsByArea)),\"peakForceN\":\(number(report.peakForceNewtons, digits: 2)),\"meanForceN\":\(number(report.meanForceNewtons, digits: 2)),\"peakPressureKPa\":\(number(report.peakPressureKilopascals, digits: 3)),\"meanPressureKPa\":\(number(report.meanPressureKilopascals, digits: 3)),\"secondsByZone\":\(object(report.secondsByZone)),\"holds\":\(report.holdCount),\"longestHoldS\":\(number(report.longestHoldSeconds, digits: 3)),\"alertCount\":\(report.alertCount),\"alerts\":[\(alerts)],\"painMarks\":\(LimitText.painMarksJSON(report)),\"limits\":{\(LimitText.json(profile.zones, origins: setup.origins))}\(positionJSON(report))}"
     }
 }

@@ -25,6 +25,8 @@ struct CaptureOptions: ParsableArguments {
 struct CaptureSessionSetup {
     var source: CaptureByteSource
     var profile: Profile
+    /// Where the profile's zone limits came from (as the live session recorded it, when it did).
+    var origins: LimitOrigins
     var bodyMassKilograms: Double?
     var calibration: @Sendable (DeviceInfo?) -> Calibration
     /// Where the live session stopped (`--duration`), so the replay stops there too.
@@ -55,19 +57,30 @@ struct CaptureSessionSetup {
             guard let profile = try? value.decoded(as: Profile.self), (try? profile.validate()) != nil else { return nil }
             return profile
         } : nil
-        let profile = try recordedProfile ?? ProfileResolver.resolve(
-            // A profile the recording names but this program does not have (a file on another
-            // machine) falls back to the defaults for its tool and area.
-            name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
-            tool: metadata.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
-            area: metadata.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
-            overrides: config.profileOverrides)
+        let profile: Profile
+        let origins: LimitOrigins
+        if let recordedProfile {
+            profile = recordedProfile
+            origins = metadata.fields["limitOrigins"].flatMap { try? $0.decoded(as: LimitOrigins.self) }
+                ?? LimitOrigins(all: .recording(path: absolutePath(options.file)))
+        } else {
+            let resolved = try ProfileResolver.resolve(
+                // A profile the recording names but this program does not have (a file on another
+                // machine) falls back to the defaults for its tool and area.
+                name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
+                tool: metadata.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
+                area: metadata.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
+                overrides: config.profileOverrides, configPath: config.path,
+                bodyWeightKilograms: options.bodyWeight ?? metadata.bodyMassKilograms ?? config.bodyWeightKilograms)
+            profile = resolved.profile
+            origins = resolved.origins
+        }
         let store = CalibrationStore(environment: environment)
         let stored = try store.all()
         // The runner calls the calibration closure on the thread that reads this reader.
         nonisolated(unsafe) let reader = source.reader
         return CaptureSessionSetup(
-            source: source, profile: profile,
+            source: source, profile: profile, origins: origins,
             bodyMassKilograms: options.bodyWeight ?? metadata.bodyMassKilograms ?? config.bodyWeightKilograms,
             calibration: { info in
                 // The calibration the live session used, recorded after the HELLO; else this

@@ -6,7 +6,7 @@ import RollSenseSignal
 import RollSenseStore
 import RollSenseWire
 
-/// JSON lines on standard output, one object per line: `reading`, `event`, `device`, `channels`,
+/// JSON lines on standard output, one object per line: `limits` (live, first), `reading`, `event`, `device`, `channels`,
 /// `summary`.
 /// Hand-written with fixed decimals so the same session always gives the same bytes.
 final class JSONLinesOutput: SessionSink {
@@ -100,7 +100,7 @@ final class JSONLinesOutput: SessionSink {
         let alerts = stats.alerts.map {
             "{\"t\":\(number($0.sessionSeconds, digits: 3)),\"kind\":\(quote($0.kind)),\"level\":\(quote($0.level)),\"message\":\(quote(EventWording.sentence($0.event, profile: profile)))}"
         }.joined(separator: ",")
-        write("{\"type\":\"summary\",\"durationS\":\(number(stats.durationSeconds, digits: 2)),\"samples\":\(stats.sampleCount),\"contactS\":\(number(stats.contactSeconds, digits: 2)),\"contactSByArea\":\(object(stats.contactSecondsByArea)),\"peakForceN\":\(number(stats.peakForceNewtons, digits: 1)),\"meanForceN\":\(number(stats.meanForceNewtons, digits: 1)),\"peakPressureKPa\":\(number(stats.peakPressureKilopascals, digits: 2)),\"meanPressureKPa\":\(number(stats.meanPressureKilopascals, digits: 2)),\"secondsByZone\":\(object(stats.secondsByZone)),\"holds\":\(stats.holdCount),\"todayS\":\(number(stats.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(stats.dailyLimitSeconds, digits: 0)),\"alerts\":[\(alerts)]}")
+        write("{\"type\":\"summary\",\"durationS\":\(number(stats.durationSeconds, digits: 2)),\"samples\":\(stats.sampleCount),\"contactS\":\(number(stats.contactSeconds, digits: 2)),\"contactSByArea\":\(object(stats.contactSecondsByArea)),\"peakForceN\":\(number(stats.peakForceNewtons, digits: 1)),\"meanForceN\":\(number(stats.meanForceNewtons, digits: 1)),\"peakPressureKPa\":\(number(stats.peakPressureKilopascals, digits: 2)),\"meanPressureKPa\":\(number(stats.meanPressureKilopascals, digits: 2)),\"secondsByZone\":\(object(stats.secondsByZone)),\"holds\":\(stats.holdCount),\"todayS\":\(number(stats.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(stats.dailyLimitSeconds, digits: 0)),\"alerts\":[\(alerts)],\"painMarks\":\(LimitText.painMarksJSON(stats))}")
     }
 }
 

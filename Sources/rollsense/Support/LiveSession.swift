@@ -14,6 +14,8 @@ import Synchronization
 /// Everything a live session needs, resolved from flags, config and defaults.
 struct LiveSessionSettings {
     var profile: Profile
+    /// Where the profile's zone limits came from; nil: the built-in profile (the demo).
+    var origins: LimitOrigins?
     var bodyMassKilograms: Double?
     var durationSeconds: Double?
     var json: Bool
@@ -53,11 +55,13 @@ struct LiveSessionSettings {
     static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
-        let profile = try ProfileResolver.resolve(
+        let resolved = try ProfileResolver.resolve(
             name: options.profile ?? config.profile,
             tool: options.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
             area: options.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
-            overrides: config.profileOverrides)
+            overrides: config.profileOverrides, configPath: config.path,
+            bodyWeightKilograms: options.bodyWeight ?? config.bodyWeightKilograms)
+        let profile = resolved.profile
         let dataDirectory: String
         do { dataDirectory = try DataDirectory.resolve(flag: options.dataDir, environment: environment) } catch {
             throw CommandFailure.usage("\(error) Pass --data-dir PATH.")
@@ -89,6 +93,7 @@ struct LiveSessionSettings {
             color: colorEnabled(environment: environment), recordPath: recordPath,
             dataDirectory: dataDirectory, title: title)
         settings.calibration = calibration
+        settings.origins = resolved.origins
         settings.person = options.person ?? config.person ?? PersonalLimitsLoader.defaultPerson
         settings.bodyMassAssumed = mass.assumed
         settings.voice = VoiceSettings.resolve(voice, config: config)
@@ -117,8 +122,9 @@ enum LiveSession {
         // The person's own stop limit from their pain marks (never above the profile's).
         let limits: PersonalLimits
         do {
-            limits = try PersonalLimitsLoader.load(profile: settings.profile, person: settings.person,
-                                                   bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
+            let origins = settings.origins ?? LimitOrigins(all: .builtIn(profile: settings.profile.name))
+            limits = try PersonalLimitsLoader.load(ResolvedProfile(profile: settings.profile, origins: origins, baseOrigin: origins.stop),
+                                                   person: settings.person, bodyMassKilograms: settings.bodyMassKilograms, ledger: ledger)
         } catch { throw CommandFailure.data("\(error)") }
         let profile = limits.profile
         // Before the recording is created: a wrong voice or --audio-out path costs no file. The
@@ -130,8 +136,10 @@ enum LiveSession {
         if settings.bodyMassAssumed {
             printError("rollsense: no body weight given: zones assume \(Int(PersonalLimitsLoader.assumedBodyMassKilograms)) kg. Pass --body-weight or set bodyWeightKg in config.json.")
         }
-        if case .painMarks = limits.source {
-            printError("rollsense: stop limit from your pain marks (\(LimitsCommand.sourceText(limits.source))); `rollsense limits` shows and resets it.")
+        // A stop limit not from the built-in profile is said before the view opens too (the view's
+        // and the page's first lines say it for every origin).
+        if limits.origins.stop != .builtIn(profile: profile.name) {
+            printError("rollsense: stop limit \(LimitText.value(profile.zones.stop, unit: profile.zones.unit, mass: settings.bodyMassKilograms)) from \(LimitText.origin(limits.origins.stop)); `rollsense limits` shows every limit and your pain marks.")
         }
         let priorSeconds: Double
         do { priorSeconds = try ledger.todayTotalSeconds(area: region, day: LocalDay(startWall, in: timeZone)) } catch {
@@ -153,6 +161,8 @@ enum LiveSession {
             // has said who it is.
             metadata.profile = JSONValue(encoding: profile)
             metadata.bodyMassKilograms = settings.bodyMassKilograms
+            // `report` says where each limit came from, as the live session knew it.
+            metadata.fields["limitOrigins"] = JSONValue(encoding: limits.origins)
             do { capture = try CaptureWriter(path: path, metadata: metadata, startWallClock: startWall) } catch {
                 throw CommandFailure.data("Cannot record to \(path): \(error)")
             }
@@ -181,7 +191,7 @@ enum LiveSession {
         do {
             web = try WebOutput.start(settings.webAddress, token: settings.webToken, profile: profile, bodyMassKilograms: settings.bodyMassKilograms,
                                       bodyMassKnown: !settings.bodyMassAssumed, mode: .live, color: settings.color && standardErrorIsTerminal(),
-                                      baudRate: baudRate)
+                                      baudRate: baudRate, limitsLine: LimitText.headline(profile.zones, origins: limits.origins, mass: settings.bodyMassKilograms))
         } catch {
             try? capture?.close()
             throw error
@@ -192,6 +202,10 @@ enum LiveSession {
             printError("The view starts when a page connects or you press Enter (at most \(Int(WebOutput.linkWaitSeconds)) s).")
             web.waitForFirstPageOrEnter { stopRequested.load(ordering: .relaxed) }
         }
+        if settings.json {
+            // The limits the session runs with and where each came from, before any reading.
+            say("{\"type\":\"limits\",\(LimitText.json(profile.zones, origins: limits.origins))}")
+        }
         let json = JSONLinesOutput(profile: profile, durationSeconds: settings.durationSeconds, baudRate: baudRate, waitNotice: { printError($0) })
         var terminal: LiveTerminalOutput?
         if !settings.json {
@@ -199,6 +213,7 @@ enum LiveSession {
             if let web { title += " · page \(web.server.address)" }
             var state = LiveViewState(profile: profile, title: title, bodyMassKilograms: settings.bodyMassKilograms)
             if noSoundDevice { state.soundNote = VoiceSettings.noDeviceNote }
+            state.limitsLine = LimitText.headline(profile.zones, origins: limits.origins, mass: settings.bodyMassKilograms)
             state.baudRate = baudRate
             terminal = LiveTerminalOutput(state: state, color: settings.color, bell: settings.bell)
         }
@@ -265,7 +280,11 @@ enum LiveSession {
             } else {
                 print(SummaryText.render(stats, title: "RollSense session summary", profile: profile, showsDailyTotal: true,
                                          maximumAlertLines: 8, recordPath: settings.recordPath,
-                                         uncalibrated: rawCounts, columns: standardOutputColumns()))
+                                         uncalibrated: rawCounts, columns: standardOutputColumns(),
+                                         // Limits not all built in (config, a file, pain marks) are
+                                         // said with their origin; the built-in ones need no line.
+                                         origins: LimitText.allBuiltIn(limits.origins) ? nil : limits.origins,
+                                         bodyMassKilograms: settings.bodyMassKilograms, marksStored: true))
             }
         }
         if rawCounts && settings.json {

@@ -21,10 +21,16 @@ enum PersonalLimitsLoader {
         return profile.zones.unit == .percentBodyWeight ? (assumedBodyMassKilograms, true) : (nil, false)
     }
 
-    /// Reads the person's recent marks for the profile's region and tool and applies them.
-    static func load(profile: Profile, person: String, bodyMassKilograms: Double?, ledger: HistoryLedger) throws(HistoryError) -> PersonalLimits {
-        let marks = try ledger.painMarks(person: person, area: profile.region.rawValue, tool: profile.tool.rawValue,
-                                         limit: PersonalLimits.recentMarkCount)
-        return PersonalLimits(profile: profile, recentMarkForcesNewtons: marks.map(\.forceNewtons), bodyMassKilograms: bodyMassKilograms)
+    /// Marks read from the ledger at most: far more than can count (the newest unexpired five).
+    static let markReadLimit = 1_000
+
+    /// Reads the person's marks for the profile's region and tool and applies the unexpired ones.
+    static func load(_ resolved: ResolvedProfile, person: String, bodyMassKilograms: Double?, ledger: HistoryLedger,
+                     now: Date = Date()) throws(HistoryError) -> PersonalLimits {
+        let profile = resolved.profile
+        let marks = try ledger.painMarks(person: person, area: profile.region.rawValue, tool: profile.tool.rawValue, limit: markReadLimit)
+        return PersonalLimits(profile: profile, origins: resolved.origins,
+                              marks: marks.map { .init(forceNewtons: $0.forceNewtons, unixSeconds: $0.date.timeIntervalSince1970) },
+                              nowUnixSeconds: now.timeIntervalSince1970, bodyMassKilograms: bodyMassKilograms)
     }
 }

@@ -1,17 +1,40 @@
 import Foundation
 import RollSenseSignal
 
+/// A profile and where each of its zone limits came from.
+struct ResolvedProfile {
+    var profile: Profile
+    var origins: LimitOrigins
+    /// Where the profile itself came from (a built-in or a file).
+    var baseOrigin: LimitOrigin
+    /// Dotted keys config.json's `profileOverrides` set.
+    var overriddenKeys: Set<String> = []
+    var configPath = "config.json"
+
+    /// Where any profile key's value came from.
+    func origin(of key: String) -> LimitOrigin {
+        overriddenKeys.contains(key) ? .config(path: configPath) : baseOrigin
+    }
+}
+
 /// Builds the profile a session runs: a built-in name or a JSON file, then the config's
-/// overrides, then the tool and area flags; the result is validated.
+/// overrides, then the tool and area flags; the result is validated, its stop against
+/// `Profile.stopCeiling(bodyMassKilograms:)`, and errors name the file and key that set the value.
 enum ProfileResolver {
-    static func resolve(name: String?, tool: Tool?, area: BodyRegion?, overrides: [String: Any]) throws(CommandFailure) -> Profile {
+    /// `bodyWeightKilograms` is the one given (flag or config); zones in percent of body weight
+    /// without one are checked at the assumed mass, as the session will run them.
+    static func resolve(name: String?, tool: Tool?, area: BodyRegion?, overrides: [String: Any], configPath: String,
+                                   bodyWeightKilograms: Double?) throws(CommandFailure) -> ResolvedProfile {
         let chosen = name ?? (tool == .tennisBall || tool == .lacrosseBall ? Profile.massageBallLowerBack.name : Profile.foamRollerLowerBack.name)
         var profile: Profile
+        let baseOrigin: LimitOrigin
         if let builtIn = Profile.builtIn(named: chosen) {
             profile = builtIn
+            baseOrigin = .builtIn(profile: builtIn.name)
         } else if FileManager.default.fileExists(atPath: chosen) {
             guard let data = FileManager.default.contents(atPath: chosen) else { throw .usage("Cannot read profile \(chosen): check its permissions.") }
             profile = try decode(data, source: chosen)
+            baseOrigin = .profileFile(path: absolutePath(chosen))
         } else {
             throw .usage("--profile " + unknown(chosen))
         }
@@ -28,10 +51,29 @@ enum ProfileResolver {
         }
         if let tool { profile.tool = tool }
         if let area { profile.region = area }
-        do { try profile.validate() } catch {
-            throw .usage("Invalid profile value \(error.key): \(error.problem). Fix it in the profile file or config.json profileOverrides.")
+        let overridden = Set(keyPaths(overrides))
+        func origin(_ key: String) -> LimitOrigin { overridden.contains(key) ? .config(path: configPath) : baseOrigin }
+        let mass = PersonalLimitsLoader.bodyMass(given: bodyWeightKilograms, profile: profile).kilograms
+        do { try profile.validate(bodyMassKilograms: mass) } catch {
+            switch origin(error.key) {
+            case .config(let path):
+                throw .usage("\(path): profileOverrides key \"\(error.key)\" \(error.problem). Fix it there.")
+            case .profileFile(let path):
+                throw .usage("\(path): key \"\(error.key)\" \(error.problem). Fix it in that file.")
+            default:
+                let with = [tool.map { "--tool \($0.rawValue)" }, mass.map { "\(Int($0.rounded())) kg" }].compactMap { $0 }.joined(separator: ", ")
+                throw .usage("Built-in profile \(profile.name) (\(with)): key \"\(error.key)\" \(error.problem). Choose a profile for this tool, or set a lower \(error.key) in config.json profileOverrides.")
+            }
         }
-        return profile
+        return ResolvedProfile(profile: profile, origins: LimitOrigins(target: origin("zones.target"), caution: origin("zones.caution"), stop: origin("zones.stop")),
+                               baseOrigin: baseOrigin, overriddenKeys: overridden, configPath: configPath)
+    }
+
+    /// Every leaf key an override sets, dotted (`zones.stop`).
+    private static func keyPaths(_ object: [String: Any], prefix: String = "") -> [String] {
+        object.flatMap { key, value in
+            (value as? [String: Any]).map { keyPaths($0, prefix: prefix + key + ".") } ?? [prefix + key]
+        }
     }
 
     /// Whether `name` is a built-in profile or an existing file.

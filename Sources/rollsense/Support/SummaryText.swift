@@ -4,12 +4,14 @@ import RollSenseSignal
 /// The one text rendering of a session's figures: the summary after a live session and the body
 /// of `rollsense report`.
 enum SummaryText {
+    /// `origins` adds the zone limits with where each came from (nil: not shown);
     /// `showsDailyTotal` adds today's total against the limit (live: the ledger's day is known);
     /// `maximumAlertLines` caps the alert list (nil: all kept alerts); `columns` is the
     /// terminal's width to wrap to between words (nil: not a terminal, lines kept whole).
     static func render(
         _ stats: SessionStatistics, title: String, profile: Profile, showsDailyTotal: Bool, maximumAlertLines: Int?,
-        recordPath: String? = nil, uncalibrated: Bool = false, columns: Int? = nil
+        recordPath: String? = nil, uncalibrated: Bool = false, columns: Int? = nil,
+        origins: LimitOrigins? = nil, bodyMassKilograms: Double? = nil, marksStored: Bool = false
     ) -> String {
         // Label and value pairs, laid out in one column below.
         var rows: [(label: String, value: String)] = []
@@ -48,6 +50,12 @@ enum SummaryText {
             // Time the measurement was blind: said beside the figures it is missing from.
             rows.append(("Board gone", "\(clock(stats.boardGoneSeconds))\(stats.boardGoneCount > 1 ? " (\(stats.boardGoneCount) times)" : "")"))
         }
+        // The limits the session was judged by and where each came from (docs/SAFETY.md).
+        if let origins { rows += LimitText.summaryRows(profile.zones, origins: origins, mass: bodyMassKilograms) }
+        if !stats.painMarks.isEmpty {
+            // A live session's marks are stored and count from the next session on (docs/SAFETY.md).
+            rows.append(("Pain marks", "\(stats.painMarks.count)" + (marksStored ? "; they count from your next session" : "")))
+        }
         rows.append(("Alerts", "\(stats.alertCount)"))
         if let recordPath { rows.append(("Recorded to", recordPath)) }
         // Values in one column after the longest label; a narrow terminal moves the column left
@@ -65,6 +73,14 @@ enum SummaryText {
                 let nested = "  " + row.label.prefix { $0 == " " }
                 lines += hangingWrap(row.label, firstPrefix: nested, indent: nested.count + 2, columns: columns)
                 lines += hangingWrap(row.value, firstPrefix: String(repeating: " ", count: valueColumn), indent: valueColumn, columns: columns)
+            }
+            if row.label == "Pain marks" {
+                for mark in stats.painMarks {
+                    // After a live session (`marksStored`) the mark is in the ledger: say how to take back a stray one.
+                    let line = "at \(format(mark.event.forceNewtons, digits: 0)) N, ~\(format(mark.event.pressureKilopascals, digits: 1)) kPa est."
+                        + (marksStored ? " (`rollsense limits --marks` lists and removes marks)" : "")
+                    lines += hangingWrap(line, firstPrefix: "    \(clock(mark.sessionSeconds))  ", indent: 6, columns: columns)
+                }
             }
             if row.label == "Alerts" {
                 let shown = maximumAlertLines.map { Array(stats.alerts.prefix($0)) } ?? stats.alerts

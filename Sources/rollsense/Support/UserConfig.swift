@@ -20,6 +20,8 @@ struct UserConfig {
     var voiceRate: Int?
     var language: String?
     var audioDevice: String?
+    /// The file these came from (also when it does not exist), for errors and limit origins.
+    var path = "config.json"
 
     static let knownKeys: Set<String> = ["bodyWeightKg", "tool", "area", "profile", "profileOverrides", "bell", "person",
                                          "voice", "tone", "voiceRate", "language", "audioDevice"]
@@ -33,11 +35,13 @@ struct UserConfig {
     /// Loads the config file; a missing file is an empty config. Errors name the key.
     static func load(environment: [String: String]) throws(CommandFailure) -> UserConfig {
         let path = directory(environment: environment) + "/config.json"
-        guard FileManager.default.fileExists(atPath: path) else { return UserConfig() }
+        guard FileManager.default.fileExists(atPath: path) else { return UserConfig(path: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .usage("Cannot read \(path): check its permissions.")
         }
-        return try parse(data, path: path)
+        var config = try parse(data, path: path)
+        config.path = path
+        return config
     }
 
     static func parse(_ data: Data, path: String) throws(CommandFailure) -> UserConfig {

@@ -74,7 +74,7 @@ final class WebOutput: SessionSink {
     /// Starts the server on `address`; errors say what to change. `bodyMassKilograms` places
     /// the zones; `bodyMassKnown` says whether it is the person's (for "% of body weight").
     init(address: WebAddress, token: String?, profile: Profile, bodyMassKilograms: Double?, bodyMassKnown: Bool = true, mode: Mode = .live,
-         baudRate: Int? = nil) throws {
+         baudRate: Int? = nil, limitsLine: String? = nil) throws {
         let painMarks = PainMarkRequests()
         self.painMarks = painMarks
         self.mode = mode
@@ -86,18 +86,19 @@ final class WebOutput: SessionSink {
         }
         view = LiveViewState(profile: profile, title: "", bodyMassKilograms: bodyMassKilograms)
         view.baudRate = baudRate
+        view.limitsLine = limitsLine
     }
 
     /// Starts the page for a session command and prints its link (and QR code) on stderr; a
     /// port that cannot be bound is a usage error naming it. `baudRate` is the rate the device
     /// was opened at, named with a text sketch's channels.
     static func start(_ address: WebAddress?, token: String?, profile: Profile, bodyMassKilograms: Double?, bodyMassKnown: Bool,
-                      mode: Mode, color: Bool, baudRate: Int? = nil) throws -> WebOutput? {
+                      mode: Mode, color: Bool, baudRate: Int? = nil, limitsLine: String? = nil) throws -> WebOutput? {
         guard let address else { return nil }
         let web: WebOutput
         do {
             web = try WebOutput(address: address, token: token, profile: profile, bodyMassKilograms: bodyMassKilograms,
-                                bodyMassKnown: bodyMassKnown, mode: mode, baudRate: baudRate)
+                                bodyMassKnown: bodyMassKnown, mode: mode, baudRate: baudRate, limitsLine: limitsLine)
         } catch let error as WebServerError {
             throw CommandFailure.usage(error.description)
         }
@@ -186,7 +187,7 @@ final class WebOutput: SessionSink {
         let bodyPercent = lastReading.flatMap { last in
             knownBodyMassKilograms.map { number(last.reading.forceNewtons / ($0 * standardGravityMetresPerSecondSquared) * 100, digits: 1) }
         } ?? "null"
-        server.broadcast.publish(state: "{\"type\":\"state\",\"mode\":\(quote(mode.rawValue)),\"link\":\(quote(link)),\"reading\":\(reading),\"bodyWeightPct\":\(bodyPercent),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue),\"fault\":\(model.faultBeside.map(quote) ?? "null"),\"source\":\(source)\(backFields(model))}")
+        server.broadcast.publish(state: "{\"type\":\"state\",\"mode\":\(quote(mode.rawValue)),\"link\":\(quote(link)),\"reading\":\(reading),\"bodyWeightPct\":\(bodyPercent),\"holdS\":\(number(model.holdSeconds, digits: 1)),\"todayS\":\(number(model.dailySeconds, digits: 1)),\"dailyLimitS\":\(number(model.dailyLimitSeconds, digits: 0)),\"areaName\":\(quote(model.areaName)),\"cue\":\(cue),\"fault\":\(model.faultBeside.map(quote) ?? "null"),\"source\":\(source),\"limits\":\(model.limitsLine.map(quote) ?? "null")\(backFields(model))}")
     }
 
     /// With a rotation sensor, the strip of the back as the terminal draws it: contact seconds

@@ -46,7 +46,7 @@ enum EventWording {
             return "device sends \(rate) readings/s: too slow for live alerts (needs \(Int(event.limit))/s)"
         case .deviceDisconnected: return event.phase == .end ? "device reconnected" : "device disconnected"
         case .deviceRestarted: return "device restarted"
-        case .painMark: return "pain marked at \(Int(event.value)) N"
+        case .painMark: return "pain marked at \(Int(event.value.rounded())) N"
         case .zeroDriftBound: return "zero drifted \(event.value) N, bound \(event.limit) N: tare again"
         case .overRange: return event.phase == .end ? "back within the sensor's range" : "over range: the tool cannot measure higher than \(Int(event.limit)) N"
         }
@@ -85,7 +85,8 @@ enum EventWording {
         case .zeroDriftBound: return ("Zero drifted: lift off and run rollsense calibrate", .fault)
         case .slowDevice: return event.phase == .end ? nil : ("Slow device: \(sentence(event, profile: profile))", .fault)
         case .overRange: return ("Over range: cannot measure higher. Ease off", .caution)
-        case .painMark: return ("Pain marked: ease off or stop. Pain is your stop signal", .stop)
+        // The confirmation where the person looks: the force the mark stored (docs/SAFETY.md).
+        case .painMark: return ("Pain noted at \(Int(event.value.rounded())) N: ease off or stop", .stop)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
         }
     }

@@ -75,6 +75,10 @@ struct LiveViewModel: Sendable {
     /// Why cues are not heard ("no sound device: cues are off"), shown for the whole session:
     /// the line printed before the view opened is hidden by it.
     var soundNote: String? = nil
+    /// The stop limit and where it came from, under the title.
+    var limitsLine: String? = nil
+    /// The last pain mark, confirmed with its force and how to undo it.
+    var painNote: String? = nil
     /// A sensor fault still open while a more serious alert holds the banner: shown beside it,
     /// never hidden (a fault can make the tool more careful, never quieter).
     var faultBeside: String? = nil

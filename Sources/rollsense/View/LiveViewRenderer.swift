@@ -67,6 +67,8 @@ struct LiveViewRenderer {
         if let phrase = model.sourcePhrases.first(where: { $0.count + 2 <= width }) ?? model.sourcePhrases.last {
             rows.append((paint(fit("  " + phrase, width: width), "2"), Need.source))
         }
+        // The stop limit and where it came from, under what is measured.
+        if let limits = model.limitsLine { rows.append((paint(fit("  " + limits, width: width), "2"), Need.limits)) }
         rows += [
             (status, Need.always), (gaugeLine, Need.always), (scaleLine, Need.always),
             (figures, Need.always),
@@ -89,7 +91,12 @@ struct LiveViewRenderer {
         rows.append(("", Need.blank))
         // Whole words at any width: cut at 40 columns the full hint lost "signal" mid-word.
         let painHint = width >= 44 ? "  p: it hurts more. Pain is your stop signal" : "  p: it hurts more. Pain means stop"
-        rows.append((paint(fit(painHint, width: width), "2"), Need.painHint))
+        // After a mark its confirmation takes the hint's row: the person sees what was stored.
+        if let note = model.painNote {
+            rows.append((paint(fit("  " + note, width: width), "1"), Need.painHint))
+        } else {
+            rows.append((paint(fit(painHint, width: width), "2"), Need.painHint))
+        }
         if let note = model.soundNote { rows.append((paint(fit("  " + note, width: width), "2"), Need.soundNote)) }
         rows.append((paint(fit("  Ctrl-C ends the session", width: width), "2"), Need.quitHint))
         while rows.count > height, let least = rows.indices.min(by: { rows[$0].need < rows[$1].need }),
@@ -111,6 +118,7 @@ struct LiveViewRenderer {
         static let source = 4
         static let spine = 5
         static let painHint = 6
+        static let limits = 5
         static let always = 100
     }
 

@@ -38,6 +38,10 @@ struct LiveViewState {
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
     var soundNote: String?
+    /// The stop limit and its origin (`LimitText.headline`), under the title.
+    var limitsLine: String?
+    /// The last pain mark's confirmation, kept for the rest of the session.
+    private(set) var painNote: String?
     /// The line rate the device is read at, when known (named with a text sketch's channels).
     var baudRate: Int?
     /// What a text sketch's values became, longest wording first (empty for a RollSense board).
@@ -138,6 +142,9 @@ struct LiveViewState {
             instant = (sessionSeconds + Self.backNoteSeconds, "Board back after \(clock(back))", .light, ["Board back", "Back \(clock(back))"])
             return
         }
+        if event.reason == .painMark {
+            painNote = "Pain noted at \(Int(event.value.rounded())) N (\(clock(sessionSeconds))). Not meant? rollsense limits --marks"
+        }
         guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
         let short = EventWording.shortHeadlines(for: event)
         switch event.phase {
@@ -232,6 +239,8 @@ struct LiveViewState {
             bandMillimetres: profile.ball?.cellMillimetres ?? profile.rotation?.bandMillimetres ?? 20)
         model.cellSeconds = cellSeconds
         model.soundNote = soundNote
+        model.limitsLine = limitsLine
+        model.painNote = painNote
         model.faultBeside = stale ? nil : faultBeside
         model.sourcePhrases = sourcePhrases
         if (alerted == .caution || alerted == .stop) && alerted != zone && zone != .stop && zone != .fault {
