@@ -1,33 +1,5 @@
 import RollSenseWire
 
-/// The tool pressed against the body; it decides the contact-area model.
-public enum Tool: String, Codable, Sendable, CaseIterable {
-    /// A foam roller (about 15 cm diameter).
-    case foamRoller
-    /// A rigid (hard plastic or "grid") roller.
-    case rigidRoller
-    /// A tennis ball used as a massage ball.
-    case tennisBall
-    /// A hard rubber (lacrosse) ball.
-    case lacrosseBall
-    /// Anything else: the profile gives a fixed contact area.
-    case custom
-}
-
-/// The body region a profile is for; limits such as the daily time depend on it.
-public enum BodyRegion: String, Codable, Sendable, CaseIterable {
-    /// Lumbar region, either side of the spine.
-    case lowerBack
-    /// Thoracic region, either side of the spine.
-    case upperBack
-    /// Gluteal muscles.
-    case glutes
-    /// Front, back or side of the thigh.
-    case thigh
-    /// Calf muscles.
-    case calf
-}
-
 /// The unit zone thresholds are written in.
 public enum ThresholdUnit: String, Codable, Sendable, CaseIterable {
     /// Total force in newtons.

@@ -160,6 +160,8 @@ struct SessionRules: Sendable {
     private var linkDown = false
     // Host time the link went down: a live session's duration runs on in host time from here.
     private var linkLostHost: Int64 = 0
+    // The latest host time seen: a session that ends with the board gone counts it to here.
+    private var lastHost: Int64 = 0
     /// What may be written to the device: only the probe until it says HELLO.
     private var writes = WritePolicy(openedMicroseconds: 0)
     // A Serial Plotter sketch never says HELLO: its samples need not wait for one.
@@ -184,6 +186,7 @@ struct SessionRules: Sendable {
     }
 
     mutating func tick(at now: Int64, decoder: WireDecoder, _ output: (SessionOutput) -> Void) {
+        lastHost = max(lastHost, now)
         guard end == nil, configuration.sendsCommands else { return }
         if linkDown {
             checkDurationWhileDisconnected(at: now, output)
@@ -210,12 +213,14 @@ struct SessionRules: Sendable {
         guard end == nil, !linkDown else { return }
         linkDown = true
         linkLostHost = now
+        lastHost = max(lastHost, now)
         output(.link(.disconnected))
         pipeline?.disconnect(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
     }
 
     mutating func linkRestored(gapMicroseconds: Int64, at now: Int64, _ output: (SessionOutput) -> Void) {
         guard end == nil else { return }
+        if linkDown { statistics.addBoardGone(seconds: Double(gapMicroseconds) * 1e-6) }
         linkDown = false
         lastDecodedHost = now
         output(.link(.reconnected(gapMicroseconds: gapMicroseconds)))
@@ -232,6 +237,10 @@ struct SessionRules: Sendable {
     mutating func finish(_ output: (SessionOutput) -> Void) -> SessionStatistics {
         guard !finished else { return statistics }
         finished = true
+        if linkDown {
+            linkDown = false
+            statistics.addBoardGone(seconds: Double(lastHost - linkLostHost) * 1e-6)
+        }
         if pipeline != nil {
             pipeline!.finish(atDeviceTimeMicroseconds: lastTime) { Self.emit($0, &statistics, originTime, output) }
             statistics.finish(pipeline: pipeline!)
@@ -256,7 +265,7 @@ struct SessionRules: Sendable {
                 if !info.isStreaming { send(.start, output) }
             }
             if pipeline == nil {
-                makePipeline(info, output)
+                makePipeline(info, channelCount: info.channelCount, output)
             } else if samplesSinceHello {
                 // A board that resets when the port opens sends its boot HELLO and then answers
                 // our GET_INFO with the same HELLO, which may come after samples. A device that
@@ -296,7 +305,7 @@ struct SessionRules: Sendable {
             if deviceInfo == nil && configuration.sendsCommands && !speaksText && now - startHost < SessionCore.helloWaitMicroseconds {
                 return
             }
-            makePipeline(deviceInfo, output)
+            makePipeline(deviceInfo, channelCount: deviceInfo?.channelCount ?? sample.channelCount, output)
             guard pipeline != nil else { return }
         }
         let t = sample.deviceTimeMicroseconds
@@ -343,10 +352,14 @@ struct SessionRules: Sendable {
         }
     }
 
-    private mutating func makePipeline(_ info: DeviceInfo?, _ output: (SessionOutput) -> Void) {
+    private mutating func makePipeline(_ info: DeviceInfo?, channelCount: Int, _ output: (SessionOutput) -> Void) {
+        var profile = configuration.profile
+        // One load cell cannot tell left from right: the area is the whole region, and no
+        // side or spine warning comes from a layout the rig does not have.
+        if channelCount < 2 { profile.spine.channelPositionsMillimetres = [] }
         do {
             pipeline = try SignalPipeline(
-                profile: configuration.profile, calibration: configuration.calibration(info),
+                profile: profile, calibration: configuration.calibration(info),
                 bodyMassKilograms: configuration.bodyMassKilograms,
                 priorDailyMicroseconds: configuration.priorDailyMicroseconds)
         } catch {

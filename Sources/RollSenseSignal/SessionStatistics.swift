@@ -55,6 +55,10 @@ public struct SessionStatistics: Sendable {
     public private(set) var dailyLimitSeconds: Double = 0
     /// The region the session was on (set by `finish`).
     public private(set) var region: String = ""
+    /// Host time the board was gone (unplugged) during the session, in seconds, and how often.
+    public private(set) var boardGoneSeconds: Double = 0
+    /// How many times the board went away.
+    public private(set) var boardGoneCount = 0
     /// Contact stretches as (start, end) in device seconds since the session started.
     public private(set) var contactIntervals: [(startSeconds: Double, endSeconds: Double)] = []
 
@@ -175,6 +179,12 @@ public struct SessionStatistics: Sendable {
     }
 
     /// Takes the region, the day's total and its limit from the pipeline at the end.
+    /// The board was gone for `seconds` of host time (back, or the session ended without it).
+    mutating func addBoardGone(seconds: Double) {
+        boardGoneSeconds += max(seconds, 0)
+        boardGoneCount += 1
+    }
+
     public mutating func finish(pipeline: SignalPipeline) {
         region = pipeline.profile.region.rawValue
         dailySeconds = Double(pipeline.priorDailyMicroseconds + pipeline.sessionMicroseconds) * 1e-6

@@ -50,8 +50,16 @@ public struct Area: Sendable, Equatable {
         self.side = side
     }
 
-    /// `lowerBack` or `lowerBack.left`: a stable name for output and ledgers.
-    public var name: String { side == .whole ? region.rawValue : "\(region.rawValue).\(side.rawValue)" }
+    /// `lower-back` or `lower-back.left`: a stable name for output and ledgers.
+    public var name: String { side == .whole ? region.spelling : "\(region.spelling).\(side.rawValue)" }
+
+    /// A stored area name in today's spelling: `lowerBack.left`, as older ledgers hold it, reads
+    /// as `lower-back.left`; a name of no known region is kept as it is.
+    public static func respelled(_ stored: String) -> String {
+        let dot = stored.firstIndex(of: ".") ?? stored.endIndex
+        guard let region = BodyRegion(spelling: String(stored[..<dot])) else { return stored }
+        return region.spelling + stored[dot...]
+    }
 }
 
 /// What an event is about. Raw values are stable strings.

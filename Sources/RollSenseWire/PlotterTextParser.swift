@@ -28,6 +28,8 @@ public struct PlotterTextParser: Sendable {
     private var lastStampMicroseconds: Int64?
     /// The layout of sketch-text lines that give samples, once confirmed.
     private var settledShape: UInt64?
+    /// The channel count and quantity of the last Serial Plotter line, to name its labels once.
+    private var plotterLayout: (channelCount: Int, quantity: SampleQuantity)?
     /// Recent sketch-text lines of other layouts, oldest first.
     private var pendingLines: [PendingLine] = []
 
@@ -168,8 +170,43 @@ public struct PlotterTextParser: Sendable {
             counters.malformedLines += 1
             counters.discardedBytes += rawLine.count + 1
         case let .sample(values, channelCount, quantity, ignoredValues):
+            // Labelled Serial Plotter values (`ch0_N:12.3`) are named as sketch text is, once
+            // per layout; the labels are read again only when the layout changes.
+            if plotterLayout?.channelCount != channelCount || plotterLayout?.quantity != quantity {
+                plotterLayout = (channelCount, quantity)
+                if let channels = Self.plotterChannels(content, channelCount: channelCount) { onChannels(channels) }
+            }
             emit(values, channelCount, quantity, ignoredValues, hostTimeMicroseconds, onSample)
         }
+    }
+
+    /// The labels of a Serial Plotter line's first `channelCount` values and the unit of the
+    /// first, or nil when no value has a label (plain numbers name nothing).
+    static func plotterChannels(_ content: UnsafeRawBufferPointer, channelCount: Int) -> TextChannels? {
+        var labels: [String] = []
+        var unit: ForceUnit?
+        var anyLabel = false
+        var index = 0
+        let end = content.count
+        while index < end && labels.count < channelCount {
+            while index < end && isSeparator(content[index]) { index += 1 }
+            guard index < end else { break }
+            let tokenStart = index
+            var colon: Int?
+            while index < end && !isSeparator(content[index]) {
+                if content[index] == UInt8(ascii: ":") && colon == nil { colon = index }
+                index += 1
+            }
+            if let colon {
+                let label = UnsafeRawBufferPointer(rebasing: content[tokenStart..<colon])
+                labels.append(String(decoding: label, as: UTF8.self))
+                if labels.count == 1 { unit = ForceUnit(label: label) }
+                anyLabel = true
+            } else {
+                labels.append("")
+            }
+        }
+        return anyLabel ? TextChannels(labels: labels, unit: unit) : nil
     }
 
     private mutating func emit(

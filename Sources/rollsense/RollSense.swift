@@ -8,12 +8,12 @@ struct RollSense: ParsableCommand {
         commandName: "rollsense",
         abstract: "Measure pressure during self-massage with a sensing foam roller or massage ball.",
         discussion: """
-            RollSense reads force samples from an Arduino (see Firmware/), turns them into pressure
-            and warns about too much pressure, long holds and the daily time on each body area.
+            RollSense reads force samples from an Arduino (see Firmware/), turns them into pressure \
+            and warns about too much pressure, long holds and the daily time on each body area. \
             It informs; it does not diagnose.
 
-            Exit codes: 0 success, 64 usage (a wrong option or value, on the command line or in
-            config.json), 65 data (a damaged or unreadable file), 69 device (not found, busy, no
+            Exit codes: 0 success, 64 usage (a wrong option or value, on the command line or in \
+            config.json), 65 data (a damaged or unreadable file), 69 device (not found, busy, no \
             permission, silent or gone), 70 internal error.
 
             Examples:

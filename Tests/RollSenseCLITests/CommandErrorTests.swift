@@ -72,6 +72,10 @@ struct CommandErrorTests {
         (["simulate", "--speed", "fast"], "--speed"),
         (["calibrate", "--mass-kg", "0"], "--mass-kg"),
         (["live", "--no-such-flag"], "--no-such-flag"),
+        // Issue 25: a negative value gets the range, as --duration -1 does, not "Missing value".
+        (["doctor", "--hello-timeout", "-1"], "--hello-timeout must be a number of seconds above 0 and at most 600"),
+        (["flash", "--hello-timeout", "-1"], "--hello-timeout must be a number of seconds above 0 and at most 600"),
+        (["limits", "--tool", "tennis"], "Did you mean tennis-ball?"),
     ])
     func badOptionValuesExit64NamingTheOption(arguments: [String], named: String) throws {
         let result = try run(arguments)
@@ -105,6 +109,54 @@ struct CommandErrorTests {
         #expect(result.status == 64)
         #expect(result.stderr.contains(suggestion), "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains("foam-roller, rigid-roller") || result.stderr.contains("lower-back, upper-back"))
+    }
+
+    /// Issue 25: an existing --out is refused before the board is opened (and so reset): one
+    /// line, exit 65, the file untouched.
+    @Test func recordToAnExistingFileIsRefusedBeforeTheDeviceIsOpened() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let (simulator, path) = try rollsense.startSimulator([])
+        defer { stop(simulator) }
+        let out = rollsense.path("existing.rscap")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: out))
+        let result = try rollsense.run(["record", "--out", out, "--device", path, "--json"], timeoutSeconds: 30)
+        #expect(result.status == 65, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("already exists"), "nothing before the refusal:\n\(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "keep me")
+        let noFolder = try rollsense.run(["record", "--out", rollsense.path("no-such-folder/s.rscap"), "--device", path], timeoutSeconds: 30)
+        #expect(noFolder.status == 64 && noFolder.stderr.split(separator: "\n").count == 1, "\(noFolder.stderr)")
+    }
+
+    /// Issue 25: `limits` takes the spelling `live` and the README use, and its help lists it.
+    @Test func limitsTakesAndListsTheTypedSpelling() throws {
+        let result = try run(["limits", "--tool", "tennis-ball", "--area", "lower-back", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"area\":\"lower-back\""), "\(result.stdout)")
+        #expect(result.stdout.contains("\"tool\":\"tennis-ball\""), "\(result.stdout)")
+        let table = try run(["limits", "--tool", "tennisBall"])
+        #expect(table.stdout.contains("on lower-back with tennis-ball"), "old spelling accepted, new one shown: \(table.stdout)")
+        let help = try run(["limits", "--help"])
+        #expect(help.stdout.contains("foam-roller") && help.stdout.contains("lower-back"), "\(help.stdout)")
+        #expect(!help.stdout.contains("foamRoller") && !help.stdout.contains("lowerBack"), "\(help.stdout)")
+    }
+
+    /// Issue 25: a near miss of a profile name gets a suggestion, as --tool and --area do.
+    @Test func aNearMissOfAProfileNameSuggestsTheBuiltIn() throws {
+        let result = try run(["live", "--profile", "foam-roller-lowerback", "--device", "/dev/null"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Did you mean foam-roller-lower-back?"), "\(result.stderr)")
+    }
+
+    /// Issue 25: a bad profile in config.json names the file and key, not a --profile flag
+    /// nobody typed.
+    @Test func aBadProfileInTheConfigNamesTheConfigAndKey() throws {
+        let result = try run(["live", "--json", "--device", "/dev/rollsense-no-such-board"], config: #"{"profile": "nope"}"#)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("config.json: key \"profile\": 'nope' is neither a built-in profile"), "\(result.stderr)")
+        #expect(!result.stderr.contains("--profile"), "\(result.stderr)")
     }
 
     @Test(arguments: [

@@ -71,6 +71,29 @@ struct DoctorCommandTests {
         #expect(calibration.status == "problem" && calibration.fix == "rollsense calibrate --device \(board.link)")
     }
 
+    /// Issue 25: the simulator's calibration is its own, not one stored in calibrations.json
+    /// (which `calibrate --show` finds empty); `devices --device` names the port it was given
+    /// rather than "No Arduino board recognised".
+    @Test func theSimulatorsCalibrationIsNotCalledStoredAndDevicesNamesThePortGiven() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let (simulator, path) = try cli.startSimulator([])
+        defer { stop(simulator) }
+        let result = try cli.run(["doctor", "--json", "--device", path])
+        let (_, checks) = try Self.checks(result.stdout)
+        let calibration = try #require(checks.first { $0.name == "calibration \(path)" }, "\(result.stdout)")
+        #expect(calibration.status == "ok")
+        #expect(!calibration.detail.hasPrefix("stored in"), "\(calibration.detail)")
+        #expect(calibration.detail.contains("nothing stored"), "\(calibration.detail)")
+        let show = try cli.run(["calibrate", "--show"])
+        #expect(!show.stdout.contains(path), "\(show.stdout)")
+
+        let devices = try cli.run(["devices", "--device", path])
+        #expect(devices.status == 0, "\(devices.stderr)")
+        #expect(!devices.stdout.contains("No Arduino board recognised"), "\(devices.stdout)")
+        #expect(devices.lines.last?.hasPrefix("With --device, rollsense uses \(path)") == true, "\(devices.stdout)")
+    }
+
     /// A new user: no data folder, not even ~/.local/share. The first session creates them, so
     /// that is no problem; a data folder under a file can never be made, and is one.
     @Test func aDataFolderNotMadeYetIsFineOneThatCannotBeMadeIsAProblem() throws {

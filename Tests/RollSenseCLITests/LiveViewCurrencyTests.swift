@@ -84,6 +84,26 @@ struct LiveViewCurrencyTests {
         }
     }
 
+    /// Issue 25: while the board is gone NO SIGNAL and the session clock count the time gone
+    /// (as --duration does); its return is said as such, with how long it was away, and the
+    /// restart its HELLO reports is no sensor alarm.
+    @Test func theTimeGoneCountsAndTheReturnIsNoAlarm() {
+        var state = Self.rolling()
+        state.link(.disconnected)
+        state.gone(forHostSeconds: 12)
+        #expect(state.linkStatus == "NO SIGNAL since 0:03, gone 0:12: board disconnected, waiting for it")
+        #expect(state.model(flash: false).sessionSeconds == state.sessionSeconds + 12, "the clock counts on")
+        state.link(.reconnected(gapMicroseconds: 14_000_000))
+        #expect(state.linkStatus == "board back after 0:14, waiting for data")
+        state.handle(EventFacts(kind: .link, level: .caution, phase: .instant, reason: .deviceRestarted), sessionSeconds: 3.0)
+        state.read(Self.reading(zone: .target), sessionSeconds: 3.1)
+        let alert = state.model(flash: false).alert
+        #expect(alert?.text == "Board back after 0:14" && alert?.style == .light, "\(String(describing: alert))")
+        // A restart with no unplug before it (a watchdog) is still a sensor problem.
+        state.handle(EventFacts(kind: .link, level: .caution, phase: .instant, reason: .deviceRestarted), sessionSeconds: 3.2)
+        #expect(state.model(flash: false).alert?.text == "Sensor problem: device restarted")
+    }
+
     @Test func staysStaleAfterTheReconnectUntilTheFirstReading() {
         var state = Self.rolling()
         state.link(.disconnected)

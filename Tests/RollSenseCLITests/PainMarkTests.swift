@@ -125,7 +125,7 @@ struct PainMarkTests {
         let list = try rollsense.run(["limits", "--marks", "--json"])
         let stored = try #require(list.lines.last.flatMap(jsonObject)?["marks"] as? [[String: Any]])
         #expect(stored.count == 2)
-        #expect(stored.allSatisfy { $0["tool"] as? String == "foamRoller" && $0["area"] as? String == "lowerBack" })
+        #expect(stored.allSatisfy { $0["tool"] as? String == "foam-roller" && $0["area"] as? String == "lower-back" })
     }
 
     /// A stop limit from config.json is said before the session, in its first JSON line, and

@@ -37,6 +37,38 @@ import RollSenseTestSupport
         #expect(channels < firstReading)
     }
 
+    /// Issue 25: `simulate` playing a text sketch (`textMode: true`, labelled Serial Plotter
+    /// lines) gets the `channels` line naming its labels, as the README promises for text sketches.
+    @Test func aTextModeScenarioIsNamedLikeAnyTextSketch() throws {
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let scenario = BuiltRollSense.root.appendingPathComponent("Fixtures/sessions/text-75kg-startup-burst.json").path
+        let (simulator, path) = try cli.startSimulator(["--scenario", scenario])
+        defer { stop(simulator) }
+        let result = try cli.run(["live", "--device", path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let channels = try #require(result.lines.firstIndex { $0.contains("\"type\":\"channels\"") }, "\(result.stdout.prefix(500))")
+        let line = try #require(jsonObject(result.lines[channels]))
+        #expect(line["labels"] as? [String] == ["ch0_N", "ch1_N", "ch2_N", "ch3_N"], "\(result.lines[channels])")
+        #expect(line["unit"] as? String == "N", "\(result.lines[channels])")
+        let firstReading = try #require(result.lines.firstIndex { $0.contains("\"type\":\"reading\"") })
+        #expect(channels < firstReading)
+    }
+
+    /// Issue 25: one load cell cannot tell left from right, so its readings and events name the
+    /// whole area (`lower-back`), never a side.
+    @Test func aSingleLoadCellIsReportedOnTheWholeAreaNotASide() throws {
+        let lines = (0..<40).map { "Reading: \(Double($0 % 20) * 4.5) lbs" }
+        let sketch = try TextSketchDevice(lines: lines, interval: 0.05, banner: ["HX711 scale demo"])
+        defer { sketch.stop() }
+        let cli = try BuiltRollSense()
+        defer { cli.removeHome() }
+        let result = try cli.run(["live", "--device", sketch.path, "--json", "--duration", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let areas = Set(result.lines.compactMap(jsonObject).compactMap { $0["area"] as? String })
+        #expect(areas == ["lower-back"], "\(result.stdout.prefix(800))")
+    }
+
     /// A device that says nothing gets the probe (at most three times) and nothing else: no
     /// letter, digit or line end a sketch could take as a command.
     @Test func silentDeviceGetsOnlyTheProbe() throws {

@@ -156,10 +156,18 @@ struct TerminalViewTests {
         #expect(text.contains("NO SIGNAL since"), "marked stale:\n\(text)")
         #expect(text.contains("-- N"))
         #expect(!zones.contains { text.contains($0) } && !text.contains("keep rolling"), "no zone shown as current:\n\(text)")
+        // Issue 25: the time gone counts on (it froze at the unplug before).
+        lines = try server.waitForScreen(seconds: 10) { $0.joined().contains("gone 0:02") }
+        #expect(lines.joined().contains("gone 0:02"), "the time gone counts:\n\(lines.joined(separator: "\n"))")
 
         // The same simulator command again: the values come back.
         let second = try rollsense.startSimulator(["--speed", "2", "--link", link])
         defer { stop(second.process) }
+        // Its return is said, with how long it was gone, and is no sensor alarm.
+        lines = try server.waitForScreen(seconds: 30) { $0.joined().uppercased().contains("BOARD BACK AFTER") }
+        text = lines.joined(separator: "\n")
+        #expect(text.uppercased().contains("BOARD BACK AFTER 0:0"), "the return said:\n\(text)")
+        #expect(!text.uppercased().contains("RESTARTED"), "no alarm for a replug:\n\(text)")
         lines = try server.waitForScreen(seconds: 30) { lines in !lines.joined().contains("NO SIGNAL") && lines.joined().contains(" N ") }
         text = lines.joined(separator: "\n")
         #expect(!text.contains("NO SIGNAL") && text.contains("kPa"), "live again after the restart:\n\(text)")
@@ -170,11 +178,15 @@ struct TerminalViewTests {
         let shown = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(shown.count == 1 && shown.first?.hasSuffix("/5:00") == true, "one line:\n\(lines.joined(separator: "\n"))")
 
+        // Rows enough for the whole summary (it has a Board gone row now), still 34 columns.
+        try server.run(["resize-window", "-t", "view", "-x", "34", "-y", "40"])
         try server.run(["send-keys", "-t", "view", "C-c"])
         lines = try server.waitForScreen { $0.contains { $0.hasPrefix("exit status") } }
         text = lines.joined(separator: "\n")
         #expect(text.contains("exit status 0"), "\(text)")
         #expect(text.contains("Time in zones"))
+        // Issue 25: the summary says how long the board was gone.
+        #expect(text.range(of: #"Board gone\s+\d:\d\d"#, options: .regularExpression) != nil, "\(text)")
         // The summary is wrapped between words at 34 columns, not cut by the terminal mid-word.
         for zone in ["light", "target", "caution", "stop"] {
             #expect(text.range(of: "\(zone) \\d+:\\d\\d", options: .regularExpression) != nil, "'\(zone) m:ss' on one line:\n\(text)")

@@ -72,6 +72,17 @@ struct VoiceCommandTests {
         #expect(result.lines.compactMap(jsonObject).last?["type"] as? String == "summary")
     }
 
+    /// Issue 25: with --audio-out given, the line does not tell the person to give it.
+    @Test func noSoundDeviceWithAudioOutSaysWhereTheCuesGo() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let wav = rollsense.path("d.wav")
+        let result = try rollsense.run(["demo", "--speed", "40", "--tone", "--audio-out", wav], extraEnvironment: noSoundDevice)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n") == ["rollsense: no sound device: cues are not heard, only rendered to \(wav)"[...]])
+        #expect(FileManager.default.fileExists(atPath: wav))
+    }
+
     @Test func aNamedDeviceThatDoesNotExistIsTheSameOneLine() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }

@@ -31,7 +31,7 @@ struct HistoryCommandTests {
         let result = try rollsense.run(["history", "--json", "--days", String(daysBack)])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let row = try #require(result.lines.compactMap(jsonObject).first { $0["day"] as? String == day.description })
-        #expect(row["area"] as? String == "lowerBack")
+        #expect(row["area"] as? String == "lower-back")
         #expect(abs((row["contactS"] as? Double ?? 0) - contact) < 0.2)
         #expect(row["dailyLimitS"] as? Double == 300)
         let table = try rollsense.run(["history", "--days", String(daysBack)])

@@ -17,12 +17,12 @@ struct LimitsCommandTests {
         // Three marks at 300, 320 and 340 N: stop 0.8 x 320 N = 256 N = 32.6 % of 80 kg.
         let ledger = try HistoryLedger(dataDirectory: rollsense.dataDirectory.path)
         for (i, force) in [300.0, 340, 320].enumerated() {
-            try ledger.addPainMark(PainMark(person: "default", area: "lowerBack", tool: "foamRoller",
+            try ledger.addPainMark(PainMark(person: "default", area: "lower-back", tool: "foam-roller",
                                             date: Date(timeIntervalSince1970: 1_800_000_000 + Double(i)), forceNewtons: force, pressureKilopascals: 40))
         }
         // Someone else's mark and a ball mark change nothing here.
-        try ledger.addPainMark(PainMark(person: "sam", area: "lowerBack", tool: "foamRoller", date: Date(), forceNewtons: 50, pressureKilopascals: 9))
-        try ledger.addPainMark(PainMark(person: "default", area: "lowerBack", tool: "tennisBall", date: Date(), forceNewtons: 20, pressureKilopascals: 40))
+        try ledger.addPainMark(PainMark(person: "sam", area: "lower-back", tool: "foam-roller", date: Date(), forceNewtons: 50, pressureKilopascals: 9))
+        try ledger.addPainMark(PainMark(person: "default", area: "lower-back", tool: "tennis-ball", date: Date(), forceNewtons: 20, pressureKilopascals: 40))
         try ledger.close()
 
         let after = try rollsense.run(["limits", "--body-weight", "80", "--json"])
@@ -36,9 +36,9 @@ struct LimitsCommandTests {
         #expect(table.stdout.contains("your pain marks: 0.8 x median 320 N of 3 (2027-01-15, 2027-01-15, 2027-01-15)"), "\(table.stdout)")
         #expect(table.stdout.contains("Pain is the primary stop signal"))
 
-        let reset = try rollsense.run(["limits", "--reset", "--tool", "foamRoller"])
+        let reset = try rollsense.run(["limits", "--reset", "--tool", "foam-roller"])
         #expect(reset.status == 0)
-        #expect(reset.stdout.contains("Forgot 3 pain marks of default on lowerBack with foamRoller"))
+        #expect(reset.stdout.contains("Forgot 3 pain marks of default on lower-back with foam-roller"))
         let again = try rollsense.run(["limits", "--body-weight", "80", "--json"])
         #expect((again.lines.last.flatMap(jsonObject)?["stop"] as? [String: Any])?["source"] as? String == "profile")
     }
@@ -99,9 +99,9 @@ struct LimitsCommandTests {
         let ledger = try HistoryLedger(dataDirectory: rollsense.dataDirectory.path)
         let now = Date()
         // A stray light press today (20 N), an ordinary one yesterday, one 20 days ago (expired).
-        try ledger.addPainMark(PainMark(person: "default", area: "lowerBack", tool: "tennisBall", date: now.addingTimeInterval(-20 * 86_400), forceNewtons: 30, pressureKilopascals: 60))
-        try ledger.addPainMark(PainMark(person: "default", area: "lowerBack", tool: "tennisBall", date: now.addingTimeInterval(-86_400), forceNewtons: 70, pressureKilopascals: 100))
-        try ledger.addPainMark(PainMark(person: "default", area: "lowerBack", tool: "tennisBall", date: now, forceNewtons: 20, pressureKilopascals: 50))
+        try ledger.addPainMark(PainMark(person: "default", area: "lower-back", tool: "tennis-ball", date: now.addingTimeInterval(-20 * 86_400), forceNewtons: 30, pressureKilopascals: 60))
+        try ledger.addPainMark(PainMark(person: "default", area: "lower-back", tool: "tennis-ball", date: now.addingTimeInterval(-86_400), forceNewtons: 70, pressureKilopascals: 100))
+        try ledger.addPainMark(PainMark(person: "default", area: "lower-back", tool: "tennis-ball", date: now, forceNewtons: 20, pressureKilopascals: 50))
         try ledger.close()
 
         let list = try rollsense.run(["limits", "--marks", "--json"])
@@ -109,7 +109,7 @@ struct LimitsCommandTests {
         let marks = try #require(list.lines.last.flatMap(jsonObject)?["marks"] as? [[String: Any]])
         #expect(marks.map { $0["id"] as? Int } == [1, 2, 3])
         #expect(marks.map { $0["counts"] as? Bool } == [false, true, true])
-        #expect(marks.allSatisfy { $0["area"] as? String == "lowerBack" && $0["tool"] as? String == "tennisBall" && $0["date"] is String })
+        #expect(marks.allSatisfy { $0["area"] as? String == "lower-back" && $0["tool"] as? String == "tennis-ball" && $0["date"] is String })
         let table = try rollsense.run(["limits", "--marks"])
         #expect(table.lines.contains { $0.hasPrefix("  1 ") && $0.contains("30 N") && $0.hasSuffix("expired") }, "\(table.stdout)")
 

@@ -45,6 +45,20 @@ struct ReportExportCommandTests {
         #expect(collector.text.contains("Force (N)"))
     }
 
+    /// Issue 25: `export --help` names every column the CSV has (zone_now was missing).
+    @Test func exportHelpNamesEveryColumn() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let csv = rollsense.path("out.csv")
+        #expect(try rollsense.run(["export", BuiltRollSense.fixture("session-clean.rscap"), "--csv", csv]).status == 0)
+        let header = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").first.map(String.init) ?? ""
+        let help = try rollsense.run(["export", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        for column in header.split(separator: ",") where !column.hasPrefix("raw_") {
+            #expect(help.contains(column), "export --help omits \(column):\n\(help)")
+        }
+        #expect(help.contains("zone_now"))
+    }
+
     @Test func csvColumnsHoldTheFixturesKnownValues() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
@@ -60,7 +74,7 @@ struct ReportExportCommandTests {
             #expect(abs((Double(row[0]) ?? -1) - Double(index) * 0.01) < 1e-9)
             #expect(Int(row[1]) == (index < 30 ? index : 60 - index) * 1500)
             #expect(Int(row[2]) == 200 + index)
-            #expect(row[8] == "lowerBack.left")
+            #expect(row[8] == "lower-back.left")
             #expect(["0", "1"].contains(row[7]))
             #expect(["none", "light", "target", "caution", "stop", "fault"].contains(row[6]), "zone_now \(row[6])")
         }

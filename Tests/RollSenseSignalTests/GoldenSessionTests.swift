@@ -11,37 +11,37 @@ import Testing
     /// 60 kg: zones at 10 / 50 / 65 % of body weight are 59 / 294 / 382 N, deadband 17.6 N.
     static let bodyMassKilograms = 60.0
     static let expected = """
-        2.45 contact info start contact lowerBack.right
-        2.45 zone info start zoneLight lowerBack.right
-        2.45 daily caution start dailyWarning lowerBack.right
-        2.975 zone info end zoneLight lowerBack.right
-        2.975 zone info start zoneTarget lowerBack.right
-        8.0375 fault caution start droppedSamples lowerBack.right
-        8.0375 zone info end zoneTarget lowerBack.right
-        10.0375 fault caution end droppedSamples lowerBack.right
-        10.0375 zone info start zoneTarget lowerBack.right
-        11.475 zone info end zoneTarget lowerBack.right
-        11.475 zone caution start zoneCaution lowerBack.right
-        22.45 daily stop start dailyLimit lowerBack.centre
-        22.9375 spine caution start loadOnSpine lowerBack.centre
-        25.55 zone caution end zoneCaution lowerBack.centre
-        25.55 zone info start zoneTarget lowerBack.centre
-        26.725 spine caution end loadOnSpine lowerBack.centre
-        26.725 zone info end zoneTarget lowerBack.centre
-        26.725 contact info end contact lowerBack.centre
-        30.025 jump caution instant jump lowerBack.left
-        30.225 contact info start contact lowerBack.left
-        30.225 zone info start zoneLight lowerBack.left
-        30.725 zone info end zoneLight lowerBack.left
-        30.725 zone info start zoneTarget lowerBack.left
-        30.7375 zone info end zoneTarget lowerBack.left
-        30.7375 zone caution start zoneCaution lowerBack.left
-        31.0375 zone stop start zoneStop lowerBack.left
-        33.125 zone stop end zoneStop lowerBack.left
-        33.125 zone caution end zoneCaution lowerBack.left
-        33.125 contact info end contact lowerBack.left
-        35.0 daily caution end dailyWarning lowerBack.right
-        35.0 daily stop end dailyLimit lowerBack.right
+        2.45 contact info start contact lower-back.right
+        2.45 zone info start zoneLight lower-back.right
+        2.45 daily caution start dailyWarning lower-back.right
+        2.975 zone info end zoneLight lower-back.right
+        2.975 zone info start zoneTarget lower-back.right
+        8.0375 fault caution start droppedSamples lower-back.right
+        8.0375 zone info end zoneTarget lower-back.right
+        10.0375 fault caution end droppedSamples lower-back.right
+        10.0375 zone info start zoneTarget lower-back.right
+        11.475 zone info end zoneTarget lower-back.right
+        11.475 zone caution start zoneCaution lower-back.right
+        22.45 daily stop start dailyLimit lower-back.centre
+        22.9375 spine caution start loadOnSpine lower-back.centre
+        25.55 zone caution end zoneCaution lower-back.centre
+        25.55 zone info start zoneTarget lower-back.centre
+        26.725 spine caution end loadOnSpine lower-back.centre
+        26.725 zone info end zoneTarget lower-back.centre
+        26.725 contact info end contact lower-back.centre
+        30.025 jump caution instant jump lower-back.left
+        30.225 contact info start contact lower-back.left
+        30.225 zone info start zoneLight lower-back.left
+        30.725 zone info end zoneLight lower-back.left
+        30.725 zone info start zoneTarget lower-back.left
+        30.7375 zone info end zoneTarget lower-back.left
+        30.7375 zone caution start zoneCaution lower-back.left
+        31.0375 zone stop start zoneStop lower-back.left
+        33.125 zone stop end zoneStop lower-back.left
+        33.125 zone caution end zoneCaution lower-back.left
+        33.125 contact info end contact lower-back.left
+        35.0 daily caution end dailyWarning lower-back.right
+        35.0 daily stop end dailyLimit lower-back.right
         """
 
     func run() throws -> (events: [SignalEvent], pipeline: SignalPipeline) {

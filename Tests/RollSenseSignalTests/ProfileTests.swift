@@ -65,8 +65,24 @@ import Testing
 
     @Test func unknownEnumValueFailsToDecode() throws {
         let url = Self.profilesDirectory.appendingPathComponent("foam-roller-lower-back.json")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"foamRoller\"", with: "\"yogaBlock\"")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"foam-roller\"", with: "\"yogaBlock\"")
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Profile.self, from: Data(text.utf8)) }
+    }
+
+    /// Issue 25: profiles are written in the spelling a person types (`foam-roller`,
+    /// `lower-back`); files and captures with the older camelCase read the same.
+    @Test func theOldCamelCaseSpellingReadsAndTheTypedOneIsWritten() throws {
+        let url = Self.profilesDirectory.appendingPathComponent("foam-roller-lower-back.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains("\"foam-roller\"") && text.contains("\"lower-back\""))
+        let old = text.replacingOccurrences(of: "\"foam-roller\"", with: "\"foamRoller\"")
+            .replacingOccurrences(of: "\"lower-back\"", with: "\"lowerBack\"")
+        let profile = try JSONDecoder().decode(Profile.self, from: Data(old.utf8))
+        #expect(profile.tool == .foamRoller && profile.region == .lowerBack)
+        let written = try #require(String(data: JSONEncoder().encode(profile), encoding: .utf8))
+        #expect(written.contains("\"tool\":\"foam-roller\"") && written.contains("\"region\":\"lower-back\""), "\(written)")
+        #expect(Tool(spelling: "Tennis-Ball") == .tennisBall && BodyRegion(spelling: "upperBack") == .upperBack)
+        #expect(Tool(spelling: "foam roller") == nil)
     }
 
     /// Every number in a profile, as a dotted key path (`limits.dailyLimitSeconds`,

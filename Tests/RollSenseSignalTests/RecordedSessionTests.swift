@@ -121,14 +121,14 @@ import Testing
     }
 
     static let foamRollerExpected = """
-        5.753968 contact info start contact lowerBack.centre
-        5.753968 zone info start zoneLight lowerBack.centre
-        7.033968 zone info end zoneLight lowerBack.centre
-        7.033968 zone info start zoneTarget lowerBack.centre
-        117.08396 zone info end zoneTarget lowerBack.centre
-        117.08396 zone caution start zoneCaution lowerBack.centre
-        122.693972 zone caution end zoneCaution lowerBack.centre
-        122.693972 contact info end contact lowerBack.centre
+        5.753968 contact info start contact lower-back.centre
+        5.753968 zone info start zoneLight lower-back.centre
+        7.033968 zone info end zoneLight lower-back.centre
+        7.033968 zone info start zoneTarget lower-back.centre
+        117.08396 zone info end zoneTarget lower-back.centre
+        117.08396 zone caution start zoneCaution lower-back.centre
+        122.693972 zone caution end zoneCaution lower-back.centre
+        122.693972 contact info end contact lower-back.centre
         """
 
     // MARK: - Massage ball: leaning in 3-5 s to 18 N, circles 18 ± 8 N, five 5-s presses at 35 N
@@ -154,22 +154,22 @@ import Testing
     }
 
     static let ballExpected = """
-        3.703908 contact info start contact lowerBack
-        3.703908 zone info start zoneLight lowerBack
-        4.783908 zone info end zoneLight lowerBack
-        4.783908 zone info start zoneTarget lowerBack
-        39.713912 hold info start holdNotice lowerBack
-        40.593904 hold info end holdNotice lowerBack
-        46.703916 hold info start holdNotice lowerBack
-        47.583912 hold info end holdNotice lowerBack
-        53.703908 hold info start holdNotice lowerBack
-        54.583904 hold info end holdNotice lowerBack
-        60.703916 hold info start holdNotice lowerBack
-        61.593916 hold info end holdNotice lowerBack
-        67.71392 hold info start holdNotice lowerBack
-        68.583904 hold info end holdNotice lowerBack
-        72.523912 zone info end zoneTarget lowerBack
-        72.523912 contact info end contact lowerBack
+        3.703908 contact info start contact lower-back
+        3.703908 zone info start zoneLight lower-back
+        4.783908 zone info end zoneLight lower-back
+        4.783908 zone info start zoneTarget lower-back
+        39.713912 hold info start holdNotice lower-back
+        40.593904 hold info end holdNotice lower-back
+        46.703916 hold info start holdNotice lower-back
+        47.583912 hold info end holdNotice lower-back
+        53.703908 hold info start holdNotice lower-back
+        54.583904 hold info end holdNotice lower-back
+        60.703916 hold info start holdNotice lower-back
+        61.593916 hold info end holdNotice lower-back
+        67.71392 hold info start holdNotice lower-back
+        68.583904 hold info end holdNotice lower-back
+        72.523912 zone info end zoneTarget lower-back
+        72.523912 contact info end contact lower-back
         """
 
     // MARK: - Sensor unplugged: load cell 1 not ready 20-40 s (holding its last value), FSR on
@@ -196,19 +196,19 @@ import Testing
     }
 
     static let unpluggedExpected = """
-        0.71396 contact info start contact lowerBack
-        0.71396 zone info start zoneLight lowerBack
-        1.92396 zone info end zoneLight lowerBack
-        1.92396 zone info start zoneTarget lowerBack
-        20.093984 fault caution start sensorNotReady lowerBack
-        20.093984 zone info end zoneTarget lowerBack
-        30.004216 fault caution start disconnected lowerBack
-        41.123936 fault caution end sensorNotReady lowerBack
-        41.673944 zone caution start zoneCaution lowerBack
-        46.053944 fault caution end disconnected lowerBack
-        51.053944 zone caution end zoneCaution lowerBack
-        51.053944 zone info start zoneTarget lowerBack
-        59.993944 zone info end zoneTarget lowerBack
-        59.993944 contact info end contact lowerBack
+        0.71396 contact info start contact lower-back
+        0.71396 zone info start zoneLight lower-back
+        1.92396 zone info end zoneLight lower-back
+        1.92396 zone info start zoneTarget lower-back
+        20.093984 fault caution start sensorNotReady lower-back
+        20.093984 zone info end zoneTarget lower-back
+        30.004216 fault caution start disconnected lower-back
+        41.123936 fault caution end sensorNotReady lower-back
+        41.673944 zone caution start zoneCaution lower-back
+        46.053944 fault caution end disconnected lower-back
+        51.053944 zone caution end zoneCaution lower-back
+        51.053944 zone info start zoneTarget lower-back
+        59.993944 zone info end zoneTarget lower-back
+        59.993944 contact info end contact lower-back
         """
 }

@@ -396,6 +396,23 @@ import RollSenseWire
         #expect(!run.events.contains { $0.reason == .clockJump })
     }
 
+    /// Issue 25: the figures say how long the board was gone: the gaps it came back from, and
+    /// the last one when the session ends without it.
+    @Test func theTimeTheBoardWasGoneIsCounted() {
+        var run = Run(Self.configuration())
+        run.start()
+        run.feed(Self.hello() + Self.samples(from: 0, count: 80), at: 100_000)
+        run.core.linkLost(hostTimeMicroseconds: 1_000_000) { run.outputs.append($0) }
+        run.core.linkRestored(gapMicroseconds: 2_000_000, hostTimeMicroseconds: 3_000_000) { run.outputs.append($0) }
+        run.feed(Self.hello() + Self.samples(from: 80, count: 10, startMicroseconds: 4_000_000), at: 3_100_000)
+        run.core.linkLost(hostTimeMicroseconds: 5_000_000) { run.outputs.append($0) }
+        run.core.tick(hostTimeMicroseconds: 12_500_000) { run.outputs.append($0) }
+        run.finish()
+        let stats = run.summaries.last
+        #expect(stats?.boardGoneCount == 2)
+        #expect(stats?.boardGoneSeconds == 2 + 7.5)
+    }
+
     // MARK: - Figures
 
     @Test func summaryFiguresComeOnceAtTheEnd() {

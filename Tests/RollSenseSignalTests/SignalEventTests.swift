@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func areaNames() {
-        #expect(Area(region: .lowerBack, side: .whole).name == "lowerBack")
-        #expect(Area(region: .lowerBack, side: .centre).name == "lowerBack.centre")
+        #expect(Area(region: .lowerBack, side: .whole).name == "lower-back")
+        #expect(Area(region: .lowerBack, side: .centre).name == "lower-back.centre")
     }
 }

@@ -280,6 +280,8 @@ public final class HistoryLedger: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        // One spelling (issue 25): areas and tools as typed and shown (LedgerSpelling.swift).
+        migrator.registerMigration("v6-kebab-spelling", migrate: LedgerSpelling.respellStoredNames)
         return migrator
     }()
 

@@ -25,9 +25,12 @@ public struct CSVExporter: Sendable {
         self.hasGrid = hasGrid
     }
 
+    /// The columns after the raw values in every export, in order (`export --help` lists them).
+    public static let readingColumns = ["force_n", "pressure_kpa", "zone", "zone_now", "contact", "area"]
+
     /// The header row.
     public var header: String {
-        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + ["force_n", "pressure_kpa", "zone", "zone_now", "contact", "area"]
+        (["time_s"] + (0..<channelCount).map { "raw_\($0)" } + Self.readingColumns
             + (hasGrid ? ["motion_x_counts", "motion_y_counts", "position_mm", "band", "across_mm", "column", "still", "drift_bound_mm"]
                : hasPosition ? ["angle_counts", "position_mm", "band", "still", "drift_bound_mm"] : []))
             .joined(separator: ",")

@@ -35,7 +35,7 @@ struct DevicesCommand: ParsableCommand {
         if json {
             print(try Self.json(devices))
         } else {
-            print(Self.table(devices))
+            print(Self.table(devices, named: device))
         }
     }
 
@@ -86,7 +86,7 @@ struct DevicesCommand: ParsableCommand {
 
     // MARK: - Table
 
-    static func table(_ devices: [SerialDevice]) -> String {
+    static func table(_ devices: [SerialDevice], named name: String? = nil) -> String {
         guard !devices.isEmpty else {
             return "No serial ports found. Plug the board in; if it still does not appear, try another "
                 + "cable (some carry only power) and look at `sudo dmesg | tail`."
@@ -108,6 +108,13 @@ struct DevicesCommand: ParsableCommand {
             }.joined(separator: "  ")
         }
         var lines = [line(header)] + rows.map(line)
+        // A port named with --device is used as given, recognised or not (a pty, the simulator,
+        // an adapter of unknown ids): "no board recognised" would be wrong about it.
+        if name != nil, let named = devices.first {
+            lines.append("")
+            lines.append("With --device, rollsense uses \(named.path)\(named.board.map { " (\($0.name))" } ?? ""); `rollsense doctor --device \(named.path)` checks its firmware.")
+            return lines.joined(separator: "\n")
+        }
         do {
             let chosen = try Discovery.select(nil, from: devices)
             lines.append("")

@@ -29,11 +29,14 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check this port too (a path such as the simulator's pty, a by-id path or a USB serial number).", valueName: "path|by-id|serial"))
     var device: String?
 
-    @Option(help: "Seconds to listen to each board for its HELLO.")
+    // .unconditional: `-1` is a value to refuse with the range, not a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to listen to each board for its HELLO (above 0, at most 600)."))
     var helloTimeout: Double = 3
 
     func validate() throws {
-        guard helloTimeout > 0, helloTimeout.isFinite else { throw ValidationError("--hello-timeout must be a positive number of seconds.") }
+        guard helloTimeout > 0, helloTimeout <= 600 else {
+            throw ValidationError("--hello-timeout must be a number of seconds above 0 and at most 600 (got \(helloTimeout)).")
+        }
     }
 
     /// One check's result. `warning` is worth knowing but does not fail the run.
@@ -195,9 +198,15 @@ struct DoctorCommand: ParsableCommand {
             } else {
                 checks.append(Check(name: label, status: .ok, detail: "RollSense firmware \(info.firmwareVersion) (\(info.channelCount) channels)"))
             }
-            let known = store.calibration(BoardIdentity(board), info: info, stored: stored).known
+            let identity = BoardIdentity(board)
+            let known = store.calibration(identity, info: info, stored: stored).known
+            // Known but not stored: the simulator's own; "stored" would send a person to a
+            // calibrations.json that `calibrate --show` finds empty.
+            let isStored = CalibrationStore.storedKey(identity, info: info, in: stored) != nil
             checks.append(Check(name: "calibration \(board.path)", status: known ? .ok : .problem,
-                                detail: known ? "stored in \(store.path)" : "none stored: forces would read as raw counts",
+                                detail: isStored ? "stored in \(store.path)"
+                                    : known ? "the simulated board's own (nothing stored in \(store.path))"
+                                    : "none stored: forces would read as raw counts",
                                 fix: "rollsense calibrate --device \(board.path)"))
         }
         return checks

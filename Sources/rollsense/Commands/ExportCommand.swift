@@ -13,7 +13,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a recording as CSV, one row per sample, for spreadsheets and pandas.",
         discussion: """
             Columns: time_s (device time since the first sample), raw_0.. (the device's values \
-            per channel, as sent), force_n, pressure_kpa, zone, contact (1/0), area. The samples \
+            per channel, as sent), \(CSVExporter.readingColumns.joined(separator: ", ")) (zone as \
+            the alarms hold it, zone_now the load's zone this instant; contact 1/0; area such as \
+            lower-back.left), then position columns with a rotation or motion sensor. The samples \
             go through the same pipeline as live. --events writes every event as a JSON line.
 
             Examples:

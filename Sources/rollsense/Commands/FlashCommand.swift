@@ -43,14 +43,17 @@ struct FlashCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Flash this Intel HEX file instead of the RollSense image for the board.", valueName: "file.hex"))
     var image: String?
 
-    @Option(help: "Seconds to wait for the new firmware's HELLO after writing.")
+    // .unconditional: `-1` is a value to refuse with the range, not a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds to wait for the new firmware's HELLO after writing (above 0, at most 600)."))
     var helloTimeout: Double = 10
 
     @Flag(help: "Show avrdude's own output as it runs.")
     var verbose = false
 
     func validate() throws {
-        guard helloTimeout > 0, helloTimeout.isFinite else { throw ValidationError("--hello-timeout must be a positive number of seconds.") }
+        guard helloTimeout > 0, helloTimeout <= 600 else {
+            throw ValidationError("--hello-timeout must be a number of seconds above 0 and at most 600 (got \(helloTimeout)).")
+        }
     }
 
     func run() throws {

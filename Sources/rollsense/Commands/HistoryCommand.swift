@@ -121,7 +121,7 @@ struct HistoryCommand: ParsableCommand {
         for row in rows {
             let from = row.fromMillimetres / 10, to = (row.fromMillimetres + row.widthMillimetres) / 10
             let spot = "\(number(from, digits: 1)) to \(number(to, digits: 1))"
-            lines.append("\(row.day)  \(OptionValue.kebabArea(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(spot.padding(toLength: 13, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(number(row.peakKilopascals, digits: 1), 15))")
+            lines.append("\(row.day)  \(Area.respelled(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(spot.padding(toLength: 13, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(number(row.peakKilopascals, digits: 1), 15))")
         }
         return lines.joined(separator: "\n")
     }
@@ -138,7 +138,7 @@ struct HistoryCommand: ParsableCommand {
             let across = (row.acrossFromMillimetres ?? 0) / 10, from = row.fromMillimetres / 10, width = row.widthMillimetres / 10
             let x = "\(number(across, digits: 1)) to \(number(across + width, digits: 1))"
             let y = "\(number(from, digits: 1)) to \(number(from + width, digits: 1))"
-            lines.append("\(row.day)  \(OptionValue.kebabArea(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(x.padding(toLength: 12, withPad: " ", startingAt: 0))  \(y.padding(toLength: 13, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(number(row.peakKilopascals, digits: 1), 15))")
+            lines.append("\(row.day)  \(Area.respelled(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(x.padding(toLength: 12, withPad: " ", startingAt: 0))  \(y.padding(toLength: 13, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(number(row.peakKilopascals, digits: 1), 15))")
         }
         return lines.joined(separator: "\n")
     }
@@ -146,7 +146,7 @@ struct HistoryCommand: ParsableCommand {
     /// The daily limit of the built-in profile for `area` (the ledger keeps region names).
     static func dailyLimitSeconds(area: String) -> Double {
         let region = area.split(separator: ".").first.map(String.init) ?? area
-        return Profile.builtIn.first { $0.region.rawValue == region }?.limits.dailyLimitSeconds ?? fallbackDailyLimitSeconds
+        return Profile.builtIn.first { $0.region == BodyRegion(spelling: region) }?.limits.dailyLimitSeconds ?? fallbackDailyLimitSeconds
     }
 
     /// A table with a bar per row: the share of the daily limit used, `!` past it.
@@ -160,7 +160,7 @@ struct HistoryCommand: ParsableCommand {
             let filled = min(barWidth, Int((share * Double(barWidth)).rounded(.down)))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
             let over = share > 1 ? "  over the limit" : ""
-            lines.append("\(row.day)  \(OptionValue.kebabArea(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(clock(limit), 5))  [\(bar)] \(Int((share * 100).rounded()))%\(over)")
+            lines.append("\(row.day)  \(Area.respelled(row.area).padding(toLength: 12, withPad: " ", startingAt: 0))  \(pad(clock(row.contactSeconds), 7))  \(pad(clock(limit), 5))  [\(bar)] \(Int((share * 100).rounded()))%\(over)")
         }
         return lines.joined(separator: "\n")
     }

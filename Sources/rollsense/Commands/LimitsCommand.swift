@@ -19,7 +19,7 @@ struct LimitsCommand: ParsableCommand {
 
             Examples:
               rollsense limits --body-weight 80
-              rollsense limits --tool tennisBall
+              rollsense limits --tool tennis-ball
               rollsense limits --marks
               rollsense limits --remove-mark 3
               rollsense limits --reset
@@ -29,10 +29,10 @@ struct LimitsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Safety profile: a built-in name or a JSON file.", valueName: "name|file"))
     var profile: String?
 
-    @Option(help: ArgumentHelp("Tool: \(Tool.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp(OptionValue.toolHelp, valueName: "name"))
     var tool: String?
 
-    @Option(help: ArgumentHelp("Body area: \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
+    @Option(help: ArgumentHelp(OptionValue.areaHelp, valueName: "name"))
     var area: String?
 
     @Option(name: .customLong("body-weight"), help: ArgumentHelp("Your body weight in kilograms (\(BodyWeight.rangeText("-"))).", valueName: "kg"))
@@ -57,12 +57,7 @@ struct LimitsCommand: ParsableCommand {
     var dataDir: String?
 
     func validate() throws {
-        if let area, BodyRegion(rawValue: area) == nil {
-            throw ValidationError("--area '\(area)' is not an area; use one of \(BodyRegion.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        if let tool, Tool(rawValue: tool) == nil {
-            throw ValidationError("--tool '\(tool)' is not a tool; use one of \(Tool.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
+        try OptionValue.validate(tool: tool, area: area)
         try BodyWeight.validateOption(bodyWeight)
         if let person, !PersonalLimitsLoader.isValidPerson(person) {
             throw ValidationError("--person must be 1 to 64 letters, digits, '-' or '_' (got '\(person)').")
@@ -78,8 +73,8 @@ struct LimitsCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let config = try UserConfig.load(environment: environment)
-        let chosenTool = tool.flatMap(Tool.init(rawValue:)) ?? config.tool
-        let chosenArea = area.flatMap(BodyRegion.init(rawValue:)) ?? config.area
+        let chosenTool = tool.flatMap(Tool.init(spelling:)) ?? config.tool
+        let chosenArea = area.flatMap(BodyRegion.init(spelling:)) ?? config.area
         let given = bodyWeight ?? config.bodyWeightKilograms
         let resolved = try ProfileResolver.resolve(
             name: profile ?? config.profile, tool: chosenTool, area: chosenArea,

@@ -36,7 +36,8 @@ struct LiveCommand: ParsableCommand {
     }
 
     static func runSession(device: DeviceOptions, session: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?) throws {
-        let settings = try LiveSessionSettings.resolve(session, voice: voice, web: web, recordPath: recordPath, title: "live")
+        let settings = try LiveSessionSettings.resolve(session, voice: voice, web: web, recordPath: recordPath,
+                                                         title: recordPath.map { "recording to \($0)" } ?? "live")
         let chosen = try device.chosenDevice()
         let connection = try device.connectDetectingRate(chosen)
         try LiveSession.run(source: connection, identity: BoardIdentity(chosen), settings: settings, baudRate: connection.options.port.baudRate)

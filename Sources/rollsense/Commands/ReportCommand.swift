@@ -43,7 +43,7 @@ struct ReportCommand: ParsableCommand {
         let start = metadata.startWallClock
             ?? Date(timeIntervalSince1970: Double(setup.source.reader.header.startUnixMicroseconds) * 1e-6)
         if let svgFile {
-            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(OptionValue.kebab(setup.profile.tool.rawValue)), "
+            let title = "RollSense \(LiveViewState.regionName(setup.profile.region)), \(setup.profile.tool.spelling), "
                 + "\(Self.isoMinute(start)) UTC, \(clock(report.durationSeconds))"
             let document = ReportSVG.render(title: title, envelope: envelope, report: report,
                                             zones: zoneEdgesNewtons(profile: setup.profile, bodyMassKilograms: setup.bodyMassKilograms),

@@ -3,10 +3,10 @@ import RollSenseSignal
 
 /// The options every session command shares (`live`, `record`, `demo` takes none of them).
 struct SessionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Body area: \(OptionValue.names(BodyRegion.self).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    @Option(help: ArgumentHelp(OptionValue.areaHelp + " Default: the profile's.", valueName: "name"))
     var area: String?
 
-    @Option(help: ArgumentHelp("Tool: \(OptionValue.names(Tool.self).joined(separator: ", ")). Default: the profile's.", valueName: "name"))
+    @Option(help: ArgumentHelp(OptionValue.toolHelp + " Default: the profile's.", valueName: "name"))
     var tool: String?
 
     @Option(help: ArgumentHelp("Safety profile: a built-in name (\(Profile.builtIn.map(\.name).joined(separator: ", "))) or a JSON file.", valueName: "name|file"))
@@ -34,12 +34,7 @@ struct SessionOptions: ParsableArguments {
     var dataDir: String?
 
     func validate() throws {
-        if let area, OptionValue.parse(area, as: BodyRegion.self) == nil {
-            throw ValidationError("--area " + OptionValue.unknown(area, BodyRegion.self, what: "an area"))
-        }
-        if let tool, OptionValue.parse(tool, as: Tool.self) == nil {
-            throw ValidationError("--tool " + OptionValue.unknown(tool, Tool.self, what: "a tool"))
-        }
+        try OptionValue.validate(tool: tool, area: area)
         try BodyWeight.validateOption(bodyWeight)
         if let person, !PersonalLimitsLoader.isValidPerson(person) {
             throw ValidationError("--person must be 1 to 64 letters, digits, '-' or '_' (got '\(person)').")

@@ -68,8 +68,8 @@ struct CaptureSessionSetup {
                 // A profile the recording names but this program does not have (a file on another
                 // machine) falls back to the defaults for its tool and area.
                 name: options.profile ?? metadata.profileName.flatMap { Profile.builtIn(named: $0)?.name } ?? config.profile,
-                tool: metadata.tool.flatMap(Tool.init(rawValue:)) ?? config.tool,
-                area: metadata.area.flatMap(BodyRegion.init(rawValue:)) ?? config.area,
+                tool: metadata.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
+                area: metadata.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
                 overrides: config.profileOverrides, configPath: config.path,
                 bodyWeightKilograms: options.bodyWeight ?? metadata.bodyMassKilograms ?? config.bodyWeightKilograms)
             profile = resolved.profile

@@ -6,6 +6,7 @@ import RollSenseDevice
 import RollSenseKit
 import RollSenseSignal
 import RollSenseStore
+import RollSenseSystem
 import RollSenseWeb
 import RollSenseWire
 import Synchronization
@@ -39,14 +40,25 @@ struct LiveSessionSettings {
     /// The page's fixed token (`--web-token`), nil for a new random one.
     var webToken: String?
 
+    /// An output's folder must exist and be writable, or the session would fail at its end.
+    private static func checkFolder(of path: String, option: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue,
+              FileManager.default.isWritableFile(atPath: directory) else {
+            throw CommandFailure.usage("Cannot write \(option): the folder \(directory) does not exist or is not writable. Choose another path.")
+        }
+    }
+
     /// Resolves flags over config over defaults; errors name the flag or key.
     static func resolve(_ options: SessionOptions, voice: VoiceOptions, web: WebOptions, recordPath: String?, title: String,
                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LiveSessionSettings {
         let config = try UserConfig.load(environment: environment)
         let resolved = try ProfileResolver.resolve(
             name: options.profile ?? config.profile,
-            tool: options.tool.flatMap { OptionValue.parse($0, as: Tool.self) } ?? config.tool,
-            area: options.area.flatMap { OptionValue.parse($0, as: BodyRegion.self) } ?? config.area,
+            tool: options.tool.flatMap(Tool.init(spelling:)) ?? config.tool,
+            area: options.area.flatMap(BodyRegion.init(spelling:)) ?? config.area,
             overrides: config.profileOverrides, configPath: config.path,
             bodyWeightKilograms: options.bodyWeight ?? config.bodyWeightKilograms)
         let profile = resolved.profile
@@ -64,6 +76,15 @@ struct LiveSessionSettings {
                 throw CommandFailure.data("--calibration \(path) is not a calibration ({\"offsetCounts\": [...], \"curves\": [...]}): \(error)")
             }
         }
+        // Every output path is checked before the device is touched: a refusal after opening
+        // (and so resetting) the board cost the person its set-up and four lines of noise.
+        if let recordPath {
+            if FileManager.default.fileExists(atPath: recordPath) {
+                throw CommandFailure.data("Cannot record to \(recordPath): \(CaptureWriteError.alreadyExists(path: recordPath))")
+            }
+            try checkFolder(of: recordPath, option: recordPath)
+        }
+        if let audioOut = voice.audioOut { try checkFolder(of: audioOut, option: "--audio-out \(audioOut)") }
         let mass = PersonalLimitsLoader.bodyMass(given: options.bodyWeight ?? config.bodyWeightKilograms, profile: profile)
         var settings = LiveSessionSettings(
             profile: profile, bodyMassKilograms: mass.kilograms,
@@ -287,6 +308,13 @@ enum LiveSession {
         }
         if let failure { throw failure }
         if let closeError { throw closeError }
+        // --duration ran out with the board still unplugged: the session did not measure what
+        // was asked, and a script must not take it for a whole one.
+        if let goneSinceHost = watch.goneSinceHost, settings.durationSeconds != nil, !stopRequested.load(ordering: .relaxed) {
+            let goneSeconds = Double(hostMonotonicMicroseconds() - goneSinceHost) * 1e-6
+            throw CommandFailure.device("The board was unplugged at \(clock(stats.durationSeconds)) and did not come back "
+                + "for the last \(clock(goneSeconds)) of --duration: the session ended without it. Check the cable, then `rollsense devices`.")
+        }
         if let voiceError { throw voiceError }
     }
 }
@@ -302,13 +330,18 @@ private struct PainMarkRequester: @unchecked Sendable {
 final class RawCountWatch: SessionSink {
     private let inner: any SessionSink
     private(set) var sawRawCounts = false
+    /// When the board was unplugged (host microseconds), while it is gone.
+    private(set) var goneSinceHost: Int64?
 
     init(inner: any SessionSink) { self.inner = inner }
 
     func sessionDidIdentify(_ info: DeviceInfo) { inner.sessionDidIdentify(info) }
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) { inner.sessionDidRead(reading, sessionSeconds: sessionSeconds) }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { inner.sessionDidEmit(event, sessionSeconds: sessionSeconds) }
-    func sessionLinkDidChange(_ state: LinkState) { inner.sessionLinkDidChange(state) }
+    func sessionLinkDidChange(_ state: LinkState) {
+        goneSinceHost = state == .disconnected ? (goneSinceHost ?? hostMonotonicMicroseconds()) : nil
+        inner.sessionLinkDidChange(state)
+    }
     func sessionDidProcess(_ sample: Sample, reading: Reading, sessionSeconds: Double) {
         if sample.quantity == .rawCounts { sawRawCounts = true }
         inner.sessionDidProcess(sample, reading: reading, sessionSeconds: sessionSeconds)

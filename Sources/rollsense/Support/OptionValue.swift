@@ -1,10 +1,12 @@
+import ArgumentParser
 import RollSenseSignal
 
-/// Values a person types (`--tool`, `--area`, config.json `tool` and `area`) are kebab-case, as
-/// Linux tools and the profile names are (`foam-roller`, `lower-back`); the camelCase names the
-/// files store (`foamRoller`) are accepted too. A near miss gets the closest value suggested.
+/// Values a person types (`--tool`, `--area`, config.json `tool` and `area`) are spelled as every
+/// output spells them (`foam-roller`, `lower-back`; `Spelled` in RollSenseSignal); the camelCase
+/// names older files store (`foamRoller`) are accepted too. A near miss gets the closest value
+/// suggested.
 enum OptionValue {
-    /// `lowerBack` -> `lower-back`.
+    /// `lowerBack` -> `lower-back`: how a near miss is compared with the choices.
     static func kebab(_ camel: String) -> String {
         var result = ""
         for character in camel {
@@ -18,26 +20,25 @@ enum OptionValue {
         return result
     }
 
-    /// A stored name with its area part (`lowerBack.centre`) in kebab-case for text output.
-    static func kebabArea(_ area: String) -> String {
-        guard let dot = area.firstIndex(of: ".") else { return kebab(area) }
-        return kebab(String(area[..<dot])) + area[dot...]
+    /// Checks `--tool` and `--area` as typed, for every command that takes them; a bad one is a
+    /// usage error with the nearest value suggested.
+    static func validate(tool: String?, area: String?) throws {
+        if let area, BodyRegion(spelling: area) == nil {
+            throw ValidationError("--area " + unknown(area, BodyRegion.self, what: "an area"))
+        }
+        if let tool, Tool(spelling: tool) == nil {
+            throw ValidationError("--tool " + unknown(tool, Tool.self, what: "a tool"))
+        }
     }
 
-    /// The case whose kebab-case or camelCase name is `text` (any letter case).
-    static func parse<Value: CaseIterable & RawRepresentable>(_ text: String, as type: Value.Type) -> Value? where Value.RawValue == String {
-        let typed = text.lowercased()
-        return Value.allCases.first { kebab($0.rawValue) == typed || $0.rawValue.lowercased() == typed }
-    }
-
-    /// Every value as it should be typed.
-    static func names<Value: CaseIterable & RawRepresentable>(_ type: Value.Type) -> [String] where Value.RawValue == String {
-        Value.allCases.map { kebab($0.rawValue) }
-    }
+    /// `--tool`'s help: what it takes, in the spelling to type.
+    static let toolHelp = "Tool: \(Tool.spellings.joined(separator: ", "))."
+    /// `--area`'s help: what it takes, in the spelling to type.
+    static let areaHelp = "Body area: \(BodyRegion.spellings.joined(separator: ", "))."
 
     /// "'roller' is not a tool; did you mean foam-roller? Use one of ..." for `what` ("a tool").
-    static func unknown<Value: CaseIterable & RawRepresentable>(_ text: String, _ type: Value.Type, what: String) -> String where Value.RawValue == String {
-        let choices = names(type)
+    static func unknown<Value: Spelled>(_ text: String, _ type: Value.Type, what: String) -> String {
+        let choices = Value.spellings
         let hint = closest(to: text, among: choices).map { " Did you mean \($0)?" } ?? ""
         return "'\(text)' is not \(what).\(hint) Use one of \(choices.joined(separator: ", "))."
     }

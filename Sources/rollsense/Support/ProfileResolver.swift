@@ -36,7 +36,7 @@ enum ProfileResolver {
             profile = try decode(data, source: chosen)
             baseOrigin = .profileFile(path: absolutePath(chosen))
         } else {
-            throw .usage("--profile '\(chosen)' is neither a built-in profile (\(Profile.builtIn.map(\.name).joined(separator: ", "))) nor a file.")
+            throw .usage("--profile " + unknown(chosen))
         }
         if !overrides.isEmpty {
             do {
@@ -74,6 +74,18 @@ enum ProfileResolver {
         object.flatMap { key, value in
             (value as? [String: Any]).map { keyPaths($0, prefix: prefix + key + ".") } ?? [prefix + key]
         }
+    }
+
+    /// Whether `name` is a built-in profile or an existing file.
+    static func exists(_ name: String) -> Bool {
+        Profile.builtIn(named: name) != nil || FileManager.default.fileExists(atPath: name)
+    }
+
+    /// "'x' is neither a built-in profile (...) nor a file", with the nearest built-in name.
+    static func unknown(_ name: String) -> String {
+        let names = Profile.builtIn.map(\.name)
+        let hint = OptionValue.closest(to: name, among: names).map { " Did you mean \($0)?" } ?? ""
+        return "'\(name)' is neither a built-in profile (\(names.joined(separator: ", "))) nor a file.\(hint)"
     }
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {

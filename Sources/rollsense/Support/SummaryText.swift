@@ -19,7 +19,7 @@ enum SummaryText {
         rows.append(("Contact", clock(stats.contactSeconds)))
         for (area, seconds) in stats.contactSecondsByArea.sorted(by: { $0.key < $1.key }) {
             // Kebab-case, as the person types areas; the column layout keeps a space before the time.
-            rows.append(("  on " + OptionValue.kebabArea(area), clock(seconds)))
+            rows.append(("  on " + Area.respelled(area), clock(seconds)))
         }
         rows.append(("Force", "peak \(format(stats.peakForceNewtons, digits: 0)) N, mean \(format(stats.meanForceNewtons, digits: 0)) N"))
         // "est." as on the live view: the contact area behind a kPa figure is modelled, not measured.
@@ -44,7 +44,11 @@ enum SummaryText {
             }
         }
         if showsDailyTotal {
-            rows.append(("Today on \(OptionValue.kebab(profile.region.rawValue))", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
+            rows.append(("Today on \(profile.region.spelling)", "\(clock(stats.dailySeconds)) of \(clock(profile.limits.dailyLimitSeconds))"))
+        }
+        if stats.boardGoneCount > 0 {
+            // Time the measurement was blind: said beside the figures it is missing from.
+            rows.append(("Board gone", "\(clock(stats.boardGoneSeconds))\(stats.boardGoneCount > 1 ? " (\(stats.boardGoneCount) times)" : "")"))
         }
         // The limits the session was judged by and where each came from (docs/SAFETY.md).
         if let origins { rows += LimitText.summaryRows(profile.zones, origins: origins, mass: bodyMassKilograms) }

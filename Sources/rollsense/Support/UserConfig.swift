@@ -62,17 +62,20 @@ struct UserConfig {
                 }
                 config.bodyWeightKilograms = number
             case "tool":
-                guard let text = value as? String, let tool = OptionValue.parse(text, as: Tool.self) else {
+                guard let text = value as? String, let tool = Tool(spelling: text) else {
                     throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", Tool.self, what: "a tool"))
                 }
                 config.tool = tool
             case "area":
-                guard let text = value as? String, let area = OptionValue.parse(text, as: BodyRegion.self) else {
+                guard let text = value as? String, let area = BodyRegion(spelling: text) else {
                     throw .usage("\(path): key \"\(key)\": " + OptionValue.unknown("\(value)", BodyRegion.self, what: "an area"))
                 }
                 config.area = area
             case "profile":
                 guard let text = value as? String, !text.isEmpty else { throw bad(key, "must be a profile name or a path") }
+                // Checked here, not where it is used, so the error names this file and key
+                // rather than a --profile flag nobody typed.
+                guard ProfileResolver.exists(text) else { throw .usage("\(path): key \"\(key)\": " + ProfileResolver.unknown(text)) }
                 config.profile = text
             case "profileOverrides":
                 guard let overrides = value as? [String: Any] else { throw bad(key, "must be an object of profile keys") }

@@ -16,6 +16,12 @@ struct VoiceSettings {
     static let defaultDevice = "default"
     /// What a session says, once, when it cannot play sound.
     static let noDeviceLine = "rollsense: no sound device: cues are off; --audio-out FILE to render them"
+
+    /// The same when the cues are rendered to `audioOut`: suggesting --audio-out to a person who
+    /// gave it would be wrong.
+    static func noDeviceLine(audioOut: String?) -> String {
+        audioOut.map { "rollsense: no sound device: cues are not heard, only rendered to \($0)" } ?? noDeviceLine
+    }
     /// The same, kept on the live view's screen (which hides the line printed before it opened).
     static let noDeviceNote = "no sound device: cues are off"
 
@@ -72,7 +78,7 @@ final class VoiceSession {
         var output: AudioOutput?
         if plays {
             do { output = try AudioOutput(deviceName: settings.device, sampleRate: sampleRate, tone: settings.tone) } catch {
-                printError(VoiceSettings.noDeviceLine)
+                printError(VoiceSettings.noDeviceLine(audioOut: settings.audioOut))
             }
         }
         let noDevice = plays && output == nil

@@ -25,9 +25,9 @@ enum EventWording {
         case .zoneStop: return event.phase == .end ? "stop pressure ended" : "pressure too high: stop or lower the pressure"
         case .holdNotice: return event.phase == .end ? "hold ended" : "held \(Int(event.value)) s on one spot: move on"
         case .holdCaution: return event.phase == .end ? "long hold ended" : "held \(Int(event.value)) s on one spot: move on now"
-        case .dailyWarning: return event.phase == .end ? "daily warning closed" : "\(Int(event.value)) s today on \(OptionValue.kebab(event.region.rawValue)), limit \(Int(profile.limits.dailyLimitSeconds)) s"
-        case .dailyLimit: return event.phase == .end ? "daily limit closed" : "daily limit of \(Int(event.limit)) s on \(OptionValue.kebab(event.region.rawValue)) reached: stop for today"
-        case .dailyLimitReminder: return "past today's limit on \(OptionValue.kebab(event.region.rawValue)): stop for today"
+        case .dailyWarning: return event.phase == .end ? "daily warning closed" : "\(Int(event.value)) s today on \(event.region.spelling), limit \(Int(profile.limits.dailyLimitSeconds)) s"
+        case .dailyLimit: return event.phase == .end ? "daily limit closed" : "daily limit of \(Int(event.limit)) s on \(event.region.spelling) reached: stop for today"
+        case .dailyLimitReminder: return "past today's limit on \(event.region.spelling): stop for today"
         case .jump: return "sudden force rise of \(Int(event.value)) N"
         case .loadOnSpine: return event.phase == .end ? "load off the spine" : "load on the spine: move to one side"
         case .saturated: return "sensor saturated\(ending)"
@@ -89,6 +89,38 @@ enum EventWording {
         case .painMark: return ("Pain noted at \(Int(event.value.rounded())) N: ease off or stop", .stop)
         case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return nil
         }
+    }
+}
+
+extension EventWording {
+    /// The longest shortest form: the one-line view at 20 columns leaves this much beside
+    /// today's time once it reaches ten minutes (`10:08/5:00`).
+    static let shortestFormCharacters = 9
+
+    /// Shorter forms of an alert's headline, longest first, the last at most
+    /// `shortestFormCharacters`: whole words a narrow terminal can show (never `EASE OFF: OVER THE S`).
+    static func shortHeadlines(for event: EventFacts) -> [String] {
+        switch event.reason {
+        case .zoneStop: return ["Ease off: stop level", "Ease off"]
+        case .zoneCaution: return ["Ease off a little", "Ease off"]
+        case .holdCaution, .holdNotice: return ["Move on: \(Int(event.limit)) s", "Move on"]
+        case .dailyWarning: return ["Near daily limit", "Near max"]
+        case .dailyLimit, .dailyLimitReminder: return ["Daily limit reached", "Stop now"]
+        case .loadOnSpine: return ["Move off the spine", "Off spine"]
+        case .jump: return ["Sudden push \(Int(event.value)) N", "Careful"]
+        case .saturated, .flatLine, .disconnected, .sensorNotReady, .droppedSamples, .clockJump, .deviceRestarted, .invalidValue:
+            return ["Sensor problem", "Sensor"]
+        case .zeroDriftBound: return ["Zero drifted: calibrate", "Re-zero"]
+        case .slowDevice: return ["Slow device", "Too slow"]
+        case .overRange: return ["Over range: ease off", "Max force"]
+        case .painMark: return ["Pain marked: ease off", "Pain mark"]
+        case .contact, .zoneLight, .zoneTarget, .deviceDisconnected: return []
+        }
+    }
+
+    /// The daily warning's shorter forms for today's total so far.
+    static func dailyWarningShortHeadlines(todaySeconds: Double, profile: Profile) -> [String] {
+        ["\(clock(todaySeconds)) of \(clock(profile.limits.dailyLimitSeconds)) today", "Near max"]
     }
 }
 

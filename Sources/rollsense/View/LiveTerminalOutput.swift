@@ -32,6 +32,8 @@ final class LiveTerminalOutput: SessionSink {
     private var lastDraw: Int64 = .min
     private var flashUntil: Int64 = .min
     private var lastReadHost: Int64 = .min
+    /// When the board was unplugged (host time), while it is gone.
+    private var goneSinceHost: Int64?
     // The host time between the last readings and the one before it: the shorter of the two is
     // the device's pace (one long gap, such as a reconnect, is not).
     private var readIntervalsHost: (last: Int64?, before: Int64?) = (nil, nil)
@@ -64,7 +66,12 @@ final class LiveTerminalOutput: SessionSink {
     }
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) { state.handle(event, sessionSeconds: sessionSeconds); dirty = true }
     func sessionDidNameChannels(_ channels: TextChannels) { state.nameChannels(channels); dirty = true }
-    func sessionLinkDidChange(_ linkState: LinkState) { state.link(linkState); dirty = true; tick(force: true) }
+    func sessionLinkDidChange(_ linkState: LinkState) {
+        goneSinceHost = linkState == .disconnected ? (goneSinceHost ?? clock()) : nil
+        state.link(linkState)
+        dirty = true
+        tick(force: true)
+    }
 
     /// Redraws if something changed and the last redraw is old enough (or a flash must end).
     func tick(force: Bool = false) {
@@ -72,6 +79,11 @@ final class LiveTerminalOutput: SessionSink {
         if lastReadHost != .min, now - lastReadHost >= Self.silenceLimitMicroseconds(readingIntervalMicroseconds: readIntervalsHost.before.map { min($0, readIntervalsHost.last!) } ?? readIntervalsHost.last) {
             let before = state.linkStatus
             state.silent(forHostSeconds: Double(now - lastReadHost) * 1e-6)
+            if state.linkStatus != before { dirty = true }
+        }
+        if let goneSinceHost {
+            let before = state.linkStatus
+            state.gone(forHostSeconds: Double(now - goneSinceHost) * 1e-6)
             if state.linkStatus != before { dirty = true }
         }
         // A resize redraws even with nothing new (the board gone, no readings to trigger one).

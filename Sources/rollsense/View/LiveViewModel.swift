@@ -54,6 +54,9 @@ struct LiveViewModel: Sendable {
     var recentGaugeValues: [Double]
     /// The active alert in plain words, if any, and how serious it is.
     var alert: (text: String, style: ZoneStyle)?
+    /// The alert's shorter forms, longest first, the last at most `EventWording.shortestFormCharacters`: a terminal under
+    /// 40 columns shows the longest that fits rather than cutting a word.
+    var alertShortForms: [String] = []
     /// A status line about the connection ("disconnected, waiting for the board").
     var linkStatus: String?
     /// The signal is lost: the pressure, zone and hold are old and must not look current.

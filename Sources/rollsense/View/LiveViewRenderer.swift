@@ -125,19 +125,25 @@ struct LiveViewRenderer {
     /// One line for a terminal under 40 columns: the figures that matter, most important first.
     private func oneLine(_ model: LiveViewModel, width: Int) -> String {
         let today = "\(clock(model.dailySeconds))/\(clock(model.dailyLimitSeconds))"
+        // Today's time stays whole at the right; the words take what is left, in the longest
+        // form that fits whole (an alert's short forms, NO SIGNAL's), never cut mid-word.
+        let room = width - today.count - 1
+        guard room >= 4 else { return fitPlain(today, width: width) }
+        func longestFitting(_ forms: [String]) -> String {
+            forms.first { $0.count <= room } ?? fitPlain(forms.last ?? "", width: room)
+        }
         if model.stale {
-            return paint(fitPlain("NO SIGNAL -- N " + today, width: width), "7;35")
+            return paint(longestFitting(["NO SIGNAL -- N", "NO SIGNAL", "NO SIG"]), "7;35") + " " + today
         }
         let what: String
         let style: ZoneStyle
         if let alert = model.alert {
-            (what, style) = (alert.text.uppercased(), alert.style)
+            (what, style) = (longestFitting(([alert.text] + model.alertShortForms).map { $0.uppercased() }), alert.style)
         } else {
-            (what, style) = (model.inContact ? format(model.forceNewtons, digits: 0) + " N " + model.zoneLabel.uppercased() : "no contact", model.zone)
+            let figures = model.inContact ? [format(model.forceNewtons, digits: 0) + " N " + model.zoneLabel.uppercased(), model.zoneLabel.uppercased()]
+                : ["no contact"]
+            (what, style) = (longestFitting(figures), model.zone)
         }
-        // Today's time stays whole at the right; the words take what is left.
-        let room = width - today.count - 1
-        guard room >= 4 else { return fitPlain(today, width: width) }
         return paint(fitPlain(what, width: room), model.alert == nil ? "1;" + style.ansiColor : "1;7;" + style.ansiColor) + " " + today
     }
 

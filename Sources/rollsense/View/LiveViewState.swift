@@ -7,6 +7,8 @@ import RollSenseWire
 struct LiveViewState {
     /// Device seconds an instant alert (a jump) stays on screen.
     static let instantAlertSeconds = 3.0
+    /// Device seconds "Board back after m:ss" stays on screen after a replug.
+    static let backNoteSeconds = 5.0
     /// Seconds of history in the sparkline at the reading rate (15/s).
     static let historyCount = 300
 
@@ -23,9 +25,15 @@ struct LiveViewState {
     /// Session seconds of the last reading when the signal was lost (board gone or silent); nil
     /// while readings are current. The view then shows no pressure or zone as current.
     private(set) var signalLostAtSessionSeconds: Double?
+    /// Host seconds the board has been unplugged so far (nil while it is there): the clock and
+    /// NO SIGNAL count on, as --duration does, rather than freezing at the last reading.
+    private(set) var goneSeconds: Double?
+    /// How long the board was gone, from its return until the restart its HELLO reports: that
+    /// restart is the replug, not a sensor problem.
+    private var backAfterSeconds: Double?
     /// Open alerts by reason, with when they started (device seconds) and their words.
-    private var open: [EventReason: (since: Double, text: String, style: ZoneStyle)] = [:]
-    private var instant: (until: Double, text: String, style: ZoneStyle)?
+    private var open: [EventReason: (since: Double, text: String, style: ZoneStyle, short: [String])] = [:]
+    private var instant: (until: Double, text: String, style: ZoneStyle, short: [String])?
     /// Set when an alert starts; the display rings and flashes, then clears it.
     var alertStarted = false
     /// Shown above the last line while the session runs (no sound device).
@@ -87,12 +95,27 @@ struct LiveViewState {
         switch state {
         case .disconnected:
             signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
-            linkStatus = "NO SIGNAL since \(clock(sessionSeconds)): board disconnected, waiting for it"
-        case .reconnected:
+            goneSeconds = goneSeconds ?? 0
+            linkStatus = goneStatus
+        case .reconnected(let gapMicroseconds):
             signalLostAtSessionSeconds = signalLostAtSessionSeconds ?? sessionSeconds
-            linkStatus = "board back, waiting for data (NO SIGNAL since \(clock(signalLostAtSessionSeconds!)))"
+            backAfterSeconds = Double(gapMicroseconds) * 1e-6
+            linkStatus = "board back after \(clock(backAfterSeconds!)), waiting for data"
+            // The device clock goes on from where it was, not from the host time it was gone.
+            goneSeconds = nil
         case .connected: linkStatus = nil
         }
+    }
+
+    /// The board has been unplugged for `hostSeconds`: the status and the clock count it.
+    mutating func gone(forHostSeconds hostSeconds: Double) {
+        guard goneSeconds != nil else { return }
+        goneSeconds = hostSeconds
+        linkStatus = goneStatus
+    }
+
+    private var goneStatus: String {
+        "NO SIGNAL since \(clock(signalLostAtSessionSeconds ?? sessionSeconds)), gone \(clock(goneSeconds ?? 0)): board disconnected, waiting for it"
     }
 
     /// No reading came for `hostSeconds` while connected (the board stopped streaming): the last
@@ -113,35 +136,48 @@ struct LiveViewState {
     }
 
     mutating func handle(_ event: EventFacts, sessionSeconds: Double) {
+        if event.reason == .deviceRestarted, let back = backAfterSeconds {
+            // The HELLO of a board plugged back in: a normal event, said as one.
+            backAfterSeconds = nil
+            instant = (sessionSeconds + Self.backNoteSeconds, "Board back after \(clock(back))", .light, ["Board back", "Back \(clock(back))"])
+            return
+        }
         if event.reason == .painMark {
             painNote = "Pain noted at \(Int(event.value.rounded())) N (\(clock(sessionSeconds))). Not meant? rollsense limits --marks"
         }
         guard let (text, style) = EventWording.headline(for: event, profile: profile) else { return }
+        let short = EventWording.shortHeadlines(for: event)
         switch event.phase {
         case .start:
-            open[event.reason] = (sessionSeconds, text, style)
+            open[event.reason] = (sessionSeconds, text, style, short)
             alertStarted = alertStarted || style == .caution || style == .stop
         case .end:
             open[event.reason] = nil
             // A zone end closes the other pressure alerts too: the zone moved.
             if event.kind == .zone { open[.zoneCaution] = nil; open[.zoneStop] = nil }
         case .instant:
-            instant = (sessionSeconds + Self.instantAlertSeconds, text, style)
+            instant = (sessionSeconds + Self.instantAlertSeconds, text, style, short)
             alertStarted = alertStarted || style == .caution || style == .stop
         }
     }
 
     /// The alert to show: the most serious open one, the newest among equals.
-    var alert: (text: String, style: ZoneStyle)? {
+    var alert: (text: String, style: ZoneStyle)? { alertWithShortForms.map { ($0.text, $0.style) } }
+
+    /// The alert to show with its shorter forms, longest first (for a narrow terminal).
+    var alertWithShortForms: (text: String, style: ZoneStyle, short: [String])? {
         var candidates = open.map { reason, alert in
             // The daily warning counts on with today's total, as the status line does.
-            guard reason == .dailyWarning, let reading else { return (since: alert.since, text: alert.text, style: alert.style) }
-            return (since: alert.since, text: EventWording.dailyWarningHeadline(todaySeconds: Double(reading.dailyMicroseconds) * 1e-6, profile: profile),
-                    style: alert.style)
+            guard reason == .dailyWarning, let reading else { return (since: alert.since, text: alert.text, style: alert.style, short: alert.short) }
+            let today = Double(reading.dailyMicroseconds) * 1e-6
+            return (since: alert.since, text: EventWording.dailyWarningHeadline(todaySeconds: today, profile: profile),
+                    style: alert.style, short: EventWording.dailyWarningShortHeadlines(todaySeconds: today, profile: profile))
         }
-        if let instant, instant.until > sessionSeconds { candidates.append((since: instant.until, text: instant.text, style: instant.style)) }
+        if let instant, instant.until > sessionSeconds {
+            candidates.append((since: instant.until, text: instant.text, style: instant.style, short: instant.short))
+        }
         func rank(_ style: ZoneStyle) -> Int { style == .stop ? 3 : (style == .fault ? 2 : (style == .caution ? 1 : 0)) }
-        return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style) }
+        return candidates.max { (rank($0.style), $0.since) < (rank($1.style), $1.since) }.map { ($0.text, $0.style, $0.short) }
     }
 
     /// The newest open fault when the banner shows another, more serious alert.
@@ -150,13 +186,9 @@ struct LiveViewState {
         return open.values.filter { $0.style == .fault }.max { $0.since < $1.since }?.text
     }
 
-    /// `lowerBack` as "lower back".
+    /// `lower-back` as "lower back".
     static func regionName(_ region: BodyRegion) -> String {
-        var words = ""
-        for character in region.rawValue {
-            if character.isUppercase { words += " " + character.lowercased() } else { words.append(character) }
-        }
-        return words
+        String(region.spelling.map { $0 == "-" ? " " : $0 })
     }
 
     /// The model for one redraw.
@@ -194,9 +226,10 @@ struct LiveViewState {
             dailySeconds: Double(reading?.dailyMicroseconds ?? 0) * 1e-6,
             dailyLimitSeconds: profile.limits.dailyLimitSeconds,
             dailyWarningSeconds: profile.limits.dailyWarningSeconds,
-            sessionSeconds: sessionSeconds,
+            sessionSeconds: sessionSeconds + (goneSeconds ?? 0),
             recentGaugeValues: recent,
             alert: stale ? nil : alert,
+            alertShortForms: stale ? [] : alertWithShortForms?.short ?? [],
             linkStatus: linkStatus,
             stale: stale,
             spineObservable: profile.spine.canObserveCentreLoad,

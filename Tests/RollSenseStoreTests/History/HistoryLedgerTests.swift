@@ -358,17 +358,17 @@ final class LockedList: @unchecked Sendable {
         var ledger = try HistoryLedger(dataDirectory: path)
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         for i in 0..<7 {
-            try ledger.addPainMark(PainMark(person: "ana", area: "lowerBack", tool: "foamRoller", date: t0 + Double(i),
+            try ledger.addPainMark(PainMark(person: "ana", area: "lower-back", tool: "foam-roller", date: t0 + Double(i),
                                             forceNewtons: 100 + Double(i), pressureKilopascals: 20))
         }
-        try ledger.addPainMark(PainMark(person: "ana", area: "glutes", tool: "foamRoller", date: t0, forceNewtons: 1, pressureKilopascals: 1))
+        try ledger.addPainMark(PainMark(person: "ana", area: "glutes", tool: "foam-roller", date: t0, forceNewtons: 1, pressureKilopascals: 1))
         try ledger.close()
         ledger = try HistoryLedger(dataDirectory: path)
-        let marks = try ledger.painMarks(person: "ana", area: "lowerBack", tool: "foamRoller", limit: 5)
+        let marks = try ledger.painMarks(person: "ana", area: "lower-back", tool: "foam-roller", limit: 5)
         #expect(marks.map(\.forceNewtons) == [106, 105, 104, 103, 102])
-        #expect(try ledger.painMarks(person: "bo", area: "lowerBack", tool: "foamRoller", limit: 5).isEmpty)
-        #expect(try ledger.removePainMarks(person: "ana", area: "lowerBack", tool: "foamRoller") == 7)
-        #expect(try ledger.painMarks(person: "ana", area: "glutes", tool: "foamRoller", limit: 5).count == 1)
+        #expect(try ledger.painMarks(person: "bo", area: "lower-back", tool: "foam-roller", limit: 5).isEmpty)
+        #expect(try ledger.removePainMarks(person: "ana", area: "lower-back", tool: "foam-roller") == 7)
+        #expect(try ledger.painMarks(person: "ana", area: "glutes", tool: "foam-roller", limit: 5).count == 1)
         try ledger.close()
     }
 }

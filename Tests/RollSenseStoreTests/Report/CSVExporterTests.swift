@@ -15,7 +15,7 @@ struct CSVExporterTests {
         let sample = Sample(sequence: 7, deviceTimeMicroseconds: 1_500_000, channelCount: 2, values: SIMD4(-1500, 8_388_607, 0, 0))
         let reading = ReportTestData.reading(index: 150)
         let row = exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5)
-        #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,target,1,lowerBack.left")
+        #expect(row == "1.500000,-1500,8388607,100.000,10.000,target,target,1,lower-back.left")
     }
 
     /// As the terminal and the page show it: the alarms' zone (a stop alert still latched) and
@@ -36,18 +36,18 @@ struct CSVExporterTests {
         var reading = ReportTestData.reading(index: 150)
         reading.position = PositionReading(millimetres: 43.25, band: 2, isStill: true, driftBoundMillimetres: 1.1,
                                            reanchors: 0, strokes: 3)
-        #expect(exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5).hasSuffix(",lowerBack.left,3071,43.3,2,1,1.1"))
+        #expect(exporter.row(sample: sample, reading: reading, sessionSeconds: 1.5).hasSuffix(",lower-back.left,3071,43.3,2,1,1.1"))
         // No angle this sample (the sensor failed) and no position: empty cells, never a zero.
         let failed = Sample(sequence: 8, deviceTimeMicroseconds: 1_510_000, channelCount: 2, values: SIMD4(1, 2, 0, 0),
                             extras: ExtraReadings(count: 1, values: SIMD4(-1, 0, 0, 0)))
         reading.position = .unknown
-        #expect(exporter.row(sample: failed, reading: reading, sessionSeconds: 1.51).hasSuffix(",lowerBack.left,,,,,"))
+        #expect(exporter.row(sample: failed, reading: reading, sessionSeconds: 1.51).hasSuffix(",lower-back.left,,,,,"))
     }
 
     @Test func missingChannelIsAnEmptyCell() {
         let exporter = CSVExporter(channelCount: 2)
         let sample = Sample(sequence: 0, deviceTimeMicroseconds: 0, channelCount: 1, values: SIMD4(12.25, 0, 0, 0), quantity: .rawCounts)
         let row = exporter.row(sample: sample, reading: ReportTestData.reading(index: 0), sessionSeconds: 0)
-        #expect(row == "0.000000,12.250000,,0.000,0.000,none,none,0,lowerBack.left")
+        #expect(row == "0.000000,12.250000,,0.000,0.000,none,none,0,lower-back.left")
     }
 }

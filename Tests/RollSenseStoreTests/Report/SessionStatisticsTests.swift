@@ -21,8 +21,8 @@ struct SessionStatisticsTests {
         #expect(abs(report.durationSeconds - 4.49) < 1e-9)
         // Readings 100..399 are in contact: 300 steps of 10 ms, each counted with the reading it starts at.
         #expect(abs(report.contactSeconds - 3.0) < 1e-9)
-        #expect(abs(report.contactSecondsByArea["lowerBack.left"]! - 2.0) < 1e-9)
-        #expect(abs(report.contactSecondsByArea["lowerBack.right"]! - 1.0) < 1e-9)
+        #expect(abs(report.contactSecondsByArea["lower-back.left"]! - 2.0) < 1e-9)
+        #expect(abs(report.contactSecondsByArea["lower-back.right"]! - 1.0) < 1e-9)
         #expect(abs(report.secondsByZone["target"]! - 2.0) < 1e-9)
         #expect(abs(report.secondsByZone["caution"]! - 1.0) < 1e-9)
         #expect(report.secondsByZone["none"] == nil)
