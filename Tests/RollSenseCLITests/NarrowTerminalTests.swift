@@ -73,6 +73,29 @@ struct NarrowTerminalTests {
         }
     }
 
+    /// `replay`'s event lines on a 40-column terminal wrap between words under their own
+    /// indent, as the summary's do: the terminal broke "reading" into "readin" / "g".
+    @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
+    func replaysEventLinesKeepWordsWholeAtFortyColumns() throws {
+        _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let server = Server()
+        let environment = ["XDG_CONFIG_HOME", "ROLLSENSE_DATA_DIR", "HOME"].map { "\($0)='\(rollsense.environment[$0]!)'" }.joined(separator: " ")
+        let capture = BuiltRollSense.fixture("firmware-roller-rotation-fault.rscap")
+        let command = "env -u LD_PRELOAD -u UMOCKDEV_DIR \(environment) '\(BuiltRollSense.executable.path)' replay '\(capture)' --body-weight 75 --speed max; echo \"exit status $?\"; sleep 600"
+        try server.run(["new-session", "-d", "-s", "view", "-x", "40", "-y", "80", "sh", "-c", command])
+        let lines = try server.waitForScreen(seconds: 60) { $0.contains { $0.hasPrefix("exit status") } }
+        let text = lines.joined(separator: "\n")
+        #expect(text.contains("exit status 0"), "\(text)")
+        // Event lines start with a clock; their continuations are indented, never a word's tail.
+        let first = try #require(lines.firstIndex { $0.hasPrefix("0:12  caution position sensor") }, "\(text)")
+        #expect(lines[first + 1].hasPrefix("              "), "\(text)")
+        for line in lines[..<(lines.firstIndex { $0.hasPrefix("RollSense") || $0.contains("summary") } ?? lines.count)] where !line.isEmpty {
+            #expect(line.first!.isNumber || line.hasPrefix(" ") || line.hasPrefix("Device") || line.hasPrefix("["), "a word broken at 40 columns: '\(line)' in\n\(text)")
+        }
+    }
+
     @Test(.enabled(if: TerminalViewTests.tmux != nil || ProcessInfo.processInfo.environment["ROLLSENSE_REQUIRE_TMUX"] == "1"))
     func whileRecordingTheTitleSaysWhere() throws {
         _ = try #require(TerminalViewTests.tmux, "tmux is missing: Tools/setup.sh installs it")

@@ -174,14 +174,22 @@ final class ReplayTextOutput: SessionSink {
     }
 
     func sessionDidIdentify(_ info: DeviceInfo) {
-        emit("Device: \(info.board), firmware \(info.firmwareVersion), \(info.sampleRateHz) samples/s, \(info.channelCount) channels")
+        for line in hangingWrap("Device: \(info.board), firmware \(info.firmwareVersion), \(info.sampleRateHz) samples/s, \(info.channelCount) channels",
+                                firstPrefix: "", indent: 2, columns: standardOutputColumns()) {
+            emit(line)
+        }
     }
 
     func sessionDidRead(_ reading: Reading, sessionSeconds: Double) {}
 
     func sessionDidEmit(_ event: SignalEvent, sessionSeconds: Double) {
         guard event.level != .info, event.phase != .end else { return }
-        emit("\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))\(EventWording.sentence(event, profile: profile))")
+        // Wrapped between words on a terminal (whole lines to a file or a pipe), as the summary is.
+        let prefix = "\(clock(sessionSeconds))  \(event.level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))"
+        for line in hangingWrap(EventWording.sentence(event, profile: profile), firstPrefix: prefix, indent: prefix.count,
+                                columns: standardOutputColumns()) {
+            emit(line)
+        }
     }
 
     func sessionLinkDidChange(_ state: LinkState) {
