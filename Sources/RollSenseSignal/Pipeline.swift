@@ -1,3 +1,6 @@
+// Over 400 lines: the stages live in their own files; what stays is the per-sample path, one
+// inlined function whose order of stages is the behaviour the golden sessions pin, and the
+// inputs other than samples (gaps, device faults, link changes) that must reach the same state.
 import RollSenseWire
 
 /// The whole signal chain: calibrate, reject spikes, smooth, force and pressure, contact, zones,

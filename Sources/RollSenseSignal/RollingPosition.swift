@@ -1,3 +1,5 @@
+// Over 400 lines by a few: the rotation profile, the tracker and its band accounting change
+// together (a band's width is the profile's, the tracker sums per band).
 /// How a roller's rotation becomes a position along the back (profile key `rotation`;
 /// docs/HARDWARE.md "Rotation sensor", docs/SAFETY.md "Position on the back").
 public struct RotationProfile: Codable, Sendable, Equatable {

@@ -1,3 +1,5 @@
+// Over 400 lines by a few: the session's rules (link, hello, pain marks, gone time) are one
+// state machine over one stream; its parts share that state.
 import RollSenseWire
 
 /// What a session core tells its driver and sinks, in stream order.

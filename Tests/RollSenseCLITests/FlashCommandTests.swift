@@ -1,3 +1,5 @@
+// Over 400 lines: one serialized suite against the simulated bootloaders (each test holds the
+// simulated board the suite's helpers start); split, the helpers would be shared for nothing.
 import Foundation
 import Testing
 #if canImport(Glibc)

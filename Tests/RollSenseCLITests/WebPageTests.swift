@@ -1,3 +1,5 @@
+// Over 400 lines: one serialized suite, since each test drives the one headless browser the
+// suite's harness starts and the page's tests share its reading and layout helpers.
 import Foundation
 import RollSenseBrowserSupport
 import RollSenseSimulatorSupport

@@ -1,3 +1,5 @@
+// Over 400 lines: one suite for the session core's rules, each case run over several byte
+// splittings by the same helpers; split, the helpers would be shared across files for nothing.
 import Testing
 @testable import RollSenseSignal
 import RollSenseWire

@@ -1,3 +1,5 @@
+// Over 400 lines: the ledger's schema, its migrations and the queries that depend on them stay
+// in one place, so a migration and the queries it changes are read together.
 import Foundation
 import GRDB
 
