@@ -131,6 +131,9 @@ struct LiveCommandTests {
         let summary = try #require(live.lines.last.flatMap(jsonObject))
         #expect(summary["type"] as? String == "summary")
         #expect(((summary["durationS"] as? Double) ?? 0) >= 39.9, "the session ran on to its duration after the restart")
+        // The JSON summary says the board was gone once, for at least the 1.5 s waited above.
+        #expect(summary["boardGoneCount"] as? Int == 1, "\(summary)")
+        #expect(((summary["boardGoneS"] as? Double) ?? 0) >= 1.5, "\(summary)")
     }
 
     @Test func aDurationPastTheEndOfTheDevicesDataEndsTheSession() throws {

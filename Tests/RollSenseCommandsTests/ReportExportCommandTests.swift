@@ -23,6 +23,19 @@ struct ReportExportCommandTests {
         #expect(figures["holds"] as? Int == replay["holds"] as? Int)
     }
 
+    /// Issue 25: the report's JSON and the replay's summary say the board was gone (the synthetic
+    /// capture's link drops once), not only the text.
+    @Test func reportAndSummaryJSONSayTheBoardWasGone() throws {
+        let rollsense = try BuiltRollSense()
+        defer { rollsense.removeHome() }
+        let file = BuiltRollSense.fixture("session-clean.rscap")
+        let report = try #require(try rollsense.run(["report", file, "--json"]).lines.last.flatMap(jsonObject))
+        let replay = try #require(try rollsense.run(["replay", file, "--json"]).lines.last.flatMap(jsonObject))
+        #expect(report["boardGoneCount"] as? Int == 1, "\(report)")
+        #expect(replay["boardGoneCount"] as? Int == 1, "\(replay)")
+        #expect(report["boardGoneS"] as? Double != nil && replay["boardGoneS"] as? Double != nil)
+    }
+
     @Test func svgIsWellFormedXMLWithTheChartParts() throws {
         let rollsense = try BuiltRollSense()
         defer { rollsense.removeHome() }
