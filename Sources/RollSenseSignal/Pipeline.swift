@@ -522,23 +522,11 @@ public struct SignalPipeline: Sendable {
         _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason, at t: Int64,
         value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
     ) -> SignalEvent {
-        SignalPipeline.makeEvent(last, kind, level, phase, reason, at: t, value: value, limit: limit,
-                                 channel: channel, zone: zone, forceNewtons: forceNewtons)
+        last.event(kind, level, phase, reason, at: t, value: value, limit: limit, channel: channel, zone: zone, forceNewtons: forceNewtons)
     }
 
     @inline(never)
     private static func makeEvent(_ reading: Reading, _ alert: AlertTransition, at t: Int64) -> SignalEvent {
-        makeEvent(reading, alert.kind, alert.level, alert.phase, alert.reason, at: t, value: alert.valueSeconds, limit: alert.limitSeconds)
-    }
-
-    @inline(never)
-    private static func makeEvent(
-        _ reading: Reading, _ kind: EventKind, _ level: AlertLevel, _ phase: EventPhase, _ reason: EventReason,
-        at t: Int64, value: Double, limit: Double, channel: Int? = nil, zone: Zone? = nil, forceNewtons: Double? = nil
-    ) -> SignalEvent {
-        SignalEvent(
-            deviceTimeMicroseconds: t, kind: kind, level: level, phase: phase, reason: reason,
-            zone: zone ?? reading.zone, area: reading.area, forceNewtons: forceNewtons ?? reading.forceNewtons,
-            pressureKilopascals: reading.pressureKilopascals, value: value, limit: limit, channel: channel)
+        reading.event(alert.kind, alert.level, alert.phase, alert.reason, at: t, value: alert.valueSeconds, limit: alert.limitSeconds)
     }
 }
